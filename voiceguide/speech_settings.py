@@ -1,0 +1,189 @@
+"""How VoiceGuide speaks (voice, rate, volume), remembered between sessions in the user's config file.
+
+A person who cannot see the screen changes these by saying "slower", "faster", "louder", "quieter"; the
+change must survive a restart, so every spoken adjustment is saved at once. The file is shared with other
+settings: only the "speech" section is ours, and the rest of the file is kept as it was. A damaged file must
+never stop the assistant from talking, so it falls back to defaults with a warning (and the damaged file is
+kept aside, not silently lost).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+CONFIG_DIR_ENV = "VOICEGUIDE_CONFIG_DIR"
+CONFIG_FILE_NAME = "config.json"
+SECTION = "speech"
+
+RATE_MIN, RATE_MAX, RATE_STEP, RATE_DEFAULT = 80, 300, 25, 175
+# Never quieter than 0.2: at zero a person could no longer hear the assistant to ask it to speak up again.
+VOLUME_MIN, VOLUME_MAX, VOLUME_STEP, VOLUME_DEFAULT = 0.2, 1.0, 0.1, 0.8
+
+ADJUSTMENTS = ("slower", "faster", "louder", "quieter")
+
+
+class SettingsWarning(UserWarning):
+    """The config file could not be used as it is; defaults (or clamped values) are used instead."""
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    voice: str | None = None  # None: the speech engine's default voice
+    rate: int = RATE_DEFAULT  # words per minute
+    volume: float = VOLUME_DEFAULT  # 0..1
+
+    def clamped(self) -> SpeechSettings:
+        """Within the bounds a listener can still follow; callers may pass anything (flags, old files)."""
+        voice = self.voice.strip() if isinstance(self.voice, str) and self.voice.strip() else None
+        rate = int(min(RATE_MAX, max(RATE_MIN, int(self.rate))))
+        volume = round(float(min(VOLUME_MAX, max(VOLUME_MIN, float(self.volume)))), 2)
+        return SpeechSettings(voice=voice, rate=rate, volume=volume)
+
+
+def config_dir() -> Path:
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("voiceguide"))
+
+
+def config_path(directory: Path | None = None) -> Path:
+    return (directory or config_dir()) / CONFIG_FILE_NAME
+
+
+def _read_config(path: Path) -> dict[str, Any] | None:
+    """The whole config file as a dict; None when it exists but cannot be used (already warned)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        warnings.warn(f"Could not read settings file {path} ({exc}); using default speech settings.",
+                      SettingsWarning, stacklevel=3)
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        warnings.warn(f"Settings file {path} is damaged ({exc.msg} at line {exc.lineno}); "
+                      "using default speech settings.", SettingsWarning, stacklevel=3)
+        return None
+    if not isinstance(data, dict):
+        warnings.warn(f"Settings file {path} does not hold a settings object; using default speech settings.",
+                      SettingsWarning, stacklevel=3)
+        return None
+    return data
+
+
+def _settings_from_section(section: Any, path: Path) -> SpeechSettings:
+    defaults = SpeechSettings()
+    if section is None:
+        return defaults
+    if not isinstance(section, dict):
+        warnings.warn(f"The '{SECTION}' section of {path} is not an object; using default speech settings.",
+                      SettingsWarning, stacklevel=4)
+        return defaults
+    values: dict[str, Any] = {}
+    voice = section.get("voice")
+    if voice is None or isinstance(voice, str):
+        values["voice"] = voice
+    else:
+        warnings.warn(f"Ignoring voice {voice!r} in {path}: not a voice name.", SettingsWarning, stacklevel=4)
+    for name, kind in (("rate", int), ("volume", float)):
+        value = section.get(name, getattr(defaults, name))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            warnings.warn(f"Ignoring {name} {value!r} in {path}: not a number.", SettingsWarning,
+                          stacklevel=4)
+            continue
+        values[name] = kind(value)
+    settings = replace(defaults, **values)
+    clamped = settings.clamped()
+    if (clamped.rate, clamped.volume) != (settings.rate, round(settings.volume, 2)):
+        warnings.warn(f"Speech settings in {path} were out of range; using rate {clamped.rate}, "
+                      f"volume {clamped.volume}.", SettingsWarning, stacklevel=4)
+    return clamped
+
+
+def load_settings(directory: Path | None = None) -> SpeechSettings:
+    """The remembered settings, or defaults when there are none or the file is damaged (never raises)."""
+    path = config_path(directory)
+    data = _read_config(path)
+    if data is None:
+        return SpeechSettings()
+    return _settings_from_section(data.get(SECTION), path)
+
+
+def save_settings(settings: SpeechSettings, directory: Path | None = None) -> Path:
+    """Writes atomically so a power cut on a kiosk never leaves half a file; keeps other sections."""
+    path = config_path(directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SettingsWarning)  # the move below is the warning that matters here
+        data = _read_config(path)
+    if data is None:
+        # Keep the damaged file for whoever looks after the machine instead of overwriting it unseen.
+        backup = path.with_name(path.name + ".damaged")
+        os.replace(path, backup)
+        warnings.warn(f"Damaged settings file {path} was moved to {backup}; a new one is written.",
+                      SettingsWarning, stacklevel=2)
+        data = {}
+    data[SECTION] = asdict(settings.clamped())
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def adjust(settings: SpeechSettings, command: str) -> SpeechSettings:
+    """One step of a spoken adjustment, stopping at the limits (compare with the input to tell "at limit")."""
+    word = command.strip().lower()
+    current = settings.clamped()
+    if word == "slower":
+        return replace(current, rate=max(RATE_MIN, current.rate - RATE_STEP))
+    if word == "faster":
+        return replace(current, rate=min(RATE_MAX, current.rate + RATE_STEP))
+    if word == "louder":
+        return replace(current, volume=round(min(VOLUME_MAX, current.volume + VOLUME_STEP), 2))
+    if word == "quieter":
+        return replace(current, volume=round(max(VOLUME_MIN, current.volume - VOLUME_STEP), 2))
+    raise ValueError(f"Unknown speech adjustment {command!r}; expected one of: {', '.join(ADJUSTMENTS)}.")
+
+
+def apply_spoken_adjustment(command: str, settings: SpeechSettings | None = None,
+                            directory: Path | None = None) -> SpeechSettings:
+    """Applies "slower"/"faster"/"louder"/"quieter" and remembers the result for the next session."""
+    current = settings if settings is not None else load_settings(directory)
+    new = adjust(current, command)
+    save_settings(new, directory)
+    return new
+
+
+def adjustment_feedback(before: SpeechSettings, after: SpeechSettings, command: str) -> str:
+    """What to say back, so a listener knows whether the change happened or a limit was reached."""
+    word = command.strip().lower()
+    if before.clamped() == after.clamped():
+        return {
+            "slower": "This is the slowest I can speak.",
+            "faster": "This is the fastest I can speak.",
+            "louder": "This is the loudest I can speak.",
+            "quieter": "This is the quietest I can speak.",
+        }.get(word, "Nothing changed.")
+    return {
+        "slower": "I will speak slower.",
+        "faster": "I will speak faster.",
+        "louder": "I will speak louder.",
+        "quieter": "I will speak more quietly.",
+    }.get(word, "Done.")
