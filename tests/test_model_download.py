@@ -14,6 +14,7 @@ import random
 import re
 import socket
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,6 +66,7 @@ class ModelServer:
         self.path = f"/{MODEL_NAME}.zip"
         self.honor_range = True
         self.cut_after: list[int | None] = []  # per request, in order: bytes to send before hanging up
+        self.stall_after: list[int | None] = []  # per request, in order: bytes to send before going silent
         self.status: int | None = None
         self.requests: list[dict[str, str]] = []
         self.url = ""
@@ -101,6 +103,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Accept-Ranges", "bytes" if state.honor_range else "none")
         self.end_headers()
+        stall = state.stall_after.pop(0) if state.stall_after else None
+        if stall is not None:
+            self.wfile.write(body[:stall])
+            self.wfile.flush()
+            time.sleep(1.0)  # longer than the client's timeout, like a link that went dead
+            self.close_connection = True
+            return
         cut = state.cut_after.pop(0) if state.cut_after else None
         if cut is None:
             self.wfile.write(body)
@@ -180,8 +189,13 @@ def test_zip_without_top_folder_installs_under_its_name(server: ModelServer, tmp
 
 def test_truncated_file_fails_and_leaves_no_model(server: ModelServer, tmp_path: Path) -> None:
     server.payload = GOOD_ZIP[: len(GOOD_ZIP) // 2]  # the server itself only has half the file
-    with pytest.raises(ModelDownloadError, match=r"not a complete zip archive.*download is truncated"):
+    with pytest.raises(
+        ModelDownloadError, match=r"not a complete zip archive.*download is truncated"
+    ) as failure:
         download_model(server.url, tmp_path, progress=False)
+    assert str(failure.value).endswith(
+        "The downloaded file was deleted and nothing was installed; run `voiceguide models download` again."
+    )
     assert_nothing_installed(tmp_path)
 
 
@@ -213,8 +227,12 @@ def test_wrong_checksum_fails(server: ModelServer, tmp_path: Path) -> None:
 def test_missing_model_files_fail(server: ModelServer, tmp_path: Path) -> None:
     files = {k: v for k, v in MODEL_FILES.items() if not k.startswith("graph/")}
     server.payload = build_model_zip(files)
-    with pytest.raises(ModelDownloadError, match=r"not a Vosk model: it lacks graph/HCLG\.fst or graph/HCLr"):
+    with pytest.raises(
+        ModelDownloadError, match=r"not a Vosk model: it lacks graph/HCLG\.fst or graph/HCLr"
+    ) as failure:
         download_model(server.url, tmp_path, progress=False)
+    assert "again" not in str(failure.value)  # fetching the same archive again cannot help
+    assert len(server.requests) == 1
     assert_nothing_installed(tmp_path)
 
 
@@ -253,6 +271,13 @@ def test_interrupted_transfer_is_resumed_with_range(server: ModelServer, tmp_pat
     assert len(server.requests) == 2
     assert "range" not in server.requests[0]
     assert server.requests[1]["range"] == "bytes=200000-"
+    assert_installed_identical(target)
+
+
+def test_stalled_connection_times_out_and_resumes(server: ModelServer, tmp_path: Path) -> None:
+    server.stall_after = [180_000]
+    target = download_model(server.url, tmp_path, timeout=0.3, progress=False)
+    assert server.requests[1]["range"] == "bytes=180000-"
     assert_installed_identical(target)
 
 
@@ -370,6 +395,20 @@ def test_models_command_install_from_file_needs_no_network(tmp_path: Path) -> No
     assert_installed_identical(models / MODEL_NAME)
 
 
+def test_models_command_checks_a_copied_official_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "vosk-model-small-en-us-0.15.zip"
+    archive.write_bytes(GOOD_ZIP)  # right name, wrong file
+    out, err = io.StringIO(), io.StringIO()
+    assert (
+        models_command(["download", "--file", str(archive), "--dir", str(tmp_path / "models")], out, err) == 1
+    )
+    assert f"is {len(GOOD_ZIP):,} bytes, but the official vosk-model-small-en-us-0.15.zip is 41,205,931" in (
+        err.getvalue()
+    )
+    assert archive.exists()  # the user's own file is never deleted
+    assert_nothing_installed(tmp_path / "models")
+
+
 def test_models_command_offline_exits_1_with_the_message(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -379,6 +418,16 @@ def test_models_command_offline_exits_1_with_the_message(tmp_path: Path) -> None
     assert models_command(["download", "--url", url, "--dir", str(tmp_path)], out, err) == 1
     assert "voiceguide models download: No internet connection" in err.getvalue()
     assert out.getvalue() == ""
+
+
+def test_list_checks_the_model_named_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(md.MODEL_ENV, str(tmp_path / "typo"))
+    out = io.StringIO()
+    assert models_command(["list", "--dir", str(tmp_path)], stdout=out) == 0
+    assert f"Would use: {tmp_path / 'typo'} (set in {md.MODEL_ENV})" in out.getvalue()
+    assert "but it is not a usable Vosk model (lacks am/final.mdl" in out.getvalue()
 
 
 def test_list_with_nothing_installed_names_the_embedded_recognizer(

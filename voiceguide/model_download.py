@@ -83,7 +83,19 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class ModelDownloadError(Exception):
-    """A failure explained for the person running the command: what went wrong and what to do next."""
+    """A failure explained for the person running the command: what went wrong and what to do next.
+
+    ``transient`` says whether fetching the file again could help (a damaged transfer) or not (an archive that
+    is simply not a Vosk model), so the advice attached to the message is never "try again" in vain.
+    """
+
+    def __init__(self, message: str, *, transient: bool = True) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class _LocalFileError(ModelDownloadError):
+    """This computer could not store or move verified files (disk full, permissions): keep the download."""
 
 
 class _Interrupted(Exception):
@@ -217,12 +229,18 @@ def download_model(
                 _check_size(part, total, expected_size)
                 _check_checksums(part, expected_md5, expected_sha256, say)
                 target = _install_unlocked(part, models_dir, name, say)
+            except _LocalFileError:
+                raise  # the archive itself is fine; once there is room, the next run installs it at once
             except ModelDownloadError as exc:
                 _unlink(part)  # resuming bytes that failed verification would only fail again
-                if attempt + 1 < fresh_tries:
+                if attempt + 1 < fresh_tries and exc.transient:
                     say(f"{exc} Downloading it again from the beginning.")
                     continue
-                raise
+                advice = "run `voiceguide models download` again" if exc.transient else f"see {MODEL_SITE}"
+                raise ModelDownloadError(
+                    f"{exc} The downloaded file was deleted and nothing was installed; {advice}.",
+                    transient=exc.transient,
+                ) from exc
             _unlink(part)
             return target
     raise AssertionError("unreachable")  # pragma: no cover
@@ -340,7 +358,13 @@ def _fetch_once(
 
 
 def _stream(
-    response: IO[bytes], part: Path, mode: str, have: int, total: int | None, progress: bool, url: str
+    response: http.client.HTTPResponse,
+    part: Path,
+    mode: str,
+    have: int,
+    total: int | None,
+    progress: bool,
+    url: str,
 ) -> None:
     """Copy the body to ``part``; a short body is an interruption, not a finished file."""
     show = progress and sys.stderr.isatty()
@@ -362,7 +386,8 @@ def _stream(
         ):
             while True:
                 try:
-                    chunk = response.read(CHUNK_SIZE)
+                    # read1: whatever has arrived, so a stall loses nothing already received.
+                    chunk = response.read1(CHUNK_SIZE)
                 except (TimeoutError, ConnectionError, http.client.HTTPException, ssl.SSLError) as exc:
                     raise _Interrupted(_describe(exc)) from exc
                 except OSError as exc:
@@ -390,12 +415,11 @@ def _check_size(part: Path, announced: int, expected: int | None) -> None:
     if expected is not None and size != expected:
         raise ModelDownloadError(
             f"The downloaded file is {size:,} bytes but the model is {expected:,} bytes, so it is "
-            "incomplete or damaged. It has been deleted; run `voiceguide models download` again."
+            "incomplete or damaged."
         )
     if size != announced:
         raise ModelDownloadError(
-            f"The downloaded file is {size:,} bytes but the server announced {announced:,} bytes. "
-            "It has been deleted; run `voiceguide models download` again."
+            f"The downloaded file is {size:,} bytes but the server announced {announced:,} bytes."
         )
 
 
@@ -413,8 +437,7 @@ def _check_checksums(part: Path, md5: str | None, sha256: str | None, say: Calla
         if h.hexdigest() != wanted[algo]:
             raise ModelDownloadError(
                 f"The downloaded file's {algo.upper()} checksum is {h.hexdigest()}, expected "
-                f"{wanted[algo]}: the file is damaged or not the official model. It has been deleted; run "
-                "`voiceguide models download` again, and if this repeats, check the address."
+                f"{wanted[algo]}: the file is damaged or not the official model."
             )
 
 
@@ -452,8 +475,8 @@ def _install_unlocked(zip_path: Path, models_dir: Path, name: str, say: Callable
             missing = missing_model_files(root)
             if missing:
                 raise ModelDownloadError(
-                    f"{zip_path.name} is not a Vosk model: it lacks {', '.join(missing)}. Nothing was "
-                    f"installed; download a model from {MODEL_SITE}."
+                    f"{zip_path.name} is not a Vosk model: it lacks {', '.join(missing)}.",
+                    transient=False,
                 )
             _swap_into_place(root, target)
         finally:
@@ -475,8 +498,7 @@ def _open_zip(zip_path: Path) -> Iterator[zipfile.ZipFile]:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise ModelDownloadError(
-            f"{zip_path.name} is not a complete zip archive ({exc}); the download is truncated or damaged. "
-            "It has been deleted; run `voiceguide models download` again."
+            f"{zip_path.name} is not a complete zip archive ({exc}); the download is truncated or damaged."
         ) from exc
     with archive:
         yield archive
@@ -487,26 +509,21 @@ def _checked_members(archive: zipfile.ZipFile, zip_path: Path) -> list[zipfile.Z
     members = archive.infolist()
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
         raise ModelDownloadError(
-            f"{zip_path.name} unpacks to more than a Vosk model ever needs; refusing it."
+            f"{zip_path.name} unpacks to more than a Vosk model ever needs; refusing it.", transient=False
         )
     for member in members:
         if not _safe_member_name(member.filename):
             raise ModelDownloadError(
                 f"{zip_path.name} contains the unsafe path {member.filename!r} that would land outside the "
-                "models folder; refusing to unpack it."
+                "models folder; refusing to unpack it.",
+                transient=False,
             )
     try:
         bad = archive.testzip()
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise ModelDownloadError(
-            f"{zip_path.name} is damaged ({exc}). It has been deleted; run "
-            "`voiceguide models download` again."
-        ) from exc
+        raise ModelDownloadError(f"{zip_path.name} is damaged ({exc}).") from exc
     if bad is not None:
-        raise ModelDownloadError(
-            f"{zip_path.name} is damaged: {bad} fails its checksum. It has been deleted; run "
-            "`voiceguide models download` again."
-        )
+        raise ModelDownloadError(f"{zip_path.name} is damaged: {bad} fails its checksum.")
     return members
 
 
@@ -524,12 +541,14 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Pat
         for member in members:
             destination = (base / member.filename).resolve()
             if destination != base and base not in destination.parents:
-                raise ModelDownloadError(f"{zip_path.name} contains the unsafe path {member.filename!r}.")
+                raise ModelDownloadError(
+                    f"{zip_path.name} contains the unsafe path {member.filename!r}.", transient=False
+                )
             archive.extract(member, base)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise ModelDownloadError(_disk_full_message(work.parent, None)) from exc
-        raise ModelDownloadError(
+            raise _LocalFileError(_disk_full_message(work.parent, None)) from exc
+        raise _LocalFileError(
             f"Cannot unpack {zip_path.name} into {work.parent}: {exc.strerror or exc}."
         ) from exc
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -559,14 +578,14 @@ def _swap_into_place(new: Path, target: Path) -> None:
             os.rename(target, aside / "old")
         except OSError as exc:
             shutil.rmtree(aside, ignore_errors=True)
-            raise ModelDownloadError(f"Cannot replace the model in {target}: {exc.strerror or exc}.") from exc
+            raise _LocalFileError(f"Cannot replace the model in {target}: {exc.strerror or exc}.") from exc
     try:
         os.rename(new, target)
     except OSError as exc:
         if aside is not None:
             os.rename(aside / "old", target)
             shutil.rmtree(aside, ignore_errors=True)
-        raise ModelDownloadError(f"Cannot move the model into {target}: {exc.strerror or exc}.") from exc
+        raise _LocalFileError(f"Cannot move the model into {target}: {exc.strerror or exc}.") from exc
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
 
@@ -619,7 +638,7 @@ def _ensure_free_space(folder: Path, needed: int) -> None:
     except OSError:
         return
     if free < needed:
-        raise ModelDownloadError(_disk_full_message(folder, needed - free))
+        raise _LocalFileError(_disk_full_message(folder, needed - free))
 
 
 def _describe(reason: object) -> str:
@@ -733,6 +752,8 @@ def run_models(args: argparse.Namespace, stdout: IO[str] | None = None, stderr: 
 
     try:
         if args.file is not None:
+            if args.file.name == f"{OFFICIAL_MODEL.name}.zip":
+                _check_official_copy(args.file, say)
             target = install_model_zip(args.file, models_dir, report=say)
         else:
             source = (
@@ -761,6 +782,23 @@ def run_models(args: argparse.Namespace, stdout: IO[str] | None = None, stderr: 
         return 1
     print(target, file=out)
     return 0
+
+
+def _check_official_copy(path: Path, say: Callable[[str], None]) -> None:
+    """A hand-copied official archive gets the same size and checksum check as a downloaded one."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ModelDownloadError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if size != OFFICIAL_MODEL.size:
+        raise ModelDownloadError(
+            f"{path} is {size:,} bytes, but the official {path.name} is {OFFICIAL_MODEL.size:,} bytes: the "
+            "copy is incomplete or not the official file. Download it again."
+        )
+    try:
+        _check_checksums(path, OFFICIAL_MODEL.md5, OFFICIAL_MODEL.sha256, say)
+    except ModelDownloadError as exc:
+        raise ModelDownloadError(f"{exc} Download it again.") from exc
 
 
 def models_command(argv: Sequence[str], stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
@@ -798,3 +836,10 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
         )
     else:
         print(f"Would use: {choice.path} ({choice.reason})", file=out)
+        missing = missing_model_files(choice.path)
+        if missing:
+            print(
+                f"  but it is not a usable Vosk model (lacks {', '.join(missing)}); fix the path or run "
+                "`voiceguide models download`.",
+                file=out,
+            )
