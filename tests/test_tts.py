@@ -1,0 +1,181 @@
+"""Real espeak-ng rendering through pyttsx3: the audio must be real speech that follows the settings."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from voiceguide import tts
+from voiceguide.audio import Audio
+from voiceguide.speech_settings import SpeechSettings
+
+SHORT = "A blood clot can be serious."
+LONG = ("A blood clot behind the knee is called a deep vein thrombosis. It can cause swelling, pain and "
+        "warmth in the calf. If a piece breaks off and travels to the lungs, it can become a pulmonary "
+        "embolism.")
+
+
+def _rms(audio: Audio) -> float:
+    return float(np.sqrt(np.mean(np.square(audio.samples, dtype=np.float64))))
+
+
+def _voiced_fraction(audio: Audio) -> float:
+    """Share of 20 ms frames with energy: speech has syllables and gaps, a tone or noise would not."""
+    frame = int(0.02 * audio.sample_rate)
+    frames = audio.samples[: len(audio.samples) // frame * frame].reshape(-1, frame)
+    energy = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    return float(np.mean(energy > 0.1 * energy.max()))
+
+
+def _median_pitch(audio: Audio) -> float:
+    """Median fundamental (autocorrelation over loud 40 ms frames), to tell a low voice from a high one."""
+    sr, frame = audio.sample_rate, int(0.04 * audio.sample_rate)
+    x = audio.samples.astype(np.float64)
+    loud = 0.3 * np.abs(x).max()
+    pitches = []
+    for start in range(0, len(x) - frame, frame):
+        seg = x[start : start + frame]
+        if np.abs(seg).max() < loud:
+            continue
+        seg = seg - seg.mean()
+        ac = np.correlate(seg, seg, "full")[frame - 1 :]
+        lo, hi = sr // 400, sr // 70  # 70..400 Hz
+        lag = lo + int(np.argmax(ac[lo:hi]))
+        pitches.append(sr / lag)
+    return float(np.median(pitches))
+
+
+@pytest.fixture(scope="module")
+def renderer() -> tts.Renderer:
+    return tts.Renderer(SpeechSettings(voice="en-us", rate=175, volume=0.8))
+
+
+def test_split_sentences_keeps_abbreviations_decimals_and_lines() -> None:
+    text = ("Blood thinners, e.g. warfarin, help. Take 2.5 mg only if Dr. Lee says so! Is it urgent? Yes.\n"
+            "Symptoms\n- swelling   of the calf")
+    assert tts.split_sentences(text) == [
+        "Blood thinners, e.g. warfarin, help.",
+        "Take 2.5 mg only if Dr. Lee says so!",
+        "Is it urgent?",
+        "Yes.",
+        "Symptoms",
+        "- swelling of the calf",
+    ]
+    assert tts.split_sentences("  \n ... \n") == []
+    long_sentence = ", ".join(["the calf may swell and hurt"] * 20) + "."
+    parts = tts.split_sentences(long_sentence, max_chars=120)
+    assert len(parts) > 1 and all(len(p) <= 120 for p in parts)
+    assert " ".join(parts) == long_sentence
+
+
+def test_rendering_is_real_speech_that_grows_with_text(renderer: tts.Renderer) -> None:
+    short, long = renderer.render(SHORT), renderer.render(LONG)
+    assert short.sample_rate == long.sample_rate == tts.OUTPUT_RATE
+    assert short.samples.dtype == np.float32
+    assert 1.0 < short.duration < 4.0
+    assert long.duration > 3 * short.duration
+    assert _rms(long) > 0.02
+    assert 0.3 < _voiced_fraction(long) < 0.95  # syllables and pauses, not a constant signal
+    spectrum = np.abs(np.fft.rfft(long.samples)) ** 2
+    freqs = np.fft.rfftfreq(len(long.samples), 1 / long.sample_rate)
+    speech_band = spectrum[(freqs > 80) & (freqs < 4000)].sum() / spectrum.sum()
+    assert speech_band > 0.8
+
+
+def test_rate_changes_duration_and_volume_changes_level() -> None:
+    slow = tts.Renderer(SpeechSettings(voice="en-us", rate=100)).render(LONG)
+    fast = tts.Renderer(SpeechSettings(voice="en-us", rate=250)).render(LONG)
+    assert slow.duration > 1.6 * fast.duration
+    quiet = tts.Renderer(SpeechSettings(voice="en-us", volume=0.3)).render(SHORT)
+    loud = tts.Renderer(SpeechSettings(voice="en-us", volume=1.0)).render(SHORT)
+    assert _rms(loud) > 2.0 * _rms(quiet)
+
+
+def test_settings_apply_to_the_very_next_render() -> None:
+    """Regression: pyttsx3 2.99 could drop a rate change queued right after a render (same voice)."""
+    durations = {}
+    for rate in (100, 250, 250, 100, 175, 250):
+        audio = tts.Renderer(SpeechSettings(voice="en-us", rate=rate)).render(SHORT)
+        durations.setdefault(rate, set()).add(round(audio.duration, 2))
+    assert all(len(seen) == 1 for seen in durations.values())
+    assert min(durations[100]) > min(durations[175]) > min(durations[250])
+    levels = [_rms(tts.Renderer(SpeechSettings(voice="en-us", volume=v)).render(SHORT))
+              for v in (1.0, 0.3, 1.0)]
+    assert levels[0] == pytest.approx(levels[2], rel=0.05) and levels[1] < 0.5 * levels[0]
+
+
+def test_voices_differ() -> None:
+    low = tts.Renderer(SpeechSettings(voice="en-us")).render(LONG)
+    high = tts.Renderer(SpeechSettings(voice="en-us+f3")).render(LONG)
+    assert _median_pitch(high) > 1.3 * _median_pitch(low)
+    korean = tts.Renderer(SpeechSettings(voice="ko")).render("안녕하세요. 다리가 아파요.")
+    assert korean.duration > 1.0 and _rms(korean) > 0.02
+
+
+def test_voice_names_resolve_and_unknown_voice_is_explained() -> None:
+    voices = tts.list_voices()
+    assert any(v.id == "gmw/en-us" and v.name == "English (America)" for v in voices)
+    assert tts.resolve_voice("English (America)") == tts.resolve_voice("en-us") == "gmw/en-us"
+    assert tts.resolve_voice("en-us+F3") == "gmw/en-us+f3"
+    with pytest.raises(tts.VoiceNotFoundError, match=r"no voice called 'elvish'.*gmw/en"):
+        tts.Renderer(SpeechSettings(voice="elvish"))
+    with pytest.raises(tts.VoiceNotFoundError, match="variant"):
+        tts.resolve_voice("en-us+nosuchvariant")
+    with pytest.warns(tts.VoiceWarning, match="elvish"):
+        fallback = tts.Renderer(SpeechSettings(voice="elvish", rate=150), strict=False)
+    assert fallback.settings.voice is None and fallback.settings.rate == 150
+    assert "elvish" in (fallback.fallback_message or "")
+    assert fallback.render(SHORT).duration > 1.0
+
+
+def test_stream_yields_each_sentence_and_renders_ahead(renderer: tts.Renderer) -> None:
+    text = "First sentence here. Second sentence is a little longer than the first. Third one."
+    stream = renderer.render_sentences(text, lookahead=1)
+    first = next(stream)
+    assert first.text == "First sentence here."
+    # A job queued now runs after everything already queued (one engine thread, in order); so once it has
+    # run, the second sentence must be ready although the caller has not asked for it yet.
+    barrier_at = tts._ENGINE.run(lambda _engine: __import__("time").perf_counter())
+    second = next(stream)
+    assert second.rendered_at <= barrier_at
+    rest = list(stream)
+    assert [s.text for s in [first, second, *rest]] == tts.split_sentences(text)
+    audios = list(renderer.render_stream(text))
+    assert len(audios) == 3 and audios[1].duration > audios[2].duration
+
+
+def test_closing_a_stream_early_cancels_the_rest(renderer: tts.Renderer) -> None:
+    stream = renderer.render_stream(" ".join(f"Sentence number {i}." for i in range(30)))
+    assert next(stream).duration > 0.5
+    stream.close()  # barge-in: nothing more is rendered for this answer
+    assert renderer.render(SHORT).duration > 1.0
+
+
+def test_nothing_reaches_stdout_and_temp_files_are_removed(
+    renderer: tts.Renderer, capfd: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    renderer.render(LONG)
+    tts.say_to_file(SHORT, tmp_path / "out.wav")
+    out, _err = capfd.readouterr()
+    assert out == ""
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_say_to_file_writes_16_bit_wav_and_resamples(tmp_path: Path) -> None:
+    path = tts.say_to_file(LONG, tmp_path / "answers" / "a.wav", SpeechSettings(voice="en-us"))
+    info = sf.info(str(path))
+    assert (info.format, info.subtype, info.channels, info.samplerate) == ("WAV", "PCM_16", 1, 22050)
+    assert info.duration > 5.0
+    assert not list(path.parent.glob(".*partial"))
+    narrow = tts.say_to_file(LONG, tmp_path / "b.wav", SpeechSettings(voice="en-us"), output_rate=16000)
+    assert sf.info(str(narrow)).samplerate == 16000
+    assert sf.info(str(narrow)).duration == pytest.approx(info.duration, rel=0.02)
+    with pytest.raises(ValueError, match="no text"):
+        tts.say_to_file("  ... ", tmp_path / "c.wav")

@@ -1,0 +1,398 @@
+"""Text to speech audio: pyttsx3 (espeak-ng here) rendered sentence by sentence into `Audio`.
+
+Why it is built this way:
+- pyttsx3 engines are not thread-safe and espeak-ng can only be initialised once per process, so one engine
+  lives on one dedicated thread for the whole process and every render is a job queued to it.
+- Rendering goes through pyttsx3's save_to_file into a private temporary directory (mode 0700) that is removed
+  as soon as the samples are read: nothing spoken lingers on disk.
+- pyttsx3 2.99 prints "Audio saved to ..." on stdout, which would corrupt `--json` output. Redirecting the
+  stdout file descriptor would also swallow captions printed by other threads while a sentence renders in the
+  background, so instead the driver module's own `print` is rebound to a debug logger (tests check at the
+  file-descriptor level that nothing reaches stdout).
+- Answers are rendered per sentence so the first sentence can play while the next ones render.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import tempfile
+import threading
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import soundfile as sf
+
+from voiceguide.audio import Audio
+from voiceguide.speech_settings import SpeechSettings
+
+log = logging.getLogger(__name__)
+
+OUTPUT_RATE = 22050  # espeak-ng's native rate: no resampling on the normal path
+_T = TypeVar("_T")
+
+
+class SpeechEngineError(RuntimeError):
+    """The speech engine could not start or render; the message says what to install or change."""
+
+
+class VoiceNotFoundError(ValueError):
+    """A voice name that the speech engine does not have; the message names some that it does."""
+
+
+class VoiceWarning(UserWarning):
+    """An unknown voice was replaced by the default voice so the assistant can keep talking."""
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str  # what to put in settings / --voice, e.g. "gmw/en-us"
+    name: str  # e.g. "English (America)"
+    languages: tuple[str, ...]
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class SpokenSentence:
+    """One rendered sentence; the text travels with the audio so captions show what is being said."""
+
+    text: str
+    audio: Audio
+    render_seconds: float  # from queueing to ready (includes waiting behind earlier sentences)
+    rendered_at: float  # time.perf_counter() when the audio was ready, for first-audio figures
+
+
+# ---------------------------------------------------------------------------------------------- engine thread
+
+
+def _driver_print(*args: Any, **_kwargs: Any) -> None:
+    log.debug("pyttsx3: %s", " ".join(str(a) for a in args))
+
+
+class _EngineThread:
+    """The single thread that owns the pyttsx3 engine; all engine calls are jobs run there, in order."""
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voiceguide-tts")
+        self._engine: Any = None
+        self._lock = threading.Lock()
+        self.utterance_done = threading.Event()
+
+    def _get_engine(self) -> Any:  # only ever called on the engine thread
+        if self._engine is None:
+            try:
+                import pyttsx3
+                import pyttsx3.drivers.espeak as espeak_driver
+            except Exception as exc:  # the shared library is loaded at import time
+                raise SpeechEngineError(
+                    f"The speech engine could not be loaded ({exc}). Install espeak-ng "
+                    "(sudo apt-get install espeak-ng) and the pyttsx3 package."
+                ) from exc
+            espeak_driver.print = _driver_print  # type: ignore[attr-defined]
+            try:
+                engine = pyttsx3.init("espeak")
+            except Exception as exc:
+                raise SpeechEngineError(
+                    f"The speech engine (espeak-ng) could not start ({exc}). "
+                    "Install espeak-ng: sudo apt-get install espeak-ng"
+                ) from exc
+            # espeak-ng delivers audio from its own thread and pyttsx3 2.99's runAndWait can return before the
+            # WAV is written; the driver's "finished-utterance" notification is the reliable end signal.
+            engine.connect("finished-utterance", lambda **_kw: self.utterance_done.set())
+            self._engine = engine
+        return self._engine
+
+    def submit(self, job: Callable[[Any], _T]) -> Future[_T]:
+        with self._lock:
+            return self._executor.submit(lambda: job(self._get_engine()))
+
+    def run(self, job: Callable[[Any], _T]) -> _T:
+        return self.submit(job).result()
+
+
+_ENGINE = _EngineThread()
+
+
+# ---------------------------------------------------------------------------------------------- voices
+
+_voice_cache: tuple[list[VoiceInfo], list[str]] | None = None
+
+
+def _query_voices(engine: Any) -> tuple[list[VoiceInfo], list[str]]:
+    voices = [
+        VoiceInfo(id=v.id, name=v.name, languages=tuple(v.languages or ()), gender=v.gender)
+        for v in engine.getProperty("voices")
+    ]
+    variants: list[str] = []
+    with contextlib.suppress(Exception):  # variants are optional; an older driver may not expose them
+        from pyttsx3.drivers import _espeak
+
+        spec = _espeak.VOICE()
+        spec.languages = b"variant"
+        variants = [v.identifier.decode("utf-8").split("/", 1)[-1] for v in _espeak.ListVoices(spec)]
+    return voices, variants
+
+
+def _voices_and_variants() -> tuple[list[VoiceInfo], list[str]]:
+    global _voice_cache
+    if _voice_cache is None:
+        _voice_cache = _ENGINE.run(_query_voices)
+    return _voice_cache
+
+
+def list_voices() -> list[VoiceInfo]:
+    return list(_voices_and_variants()[0])
+
+
+def _suggestions(voices: list[VoiceInfo], wanted: str) -> str:
+    english = [v for v in voices if any(lang.startswith("en") for lang in v.languages)]
+    close = [v for v in voices if wanted.lower()[:2] and v.id.split("/")[-1].startswith(wanted.lower()[:2])]
+    picks = list(dict.fromkeys([*close, *english, *voices]))[:6]
+    return ", ".join(f"{v.id} ({v.name})" for v in picks)
+
+
+def resolve_voice(voice: str) -> str:
+    """The engine voice id for what a person typed: an id ("gmw/en-us"), a language ("en-us"), a name
+    ("English (America)"), optionally with an espeak-ng variant ("en-us+f3"). Raises VoiceNotFoundError."""
+    voices, variants = _voices_and_variants()
+    base, _, variant = voice.strip().partition("+")
+    key = base.strip().lower()
+    match = next(
+        (v for v in voices
+         if key in (v.id.lower(), v.id.lower().split("/")[-1], v.name.lower())
+         or key in (lang.lower() for lang in v.languages)),
+        None,
+    )
+    if match is None:
+        raise VoiceNotFoundError(
+            f"There is no voice called {voice!r}. Some available voices: {_suggestions(voices, key)}. "
+            "See them all with: voiceguide voices"
+        )
+    if variant:
+        known = {name.lower(): name for name in variants}
+        if variants and variant.strip().lower() not in known:
+            shown = ", ".join(sorted(variants, key=str.lower)[:10])
+            raise VoiceNotFoundError(f"There is no voice variant {variant!r}. Some variants: {shown}.")
+        return f"{match.id}+{known.get(variant.strip().lower(), variant.strip())}"
+    return match.id
+
+
+# ---------------------------------------------------------------------------------------------- sentences
+
+_ABBREVIATIONS = {"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "no", "st", "prof", "fig"}
+_SENTENCE_END = re.compile(r"([.!?]+[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def _split_long(sentence: str, max_chars: int) -> list[str]:
+    """Very long sentences are cut at clause boundaries so the first audio is never held up by one."""
+    parts: list[str] = []
+    rest = sentence
+    while len(rest) > max_chars:
+        window = rest[:max_chars]
+        cut = max(window.rfind("; "), window.rfind(": "), window.rfind(", "))
+        if cut < max_chars // 3:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            break
+        parts.append(rest[: cut + 1].strip())
+        rest = rest[cut + 1 :].strip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def split_sentences(text: str, max_chars: int = 250) -> list[str]:
+    """Sentences in speaking order. Lines (list items, headings) are separate sentences; abbreviations such
+    as "e.g." and decimals such as "2.5" do not end one."""
+    sentences: list[str] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            last_word = line[start : m.start(1)].rsplit(" ", 1)[-1].lower().rstrip(".")
+            if m.group(1).startswith(".") and last_word in _ABBREVIATIONS:
+                continue
+            sentences.append(line[start : m.end(1)].strip())
+            start = m.end()
+        if line[start:].strip():
+            sentences.append(line[start:].strip())
+    return [part for s in sentences for part in _split_long(s, max_chars) if any(c.isalnum() for c in part)]
+
+
+# ---------------------------------------------------------------------------------------------- rendering
+
+
+def _apply_properties(engine: Any, voice: str | None, rate: int, volume: float) -> None:
+    """Sets voice, rate and volume so that they really apply to the next utterance.
+
+    Through engine.setProperty they are queued, and pyttsx3 2.99's runAndWait then calls the driver's stop(),
+    which cancels espeak-ng's command queue while those parameter changes are still in it: the rate change is
+    silently lost (seen here: rate 250 rendered at the previous rate). So they go straight to the driver and
+    espeak_Synchronize waits until espeak-ng has applied them.
+    """
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if driver is None:  # not the driver layout we know: queued properties are the best available
+        if voice is not None:
+            engine.setProperty("voice", voice)
+        engine.setProperty("rate", int(rate))
+        engine.setProperty("volume", float(volume))
+        return
+    if voice is not None:
+        driver.setProperty("voice", voice)
+    driver.setProperty("rate", int(rate))
+    driver.setProperty("volume", float(volume))
+    with contextlib.suppress(ImportError, AttributeError):
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
+
+
+def _render_job(
+    text: str, voice: str | None, rate: int, volume: float, output_rate: int
+) -> Callable[..., Audio]:
+    def job(engine: Any) -> Audio:
+        with tempfile.TemporaryDirectory(prefix="voiceguide-tts-") as private_dir:
+            wav = Path(private_dir) / "sentence.wav"
+            _apply_properties(engine, voice, rate, volume)
+            _ENGINE.utterance_done.clear()
+            engine.save_to_file(text, str(wav))
+            engine.runAndWait()
+            if not _ENGINE.utterance_done.wait(timeout=10.0 + len(text) / 10.0) or not wav.exists():
+                raise SpeechEngineError(f"The speech engine produced no audio for: {text[:60]!r}")
+            samples, rate_in = sf.read(str(wav), dtype="float32", always_2d=True)
+        mono = samples.mean(axis=1) if samples.shape[1] > 1 else samples[:, 0]
+        if rate_in != output_rate and len(mono):
+            import soxr
+
+            mono = soxr.resample(mono, rate_in, output_rate).astype(np.float32)
+        return Audio(np.ascontiguousarray(mono, dtype=np.float32), output_rate)
+
+    return job
+
+
+class Renderer:
+    """Renders text with one set of speech settings. Cheap to create; all instances share the engine thread.
+
+    strict=True (commands such as `say`): an unknown voice raises VoiceNotFoundError.
+    strict=False (the live assistant): an unknown voice falls back to the default voice with a VoiceWarning,
+    and `fallback_message` holds a sentence that can be spoken or shown.
+    """
+
+    def __init__(self, settings: SpeechSettings | None = None, output_rate: int = OUTPUT_RATE,
+                 *, strict: bool = True) -> None:
+        self.output_rate = output_rate
+        self.strict = strict
+        self.fallback_message: str | None = None
+        self._voice_id: str | None = None
+        self._settings = SpeechSettings()
+        self.settings = settings or SpeechSettings()
+
+    @property
+    def settings(self) -> SpeechSettings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: SpeechSettings) -> None:
+        settings = settings.clamped()
+        voice_id = None
+        if settings.voice is not None:
+            try:
+                voice_id = resolve_voice(settings.voice)
+            except VoiceNotFoundError as exc:
+                if self.strict:
+                    raise
+                self.fallback_message = (
+                    f"I don't have the voice {settings.voice}, so I am using my usual voice."
+                )
+                warnings.warn(f"{exc} Using the default voice instead.", VoiceWarning, stacklevel=3)
+                settings = SpeechSettings(voice=None, rate=settings.rate, volume=settings.volume)
+        if voice_id is None:
+            voice_id = _default_voice_id()
+        self._settings, self._voice_id = settings, voice_id
+
+    def _submit(self, sentence: str) -> Future[tuple[Audio, float]]:
+        s = self._settings
+        job = _render_job(sentence, self._voice_id, s.rate, s.volume, self.output_rate)
+        return _ENGINE.submit(lambda engine: (job(engine), time.perf_counter()))
+
+    def render(self, text: str) -> Audio:
+        """The whole text as one clip (sentences joined), for files and short prompts."""
+        clips = [s.audio.samples for s in self.render_sentences(text)]
+        joined = np.concatenate(clips) if clips else np.zeros(0, dtype=np.float32)
+        return Audio(joined, self.output_rate)
+
+    def render_sentences(self, text: str, lookahead: int = 1) -> Iterator[SpokenSentence]:
+        """Sentence by sentence; up to `lookahead` further sentences render in the background while the
+        caller plays the current one. Closing the iterator early (barge-in) cancels what has not started."""
+        sentences = iter(split_sentences(text))
+        pending: deque[tuple[str, float, Future[tuple[Audio, float]]]] = deque()
+
+        def top_up() -> None:
+            while len(pending) <= lookahead:
+                sentence = next(sentences, None)
+                if sentence is None:
+                    return
+                pending.append((sentence, time.perf_counter(), self._submit(sentence)))
+
+        try:
+            top_up()
+            while pending:
+                sentence, queued_at, future = pending.popleft()
+                audio, rendered_at = future.result()
+                top_up()
+                yield SpokenSentence(sentence, audio, rendered_at - queued_at, rendered_at)
+        finally:
+            for _, _, future in pending:
+                future.cancel()
+
+    def render_stream(self, text: str, lookahead: int = 1) -> Iterator[Audio]:
+        """Audio per sentence, in the order of split_sentences(text)."""
+        for sentence in self.render_sentences(text, lookahead):
+            yield sentence.audio
+
+
+_default_voice: str | None = None
+
+
+def _default_voice_id() -> str | None:
+    """The voice the engine starts with, remembered so a stream with voice=None resets a previous voice."""
+    global _default_voice
+    if _default_voice is None:
+        def query(engine: Any) -> str | None:
+            from pyttsx3.drivers.espeak import EspeakDriver
+
+            return getattr(EspeakDriver, "_defaultVoice", None) or engine.getProperty("voice")
+
+        _default_voice = _ENGINE.run(query)
+    return _default_voice
+
+
+def say_to_file(text: str, path: str | Path, settings: SpeechSettings | None = None,
+                output_rate: int = OUTPUT_RATE) -> Path:
+    """Writes the spoken text as a 16-bit mono WAV (for `say --output` and `batch --out-dir`).
+
+    Written to a temporary name and renamed, so a reader never sees half a file.
+    """
+    if not any(c.isalnum() for c in text):
+        raise ValueError("There is no text to speak.")
+    audio = Renderer(settings, output_rate, strict=True).render(text)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        sf.write(str(partial), audio.to_int16(), audio.sample_rate, subtype="PCM_16", format="WAV")
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
