@@ -292,8 +292,7 @@ def _fetch(
             if attempts_left <= 0:
                 raise ModelDownloadError(
                     f"The download was interrupted ({why}) after {_mb(have)}. What arrived is kept in "
-                    f"{part}; "
-                    "run `voiceguide models download` again to continue from there."
+                    f"{part}; run `voiceguide models download` again to continue from there."
                 ) from why
             attempts_left -= 1
             say(f"Connection lost ({why}) after {_mb(have)}; resuming.")

@@ -1,0 +1,223 @@
+"""The `voiceguide` command. Each subcommand is a thin shell over a module that does one job."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from voiceguide import __version__
+
+
+def _print_json(obj: dict) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def _conversation(args: argparse.Namespace):
+    from voiceguide.content_model import load_content
+    from voiceguide.conversation import Conversation
+
+    return Conversation(load_content(args.content), emergency_number=args.emergency_number)
+
+
+# -- text commands -----------------------------------------------------------------------------
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.audio:
+        from voiceguide.batch import run_batch
+
+        return run_batch([args.audio], args, single=True)
+    text = " ".join(args.text)
+    if not text.strip():
+        print("Give a question, for example: voiceguide ask what are the symptoms of a blood clot", file=sys.stderr)
+        return 2
+    reply = _conversation(args).handle(text)
+    if args.json:
+        _print_json(reply.to_json())
+    else:
+        print(reply.answer)
+    return 0
+
+
+def _lines(stream: Iterable[str]) -> Iterable[str]:
+    for line in stream:
+        line = line.strip()
+        if line:
+            yield line
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from voiceguide.commands import Command
+
+    conversation = _conversation(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("VoiceGuide text mode. Ask about blood clots; say help for topics, goodbye to leave.")
+    while True:
+        try:
+            line = input("You: ") if interactive else sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not interactive and line == "":
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        reply = conversation.handle(line)
+        if args.json:
+            _print_json(reply.to_json())
+        else:
+            print(f"VoiceGuide: {reply.answer}" if reply.answer else "VoiceGuide: (stopped)", flush=True)
+        if reply.command is Command.GOODBYE:
+            return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from voiceguide.batch import run_batch
+
+    return run_batch(args.paths, args)
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from voiceguide.content_model import load_content
+
+    content = load_content(args.content)
+    for section in content.sections:
+        where = content.location_name(content.location_of(section))
+        print(f"{section.id:48} {section.about:14} {where:18} {section.heading}")
+    return 0
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from voiceguide.compiler import (
+        DEFAULT_DOCUMENTS,
+        DEFAULT_LEXICON,
+        DEFAULT_OUTPUT,
+        CompileError,
+        DocumentError,
+        compile_content,
+        render_compiled,
+        write_compiled,
+    )
+
+    documents = Path(args.documents or DEFAULT_DOCUMENTS)
+    output = Path(args.output or DEFAULT_OUTPUT)
+    try:
+        content = compile_content(documents, Path(args.lexicon or DEFAULT_LEXICON))
+    except (DocumentError, CompileError) as exc:
+        print(f"voiceguide compile: {exc}. The previous {output.name} was left as it was.", file=sys.stderr)
+        return 1
+    if args.check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != render_compiled(content):
+            print(f"{output} is stale: run `voiceguide compile`.", file=sys.stderr)
+            return 1
+        print(f"{output} is up to date.")
+        return 0
+    write_compiled(content, output)
+    print(
+        f"Compiled {len(content['documents'])} documents into {len(content['sections'])} sections: {output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+# -- parser ------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voiceguide",
+        description="Offline voice assistant for health information. With no command, it listens.",
+    )
+    parser.add_argument("--version", action="version", version=f"voiceguide {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--content", type=Path, help="compiled content file (default: the packaged one)")
+    common.add_argument(
+        "--emergency-number",
+        default=None,
+        help="number to tell people to call in an emergency (default: 'your local emergency number, such as 911';"
+        " or set VOICEGUIDE_EMERGENCY_NUMBER)",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", parents=[common], help="answer one question (text, or --audio FILE)")
+    ask.add_argument("text", nargs="*")
+    ask.add_argument("--json", action="store_true", help="print the JSON result")
+    ask.add_argument("--audio", help="a recording of the question (WAV, FLAC or OGG)")
+    _add_recognizer_args(ask)
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", parents=[common], help="interactive text session (also reads piped stdin)")
+    chat.add_argument("--json", action="store_true", help="one JSON result per line")
+    chat.set_defaults(func=cmd_chat)
+
+    batch = sub.add_parser("batch", parents=[common], help="answer many questions: .txt files, audio files, folders")
+    batch.add_argument("paths", nargs="+")
+    batch.add_argument("--json", action="store_true", help="one JSON result per input")
+    batch.add_argument("--report", type=Path, help="also write the results to this JSON report file")
+    batch.add_argument("--out-dir", type=Path, help="write each spoken answer as a WAV here")
+    _add_recognizer_args(batch)
+    batch.set_defaults(func=cmd_batch)
+
+    topics = sub.add_parser("topics", parents=[common], help="list what VoiceGuide can answer")
+    topics.set_defaults(func=cmd_topics)
+
+    comp = sub.add_parser("compile", help="compile the documents into the content file")
+    comp.add_argument("--documents", help="folder of source documents")
+    comp.add_argument("--lexicon", help="lexicon YAML")
+    comp.add_argument("--output", help="compiled content file to write")
+    comp.add_argument("--check", action="store_true", help="only check that the compiled file is up to date")
+    comp.set_defaults(func=cmd_compile)
+
+    _add_speech_commands(sub, common)
+    return parser
+
+
+def _add_recognizer_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="a Vosk model folder (default: VOICEGUIDE_MODEL, then models/, then pocketsphinx)")
+
+
+def _add_speech_commands(sub, common: argparse.ArgumentParser) -> None:
+    """Speech commands live in their own module so text-only use never imports audio libraries."""
+    try:
+        from voiceguide import speech_cli
+    except ImportError:
+        return
+    speech_cli.add_commands(sub, common)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "emergency_number", None) is None and hasattr(args, "content"):
+        from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER
+
+        args.emergency_number = DEFAULT_EMERGENCY_NUMBER
+    if args.command is None:
+        return _default(parser, argv)
+    from voiceguide.content_model import ContentError
+
+    try:
+        return args.func(args)
+    except ContentError as exc:
+        print(f"voiceguide: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _default(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    """Plain `voiceguide` starts the live assistant, or explains why it cannot and offers text mode."""
+    try:
+        from voiceguide import speech_cli
+    except ImportError:
+        speech_cli = None
+    if speech_cli is not None:
+        return speech_cli.default_entry(parser)
+    print(
+        "VoiceGuide's live voice mode is not available in this build. "
+        "Use text mode: voiceguide chat",
+        file=sys.stderr,
+    )
+    return main(["chat"])

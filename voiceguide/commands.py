@@ -1,0 +1,69 @@
+"""Spoken commands, recognised as words so they work the same typed, piped or spoken.
+
+A command must be (nearly) the whole utterance: "stop" is a command, "how can i stop a clot from forming" is a
+question. Polite fillers around it are ignored.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from rapidfuzz import fuzz, process
+
+from voiceguide.text import normalize
+
+
+class Command(str, Enum):
+    REPEAT = "repeat"
+    MORE = "more"
+    HELP = "help"
+    STOP = "stop"
+    SLOWER = "slower"
+    FASTER = "faster"
+    LOUDER = "louder"
+    QUIETER = "quieter"
+    START_OVER = "start-over"
+    GOODBYE = "goodbye"
+
+
+_SAYINGS: dict[Command, tuple[str, ...]] = {
+    Command.REPEAT: ("repeat", "repeat that", "repeat it", "say that again", "say it again", "again",
+                     "what did you say", "pardon", "come again", "one more time", "repeat the answer"),
+    Command.MORE: ("more", "tell me more", "say more", "go on", "continue", "more details", "keep going",
+                   "more information", "and then", "what else"),
+    Command.HELP: ("help", "what can i ask", "what can you do", "what can i say", "topics", "list the topics",
+                   "what do you know", "options", "how does this work", "what can you tell me"),
+    Command.STOP: ("stop", "cancel", "be quiet", "quiet", "shut up", "enough", "stop talking", "never mind",
+                   "nevermind", "hush"),
+    Command.SLOWER: ("slower", "slow down", "speak slower", "talk slower", "more slowly", "too fast",
+                     "speak more slowly"),
+    Command.FASTER: ("faster", "speed up", "speak faster", "talk faster", "too slow", "quicker"),
+    Command.LOUDER: ("louder", "speak up", "volume up", "turn it up", "i can't hear you", "too quiet"),
+    Command.QUIETER: ("quieter", "softer", "volume down", "turn it down", "too loud", "speak softer"),
+    Command.START_OVER: ("start over", "start again", "reset", "new question", "restart", "begin again",
+                         "new conversation"),
+    Command.GOODBYE: ("goodbye", "good bye", "bye", "bye bye", "exit", "quit", "i'm done", "that's all",
+                      "thank you goodbye", "see you"),
+}
+
+PHRASES: tuple[str, ...] = tuple(p for sayings in _SAYINGS.values() for p in sayings)
+_LOOKUP = {normalize(p): cmd for cmd, sayings in _SAYINGS.items() for p in sayings}
+_FILLERS = frozenset(["please", "ok", "okay", "now", "hey", "voiceguide", "thanks", "just", "um", "uh"])
+_FUZZY_CUTOFF = 88
+
+
+def parse_command(text: str) -> Command | None:
+    words = [w for w in normalize(text).split() if w not in _FILLERS]
+    if not words or len(words) > 5:
+        return None
+    core = " ".join(words)
+    if core in _LOOKUP:
+        return _LOOKUP[core]
+    match = process.extractOne(core, list(_LOOKUP), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    return _LOOKUP[match[0]] if match else None
+
+
+HELP_TOPICS_INTRO = "You can ask me about blood clots behind the knee and in the buttocks:"
+HELP_COMMANDS = (
+    "You can also say: repeat, tell me more, slower, faster, louder, quieter, stop, start over, or goodbye."
+)

@@ -1,0 +1,228 @@
+"""The keyword router: from what a recognizer heard to the section that answers it, or to "not understood".
+
+Why it scores the way it does (see also the README):
+1. Repair first. Lay words and known recognizer near-misses are rewritten to the documents' words
+   ("blood cloth" -> "blood clot", "blood thinners" -> "anticoagulant"), then each remaining unknown word is
+   matched against the content's vocabulary with rapidfuzz, so "symtoms" still means "symptoms".
+2. Scope before score. A question is answered only if it is anchored in the domain (a clot word, a body place
+   with a question kind or a sign, or a follow-up to the last answer). Words the documents never use
+   ("diabetes", "sunburn", "weather") reject it, so a medical question we have no document for is never bent
+   into clot content.
+3. Score = what it is about (kind) + where (location) + which words it shares with the section, weighted by
+   how rare each word is across sections (idf), plus a bonus when it closely matches a question the document
+   itself asks. Kind and place dominate because people ask "what are the symptoms" far more than they name
+   rare terms; idf-weighted words then pick the specific section ("fatal", "compression stockings").
+4. No place named and no context: if more than one document answers that kind, the answer combines the key
+   sentence of each, and the person can narrow it by naming the place.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from voiceguide.content_model import Content, Section
+from voiceguide.phrases import Rewriter, any_of, find_all
+from voiceguide.text import STOPWORDS, normalize
+
+_KIND_WEIGHT = 3.0
+_WEAK_KIND_WEIGHT = 1.0
+_LOCATION_WEIGHT = 2.0
+_LOCATION_PENALTY = 2.5
+_QUESTION_BONUS = 3.5
+_QUESTION_MATCH = 88
+_FUZZY_CUTOFF = 84
+_MIN_SCORE = 1.0
+_COMBINE_MARGIN = 1.5
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the last answer was about, so "how is it treated" can follow a knee question."""
+
+    location: str | None = None
+    kind: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    heard: str
+    text: str
+    location: str | None
+    kind: str | None
+    anchored: bool
+    foreign: tuple[str, ...]
+    content_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """`status`: answer (one section), combined (several places), out-of-scope, not-understood."""
+
+    status: str
+    query: Query
+    sections: tuple[Section, ...] = ()
+    score: float = 0.0
+    location: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+    ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+
+class Router:
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        lex = content.lexicon
+        self._rewrite = Rewriter(lex["synonyms"])
+        self._kinds = lex["kinds"]
+        self._locations = lex["locations"]
+        self._anchors = lex["anchors"]
+        self._foreign = lex["foreign"]
+        self._known = set(content.vocabulary.words)
+        self._kind_words = {
+            kind: frozenset(w for w in spec["heading"] if " " not in w)
+            for kind, spec in self._kinds.items()
+        }
+        self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
+        n = len(content.sections)
+        df = Counter(w for s in content.sections for w in s.keywords)
+        # BM25's idf: a word every section has is worth nothing, a word only one section has is worth most.
+        self._idf = {w: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for w, c in df.items()}
+        # The document's own questions, without their place: place is scored on its own, so a knee FAQ must
+        # not pull a question that names no place toward the knee.
+        self._questions = [
+            (self._without_places(self._rewrite(normalize(q))), s) for s in content.sections for q in s.questions
+        ]
+
+    def _without_places(self, text: str) -> str:
+        terms = [t for spec in self._locations.values() for t in spec["terms"]]
+        for start, end, _term in reversed(find_all(text, terms)):
+            text = text[:start] + text[end:]
+        return " ".join(text.split())
+
+    # -- understanding the words ---------------------------------------------------------------
+    def rewrite(self, text: str) -> str:
+        """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
+        heard = normalize(text)
+        first = self._rewrite(heard)
+        repaired = []
+        for word in first.split():
+            if word in self._known or word in STOPWORDS or len(word) < 4 or word.isdigit():
+                repaired.append(word)
+                continue
+            match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            repaired.append(match[0] if match else word)
+        return self._rewrite(" ".join(repaired))
+
+    def understand(self, text: str) -> Query:
+        heard = normalize(text)
+        foreign = tuple(any_of(self._rewrite(heard), self._foreign))
+        rewritten = self.rewrite(text)
+        location = self._location(rewritten)
+        kind = self._kind(rewritten)
+        anchored = bool(any_of(rewritten, self._anchors))
+        content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
+        unknown = [w for w in content_words if w not in self._known]
+        if len(unknown) >= 2 and len(unknown) * 2 >= len(content_words):
+            foreign = (*foreign, *unknown)
+        return Query(heard, rewritten, location, kind, anchored, foreign, content_words)
+
+    def _location(self, text: str) -> str | None:
+        counts = {}
+        for loc, spec in self._locations.items():
+            hits = find_all(text, spec["terms"])
+            # Overlapping terms ("behind the knee" and "knee") count once.
+            counts[loc] = len({start for start, _end, _term in hits})
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+    def _kind(self, text: str) -> str | None:
+        scores = {
+            kind: len(any_of(text, spec["words"])) + 2 * len(any_of(text, spec.get("phrases", [])))
+            for kind, spec in self._kinds.items()
+        }
+        best = max(scores.values())
+        if best == 0:
+            return None
+        return next(kind for kind in self._kinds if scores[kind] == best)
+
+    # -- choosing the answer ---------------------------------------------------------------------
+    def route(self, text: str, context: Context | None = None) -> Route:
+        q = self.understand(text)
+        context = context or Context()
+        in_domain = q.anchored or (q.location is not None and q.kind is not None)
+        follow_up = not in_domain and context.section is not None and not q.foreign and (
+            q.kind is not None or q.location is not None
+        )
+        if q.foreign and not q.anchored:
+            return Route("out-of-scope", q)
+        if not in_domain and not follow_up:
+            if q.kind is not None and not q.foreign and not q.location and len(q.content_words) <= 3:
+                # "what are the symptoms" with nothing before it: this assistant only knows clots.
+                in_domain = True
+            else:
+                status = "out-of-scope" if q.content_words else "not-understood"
+                return Route(status, q)
+
+        location = q.location or (context.location if follow_up or not q.anchored else None)
+        if location is None and q.anchored and context.location and not q.location and q.kind and not follow_up:
+            location = None  # a fresh, fully stated question does not inherit the last place
+        kind = q.kind or (context.kind if follow_up else None)
+        ranking = sorted(
+            ((self._score(s, q, kind, location), s) for s in self.content.sections),
+            key=lambda pair: -pair[0],
+        )
+        best_score, best = ranking[0]
+        if best_score < _MIN_SCORE:
+            return Route("not-understood", q, score=best_score, ranking=_ids(ranking))
+        confidence = min(1.0, best_score / 10.0)
+        if location is None:
+            twins = self._one_per_place(ranking, best.about, best_score)
+            if len(twins) > 1:
+                return Route(
+                    "combined", q, tuple(twins), confidence, None, best.about, f"general.{best.about}",
+                    _ids(ranking),
+                )
+        return Route(
+            "answer", q, (best,), confidence, self.content.location_of(best), best.about, best.id, _ids(ranking)
+        )
+
+    def _score(self, section: Section, q: Query, kind: str | None, location: str | None) -> float:
+        score = 0.0
+        if kind and section.about == kind:
+            # "what is ..." says little about which section; the words after it say more.
+            score += _WEAK_KIND_WEIGHT if kind == "overview" else _KIND_WEIGHT
+        where = self.content.location_of(section)
+        if location:
+            score += _LOCATION_WEIGHT if where == location else -_LOCATION_PENALTY
+        # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
+        shared = (set(q.content_words) & section.keywords) - self._kind_words.get(kind, frozenset())
+        score += sum(self._idf.get(w, 0.0) for w in shared)
+        asked = self._without_places(q.text)
+        # The FAQ bonus only separates sections within a known place; with no place it would favour whichever
+        # document happens to have an FAQ.
+        if location and any(
+            s is section and fuzz.token_set_ratio(asked, question) >= _QUESTION_MATCH
+            for question, s in self._questions
+        ):
+            score += _QUESTION_BONUS
+        return score
+
+    def _one_per_place(self, ranking: list[tuple[float, Section]], kind: str, best: float) -> list[Section]:
+        """The best section of `kind` in each place, if each is nearly as good as the overall best."""
+        chosen: dict[str, Section] = {}
+        for score, section in ranking:
+            where = self.content.location_of(section)
+            if section.about == kind and where not in chosen and score >= best - _COMBINE_MARGIN:
+                chosen[where] = section
+        return list(chosen.values())
+
+
+def _ids(ranking: list[tuple[float, Section]]) -> tuple[tuple[str, float], ...]:
+    return tuple((s.id, round(score, 2)) for score, s in ranking[:5])

@@ -1,0 +1,60 @@
+"""Urgent-first triage: does what the person said call for emergency or doctor advice before anything else?
+
+Policy, erring toward safety:
+- `emergency` when any warning sign of a pulmonary embolism is mentioned and not clearly negated, whoever it is
+  about ("is chest pain a sign of a clot?" gets the advice too: a false alarm costs a sentence, a miss a life).
+- A sign counts as negated only when a negation word stands in the same clause within four words before it
+  ("i do not have chest pain", "no chest pain", "without shortness of breath"). Uncertainty between them
+  ("i do not know if i have chest pain", "not sure whether it is chest pain") keeps the emergency.
+- `see-doctor` when the person describes a suspected clot in themselves: a body part and a sign (swollen,
+  painful, warm, red, ...) with a first-person word, or a phrase like "i think i have a clot".
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from voiceguide.phrases import any_of, find_all
+
+_WINDOW = 4
+_CLAUSE_BREAKS = frozenset({"but", "however", "though", "although", "yet", "except", "now", "then", "because"})
+
+
+class Urgency(str, Enum):
+    EMERGENCY = "emergency"
+    SEE_DOCTOR = "see-doctor"
+    NONE = "none"
+
+
+def _negated(text: str, start: int, triage: dict[str, Any]) -> bool:
+    before = text[:start].split()[-_WINDOW:]
+    clause: list[str] = []
+    for word in reversed(before):
+        if word in _CLAUSE_BREAKS:
+            break
+        clause.insert(0, word)
+    if any(w in triage["uncertain"] for w in clause):
+        return False
+    return any(w in triage["negations"] for w in clause)
+
+
+def _affirmed(text: str, phrases: list[str], triage: dict[str, Any]) -> list[str]:
+    return [phrase for start, _end, phrase in find_all(text, phrases) if not _negated(text, start, triage)]
+
+
+def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
+    """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
+    signs = _affirmed(text, triage["emergency"]["signs"], triage)
+    if signs:
+        return Urgency.EMERGENCY, signs
+    doctor = triage["see-doctor"]
+    phrases = _affirmed(text, doctor["phrases"], triage)
+    if phrases:
+        return Urgency.SEE_DOCTOR, phrases
+    personal = any_of(text, doctor["personal"])
+    body = any_of(text, doctor["body"])
+    body_signs = _affirmed(text, doctor["signs"], triage)
+    if personal and body and body_signs:
+        return Urgency.SEE_DOCTOR, body + body_signs
+    return Urgency.NONE, []
