@@ -314,7 +314,7 @@ def _urgent_advice(
         advice = []
         for fragment in spec["advice_sentences"]:
             found = None
-            for source, doc in zip(sources, documents):
+            for source, doc in zip(sources, documents, strict=True):
                 for block in source.blocks:
                     for sentence in split_sentences(block.text):
                         if contains(normalize(sentence), normalize(fragment)):

@@ -138,8 +138,8 @@ def clean_text(text: str) -> str:
 class _ReadableText(HTMLParser):
     """Collects headings and paragraphs; skips elements whose content is never read aloud."""
 
-    _SKIP = {"script", "style", "iframe", "noscript", "svg", "object", "embed", "video", "audio", "template"}
-    _BLOCK = {"p", "div", "center", "li", "blockquote", "section", "article", "td", "th", "dd", "dt", "pre"}
+    _SKIP = frozenset({"script", "style", "iframe", "noscript", "svg", "object", "embed", "video", "audio", "template"})
+    _BLOCK = frozenset({"p", "div", "center", "li", "blockquote", "section", "article", "td", "th", "dd", "dt", "pre"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -12,7 +12,11 @@ _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
 
 STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "but", "if", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had", "it", "its", "it's", "this", "that", "these", "those", "there", "their", "they", "them", "you", "your", "yours", "i", "me", "my", "mine", "we", "our", "us", "he", "she", "his", "her", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "what", "which", "who", "whom", "whose", "how", "why", "when", "where", "as", "so", "than", "then", "too", "very", "just", "also", "about", "into", "over", "under", "up", "down", "out", "off", "not", "no", "such", "any", "some", "all", "each", "other", "more", "most", "own", "same", "only", "both", "few", "many", "much", "s", "t"]
+    """a an the of in on at to for from by with and or but if is are was were be been being am do does did
+    done have has had it its it's this that these those there their they them you your yours i me my mine we
+    our us he she his her can could would should will shall may might must what which who whom whose how why
+    when where as so than then too very just also about into over under up down out off not no such any some
+    all each other more most own same only both few many much s t""".split()
 )
 
 
