@@ -1,0 +1,663 @@
+"""The device boundary: where audio leaves for a speaker and arrives from a microphone.
+
+Everything above this module (the live loop, endpointing, barge-in) sees only AudioOutput and AudioInput, so a
+run with files instead of hardware changes nothing but the objects passed in:
+- SoundDeviceOutput / MicrophoneInput talk to PortAudio through sounddevice. Output uses a callback stream fed
+  from a queue, so stop() silences the speaker at the next audio block (a few ms), which barge-in needs.
+- FileOutput / FileInput move real audio through real WAV I/O at real-time pace (or instantly), and share the
+  playback queue logic with the speaker, so a stop() cuts a file answer exactly where a speaker would go quiet.
+
+Errors say in plain words what is wrong and what to do. "Never there" (NoAudioDeviceError: no PortAudio, no
+devices, no device by that name) is told apart from "gone" (AudioDeviceLostError: a device that worked stopped),
+so the loop can retry only what can come back.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from voiceguide.audio import Audio
+
+INPUT_RATE = 16000  # what the recognizers and the voice activity detector take
+INPUT_CHUNK_MS = 20
+OUTPUT_RATE = 22050  # the speech renderer's rate: no resampling on the normal path
+
+Kind = Literal["input", "output"]
+
+TEXT_MODE_HINT = "or use text mode: voiceguide chat"
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+class AudioDeviceError(RuntimeError):
+    """A sound device problem; the message is meant to be shown or spoken to the person as it is."""
+
+    def __init__(self, message: str, kind: Kind | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class NoAudioDeviceError(AudioDeviceError):
+    """Never there: no sound system, no device of that kind, or no device by that name. Retrying won't help
+    until someone plugs something in."""
+
+
+class PortAudioMissingError(NoAudioDeviceError):
+    """The PortAudio library itself is not installed."""
+
+
+class DeviceNotFoundError(NoAudioDeviceError):
+    """Devices exist, but none matches the name or number asked for."""
+
+
+class AudioDeviceLostError(AudioDeviceError):
+    """Gone: a device that was working stopped (unplugged, driver reset). Worth retrying."""
+
+
+class AudioFileInputError(ValueError):
+    """A recording given in place of the microphone cannot be used; the message names the file."""
+
+
+def _no_device_message(kind: Kind) -> str:
+    if kind == "input":
+        return f"No microphone was found. Plug one in, {TEXT_MODE_HINT}."
+    return f"No speaker or headphones were found. Connect some, {TEXT_MODE_HINT}."
+
+
+# ---------------------------------------------------------------------------------------------- devices
+
+
+@dataclass(frozen=True)
+class AudioDevice:
+    index: int
+    name: str
+    hostapi: str
+    max_input_channels: int
+    max_output_channels: int
+    default_samplerate: float
+    is_default_input: bool = False
+    is_default_output: bool = False
+
+    @property
+    def is_input(self) -> bool:
+        return self.max_input_channels > 0
+
+    @property
+    def is_output(self) -> bool:
+        return self.max_output_channels > 0
+
+    def describe(self) -> str:
+        roles = [r for r, ok in (("microphone", self.is_input), ("speaker", self.is_output)) if ok]
+        defaults = [d for d, ok in (("default input", self.is_default_input),
+                                    ("default output", self.is_default_output)) if ok]
+        extra = f", {', '.join(defaults)}" if defaults else ""
+        return f"{self.index}: {self.name} ({' and '.join(roles) or 'no channels'}, {self.hostapi}{extra})"
+
+
+_sd_module: ModuleType | None = None
+
+
+def _sounddevice() -> ModuleType:
+    """sounddevice, imported on first use: it loads PortAudio at import time, and a missing library must
+    become a plain message rather than an ImportError traceback when the program starts."""
+    global _sd_module
+    if _sd_module is None:
+        try:
+            import sounddevice
+        except (OSError, ImportError) as exc:
+            raise PortAudioMissingError(
+                f"The sound system library (PortAudio) is not installed, so VoiceGuide cannot use a microphone "
+                f"or speaker ({exc}). Install it with: sudo apt-get install libportaudio2 - {TEXT_MODE_HINT}."
+            ) from exc
+        except Exception as exc:  # PortAudio present but failing to initialise
+            raise NoAudioDeviceError(
+                f"The sound system could not start ({exc}). Check the sound settings, {TEXT_MODE_HINT}."
+            ) from exc
+        _sd_module = sounddevice
+    return _sd_module
+
+
+def list_devices() -> list[AudioDevice]:
+    """Every device PortAudio knows (may be empty: that is not an error here, find_device decides)."""
+    sd = _sounddevice()
+    try:
+        raw = sd.query_devices()
+        hostapis = sd.query_hostapis()
+    except Exception as exc:
+        raise NoAudioDeviceError(f"The sound devices could not be listed ({exc}), {TEXT_MODE_HINT}.") from exc
+    try:
+        default_in, default_out = sd.default.device
+    except Exception:
+        default_in = default_out = -1
+    devices = []
+    for info in raw:
+        index = int(info["index"])
+        devices.append(AudioDevice(
+            index=index,
+            name=str(info["name"]),
+            hostapi=str(hostapis[info["hostapi"]]["name"]) if hostapis else "",
+            max_input_channels=int(info["max_input_channels"]),
+            max_output_channels=int(info["max_output_channels"]),
+            default_samplerate=float(info["default_samplerate"]),
+            is_default_input=index == default_in,
+            is_default_output=index == default_out,
+        ))
+    return devices
+
+
+def refresh_devices() -> None:
+    """Re-scans the hardware. PortAudio keeps the device list it saw at start-up, so a re-plugged device
+    only appears after this. Call it only when no stream is open (the loop's retry does exactly that)."""
+    sd = _sounddevice()
+    try:
+        sd._terminate()
+        sd._initialize()
+    except Exception as exc:
+        raise NoAudioDeviceError(f"The sound system could not be restarted ({exc}), {TEXT_MODE_HINT}.") from exc
+
+
+def find_device(name_or_index: str | int | None = None, kind: Kind = "input") -> AudioDevice:
+    """The device to use: None means the system default (or the first suitable one); a number is an index
+    from `voiceguide devices`; a name matches exactly or as a case-insensitive part of the device name."""
+    devices = [d for d in list_devices() if (d.is_input if kind == "input" else d.is_output)]
+    if not devices:
+        raise NoAudioDeviceError(_no_device_message(kind), kind)
+    if name_or_index is None or (isinstance(name_or_index, str) and not name_or_index.strip()):
+        default = next((d for d in devices if (d.is_default_input if kind == "input" else d.is_default_output)),
+                       None)
+        return default or devices[0]
+    wanted = name_or_index
+    if isinstance(wanted, str) and wanted.strip().isdigit():
+        wanted = int(wanted.strip())
+    if isinstance(wanted, int):
+        match = next((d for d in devices if d.index == wanted), None)
+    else:
+        key = wanted.strip().lower()
+        match = next((d for d in devices if d.name.lower() == key), None) or next(
+            (d for d in devices if key in d.name.lower()), None)
+    if match is None:
+        what = "microphone" if kind == "input" else "speaker"
+        available = "; ".join(d.describe() for d in devices)
+        raise DeviceNotFoundError(
+            f"There is no {what} called {name_or_index!r}. Available: {available}. "
+            f"See them with: voiceguide devices",
+            kind,
+        )
+    return match
+
+
+# ---------------------------------------------------------------------------------------------- output
+
+
+@dataclass
+class PlayedClip:
+    """One clip as it went out: times in seconds of output (file position for FileOutput), and wall clock."""
+
+    label: str
+    duration: float  # the clip's full length
+    start: float
+    end: float
+    wall_start: float  # time.monotonic()
+    wall_end: float
+    stopped: bool  # cut short by stop()
+
+    @property
+    def played(self) -> float:
+        return self.end - self.start
+
+
+@runtime_checkable
+class AudioOutput(Protocol):
+    sample_rate: int
+
+    def play(self, audio: Audio, label: str = "") -> None:
+        """Starts playing without blocking; if something is playing, this follows it without a gap."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Blocks until everything queued has played; False on timeout."""
+
+    def stop(self) -> None:
+        """Silences at once and drops everything queued (barge-in, "stop")."""
+
+    @property
+    def is_playing(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class _Clip:
+    __slots__ = ("label", "pos", "samples", "start", "wall_start")
+
+    def __init__(self, samples: np.ndarray, label: str) -> None:
+        self.samples, self.label, self.pos = samples, label, 0
+        self.start, self.wall_start = 0.0, 0.0
+
+
+class _QueuedOutput:
+    """Playback queue shared by the speaker and the file: whoever consumes pulls blocks of samples."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.timeline: list[PlayedClip] = []
+        self._lock = threading.Lock()
+        self._queue: collections.deque[_Clip] = collections.deque()
+        self._current: _Clip | None = None
+        self._frames = 0  # output position in frames
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def _prepare(self, audio: Audio) -> np.ndarray:
+        samples = np.asarray(audio.samples, dtype=np.float32).reshape(-1)
+        if audio.sample_rate != self.sample_rate and len(samples):
+            import soxr
+
+            samples = soxr.resample(samples, audio.sample_rate, self.sample_rate).astype(np.float32)
+        return np.clip(samples, -1.0, 1.0)
+
+    def play(self, audio: Audio, label: str = "") -> None:
+        self._check_usable()
+        clip = _Clip(self._prepare(audio), label)
+        if not len(clip.samples):
+            return
+        with self._lock:
+            self._queue.append(clip)
+            self._idle.clear()
+        self._wake()
+
+    def _check_usable(self) -> None:
+        """Raises when the output cannot play (closed, device lost)."""
+
+    def _wake(self) -> None:
+        """Tells the consumer there is something to play."""
+
+    def _finish(self, clip: _Clip, stopped: bool) -> None:
+        end = clip.start + clip.pos / self.sample_rate
+        self.timeline.append(PlayedClip(clip.label, len(clip.samples) / self.sample_rate, clip.start, end,
+                                        clip.wall_start, time.monotonic(), stopped))
+
+    def _pull(self, frames: int, pad: bool) -> np.ndarray:
+        """The next `frames` samples to play; zero-padded when `pad`, else only what is queued."""
+        out = np.zeros(frames, dtype=np.float32)
+        filled = 0
+        with self._lock:
+            while filled < frames:
+                if self._current is None:
+                    if not self._queue:
+                        break
+                    self._current = self._queue.popleft()
+                    self._current.start = (self._frames + filled) / self.sample_rate
+                    self._current.wall_start = time.monotonic()
+                clip = self._current
+                n = min(frames - filled, len(clip.samples) - clip.pos)
+                out[filled : filled + n] = clip.samples[clip.pos : clip.pos + n]
+                clip.pos += n
+                filled += n
+                if clip.pos >= len(clip.samples):
+                    self._finish(clip, stopped=False)
+                    self._current = None
+            used = frames if pad else filled
+            self._frames += used
+        return out[:used]
+
+    def _mark_idle_if_drained(self) -> None:
+        with self._lock:
+            if self._current is None and not self._queue:
+                self._idle.set()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._current is not None:
+                self._finish(self._current, stopped=True)
+                self._current = None
+            self._queue.clear()
+            self._idle.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._idle.wait(timeout)
+
+    @property
+    def is_playing(self) -> bool:
+        return not self._idle.is_set()
+
+    @property
+    def position(self) -> float:
+        """Seconds of output so far (silence included), on the same scale as PlayedClip.start/end."""
+        return self._frames / self.sample_rate
+
+
+class SoundDeviceOutput(_QueuedOutput):
+    """The speaker. The stream stays open and plays silence between clips, so a new answer starts with no
+    device start-up delay and stop() takes effect at the next callback block."""
+
+    def __init__(self, device: str | int | None = None, sample_rate: int = OUTPUT_RATE,
+                 blocksize: int = 512) -> None:
+        sd = _sounddevice()
+        self.device = find_device(device, "output")
+        self._closed = False
+        self._lost = False
+        self._stream: Any = None
+        for rate in dict.fromkeys([sample_rate, int(self.device.default_samplerate)]):
+            try:
+                stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
+                                         blocksize=blocksize, latency="low", callback=self._callback,
+                                         finished_callback=self._on_finished)
+                break
+            except sd.PortAudioError as exc:
+                error = exc
+        else:
+            raise AudioDeviceError(
+                f"The speaker {self.device.name!r} could not be opened ({error}). Is another program using it? "
+                f"Try another with --output-device, {TEXT_MODE_HINT}.", "output")
+        super().__init__(int(stream.samplerate))
+        self._stream = stream
+        stream.start()
+
+    def _callback(self, outdata: np.ndarray, frames: int, _time: Any, _status: Any) -> None:
+        outdata[:, 0] = self._pull(frames, pad=True)
+        self._mark_idle_if_drained()
+
+    def _on_finished(self) -> None:
+        if not self._closed:
+            self._lost = True  # PortAudio stopped the stream on its own: the device went away
+            self._idle.set()
+
+    def _check_usable(self) -> None:
+        if self._closed:
+            raise AudioDeviceError("The speaker output is closed.", "output")
+        if self._lost or (self._stream is not None and not self._stream.active):
+            raise AudioDeviceLostError(
+                f"The speaker {self.device.name!r} stopped working (unplugged?). Plug it back in.", "output")
+
+    def close(self) -> None:
+        self._closed = True
+        self.stop()
+        if self._stream is not None:
+            try:
+                self._stream.abort()
+                self._stream.close()
+            except Exception:  # closing a device that has vanished must not raise on shutdown
+                pass
+
+    def __enter__(self) -> SoundDeviceOutput:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class FileOutput(_QueuedOutput):
+    """Receives what would have gone to the speaker and writes it to a WAV file (16-bit mono).
+
+    realtime=True consumes audio at the pace a speaker would (times `speed`, so a test can run 4x faster and
+    keep every relative timing), and silence between clips is written too, so the file lines up with the
+    session; stop() cuts the clip within one 10 ms block of where a speaker would have gone quiet.
+    realtime=False consumes instantly: clips are written back to back and wait() returns at once.
+    """
+
+    BLOCK_SECONDS = 0.01
+
+    def __init__(self, path: str | Path, realtime: bool = True, *, speed: float = 1.0,
+                 sample_rate: int = OUTPUT_RATE) -> None:
+        import soundfile as sf
+
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        super().__init__(sample_rate)
+        self.path = Path(path)
+        self.realtime = realtime
+        self.speed = speed
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = sf.SoundFile(str(self.path), "w", samplerate=sample_rate, channels=1, subtype="PCM_16",
+                                  format="WAV")
+        self._wakeup = threading.Condition()
+        self._closing = False
+        self._error: BaseException | None = None
+        self._opened_at = time.monotonic()
+        self._thread = threading.Thread(target=self._consume, name="voiceguide-file-output", daemon=True)
+        self._thread.start()
+
+    def _wake(self) -> None:
+        with self._wakeup:
+            self._wakeup.notify_all()
+
+    def _check_usable(self) -> None:
+        if self._closing:
+            raise AudioDeviceError(f"The output file {self.path} is already closed.", "output")
+        if self._error is not None:
+            raise AudioDeviceError(f"Could not write {self.path}: {self._error}", "output") from self._error
+
+    def _has_work(self) -> bool:
+        with self._lock:
+            return self._current is not None or bool(self._queue)
+
+    def _consume(self) -> None:
+        try:
+            block = max(1, int(self.BLOCK_SECONDS * self.sample_rate)) if self.realtime else self.sample_rate
+            while True:
+                with self._wakeup:
+                    while not self._closing and not self._has_work():
+                        self._wakeup.wait()
+                    if self._closing and not self._has_work():
+                        return
+                if self.realtime:
+                    self._play_paced(block)
+                else:
+                    while self._has_work():
+                        self._file.write(self._pull(block, pad=False))
+                    self._mark_idle_if_drained()
+        except BaseException as exc:  # a full disk must surface in play()/close(), not vanish in a thread
+            self._error = exc
+            self.stop()
+
+    def _play_paced(self, block: int) -> None:
+        # Silence for the time nobody was speaking, so positions in the file follow the session's clock.
+        elapsed_frames = int((time.monotonic() - self._opened_at) * self.speed * self.sample_rate)
+        gap = elapsed_frames - self._frames
+        if gap > 0:
+            self._file.write(np.zeros(gap, dtype=np.float32))
+            with self._lock:
+                self._frames += gap
+        due = time.monotonic()
+        while self._has_work() and not self._closing:
+            samples = self._pull(block, pad=False)
+            self._file.write(samples)
+            due += len(samples) / (self.sample_rate * self.speed)
+            pause = due - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+        self._mark_idle_if_drained()
+
+    def close(self) -> None:
+        """Lets queued audio finish (call stop() first to drop it), then finalises the WAV file."""
+        if self._closing:
+            return
+        self.wait()
+        self._closing = True
+        self._wake()
+        self._thread.join()
+        self._file.close()
+        if self._error is not None:
+            raise AudioDeviceError(f"Could not write {self.path}: {self._error}", "output") from self._error
+
+    def __enter__(self) -> FileOutput:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------------------------- input
+
+
+@runtime_checkable
+class AudioInput(Protocol):
+    sample_rate: int  # always INPUT_RATE
+    chunk_samples: int
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        """int16 mono chunks of chunk_samples each, as they arrive; ends when the input ends."""
+
+    def close(self) -> None: ...
+
+
+class FileInput:
+    """A recording fed as if it came from the microphone: any format soundfile reads, any rate or channel
+    count, resampled to 16 kHz mono int16 with soxr. realtime=True delivers each chunk when a microphone
+    would have (times `speed`); realtime=False as fast as the caller takes them. The last chunk is padded
+    with silence so every chunk has the same size (voice activity detectors need whole frames)."""
+
+    def __init__(self, path: str | Path, realtime: bool = True, *, chunk_ms: int = INPUT_CHUNK_MS,
+                 speed: float = 1.0) -> None:
+        import soundfile as sf
+
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.path = Path(path)
+        self.realtime = realtime
+        self.speed = speed
+        self.sample_rate = INPUT_RATE
+        self.chunk_samples = INPUT_RATE * chunk_ms // 1000
+        if not self.path.is_file():
+            raise AudioFileInputError(f"The recording {self.path} does not exist.")
+        try:
+            data, rate = sf.read(str(self.path), dtype="float32", always_2d=True)
+        except Exception as exc:  # soundfile raises LibsndfileError / RuntimeError for non-audio
+            raise AudioFileInputError(f"The recording {self.path} could not be read as audio ({exc}).") from exc
+        if not len(data):
+            raise AudioFileInputError(f"The recording {self.path} is empty.")
+        mono = data.mean(axis=1)
+        if rate != INPUT_RATE:
+            import soxr
+
+            mono = soxr.resample(mono, rate, INPUT_RATE)
+        self.pcm = Audio(np.ascontiguousarray(mono, dtype=np.float32), INPUT_RATE).to_int16()
+        self.duration = len(self.pcm) / INPUT_RATE
+        self.position = 0.0  # seconds delivered so far
+        self.started_at: float | None = None  # time.monotonic() of the first chunk request
+        self._closed = False
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        n = self.chunk_samples
+        self.started_at = time.monotonic()
+        for index, start in enumerate(range(0, len(self.pcm), n)):
+            if self._closed:
+                return
+            chunk = self.pcm[start : start + n]
+            if len(chunk) < n:
+                chunk = np.concatenate([chunk, np.zeros(n - len(chunk), dtype=np.int16)])
+            if self.realtime:  # a microphone hands over a chunk once it has been recorded
+                pause = self.started_at + (index + 1) * n / (INPUT_RATE * self.speed) - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+            self.position = (start + n) / INPUT_RATE
+            yield chunk
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __enter__(self) -> FileInput:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class MicrophoneInput:
+    """The microphone through a sounddevice callback and a queue. If the device cannot record at 16 kHz it
+    records at its own rate and soxr converts as chunks arrive. When the queue fills (the caller is busy),
+    the oldest audio is dropped and counted, never the newest: what matters is what is being said now."""
+
+    def __init__(self, device: str | int | None = None, *, chunk_ms: int = INPUT_CHUNK_MS,
+                 max_queue_seconds: float = 10.0, lost_after: float = 2.0) -> None:
+        sd = _sounddevice()
+        self.device = find_device(device, "input")
+        self.sample_rate = INPUT_RATE
+        self.chunk_samples = INPUT_RATE * chunk_ms // 1000
+        self.dropped_chunks = 0
+        self.lost_after = lost_after
+        self._queue: collections.deque[np.ndarray] = collections.deque(
+            maxlen=max(1, int(max_queue_seconds * 1000 / chunk_ms)))
+        self._ready = threading.Condition()
+        self._closed = False
+        self._resampler: Any = None
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._stream: Any = None
+        error: Exception | None = None
+        for rate in dict.fromkeys([INPUT_RATE, int(self.device.default_samplerate)]):
+            try:
+                blocksize = rate * chunk_ms // 1000
+                stream = sd.InputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
+                                        blocksize=blocksize, callback=self._callback)
+                break
+            except sd.PortAudioError as exc:
+                error = exc
+        else:
+            raise AudioDeviceError(
+                f"The microphone {self.device.name!r} could not be opened ({error}). Is another program using "
+                f"it? Try another with --input-device, {TEXT_MODE_HINT}.", "input")
+        if int(stream.samplerate) != INPUT_RATE:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(stream.samplerate, INPUT_RATE, 1, dtype="float32")
+        self._stream = stream
+        stream.start()
+
+    def _callback(self, indata: np.ndarray, _frames: int, _time: Any, _status: Any) -> None:
+        samples = indata[:, 0]
+        if self._resampler is not None:
+            samples = self._resampler.resample_chunk(samples)
+        pcm = Audio(np.ascontiguousarray(samples, dtype=np.float32), INPUT_RATE).to_int16()
+        with self._ready:
+            self._pending = np.concatenate([self._pending, pcm])
+            n = self.chunk_samples
+            while len(self._pending) >= n:
+                if len(self._queue) == self._queue.maxlen:
+                    self.dropped_chunks += 1
+                self._queue.append(self._pending[:n])
+                self._pending = self._pending[n:]
+            self._ready.notify_all()
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        silent_since = time.monotonic()
+        while not self._closed:
+            with self._ready:
+                if not self._queue:
+                    self._ready.wait(timeout=0.1)
+                chunk = self._queue.popleft() if self._queue else None
+            if chunk is not None:
+                silent_since = time.monotonic()
+                yield chunk
+                continue
+            if self._closed:
+                return
+            if not self._stream.active or time.monotonic() - silent_since > self.lost_after:
+                raise AudioDeviceLostError(
+                    f"The microphone {self.device.name!r} stopped sending sound (unplugged?). Plug it back in.",
+                    "input")
+
+    def close(self) -> None:
+        self._closed = True
+        with self._ready:
+            self._ready.notify_all()
+        if self._stream is not None:
+            try:
+                self._stream.abort()
+                self._stream.close()
+            except Exception:  # a vanished device must not raise on shutdown
+                pass
+
+    def __enter__(self) -> MicrophoneInput:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
