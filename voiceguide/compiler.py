@@ -141,7 +141,7 @@ def _load_lexicon(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CompileError(f"{path}: cannot read the lexicon ({exc})") from None
-    required = ("kinds", "locations", "synonyms", "anchors", "foreign", "triage", "question_frames")
+    required = ("kinds", "locations", "synonyms", "anchors", "subjects", "foreign", "triage", "question_frames")
     missing = [key for key in required if key not in (data or {})]
     if missing:
         raise CompileError(f"{path}: the lexicon lacks {', '.join(missing)}")
@@ -178,8 +178,10 @@ def _sections_of(doc_id: str, source: SourceDocument, classifier: _Classifier) -
         if is_faq:
             faq_entries.append((head, paras))
         elif index == 0 and head == source.title:
-            # The title is the question the whole document answers; its opening answers it in short.
-            sections.append(_Section(doc_id, head, "overview", _sentences(paras), questions=[source.title]))
+            # A title that asks no particular kind of question ("Can you get a clot in your buttocks?") is the
+            # question the opening answers; one that does ("What are the symptoms...") belongs to that section.
+            asks = [] if classifier.heading_kinds(source.title) else [source.title]
+            sections.append(_Section(doc_id, head, "overview", _sentences(paras), questions=asks))
         else:
             sections.extend(_split_by_kind(doc_id, head, paras, classifier))
 
@@ -333,6 +335,7 @@ def _runtime_lexicon(lexicon: dict[str, Any]) -> dict[str, Any]:
         "locations": lexicon["locations"],
         "synonyms": dict(sorted(lexicon["synonyms"].items())),
         "anchors": lexicon["anchors"],
+        "subjects": lexicon["subjects"],
         "foreign": lexicon["foreign"],
         "triage": lexicon["triage"],
     }

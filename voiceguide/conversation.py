@@ -156,7 +156,10 @@ class Conversation:
         urgent = self._urgent_text(urgency)
         heard = route.query.heard
 
-        if route.status in ("out-of-scope", "not-understood"):
+        # A warning sign with no clot word or body place ("my chest hurts") gets the advice alone: an answer
+        # about symptoms in general would only stand between the person and the phone.
+        bare_urgent = urgent and not (route.query.anchored or route.query.location)
+        if route.status in ("out-of-scope", "not-understood") or bare_urgent:
             if urgent:
                 # A warning sign needs no topic: say what to do, and nothing that could distract from it.
                 return Reply(text, heard, None, urgency, urgent, self._urgent_sources(urgency), 0.0, "urgent")

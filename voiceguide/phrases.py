@@ -9,27 +9,53 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+_MAX_PHRASE_WORDS = 8
 
-@lru_cache(maxsize=4096)
-def _pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\S)" + re.escape(phrase) + r"(?!\S)")
+
+@lru_cache(maxsize=2048)
+def _ngrams(text: str) -> dict[str, tuple[int, ...]]:
+    """Every run of up to eight words in `text`, with the character offsets where it starts.
+
+    Built once per text, it turns each phrase test into a dictionary look-up, which is what keeps routing a
+    question well under a millisecond however many phrases the lexicon lists.
+    """
+    starts, pos = [], 0
+    tokens = text.split(" ")
+    for token in tokens:
+        starts.append(pos)
+        pos += len(token) + 1
+    grams: dict[str, list[int]] = {}
+    for i in range(len(tokens)):
+        for n in range(1, min(_MAX_PHRASE_WORDS, len(tokens) - i) + 1):
+            grams.setdefault(" ".join(tokens[i : i + n]), []).append(starts[i])
+    return {gram: tuple(offsets) for gram, offsets in grams.items()}
+
+
+def _canonical(text: str) -> str:
+    return " ".join(text.split())
 
 
 def contains(text: str, phrase: str) -> bool:
-    return bool(phrase) and _pattern(phrase).search(text) is not None
+    key = _canonical(phrase)
+    if key.count(" ") >= _MAX_PHRASE_WORDS:  # longer than any n-gram kept: plain whole-word search
+        return f" {key} " in f" {_canonical(text)} "
+    return bool(key) and key in _ngrams(_canonical(text))
 
 
 def find_all(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Every (start, end, phrase) hit, as character offsets into `text`."""
+    """Every (start, end, phrase) hit, as character offsets into `text` (white space folded)."""
+    grams = _ngrams(_canonical(text))
     hits = []
     for phrase in phrases:
-        if phrase:
-            hits.extend((m.start(), m.end(), phrase) for m in _pattern(phrase).finditer(text))
+        key = _canonical(phrase)
+        for start in grams.get(key, ()) if key else ():
+            hits.append((start, start + len(key), phrase))
     return sorted(hits)
 
 
 def any_of(text: str, phrases: Iterable[str]) -> list[str]:
-    return [p for p in phrases if contains(text, p)]
+    grams = _ngrams(_canonical(text))
+    return [p for p in phrases if p and _canonical(p) in grams]
 
 
 class Rewriter:

@@ -21,7 +21,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from voiceguide.content_model import Content, Section
@@ -83,20 +85,33 @@ class Router:
         self._anchors = lex["anchors"]
         self._foreign = lex["foreign"]
         self._known = set(content.vocabulary.words)
-        self._kind_words = {
-            kind: frozenset(w for w in spec["heading"] if " " not in w)
+        self._kind_stems = {
+            kind: frozenset(snowballstemmer.stemmer("english").stemWord(w) for w in spec["heading"] if " " not in w)
             for kind, spec in self._kinds.items()
         }
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
+        self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
+        subjects = {self._stem(w) for w in lex["subjects"]}
+        # Sections are compared on word stems ("warmth" meets "warm"), leaving out the words that only name
+        # the subject: every section is about clots, so "dvt" or "clot" must not decide between them.
+        self._section_stems = {
+            s.id: frozenset(self._stem(w) for w in s.keywords) - subjects for s in content.sections
+        }
         n = len(content.sections)
-        df = Counter(w for s in content.sections for w in s.keywords)
+        df = Counter(w for stems in self._section_stems.values() for w in stems)
         # BM25's idf: a word every section has is worth nothing, a word only one section has is worth most.
         self._idf = {w: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for w, c in df.items()}
         # The document's own questions, without their place: place is scored on its own, so a knee FAQ must
         # not pull a question that names no place toward the knee.
         self._questions = [
-            (self._without_places(self._rewrite(normalize(q))), s) for s in content.sections for q in s.questions
+            (self._content_words(self._without_places(self._rewrite(normalize(q)))), s)
+            for s in content.sections
+            for q in s.questions
         ]
+
+    @staticmethod
+    def _content_words(text: str) -> str:
+        return " ".join(w for w in text.split() if w not in STOPWORDS)
 
     def _without_places(self, text: str) -> str:
         terms = [t for spec in self._locations.values() for t in spec["terms"]]
@@ -174,8 +189,17 @@ class Router:
         if location is None and q.anchored and context.location and not q.location and q.kind and not follow_up:
             location = None  # a fresh, fully stated question does not inherit the last place
         kind = q.kind or (context.kind if follow_up else None)
+        asked = self._content_words(self._without_places(q.text))
+        # The document's own question counts only within a known place: with no place it would favour
+        # whichever document happens to have an FAQ.
+        echoed = (
+            {s.id for question, s in self._questions if fuzz.token_sort_ratio(asked, question) >= _QUESTION_MATCH}
+            if location
+            else set()
+        )
+        asked_stems = frozenset(self._stem(w) for w in q.content_words)
         ranking = sorted(
-            ((self._score(s, q, kind, location), s) for s in self.content.sections),
+            ((self._score(s, asked_stems, kind, location, echoed), s) for s in self.content.sections),
             key=lambda pair: -pair[0],
         )
         best_score, best = ranking[0]
@@ -193,7 +217,9 @@ class Router:
             "answer", q, (best,), confidence, self.content.location_of(best), best.about, best.id, _ids(ranking)
         )
 
-    def _score(self, section: Section, q: Query, kind: str | None, location: str | None) -> float:
+    def _score(
+        self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str]
+    ) -> float:
         score = 0.0
         if kind and section.about == kind:
             # "what is ..." says little about which section; the words after it say more.
@@ -202,15 +228,9 @@ class Router:
         if location:
             score += _LOCATION_WEIGHT if where == location else -_LOCATION_PENALTY
         # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
-        shared = (set(q.content_words) & section.keywords) - self._kind_words.get(kind, frozenset())
+        shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
         score += sum(self._idf.get(w, 0.0) for w in shared)
-        asked = self._without_places(q.text)
-        # The FAQ bonus only separates sections within a known place; with no place it would favour whichever
-        # document happens to have an FAQ.
-        if location and any(
-            s is section and fuzz.token_set_ratio(asked, question) >= _QUESTION_MATCH
-            for question, s in self._questions
-        ):
+        if section.id in echoed:
             score += _QUESTION_BONUS
         return score
 

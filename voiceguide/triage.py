@@ -39,8 +39,16 @@ def _negated(text: str, start: int, triage: dict[str, Any]) -> bool:
     return any(w in triage["negations"] for w in clause)
 
 
-def _affirmed(text: str, phrases: list[str], triage: dict[str, Any]) -> list[str]:
-    return [phrase for start, _end, phrase in find_all(text, phrases) if not _negated(text, start, triage)]
+def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported: bool = False) -> list[str]:
+    """Phrases not negated; with `reported`, also not hypothetical ("how do i know if i have a clot")."""
+    hits = []
+    for start, _end, phrase in find_all(text, phrases):
+        if _negated(text, start, triage):
+            continue
+        if reported and any(w in triage["hypothetical"] for w in text[:start].split()[-_WINDOW:]):
+            continue
+        hits.append(phrase)
+    return hits
 
 
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
@@ -49,12 +57,12 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     if signs:
         return Urgency.EMERGENCY, signs
     doctor = triage["see-doctor"]
-    phrases = _affirmed(text, doctor["phrases"], triage)
+    phrases = _affirmed(text, doctor["phrases"], triage, reported=True)
     if phrases:
         return Urgency.SEE_DOCTOR, phrases
     personal = any_of(text, doctor["personal"])
     body = any_of(text, doctor["body"])
-    body_signs = _affirmed(text, doctor["signs"], triage)
+    body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
     if personal and body and body_signs:
         return Urgency.SEE_DOCTOR, body + body_signs
     return Urgency.NONE, []

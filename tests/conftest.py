@@ -1,0 +1,31 @@
+"""Fixtures shared by every test: the compiled content, a fresh conversation, and where ../shared lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voiceguide.content_model import Content, load_content
+from voiceguide.conversation import Conversation
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture
+def conversation(content: Content) -> Conversation:
+    return Conversation(content)
+
+
+@pytest.fixture
+def corpora() -> Path:
+    if not (CORPORA / "kitchen-noise-16k.wav").exists():
+        pytest.skip(f"../shared/corpora is not beside this checkout ({CORPORA}); it holds the real recordings")
+    return CORPORA

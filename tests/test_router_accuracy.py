@@ -1,0 +1,62 @@
+"""The router on the question set: topic accuracy, emergency recall, and no clot content out of scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from voiceguide.conversation import OUT_OF_SCOPE, Conversation
+
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "questions.yaml").read_text())
+
+
+def _topic_ok(expected, got) -> bool:
+    if expected == "any":
+        return True
+    return got in expected if isinstance(expected, list) else got == expected
+
+
+def test_question_set_is_large_and_varied():
+    assert len(QUESTIONS) >= 60
+    urgencies = {q["urgency"] for q in QUESTIONS}
+    assert urgencies == {"emergency", "see-doctor", "none"}
+    assert sum(q["topic"] is None and q["urgency"] == "none" for q in QUESTIONS) >= 10
+
+
+def test_topic_accuracy_at_least_95_percent(content):
+    misses = []
+    for item in QUESTIONS:
+        reply = Conversation(content).handle(item["q"])
+        if not _topic_ok(item["topic"], reply.topic):
+            misses.append((item["q"], item["topic"], reply.topic))
+    accuracy = 1 - len(misses) / len(QUESTIONS)
+    assert accuracy >= 0.95, f"topic accuracy {accuracy:.1%}; misses: {misses}"
+
+
+def test_every_emergency_is_caught(content):
+    missed = [
+        item["q"]
+        for item in QUESTIONS
+        if item["urgency"] == "emergency" and Conversation(content).handle(item["q"]).urgency.value != "emergency"
+    ]
+    assert not missed
+
+
+def test_urgency_matches_for_every_question(content):
+    wrong = [
+        (item["q"], item["urgency"], reply.urgency.value)
+        for item in QUESTIONS
+        if (reply := Conversation(content).handle(item["q"])).urgency.value != item["urgency"]
+    ]
+    assert not wrong
+
+
+def test_out_of_scope_never_gets_clot_content(content):
+    all_sentences = {s for section in content.sections for s in section.sentences}
+    for item in QUESTIONS:
+        if item["topic"] is None and item["urgency"] == "none":
+            reply = Conversation(content).handle(item["q"])
+            assert reply.topic is None, item["q"]
+            assert reply.answer == OUT_OF_SCOPE, item["q"]
+            assert not any(s in reply.answer for s in all_sentences)

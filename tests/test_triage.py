@@ -1,0 +1,75 @@
+"""Triage decisions, including negation and the uncertain cases that must err toward safety."""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceguide.router import Router
+from voiceguide.triage import Urgency, assess
+
+
+@pytest.fixture(scope="module")
+def judge(content):
+    router = Router(content)
+    return lambda text: assess(router.rewrite(text), content.lexicon["triage"])[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i have chest pain",
+        "my chest hurts",
+        "i can't breathe",
+        "i cannot breathe properly",
+        "trouble breathing",
+        "sudden shortness of breath",
+        "i'm coughing up blood",
+        "i do not know if i have chest pain",  # uncertainty keeps the emergency
+        "not sure whether this is chest pain",
+        "my leg is swollen but now i have chest pain",  # the negation is in another clause
+        "is chest pain a sign of a clot",  # asked in general: advice anyway
+    ],
+)
+def test_emergency(judge, text):
+    assert judge(text) is Urgency.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i don't have chest pain",
+        "no chest pain",
+        "i am not short of breath",
+        "without any shortness of breath",
+        "what are the symptoms of a blood clot behind the knee",
+        "how is a clot in the buttocks treated",
+    ],
+)
+def test_not_emergency(judge, text):
+    assert judge(text) is not Urgency.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my calf is swollen",
+        "my leg is red and warm",
+        "i have a painful lump in my buttock",
+        "i think i have a blood clot",
+        "i don't have chest pain but my knee is swollen",
+    ],
+)
+def test_see_doctor(judge, text):
+    assert judge(text) is Urgency.SEE_DOCTOR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i know if i have a clot",  # a question about a clot, not a report of one
+        "my leg is not swollen",
+        "what causes swelling behind the knee",
+    ],
+)
+def test_none(judge, text):
+    assert judge(text) is Urgency.NONE
