@@ -73,7 +73,7 @@ class _State:
 class Conversation:
     def __init__(self, content: Content, *, emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> None:
         self.content = content
-        self.router = Router(content)
+        self.router = Router.for_content(content)
         self.emergency_number = emergency_number
         self._state = _State()
 

@@ -75,7 +75,20 @@ class Route:
     ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
 
+_ROUTERS: dict[int, tuple[Content, Router]] = {}
+
+
 class Router:
+    @classmethod
+    def for_content(cls, content: Content) -> Router:
+        """One router per loaded content: building one costs ~50 ms, and a kiosk or a batch makes many
+        conversations (one per person or per input) over the same content."""
+        cached = _ROUTERS.get(id(content))
+        if cached is None or cached[0] is not content:
+            cached = (content, cls(content))
+            _ROUTERS[id(content)] = cached
+        return cached[1]
+
     def __init__(self, content: Content) -> None:
         self.content = content
         lex = content.lexicon
