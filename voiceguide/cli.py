@@ -170,8 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--check", action="store_true", help="only check that the compiled file is up to date")
     comp.set_defaults(func=cmd_compile)
 
+    models = sub.add_parser("models", help="list Vosk models, or download the official English one")
+    _configure_models(models)
+
     _add_speech_commands(sub, common)
     return parser
+
+
+def _configure_models(parser: argparse.ArgumentParser) -> None:
+    from voiceguide.model_download import configure_models_parser, run_models
+
+    configure_models_parser(parser)
+    parser.set_defaults(func=run_models)
 
 
 def _add_recognizer_args(p: argparse.ArgumentParser) -> None:

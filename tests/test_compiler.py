@@ -1,0 +1,166 @@
+"""The content compiler: sections from real documents, new documents without code, bad sources refused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voiceguide.compiler import (
+    DEFAULT_DOCUMENTS,
+    DEFAULT_OUTPUT,
+    CompileError,
+    compile_content,
+    compile_to_file,
+    render_compiled,
+)
+from voiceguide.content_model import content_from_dict
+from voiceguide.conversation import Conversation
+from voiceguide.documents import DocumentError, read_document
+
+SHARED_DOCS = Path(__file__).resolve().parents[2] / "shared" / "documents"
+
+
+def test_committed_compiled_file_is_not_stale():
+    assert DEFAULT_OUTPUT.read_text(encoding="utf-8") == render_compiled(compile_content()), (
+        "voiceguide/content/compiled.json is stale: run `voiceguide compile` and commit it"
+    )
+
+
+def test_output_is_deterministic():
+    assert render_compiled(compile_content()) == render_compiled(compile_content())
+
+
+def test_documents_are_byte_for_byte_the_received_ones():
+    if not SHARED_DOCS.exists():
+        pytest.skip(f"{SHARED_DOCS} is not beside this checkout")
+    for received in SHARED_DOCS.iterdir():
+        if received.name != "README.md":
+            assert (DEFAULT_DOCUMENTS / received.name).read_bytes() == received.read_bytes()
+
+
+def test_markdown_noise_never_reaches_speakable_text():
+    data = compile_content()
+    spoken = json.dumps([s["sentences"] for s in data["sections"]])
+    for junk in ("<", ">", "http", "iframe", "img", "showToc", "thumbnail", "---", "Osgood", "youtube"):
+        assert junk not in spoken, junk
+
+
+def test_sections_have_kinds_places_and_ids():
+    data = compile_content()
+    ids = [s["id"] for s in data["sections"]]
+    assert len(ids) == len(set(ids))
+    by_id = {s["id"]: s for s in data["sections"]}
+    for doc in ("blood-clot-behind-knee", "blood-clot-buttocks"):
+        for kind in ("overview", "symptoms", "causes", "diagnosis", "treatment", "prevention", "complications"):
+            assert f"{doc}.{kind}" in by_id, f"{doc}.{kind}"
+    assert {d["location"] for d in data["documents"]} == {"behind-knee", "buttocks"}
+    assert by_id["blood-clot-buttocks.prevention"]["sentences"][0].startswith("To prevent clots")
+
+
+def test_faq_is_merged_with_the_sections_it_repeats():
+    data = compile_content()
+    sentences = [s for sec in data["sections"] for s in sec["sentences"]]
+    assert len(sentences) == len(set(sentences)), "an answer is stored twice"
+    symptoms = next(s for s in data["sections"] if s["id"] == "blood-clot-behind-knee.symptoms")
+    assert "What are the symptoms of a blood clot behind the knee?" in symptoms["questions"]
+    # FAQ entries that add something new are sections of their own.
+    assert any(s["id"] == "blood-clot-behind-knee.fatal" for s in data["sections"])
+
+
+def test_urgent_advice_is_the_documents_own_sentences():
+    data = compile_content()
+    all_text = " ".join(b.text for p in DEFAULT_DOCUMENTS.iterdir() for b in read_document(p).blocks)
+    for level in ("emergency", "see-doctor"):
+        for advice in data["urgent"][level]["advice"]:
+            assert advice["text"] in all_text
+    assert "pulmonary embolism" in data["urgent"]["emergency"]["advice"][0]["text"]
+
+
+def test_vocabulary_has_words_and_phrases_people_will_say():
+    vocab = compile_content()["vocabulary"]
+    for word in ("clot", "knee", "buttocks", "anticoagulant", "thrombophlebitis", "repeat", "slower"):
+        assert word in vocab["words"]
+    assert "what are the symptoms of a blood clot behind the knee" in vocab["phrases"]
+    assert "i have chest pain" in vocab["phrases"]
+    assert all(p == p.lower() and "?" not in p for p in vocab["phrases"])
+
+
+THIRD_DOCUMENT = """---
+title: "Blood Clots in the Arm"
+draft: false
+---
+
+<center><img src="https://example.invalid/arm.png" alt="arm"></center>
+
+A blood clot in the arm is a clot in a deep vein of the arm, often after a catheter or heavy lifting.
+
+## What Are the Symptoms of a Blood Clot in the Arm?
+
+Symptoms of a clot in the arm include swelling of the hand and a bluish color of the skin.
+
+## How Is a Blood Clot in the Arm Treated?
+
+A clot in the arm is usually treated with anticoagulant medicines for several months.
+"""
+
+
+def test_a_third_document_needs_no_code_change(tmp_path: Path):
+    docs = tmp_path / "documents"
+    shutil.copytree(DEFAULT_DOCUMENTS, docs)
+    (docs / "blood-clot-arm.md").write_text(THIRD_DOCUMENT, encoding="utf-8")
+    data = compile_content(docs)
+    ids = {s["id"] for s in data["sections"]}
+    assert {"blood-clot-arm.overview", "blood-clot-arm.symptoms", "blood-clot-arm.treatment"} <= ids
+    assert any(d["title"] == "Blood Clots in the Arm" for d in data["documents"])
+    arm_text = " ".join(s for sec in data["sections"] if sec["document"] == "blood-clot-arm" for s in sec["sentences"])
+    assert "img" not in arm_text and "example.invalid" not in arm_text
+    reply = Conversation(content_from_dict(data)).handle("what are the symptoms of a blood clot in the arm")
+    assert "bluish" in reply.answer
+
+
+def test_plain_text_document_with_headings(tmp_path: Path):
+    doc = tmp_path / "note.txt"
+    doc.write_text("A Title Line\n\nFirst paragraph.\n\nA Heading\n\nIts text.\n", encoding="utf-8")
+    parsed = read_document(doc)
+    assert parsed.title == "A Title Line"
+    assert [(b.text, b.is_heading) for b in parsed.blocks] == [
+        ("First paragraph.", False), ("A Heading", True), ("Its text.", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("empty.md", b"", "empty"),
+        ("blank.txt", b"  \n\n ", "empty"),
+        ("frontmatter.md", b"---\ntitle: x\n---\n", "only front matter"),
+        ("latin1.txt", "Caf\u00e9 heading\n\nText.\n".encode("latin-1"), "not UTF-8"),
+        ("noheadings.txt", b"This is one paragraph of text. It has sentences.\n", "no headings"),
+        ("picture.png", b"\x89PNG\r\n", "unsupported file type"),
+    ],
+)
+def test_bad_sources_name_the_file_and_keep_the_previous_output(tmp_path: Path, name, data, problem):
+    docs = tmp_path / "documents"
+    shutil.copytree(DEFAULT_DOCUMENTS, docs)
+    output = tmp_path / "compiled.json"
+    compile_to_file(docs, output)
+    before = output.read_bytes()
+    bad = docs / name
+    bad.write_bytes(data)
+    if name.endswith(".png"):
+        with pytest.raises(DocumentError) as info:
+            read_document(bad)
+    else:
+        with pytest.raises(DocumentError) as info:
+            compile_to_file(docs, output)
+    assert name in str(info.value) and problem in str(info.value)
+    assert output.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".compiled")] == []
+
+
+def test_empty_folder_is_an_error(tmp_path: Path):
+    with pytest.raises(CompileError, match="no documents"):
+        compile_content(tmp_path)
