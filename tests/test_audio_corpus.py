@@ -1,0 +1,168 @@
+"""The committed recorded-question corpus (tests/audio) is well formed and labelled the way it claims.
+
+Recognition accuracy on these files is tested elsewhere, with the real recognizers; this file only makes sure
+the corpus those tests stand on is sound: every label has its file and every file its label, the audio is what
+recognizers are fed (16 kHz mono 16-bit), there is enough variety (voices, rates, noise, kinds of question), and
+the labels are still what the generator would write from the question set today.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import yaml
+
+from voiceguide.commands import Command
+from voiceguide.triage import Urgency
+
+REPO = Path(__file__).resolve().parents[1]
+AUDIO = REPO / "tests" / "audio"
+LABELS = yaml.safe_load((AUDIO / "labels.yaml").read_text(encoding="utf-8"))
+FIELDS = ("file", "text", "voice", "rate", "noise", "topic", "urgency", "command", "kind")
+KINDS = {"domain", "emergency", "see-doctor", "command", "out-of-scope"}
+FRAME = 1600  # 100 ms at 16 kHz
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_test_audio", REPO / "scripts" / "make_test_audio.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read(label: dict) -> np.ndarray:
+    samples, rate = sf.read(str(AUDIO / label["file"]), dtype="float32")
+    assert rate == 16000
+    return samples
+
+
+def _quietest_frame_rms(samples: np.ndarray) -> float:
+    frames = samples[: len(samples) // FRAME * FRAME].reshape(-1, FRAME)
+    return float(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)).min())
+
+
+def _clean() -> list[dict]:
+    return [label for label in LABELS if label["noise"] is None]
+
+
+def _noisy() -> list[dict]:
+    return [label for label in LABELS if label["noise"] is not None]
+
+
+def test_every_label_has_a_file_and_every_file_a_label():
+    labelled = [label["file"] for label in LABELS]
+    assert len(labelled) == len(set(labelled)), "a file is labelled twice"
+    on_disk = {path.name for path in AUDIO.glob("*.wav")}
+    assert set(labelled) - on_disk == set(), "labels without a file"
+    assert on_disk - set(labelled) == set(), "files without a label"
+
+
+def test_labels_have_the_documented_fields_and_values(content):
+    # A topic is a section id, or "general.<aspect>" for the combined answer across both places.
+    section_ids = {section.id for section in content.sections} | {f"general.{s.about}" for s in content.sections}
+    commands = {command.value for command in Command}
+    urgencies = {urgency.value for urgency in Urgency}
+    for label in LABELS:
+        assert tuple(label) == FIELDS, label["file"]
+        assert label["text"] and label["text"] == label["text"].lower(), label["file"]
+        assert label["urgency"] in urgencies, label["file"]
+        assert label["kind"] in KINDS, label["file"]
+        assert label["noise"] is None or isinstance(label["noise"], float), label["file"]
+        topic = label["topic"]
+        topics = topic if isinstance(topic, list) else [topic]
+        for one in topics:
+            assert one is None or one == "any" or one in section_ids, f"{label['file']}: unknown topic {one}"
+        if label["kind"] == "command":
+            assert label["command"] in commands and topic is None and label["urgency"] == "none", label
+        else:
+            assert label["command"] is None, label["file"]
+        if label["kind"] == "out-of-scope":
+            assert topic is None and label["urgency"] == "none", label["file"]
+        if label["kind"] in ("emergency", "see-doctor"):
+            assert label["urgency"] == label["kind"], label["file"]
+
+
+def test_files_are_16k_mono_16bit_wav_of_sane_length():
+    for label in LABELS:
+        info = sf.info(str(AUDIO / label["file"]))
+        assert (info.format, info.subtype) == ("WAV", "PCM_16"), label["file"]
+        assert (info.samplerate, info.channels) == (16000, 1), label["file"]
+        assert 0.4 <= info.duration <= 4.5, f"{label['file']}: {info.duration:.2f} s"
+
+
+def test_files_hold_speech_that_is_neither_silent_nor_clipped():
+    for label in LABELS:
+        samples = _read(label)
+        peak = float(np.max(np.abs(samples)))
+        assert peak > 0.1, f"{label['file']} is (nearly) silent"
+        assert np.mean(np.abs(samples) >= 32767 / 32768) < 1e-4, f"{label['file']} is clipped"
+
+
+def test_corpus_is_large_and_varied_enough():
+    assert len(LABELS) >= 60
+    assert len({label["voice"] for label in LABELS}) >= 3
+    assert len({label["rate"] for label in LABELS}) >= 3
+    assert sum(label["noise"] == 10.0 for label in _noisy()) >= 20
+    assert all(label["noise"] == 10.0 for label in _noisy()), "noisy files are mixed at 10 dB SNR"
+    kinds = Counter(label["kind"] for label in LABELS)
+    assert kinds["emergency"] >= 10 and kinds["see-doctor"] >= 5 and kinds["out-of-scope"] >= 5
+    assert {"repeat", "more", "help", "stop"} <= {label["command"] for label in LABELS}
+    # Both clean and noisy halves have the hard cases, so each can be scored on its own.
+    assert {label["kind"] for label in _noisy()} == KINDS
+    assert {label["kind"] for label in _clean()} == KINDS
+
+
+def test_corpus_stays_small():
+    total = sum((AUDIO / label["file"]).stat().st_size for label in LABELS)
+    assert total < 4.5e6, f"tests/audio holds {total / 1e6:.1f} MB of audio; keep the corpus small"
+
+
+def test_noisy_files_are_not_digitally_clean():
+    """The SNR cannot be re-measured once speech and noise are mixed, but the noise can still be seen: clean
+    files have digital silence at their edges, noisy ones a noise floor everywhere, and that floor sits about
+    10 dB under the file's level (not 40 dB, as a barely audible hiss would)."""
+    clean_floor = max(_quietest_frame_rms(_read(label)) for label in _clean())
+    for label in _noisy():
+        samples = _read(label)
+        floor = _quietest_frame_rms(samples)
+        assert floor > max(0.003, 20 * clean_floor), f"{label['file']}: quietest 100 ms at RMS {floor:.5f}"
+        level_over_floor_db = 20 * np.log10(np.sqrt(np.mean(samples.astype(np.float64) ** 2)) / floor)
+        assert 3.0 < level_over_floor_db < 25.0, f"{label['file']}: {level_over_floor_db:.1f} dB over the floor"
+
+
+def test_labels_are_what_the_generator_writes_today():
+    """Catches hand-edited labels, and a question set or generator changed without regenerating the corpus."""
+    gen = _generator()
+    items = gen.labelled(gen.ITEMS, REPO / "tests" / "questions.yaml")
+    assert len(items) == len(LABELS)
+    for index, (item, label) in enumerate(zip(items, LABELS, strict=True)):
+        voice, rate = gen.voice_and_rate(index)
+        assert label["file"] == gen.file_name(index + 1, item)
+        assert (label["text"], label["voice"], label["rate"]) == (item.text, voice, rate)
+        assert (label["topic"], label["urgency"], label["command"], label["kind"]) == (
+            item.topic, item.urgency, item.command, item.kind
+        ), f"{label['file']}: labels are stale; run .venv/bin/python scripts/make_test_audio.py"
+        assert (label["noise"] is not None) == item.noisy, label["file"]
+
+
+def test_generator_refuses_to_run_without_the_noise_recording(tmp_path, capsys):
+    gen = _generator()
+    out = tmp_path / "audio"
+    code = gen.main(["--out", str(out), "--noise", str(tmp_path / "missing" / "kitchen-noise-16k.wav")])
+    assert code != 0
+    message = capsys.readouterr().err
+    assert "kitchen-noise" in message and "--no-noise" in message
+    assert not out.exists(), "nothing is written when the noise is missing"
+
+
+def test_label_texts_are_plain_words():
+    """Text is what a recognizer should hear: lower case words, no markup, so recognizer tests can compare."""
+    for label in LABELS:
+        assert all(ch.isalnum() or ch in " '" for ch in label["text"]), label["text"]
