@@ -1,0 +1,628 @@
+"""The live assistant: audio in -> end of utterance -> text -> Conversation -> sentences -> audio out.
+
+Data flows one way. One thread walks the input chunks (it owns endpointing, barge-in, the idle clock and
+every decision); a second thread plays answers sentence by sentence, so rendering and playback never hold up
+listening. The loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a
+file-backed run execute exactly the same code here.
+
+Time inside the loop is the input's audio clock (seconds of audio consumed), not the wall clock: idle timeouts,
+pre-roll and end-of-speech silence are all counted in audio, so a recording fed faster than real time keeps the
+same behaviour (that is what makes a "fast clock" test of a 120 s idle timeout possible without waiting).
+
+Barge-in policy (why it is not "any speech stops the answer"): with a real speaker and no echo canceller, the
+microphone hears VoiceGuide's own voice, which a voice activity detector rightly calls speech. So while an
+answer plays, the loop learns the level it hears from the speaker (the median input level over the last three
+seconds of playback) and an interruption needs *sustained* speech: voiced frames covering at least 300 ms of
+the last 400 ms, each clearly louder than that echo level (2x, i.e. +6 dB) and above an absolute floor. A
+person speaking up near the device passes; the speaker's own echo, a cough or a clatter does not. A key press
+(Enter or space on a terminal) always stops an answer at once, and "stop"/"cancel" are always obeyed, even in
+wake-phrase mode. The speech that interrupted is not lost: the 0.6 s of pre-roll before the trigger is handed
+to the recognizer, so "stop" or the next question said over an answer is heard whole.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from voiceguide.audio import Audio
+from voiceguide.commands import Command
+from voiceguide.conversation import Conversation, Reply
+from voiceguide.earcons import earcon
+from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
+
+log = logging.getLogger(__name__)
+
+WELCOME = (
+    "Hello, I'm VoiceGuide. Ask me a question about blood clots behind the knee or in the buttocks, "
+    "or say help to hear what I know."
+)
+WELCOME_PUSH_TO_TALK = (
+    "Hello, I'm VoiceGuide. Press Enter or the space bar, then ask about blood clots behind the knee or in "
+    "the buttocks. Say help to hear what I know."
+)
+ERROR_SPOKEN = "Sorry, something went wrong on my side. Please ask again."
+DEVICE_RETRY_SPOKEN = "The microphone stopped working. I am trying to reconnect."
+
+
+def welcome_text(push_to_talk: bool, wake_phrase: str | None) -> str:
+    if push_to_talk:
+        return WELCOME_PUSH_TO_TALK
+    if wake_phrase:
+        return (f"Hello, I'm VoiceGuide. Say {wake_phrase}, then ask about blood clots behind the knee or in "
+                "the buttocks. Say help to hear what I know.")
+    return WELCOME
+
+
+# ---------------------------------------------------------------------------------------------- seams
+
+
+class RecognizerStream(Protocol):
+    def accept(self, pcm: np.ndarray) -> bool: ...
+    def partial(self) -> str: ...
+    def result(self) -> Any: ...  # a voiceguide.asr.base.Transcript
+    def reset(self) -> None: ...
+
+
+class Recognizer(Protocol):
+    name: str
+    sample_rate: int
+
+    def open_stream(self) -> RecognizerStream: ...
+
+
+class KeySource(Protocol):
+    def poll(self) -> list[str]:
+        """Keys pressed since the last call (never blocks)."""
+
+
+@dataclass
+class LoopOptions:
+    push_to_talk: bool = False
+    wake_phrase: str | None = None
+    kiosk: bool = False
+    idle_timeout: float | None = None  # seconds of audio; None: never
+    welcome: bool = True
+    barge_in: bool = True
+    end_silence: float = 0.6  # trailing non-speech that ends an utterance when the recognizer has not
+    max_utterance: float = 15.0
+    listen_window: float = 8.0  # after a key press or the wake phrase alone: how long to wait for speech
+    cue_after_answer: bool = True  # the "listening" tone after each answer in hands-free mode
+    settings_dir: Path | None = None  # where spoken rate/volume changes are remembered (None: user config)
+
+
+@dataclass
+class Turn:
+    """One thing a person said and what VoiceGuide did about it (kept in memory only, for figures/tests)."""
+
+    heard: str
+    reply: Reply | None
+    label: str | None  # the clip label prefix of the spoken answer, None when nothing was said
+    speech_end_wall: float  # time.monotonic() when the last voiced chunk was processed
+    endpoint_wall: float  # time.monotonic() when the end of the utterance was decided
+    said: str = ""
+    barged_in: bool = False
+
+
+@dataclass
+class LoopResult:
+    reason: str  # "input-ended" | "goodbye"
+    turns: list[Turn] = field(default_factory=list)
+    barge_ins: int = 0
+    idle_resets: int = 0
+    ready_wall: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------------- speech gate
+
+
+class SpeechGate:
+    """webrtcvad on 10/20/30 ms frames, plus the chunk's level; the one judge of "is someone talking"."""
+
+    FLOOR_RMS = 250.0  # int16 units, about -42 dBFS: below this nothing counts as speech
+
+    def __init__(self, sample_rate: int = 16000, aggressiveness: int = 2) -> None:
+        import webrtcvad
+
+        self._vad = webrtcvad.Vad(aggressiveness)
+        self.sample_rate = sample_rate
+
+    def frame(self, chunk: np.ndarray) -> tuple[bool, float]:
+        pcm = np.asarray(chunk, dtype=np.int16)
+        rms = float(np.sqrt(np.mean(pcm.astype(np.float64) ** 2))) if len(pcm) else 0.0
+        if rms < self.FLOOR_RMS:
+            return False, rms
+        step = self.sample_rate * 10 // 1000
+        usable = len(pcm) - len(pcm) % step
+        frame_len = next((n for n in (3 * step, 2 * step, step) if usable and usable % n == 0), step)
+        votes = [self._vad.is_speech(pcm[i : i + frame_len].tobytes(), self.sample_rate)
+                 for i in range(0, usable, frame_len)]
+        return bool(votes) and sum(votes) * 2 >= len(votes), rms
+
+
+class BargeInDetector:
+    """Sustained speech clearly above the echo of our own voice (see the module docstring)."""
+
+    def __init__(self, chunk_seconds: float, window: float = 0.4, needed: float = 0.3,
+                 echo_factor: float = 2.0, history_seconds: float = 3.0) -> None:
+        self.window = max(1, round(window / chunk_seconds))
+        self.needed = max(1, round(needed / chunk_seconds))
+        self.echo_factor = echo_factor
+        self._recent: collections.deque[bool] = collections.deque(maxlen=self.window)
+        self._levels: collections.deque[float] = collections.deque(maxlen=max(1, round(history_seconds / chunk_seconds)))
+
+    def reset(self) -> None:
+        self._recent.clear()
+        self._levels.clear()
+
+    def update(self, voiced: bool, rms: float) -> bool:
+        echo = float(np.median(self._levels)) if self._levels else 0.0
+        loud = voiced and rms >= max(SpeechGate.FLOOR_RMS, self.echo_factor * echo)
+        self._recent.append(loud)
+        self._levels.append(rms)
+        return sum(self._recent) >= self.needed
+
+
+# ---------------------------------------------------------------------------------------------- playback
+
+
+@dataclass
+class _Job:
+    text: str
+    label: str
+    earcon_before: str | None
+    cue_after: bool
+    generation: int = 0
+    cancelled: bool = False
+
+
+class AnswerPlayer:
+    """Plays one answer at a time, sentence by sentence, on its own thread.
+
+    The next sentence renders while the current one plays (Renderer.render_sentences' lookahead); it is
+    handed to the output only when the current one has finished, so the "Saying:" caption appears when the
+    sentence really starts. stop() cancels under the same lock that guards play(), so nothing from a stopped
+    answer can slip out after it.
+    """
+
+    def __init__(self, renderer: Any, output: Any, captions: Callable[[str], None],
+                 on_error: Callable[[BaseException], None]) -> None:
+        self.renderer = renderer
+        self.output = output
+        self.captions = captions
+        self.on_error = on_error
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._active: _Job | None = None
+        self._pending = 0
+        self._generation = 0  # bumped by stop(): a job from an older generation never plays
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread = threading.Thread(target=self._run, name="voiceguide-player", daemon=True)
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return not self._idle.is_set()
+
+    def say(self, text: str, label: str, *, earcon_before: str | None = None, cue_after: bool = False) -> None:
+        with self._lock:
+            self._pending += 1
+            self._idle.clear()
+            self._jobs.put(_Job(text, label, earcon_before, cue_after, self._generation))
+
+    def tone(self, name: str) -> None:
+        self.say("", f"earcon-{name}", earcon_before=name)
+
+    def stop(self) -> bool:
+        """Silences at once and drops what is queued; True if something was playing or about to."""
+        with self._lock:
+            was_busy = self.busy
+            self._generation += 1
+            if self._active is not None:
+                self._active.cancelled = True
+            while True:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    self._jobs.put(None)
+                    break
+                self._pending -= 1
+            self.output.stop()
+            if self._active is None and self._pending == 0:
+                self._idle.set()
+        return was_busy
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._idle.wait(timeout)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=10)
+
+    def _play(self, job: _Job, audio: Audio, label: str) -> bool:
+        with self._lock:
+            if job.cancelled:
+                return False
+            self.output.play(audio, label)
+            return True
+
+    def _wait_output(self, job: _Job) -> None:
+        while not job.cancelled and self.output.is_playing:
+            self.output.wait(0.02)
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            with self._lock:
+                job.cancelled = job.cancelled or job.generation != self._generation
+                self._active = job
+            try:
+                self._speak(job)
+            except Exception as exc:  # a failing speech engine must not kill the player
+                self.on_error(exc)
+            finally:
+                with self._lock:
+                    self._active = None
+                    self._pending -= 1
+                    if self._pending <= 0:
+                        self._pending = 0
+                        self._idle.set()
+
+    def _speak(self, job: _Job) -> None:
+        volume = float(getattr(self.renderer.settings, "volume", 0.8))
+        if job.text:
+            begin = getattr(self.output, "begin_answer", None)
+            if begin is not None:
+                begin(job.label)
+        if job.earcon_before:
+            self._play(job, earcon(job.earcon_before, volume=volume * 0.6), f"earcon:{job.earcon_before}")
+        if job.text:
+            sentences = self.renderer.render_sentences(job.text)
+            try:
+                for index, sentence in enumerate(sentences, 1):
+                    self._wait_output(job)
+                    with self._lock:
+                        if job.cancelled:
+                            break
+                        self.captions(f"Saying: {sentence.text}")
+                        self.output.play(sentence.audio, f"{job.label}:{index}")
+            finally:
+                sentences.close()  # cancels renders not yet started (barge-in)
+        self._wait_output(job)
+        if job.cue_after and not job.cancelled and self._jobs.empty():
+            self._play(job, earcon("listening", volume=volume * 0.6), "earcon:listening")
+            self._wait_output(job)
+
+
+# ---------------------------------------------------------------------------------------------- transcripts
+
+
+class TranscriptLog:
+    """Only with --log-transcripts: one JSON line per turn, appended (a person's words on disk by consent)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(self, heard: str, reply: Reply | None) -> None:
+        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "heard": heard}
+        if reply is not None:
+            record.update(topic=reply.topic, urgency=reply.urgency.value, answer=reply.answer)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def match_wake_phrase(text: str, wake_phrase: str, cutoff: float = 75.0) -> tuple[bool, str]:
+    """(said the wake phrase at the start, what followed it). Fuzzy: recognizers bend unusual words."""
+    from rapidfuzz import fuzz
+
+    words, wake = text.split(), wake_phrase.lower().split()
+    best: tuple[float, int] = (0.0, 0)
+    for n in {len(wake) - 1, len(wake), len(wake) + 1}:
+        if 0 < n <= len(words):
+            score = fuzz.ratio(" ".join(words[:n]), " ".join(wake))
+            if score > best[0]:
+                best = (score, n)
+    if best[0] >= cutoff:
+        return True, " ".join(words[best[1]:])
+    return False, text
+
+
+# ---------------------------------------------------------------------------------------------- the loop
+
+
+class AssistantLoop:
+    def __init__(self, conversation: Conversation, recognizer: Recognizer, renderer: Any,
+                 options: LoopOptions | None = None, *, captions: Callable[[str], None] | None = None,
+                 transcript_log: TranscriptLog | None = None, keys: KeySource | None = None) -> None:
+        self.conversation = conversation
+        self.recognizer = recognizer
+        self.renderer = renderer
+        self.options = options or LoopOptions()
+        self.captions = captions or (lambda line: print(line, flush=True))
+        self.transcript_log = transcript_log
+        self.keys = keys
+        self.player: AnswerPlayer | None = None
+        self._answers = 0
+
+    # -- what other parts may ask --------------------------------------------------------------
+    @property
+    def is_speaking(self) -> bool:
+        """True from the moment an answer is decided until its last sample (and cue) has played."""
+        return self.player is not None and self.player.busy
+
+    # -- one session on one pair of devices ----------------------------------------------------
+    def run(self, audio_in: Any, audio_out: Any) -> LoopResult:
+        opts = self.options
+        result = LoopResult("input-ended")
+        gate = SpeechGate(audio_in.sample_rate)
+        chunk_s = audio_in.chunk_samples / audio_in.sample_rate
+        barge = BargeInDetector(chunk_s)
+        pre_roll: collections.deque[np.ndarray] = collections.deque(maxlen=max(1, round(0.6 / chunk_s)))
+        onset: collections.deque[bool] = collections.deque(maxlen=4)
+        stream = self.recognizer.open_stream()
+        player = self.player = AnswerPlayer(self.renderer, audio_out, self.captions, self._player_error)
+
+        clock = 0.0
+        capturing = False
+        captured = 0.0
+        silence = 0.0
+        speech_end_wall = 0.0
+        last_activity = 0.0
+        quiet_since = 0.0
+        armed_until = -1.0  # push-to-talk / wake phrase alone: speech is taken until this audio time
+        engaged = False  # interrupted an answer or said the wake phrase: next utterance needs no wake phrase
+        dirty = False  # the conversation holds something of the current person
+        ending = False
+        interrupted = False
+
+        def begin_capture() -> None:
+            nonlocal capturing, captured, silence
+            stream.reset()
+            capturing, captured, silence = True, 0.0, 0.0
+            for earlier in pre_roll:
+                stream.accept(earlier)
+
+        def finish_capture() -> None:
+            nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted
+            capturing = False
+            endpoint_wall = time.monotonic()
+            transcript = stream.result()
+            stream.reset()
+            text = " ".join(str(getattr(transcript, "text", "") or "").split())
+            turn = self._respond(text, engaged=engaged or armed_until >= clock, speech_end_wall=speech_end_wall,
+                                 endpoint_wall=endpoint_wall)
+            turn.barged_in = interrupted
+            interrupted = False
+            if turn.heard or turn.reply is not None:
+                result.turns.append(turn)
+            engaged = turn.label == "wake"
+            armed_until = clock + opts.listen_window if engaged else -1.0
+            if turn.reply is not None:
+                dirty = True
+                if turn.reply.command is Command.GOODBYE:
+                    if opts.kiosk:
+                        self.conversation.reset()
+                        dirty = False
+                    else:
+                        ending = True
+            last_activity = clock
+
+        if opts.welcome:
+            text = welcome_text(opts.push_to_talk, opts.wake_phrase)
+            player.say(text, "welcome", cue_after=not opts.push_to_talk)
+        result.ready_wall = time.monotonic()
+        self.captions("Ready." + (" Press Enter or space to talk." if opts.push_to_talk else " Listening."))
+
+        try:
+            for chunk in audio_in.chunks():
+                clock += chunk_s
+                voiced, rms = gate.frame(chunk)
+                pre_roll.append(chunk)
+                speaking = player.busy
+                if speaking:
+                    last_activity = quiet_since = clock
+
+                for key in self.keys.poll() if self.keys is not None else []:
+                    if key not in ("\n", "\r", " "):
+                        continue
+                    if speaking and player.stop():
+                        result.barge_ins += 1
+                        speaking = False
+                        self.captions("(Stopped.)")
+                    if capturing:
+                        finish_capture()
+                    elif opts.push_to_talk:
+                        armed_until = clock + opts.listen_window
+                        player.tone("listening")
+                        speaking = True  # let the tone play before taking speech
+
+                if capturing:
+                    stream_done = stream.accept(chunk)
+                    captured += chunk_s
+                    if voiced:
+                        silence = 0.0
+                        speech_end_wall = time.monotonic()
+                    else:
+                        silence += chunk_s
+                    if stream_done or silence >= opts.end_silence or captured >= opts.max_utterance:
+                        finish_capture()
+                        onset.clear()
+                        if ending:
+                            break
+                    continue
+
+                if speaking:
+                    onset.clear()
+                    if opts.barge_in and barge.update(voiced, rms):
+                        player.stop()
+                        barge.reset()
+                        result.barge_ins += 1
+                        interrupted = True
+                        self.captions("(Stopped: you started speaking.)")
+                        engaged = True
+                        begin_capture()
+                        speech_end_wall = time.monotonic()
+                    continue
+                barge.reset()
+
+                if clock - quiet_since < 0.25:  # the room's echo of our last sound
+                    continue
+                if (opts.idle_timeout and dirty and clock - last_activity >= opts.idle_timeout):
+                    self.conversation.reset()
+                    dirty = False
+                    result.idle_resets += 1
+                    self.captions(f"(No one has spoken for {opts.idle_timeout:g} seconds: starting fresh.)")
+                    log.info("idle timeout: conversation reset")
+                if opts.push_to_talk and armed_until < clock:
+                    continue
+                onset.append(voiced)
+                if sum(onset) >= 3:
+                    onset.clear()
+                    begin_capture()
+                    speech_end_wall = time.monotonic()
+            else:
+                if capturing:
+                    finish_capture()
+        finally:
+            # the run ends when the input has ended and the last answer has been spoken
+            player.wait()
+            player.close()
+        if ending:
+            result.reason = "goodbye"
+        return result
+
+    # -- one utterance -------------------------------------------------------------------------
+    def _respond(self, text: str, *, engaged: bool, speech_end_wall: float, endpoint_wall: float) -> Turn:
+        opts = self.options
+        assert self.player is not None
+        turn = Turn(text, None, None, speech_end_wall, endpoint_wall)
+        if opts.wake_phrase and not engaged:
+            said_wake, rest = match_wake_phrase(text, opts.wake_phrase)
+            from voiceguide.commands import parse_command
+
+            if not said_wake and parse_command(text) is not Command.STOP:
+                log.debug("no wake phrase; ignored")
+                return Turn("", None, None, speech_end_wall, endpoint_wall)
+            if said_wake:
+                text = rest
+                if not text:
+                    self.captions(f"Heard: {opts.wake_phrase}")
+                    self.player.tone("listening")
+                    turn.heard, turn.label = opts.wake_phrase, "wake"
+                    return turn
+        if not text:
+            if opts.push_to_talk or engaged:
+                self.captions("Heard: (nothing I could make out)")
+                self.player.tone("not_understood")
+            return turn
+        self.captions(f"Heard: {text}")
+        turn.heard = text
+        try:
+            reply = self.conversation.handle(text)
+        except Exception as exc:
+            self._spoken_error(exc)
+            return turn
+        turn.reply = reply
+        if self.transcript_log is not None:
+            try:
+                self.transcript_log.write(text, reply)
+            except OSError as exc:
+                log.error("could not write the transcript log: %s", exc)
+        answer, tone = reply.answer, "got_it"
+        if reply.command is Command.STOP:
+            self.player.stop()
+            return turn
+        if reply.command is not None and reply.command.value in ADJUSTMENTS:
+            answer = self._adjust(reply.command.value)
+        elif reply.status == "not-understood":
+            tone = "not_understood"
+        if answer:
+            self._answers += 1
+            turn.label, turn.said = f"answer-{self._answers}", answer
+            self.player.stop()  # a new answer replaces whatever was still playing
+            cue = opts.cue_after_answer and not opts.push_to_talk and not opts.wake_phrase
+            self.player.say(answer, turn.label, earcon_before=tone, cue_after=cue)
+        return turn
+
+    def _adjust(self, word: str) -> str:
+        before = self.renderer.settings
+        try:
+            after = apply_spoken_adjustment(word, before, self.options.settings_dir)
+        except OSError as exc:  # cannot remember it, but can still change it for now
+            log.error("could not save speech settings: %s", exc)
+            from voiceguide.speech_settings import adjust
+
+            after = adjust(before, word)
+        self.renderer.settings = after
+        return adjustment_feedback(before, after, word)
+
+    def _spoken_error(self, exc: BaseException) -> None:
+        log.error("error while answering: %s: %s", type(exc).__name__, exc)
+        log.debug("details", exc_info=exc)
+        self.captions("(Something went wrong; see the log.)")
+        assert self.player is not None
+        self.player.say(ERROR_SPOKEN, "error", earcon_before="error")
+
+    def _player_error(self, exc: BaseException) -> None:
+        log.error("could not speak: %s: %s", type(exc).__name__, exc)
+        log.debug("details", exc_info=exc)
+        self.captions(f"(Could not speak: {exc})")
+        if self.player is not None:
+            with contextlib.suppress(Exception):
+                self.player.output.play(earcon("error"), "earcon:error")
+
+
+# ---------------------------------------------------------------------------------------------- kiosk
+
+
+def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[Any, Any]], *,
+                     retry: bool, sleep: Callable[[float], None] = time.sleep,
+                     max_backoff: float = 60.0) -> LoopResult:
+    """Runs the loop; in kiosk mode a lost or missing device is retried with backoff (1, 2, 4 ... 60 s)
+    until it comes back. Without retry, device errors go to the caller, who explains them in words."""
+    from voiceguide.audio_devices import AudioDeviceError
+
+    attempt = 0
+    delay = 1.0
+    while True:
+        audio_in = audio_out = None
+        try:
+            audio_in, audio_out = open_devices(attempt)
+            result = loop.run(audio_in, audio_out)
+            return result
+        except AudioDeviceError as exc:
+            if not retry:
+                raise
+            log.error("sound device problem (attempt %d): %s", attempt + 1, exc)
+            loop.captions(f"(Sound device problem: {exc} Trying again in {delay:g} s.)")
+            if audio_out is not None and getattr(exc, "kind", None) == "input":
+                with contextlib.suppress(Exception):
+                    audio_out.play(earcon("error"), "earcon:error")
+                    audio_out.play(loop.renderer.render(DEVICE_RETRY_SPOKEN), "error")
+                    audio_out.wait(10)
+        finally:
+            for device in (audio_in, audio_out):
+                if device is not None:
+                    with contextlib.suppress(Exception):
+                        device.close()
+        sleep(delay)
+        delay = min(max_backoff, delay * 2)
+        attempt += 1
+

@@ -1,0 +1,390 @@
+"""The speech commands of `voiceguide`: listen (the live loop), say, voices, devices, doctor, and plain
+`voiceguide`. Audio libraries are imported inside the commands so that text-only commands stay light and
+work on machines without a sound system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+NO_SOUND_CARD = (
+    "VoiceGuide cannot listen or speak on this computer: {problem}\n"
+    "You can still ask questions by typing them: voiceguide chat"
+)
+PROGRAM_START = time.perf_counter()
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return number
+
+
+def _add_voice_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--voice", help="voice name or id (see: voiceguide voices); default: your saved setting")
+    p.add_argument("--rate", type=int, help="speaking rate in words per minute (80-300)")
+    p.add_argument("--volume", type=float, help="volume from 0.2 to 1.0")
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    listen = sub.add_parser("listen", parents=[common], help="the hands-free voice assistant (the default)")
+    dev = listen.add_argument_group("devices")
+    dev.add_argument("--input-device", help="microphone by name or number (see: voiceguide devices)")
+    dev.add_argument("--output-device", help="speaker by name or number")
+    dev.add_argument("--input-file", type=Path, help="use a recording as the microphone")
+    dev.add_argument("--output-file", type=Path, help="write what would go to the speaker to this WAV file")
+    dev.add_argument("--output-dir", type=Path, help="write each spoken answer to its own WAV file here")
+    dev.add_argument("--speed", type=_positive, default=1.0,
+                     help="with --input-file: feed the recording N times faster than real time")
+    dev.add_argument("--fast", action="store_true",
+                     help="with --input-file: as fast as the computer can (no pacing at all)")
+    dev.add_argument("--as-recorded", action="store_true",
+                     help="with --input-file: keep the recording running while answers play, as a microphone "
+                          "would hear it (speech in it can interrupt answers); default: the recording waits "
+                          "for each answer, like a person does")
+    how = listen.add_argument_group("listening")
+    how.add_argument("--push-to-talk", action="store_true", help="listen only after Enter or space is pressed")
+    how.add_argument("--wake-phrase", help='only answer after this phrase, e.g. "hey guide"')
+    how.add_argument("--no-welcome", action="store_true", help="skip the spoken welcome")
+    how.add_argument("--kiosk", action="store_true",
+                     help="unattended: reset after idle time, retry lost devices, speak every error")
+    how.add_argument("--idle-timeout", type=_positive,
+                     help="seconds of silence after which the conversation is forgotten (kiosk default: 120)")
+    how.add_argument("--log-transcripts", type=Path, metavar="FILE",
+                     help="append what was heard and answered to FILE (nothing is written without this)")
+    how.add_argument("--model", help="a Vosk model folder (default: VOICEGUIDE_MODEL, then models/, then the "
+                                     "embedded pocketsphinx)")
+    _add_voice_args(listen)
+    listen.set_defaults(func=cmd_listen)
+
+    say = sub.add_parser("say", help="speak a text, or write it to a WAV file with --output")
+    say.add_argument("text", nargs="+")
+    say.add_argument("--output", type=Path, help="write a WAV file instead of playing")
+    say.add_argument("--output-device", help="speaker by name or number")
+    _add_voice_args(say)
+    say.set_defaults(func=cmd_say)
+
+    voices = sub.add_parser("voices", help="list the voices the speech engine has")
+    voices.add_argument("--all", action="store_true", help="all languages, not only English")
+    voices.set_defaults(func=cmd_voices)
+
+    devices = sub.add_parser("devices", help="list microphones and speakers")
+    devices.set_defaults(func=cmd_devices)
+
+    doctor = sub.add_parser("doctor", parents=[common], help="check that everything VoiceGuide needs works")
+    doctor.add_argument("--model", help="a Vosk model folder to check")
+    doctor.set_defaults(func=cmd_doctor)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    """Saved settings with this run's flags on top (flags are not saved; spoken changes are)."""
+    from dataclasses import replace
+
+    from voiceguide.speech_settings import load_settings
+
+    settings = load_settings()
+    changes = {k: getattr(args, k) for k in ("voice", "rate", "volume") if getattr(args, k, None) is not None}
+    return replace(settings, **changes).clamped()
+
+
+def _setup_logging(kiosk: bool) -> None:
+    logging.basicConfig(level=logging.INFO if kiosk else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s voiceguide %(levelname)s: %(message)s" if kiosk
+                        else "voiceguide: %(message)s")
+
+
+class TerminalKeys:
+    """Enter and space from a terminal, read on a thread in cbreak mode (restored on close)."""
+
+    def __init__(self) -> None:
+        import queue
+        import termios
+        import threading
+        import tty
+
+        self._fd = sys.stdin.fileno()
+        self._saved = termios.tcgetattr(self._fd)
+        tty.setcbreak(self._fd)
+        self._keys: queue.Queue[str] = queue.Queue()
+        self._closed = False
+        threading.Thread(target=self._read, name="voiceguide-keys", daemon=True).start()
+
+    def _read(self) -> None:
+        import os
+
+        while not self._closed:
+            try:
+                data = os.read(self._fd, 1)
+            except OSError:
+                return
+            if not data:
+                return
+            self._keys.put(data.decode("latin-1"))
+
+    def poll(self) -> list[str]:
+        keys = []
+        while not self._keys.empty():
+            keys.append(self._keys.get_nowait())
+        return keys
+
+    def close(self) -> None:
+        import termios
+
+        self._closed = True
+        termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+
+
+def _check_live_devices(args: argparse.Namespace) -> None:
+    """Fails fast, before models load, when the microphone or speaker this run needs does not exist."""
+    from voiceguide.audio_devices import find_device
+
+    if args.output_file is None and args.output_dir is None:
+        find_device(args.output_device, "output")
+    if args.input_file is None:
+        find_device(args.input_device, "input")
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.output_file is not None and args.output_dir is not None:
+        return "Use either --output-file or --output-dir, not both."
+    if args.input_file is None and (args.fast or args.as_recorded or args.speed != 1.0):
+        return "--speed, --fast and --as-recorded only apply with --input-file."
+    if args.fast and args.as_recorded:
+        return "--as-recorded needs real-time pacing to line speech up with answers: use --speed N instead of --fast."
+    if args.fast and args.speed != 1.0:
+        return "Use either --speed or --fast."
+    if args.input_file is None and args.push_to_talk and not sys.stdin.isatty():
+        return "--push-to-talk needs a terminal to press Enter or space in."
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- listen
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    problem = _usage_problem(args)
+    if problem:
+        print(f"voiceguide listen: {problem}", file=sys.stderr)
+        return 2
+    _setup_logging(args.kiosk)
+    from voiceguide.audio_devices import AudioDeviceError, AudioFileInputError
+
+    try:
+        _check_live_devices(args)
+        return _listen(args)
+    except AudioFileInputError as exc:
+        print(f"voiceguide listen: {exc}", file=sys.stderr)
+        return 2
+    except AudioDeviceError as exc:
+        print(f"voiceguide listen: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nGoodbye.", file=sys.stderr)
+        return 0
+    except Exception as exc:  # a person gets words, not a traceback; details go to the debug log
+        logging.getLogger(__name__).debug("details", exc_info=exc)
+        print(f"voiceguide listen: something went wrong: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _listen(args: argparse.Namespace) -> int:
+    from voiceguide.asr.select import choose_recognizer
+    from voiceguide.audio_devices import (
+        FileInput,
+        FileOutput,
+        MicrophoneInput,
+        SoundDeviceOutput,
+        refresh_devices,
+    )
+    from voiceguide.content_model import load_content
+    from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
+    from voiceguide.loop import AssistantLoop, LoopOptions, TranscriptLog, run_with_retries
+    from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
+    from voiceguide.tts import Renderer
+
+    started = time.perf_counter()
+    if args.input_file is not None:
+        FileInput(args.input_file, realtime=False)  # unreadable recordings fail here, before anything loads
+    renderer = Renderer(_settings(args), strict=False)
+    content = load_content(args.content)
+    conversation = Conversation(content, emergency_number=args.emergency_number or DEFAULT_EMERGENCY_NUMBER)
+    vocabulary = content.vocabulary
+    if args.wake_phrase:
+        from dataclasses import replace
+
+        wake = " ".join(args.wake_phrase.lower().split())
+        vocabulary = replace(vocabulary, words=tuple(dict.fromkeys([*vocabulary.words, *wake.split()])),
+                             phrases=(*vocabulary.phrases, wake))
+    recognizer, reason = choose_recognizer(vocabulary, model_path=args.model)
+    print(f"Speech recognition: {recognizer.name} ({reason})", flush=True)
+    if renderer.fallback_message:
+        print(renderer.fallback_message, flush=True)
+
+    idle = args.idle_timeout if args.idle_timeout is not None else (120.0 if args.kiosk else None)
+    options = LoopOptions(push_to_talk=args.push_to_talk, wake_phrase=args.wake_phrase, kiosk=args.kiosk,
+                          idle_timeout=idle, welcome=not args.no_welcome)
+    keys = TerminalKeys() if sys.stdin.isatty() and not args.fast else None
+    log_file = TranscriptLog(args.log_transcripts) if args.log_transcripts else None
+    loop = AssistantLoop(conversation, recognizer, renderer, options, transcript_log=log_file, keys=keys)
+    realtime = not args.fast
+    speed = args.speed
+
+    def open_devices(attempt: int) -> tuple[Any, Any]:
+        if attempt and (args.input_file is None or (args.output_file is None and args.output_dir is None)):
+            refresh_devices()  # a re-plugged device only shows up after a re-scan
+        if args.output_file is not None:
+            audio_out: Any = FileOutput(args.output_file, realtime, speed=speed)
+        elif args.output_dir is not None:
+            audio_out = AnswerDirOutput(args.output_dir, realtime, speed=speed)
+        else:
+            audio_out = SoundDeviceOutput(args.output_device)
+        try:
+            if args.input_file is None:
+                return MicrophoneInput(args.input_device), audio_out
+            recording = FileInput(args.input_file, realtime=realtime, speed=speed)
+            if args.as_recorded:
+                return recording, audio_out
+            return WaitingPersonInput(recording, lambda: loop.is_speaking, realtime=realtime, speed=speed), \
+                audio_out
+        except BaseException:
+            audio_out.close()
+            raise
+
+    print(f"Started in {time.perf_counter() - started:.2f} s "
+          f"({time.perf_counter() - PROGRAM_START:.2f} s since the program started).", flush=True)
+    try:
+        result = run_with_retries(loop, open_devices, retry=args.kiosk)
+    finally:
+        if keys is not None:
+            keys.close()
+    if args.output_dir is not None:
+        print(f"Answers written to {args.output_dir}", flush=True)
+    return 0 if result.reason in ("input-ended", "goodbye") else 1
+
+
+# ---------------------------------------------------------------------------------------------- others
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from voiceguide.tts import SpeechEngineError, VoiceNotFoundError, say_to_file
+
+    text = " ".join(args.text).strip()
+    if not any(c.isalnum() for c in text):
+        print("voiceguide say: give some words to speak.", file=sys.stderr)
+        return 2
+    try:
+        if args.output is not None:
+            path = say_to_file(text, args.output, _settings(args))
+            print(f"Wrote {path}", file=sys.stderr)
+            return 0
+        from voiceguide.audio_devices import AudioDeviceError, SoundDeviceOutput
+        from voiceguide.tts import Renderer
+
+        try:
+            speaker = SoundDeviceOutput(args.output_device)
+        except AudioDeviceError as exc:
+            print(f"voiceguide say: {exc} To save the speech instead: voiceguide say --output FILE.wav TEXT",
+                  file=sys.stderr)
+            return 1
+        with speaker:
+            for sentence in Renderer(_settings(args)).render_sentences(text):
+                speaker.wait()
+                speaker.play(sentence.audio, "say")
+            speaker.wait()
+        return 0
+    except VoiceNotFoundError as exc:
+        print(f"voiceguide say: {exc}", file=sys.stderr)
+        return 2
+    except (SpeechEngineError, OSError) as exc:
+        print(f"voiceguide say: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from voiceguide.tts import SpeechEngineError, list_voices
+
+    try:
+        voices = list_voices()
+    except SpeechEngineError as exc:
+        print(f"voiceguide voices: {exc}", file=sys.stderr)
+        return 1
+    shown = [v for v in voices if args.all or any(lang.startswith("en") for lang in v.languages)]
+    for voice in shown:
+        print(f"{voice.id:24} {voice.name:32} {', '.join(voice.languages)}")
+    if not args.all:
+        print(f"({len(shown)} English voices of {len(voices)}; all of them: voiceguide voices --all)",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_devices(_args: argparse.Namespace) -> int:
+    from voiceguide.audio_devices import NoAudioDeviceError, list_devices
+
+    try:
+        devices = list_devices()
+    except NoAudioDeviceError as exc:
+        print(f"voiceguide devices: {exc}", file=sys.stderr)
+        return 1
+    if not devices:
+        print("No microphones or speakers were found. Plug one in, or use text mode: voiceguide chat")
+        return 0
+    for device in devices:
+        print(device.describe())
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from voiceguide.doctor import run_doctor
+
+    return run_doctor(content_path=args.content, model_path=args.model)
+
+
+# ---------------------------------------------------------------------------------------------- plain voiceguide
+
+
+def default_entry(parser: argparse.ArgumentParser) -> int:
+    """Plain `voiceguide`: listen; with no sound card, explain in plain words and offer text mode."""
+    from voiceguide.audio_devices import NoAudioDeviceError
+
+    args = parser.parse_args(["listen"])
+    try:
+        _check_live_devices(args)
+    except NoAudioDeviceError as exc:
+        print(NO_SOUND_CARD.format(problem=_plain_problem(exc)), file=sys.stderr, flush=True)
+        if not sys.stdin.isatty():
+            return 1
+        try:
+            answer = input("Start text mode instead? [Y/n] ").strip().lower()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 1
+        if answer in ("", "y", "yes"):
+            from voiceguide import cli
+
+            return cli.main(["chat"])
+        return 1
+    return cmd_listen(args)
+
+
+def _plain_problem(exc: Exception) -> str:
+    from voiceguide.audio_devices import list_devices
+
+    try:
+        nothing = not list_devices()
+    except Exception:
+        nothing = False
+    if nothing:
+        return "no sound card was found, so there is no microphone to hear you and no speaker to answer."
+    message = str(exc)
+    for hint in (", or use text mode: voiceguide chat.", " - or use text mode: voiceguide chat."):
+        message = message.replace(hint, ".")
+    return message
