@@ -71,6 +71,12 @@ class _Classifier:
             {kind: len(any_of(norm, spec["words"] + spec.get("phrases", []))) for kind, spec in self.kinds.items()}
         )
 
+    def salience(self, text: str, kind: str) -> int:
+        """How strongly a sentence speaks to `kind`: its kind words, and twice more if it names the kind
+        outright ("A common symptom is ..."), which is what a listener needs first."""
+        norm = self.norm(text)
+        return self.scores(text)[kind] + 2 * len(any_of(norm, self.kinds[kind]["heading"]))
+
     def best(self, text: str) -> str | None:
         ranked = self.scores(text).most_common()
         if not ranked or ranked[0][1] == 0:
@@ -113,7 +119,7 @@ def compile_content(
         "documents": documents,
         "sections": compiled_sections,
         "urgent": _urgent_advice(sources, documents, lexicon),
-        "lexicon": _runtime_lexicon(lexicon),
+        "lexicon": _runtime_lexicon(lexicon, [d["title"] for d in documents]),
         "vocabulary": _vocabulary(sources, compiled_sections, lexicon, classifier),
     }
 
@@ -141,7 +147,10 @@ def _load_lexicon(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CompileError(f"{path}: cannot read the lexicon ({exc})") from None
-    required = ("kinds", "locations", "synonyms", "anchors", "subjects", "foreign", "triage", "question_frames")
+    required = (
+        "kinds", "locations", "synonyms", "anchors", "subjects", "uncovered", "neutral", "foreign", "triage",
+        "question_frames",
+    )
     missing = [key for key in required if key not in (data or {})]
     if missing:
         raise CompileError(f"{path}: the lexicon lacks {', '.join(missing)}")
@@ -285,7 +294,7 @@ def _key_index(section: _Section, classifier: _Classifier) -> int:
     """The one sentence that says most about the section's kind, for answers that cover several places."""
     return min(
         range(len(section.sentences)),
-        key=lambda i: (-classifier.scores(section.sentences[i])[section.about], i),
+        key=lambda i: (-classifier.salience(section.sentences[i], section.about), i),
     )
 
 
@@ -293,7 +302,7 @@ def _short_indices(section: _Section, classifier: _Classifier) -> list[int]:
     """The sentences that answer the question best, in document order, within a budget a listener can hold."""
     ranked = sorted(
         range(len(section.sentences)),
-        key=lambda i: (-classifier.scores(section.sentences[i])[section.about], i),
+        key=lambda i: (-classifier.salience(section.sentences[i], section.about), i),
     )
     chosen: list[int] = []
     words = 0
@@ -328,14 +337,21 @@ def _urgent_advice(
     return out
 
 
-def _runtime_lexicon(lexicon: dict[str, Any]) -> dict[str, Any]:
-    """The parts of the lexicon the router needs at run time (the compiled file is all it reads)."""
+def _runtime_lexicon(lexicon: dict[str, Any], titles: list[str]) -> dict[str, Any]:
+    """The parts of the lexicon the router needs at run time (the compiled file is all it reads).
+
+    A place the lexicon calls uncovered stops being so as soon as a document's title names it: adding an
+    article about clots in the arm makes "arm" answerable with no other change.
+    """
+    named = " ".join(normalize(t) for t in titles)
     return {
         "kinds": lexicon["kinds"],
         "locations": lexicon["locations"],
         "synonyms": dict(sorted(lexicon["synonyms"].items())),
         "anchors": lexicon["anchors"],
         "subjects": lexicon["subjects"],
+        "uncovered": [term for term in lexicon["uncovered"] if not contains(named, normalize(term))],
+        "neutral": lexicon["neutral"],
         "foreign": lexicon["foreign"],
         "triage": lexicon["triage"],
     }
@@ -361,6 +377,8 @@ def _vocabulary(
         phrases.update(normalize(p) for p in spec.get("phrases", []))
     phrases.update(normalize(p) for p in lexicon["triage"]["emergency"]["signs"])
     phrases.update(normalize(p) for p in lexicon["triage"]["see-doctor"]["phrases"])
+    for frame in lexicon["triage"]["see-doctor"]["suspect"][:6]:
+        phrases.update(f"{normalize(frame)} a {c}" for c in ("blood clot", "clot", "dvt", "pulmonary embolism"))
     phrases.update(normalize(p) for p in commands.PHRASES)
 
     words: set[str] = set()

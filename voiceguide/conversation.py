@@ -151,8 +151,11 @@ class Conversation:
     # -- questions -----------------------------------------------------------------------------
     def _question(self, text: str) -> Reply:
         state = self._state
-        route = self.router.route(text, state.context)
-        urgency, _signs = assess(route.query.text, self.content.lexicon["triage"])
+        query = self.router.understand(text)
+        urgency, _signs = assess(query.text, self.content.lexicon["triage"])
+        # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
+        default_kind = "symptoms" if urgency is not Urgency.NONE else None
+        route = self.router.route(text, state.context, default_kind=default_kind)
         urgent = self._urgent_text(urgency)
         heard = route.query.heard
 

@@ -59,6 +59,8 @@ class Query:
     anchored: bool
     foreign: tuple[str, ...]
     content_words: tuple[str, ...]
+    unknown: tuple[str, ...] = ()  # words neither in the content's vocabulary nor everyday talk
+    uncovered: tuple[str, ...] = ()  # places or subjects the documents do not cover ("brain", "period")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Router:
         self._locations = lex["locations"]
         self._anchors = lex["anchors"]
         self._foreign = lex["foreign"]
+        self._uncovered = lex["uncovered"]
+        self._neutral = frozenset(lex["neutral"])
         self._known = set(content.vocabulary.words)
         self._kind_stems = {
             kind: frozenset(snowballstemmer.stemmer("english").stemWord(w) for w in spec["heading"] if " " not in w)
@@ -116,15 +120,21 @@ class Router:
         self._idf = {w: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for w, c in df.items()}
         # The document's own questions, without their place: place is scored on its own, so a knee FAQ must
         # not pull a question that names no place toward the knee.
+        self._subjects = frozenset(lex["subjects"])
+        # Words a bare question may consist of and still be ours ("what are the symptoms", "how is it treated").
+        self._plain_words = self._subjects | self._neutral | {
+            w for spec in self._kinds.values() for w in spec["words"] + spec["heading"] if " " not in w
+        }
         self._questions = [
-            (self._content_words(self._without_places(self._rewrite(normalize(q)))), s)
-            for s in content.sections
-            for q in s.questions
+            (self._asked(self._rewrite(normalize(q))), s) for s in content.sections for q in s.questions
         ]
 
-    @staticmethod
-    def _content_words(text: str) -> str:
-        return " ".join(w for w in text.split() if w not in STOPWORDS)
+    def _asked(self, text: str) -> str:
+        """What a question asks once its place and subject are set aside: "get" in "can you get a clot in your
+        bum", so it meets the document's own "Can You Get a Blood Clot in Your Buttocks?"."""
+        return " ".join(
+            w for w in self._without_places(text).split() if w not in STOPWORDS and w not in self._subjects
+        )
 
     def _without_places(self, text: str) -> str:
         terms = [t for spec in self._locations.values() for t in spec["terms"]]
@@ -154,10 +164,9 @@ class Router:
         kind = self._kind(rewritten)
         anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
-        unknown = [w for w in content_words if w not in self._known]
-        if len(unknown) >= 2 and len(unknown) * 2 >= len(content_words):
-            foreign = (*foreign, *unknown)
-        return Query(heard, rewritten, location, kind, anchored, foreign, content_words)
+        unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
+        uncovered = tuple(any_of(rewritten, self._uncovered))
+        return Query(heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered)
 
     def _location(self, text: str) -> str | None:
         counts = {}
@@ -181,17 +190,18 @@ class Router:
         return next(kind for kind in self._kinds if scores[kind] == best)
 
     # -- choosing the answer ---------------------------------------------------------------------
-    def route(self, text: str, context: Context | None = None) -> Route:
+    def route(self, text: str, context: Context | None = None, default_kind: str | None = None) -> Route:
+        """`default_kind` is the kind to assume when the words name none (a suspected clot: its symptoms)."""
         q = self.understand(text)
         context = context or Context()
-        in_domain = q.anchored or (q.location is not None and q.kind is not None)
-        follow_up = not in_domain and context.section is not None and not q.foreign and (
-            q.kind is not None or q.location is not None
-        )
-        if q.foreign and not q.anchored:
+        # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
+        # clot causes. Anchored, only a place or subject the documents do not cover says no.
+        if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or q.unknown)):
             return Route("out-of-scope", q)
+        in_domain = q.anchored or (q.location is not None and q.kind is not None)
+        follow_up = not in_domain and context.section is not None and (q.kind is not None or q.location is not None)
         if not in_domain and not follow_up:
-            if q.kind is not None and not q.foreign and not q.location and len(q.content_words) <= 3:
+            if q.kind is not None and not q.location and all(w in self._plain_words for w in q.content_words):
                 # "what are the symptoms" with nothing before it: this assistant only knows clots.
                 in_domain = True
             else:
@@ -201,13 +211,13 @@ class Router:
         location = q.location or (context.location if follow_up or not q.anchored else None)
         if location is None and q.anchored and context.location and not q.location and q.kind and not follow_up:
             location = None  # a fresh, fully stated question does not inherit the last place
-        kind = q.kind or (context.kind if follow_up else None)
-        asked = self._content_words(self._without_places(q.text))
+        kind = q.kind or (context.kind if follow_up else None) or default_kind
+        asked = self._asked(q.text)
         # The document's own question counts only within a known place: with no place it would favour
         # whichever document happens to have an FAQ.
         echoed = (
             {s.id for question, s in self._questions if fuzz.token_sort_ratio(asked, question) >= _QUESTION_MATCH}
-            if location
+            if location and asked
             else set()
         )
         asked_stems = frozenset(self._stem(w) for w in q.content_words)

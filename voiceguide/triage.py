@@ -51,18 +51,44 @@ def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported
     return hits
 
 
+def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict[str, Any]) -> list[str]:
+    """"i think i have a dvt", "could this be a clot": a suspicion frame followed closely by a condition."""
+    found = []
+    for start, end, frame in find_all(text, frames):
+        if _negated(text, start, triage) or any(w in triage["hypothetical"] for w in text[:start].split()[-2:]):
+            continue
+        # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
+        rest = text[end:].split()
+        while rest and rest[0] in _BEFORE_CONDITION:
+            rest = rest[1:]
+        head = " ".join(rest)
+        found += [f"{frame} {c}" for c in conditions if head == c or head.startswith(c + " ")]
+    return found
+
+
+_BEFORE_CONDITION = frozenset("a an the blood some another small big possible deep vein superficial".split())
+
+
+_QUESTION_WORDS = frozenset("what how why when where which who can could does do is are will would should".split())
+
+
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
+    doctor = triage["see-doctor"]
     signs = _affirmed(text, triage["emergency"]["signs"], triage)
+    signs += _suspected(text, doctor["suspect"], triage["emergency"]["conditions"], triage)
     if signs:
         return Urgency.EMERGENCY, signs
-    doctor = triage["see-doctor"]
     phrases = _affirmed(text, doctor["phrases"], triage, reported=True)
+    phrases += _suspected(text, doctor["suspect"], doctor["conditions"], triage)
     if phrases:
         return Urgency.SEE_DOCTOR, phrases
-    personal = any_of(text, doctor["personal"])
     body = any_of(text, doctor["body"])
     body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
-    if personal and body and body_signs:
+    # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
+    # calf"); a general question ("what causes swelling behind the knee") is not a report.
+    words = text.split()
+    reporting = any_of(text, doctor["personal"]) or (words and words[0] not in _QUESTION_WORDS)
+    if reporting and body and body_signs:
         return Urgency.SEE_DOCTOR, body + body_signs
     return Urgency.NONE, []
