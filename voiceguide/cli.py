@@ -170,18 +170,21 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--check", action="store_true", help="only check that the compiled file is up to date")
     comp.set_defaults(func=cmd_compile)
 
-    models = sub.add_parser("models", help="list Vosk models, or download the official English one")
-    _configure_models(models)
+    # The downloader (and its HTTP stack) is imported only when this command runs: nothing else needs it.
+    models = sub.add_parser(
+        "models", add_help=False, help="list Vosk models (models list), or download the official English one"
+    )
+    models.add_argument("rest", nargs=argparse.REMAINDER)
+    models.set_defaults(func=cmd_models)
 
     _add_speech_commands(sub, common)
     return parser
 
 
-def _configure_models(parser: argparse.ArgumentParser) -> None:
-    from voiceguide.model_download import configure_models_parser, run_models
+def cmd_models(args: argparse.Namespace) -> int:
+    from voiceguide.model_download import models_command
 
-    configure_models_parser(parser)
-    parser.set_defaults(func=run_models)
+    return models_command(args.rest or ["--help"])
 
 
 def _add_recognizer_args(p: argparse.ArgumentParser) -> None:
@@ -198,6 +201,9 @@ def _add_speech_commands(sub, common: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["models"]:  # its own parser, options and all ("models --help", "models download --dir")
+        return cmd_models(argparse.Namespace(rest=argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "emergency_number", None) is None and hasattr(args, "content"):
