@@ -12,8 +12,8 @@ same behaviour (that is what makes a "fast clock" test of a 120 s idle timeout p
 Barge-in policy (why it is not "any speech stops the answer"): with a real speaker and no echo canceller, the
 microphone hears VoiceGuide's own voice, which a voice activity detector rightly calls speech. So while an
 answer plays, the loop learns the level it hears from the speaker (the median input level over the last three
-seconds of playback) and an interruption needs *sustained* speech: voiced frames covering at least 300 ms of
-the last 400 ms, each clearly louder than that echo level (2x, i.e. +6 dB) and above an absolute floor. A
+seconds of playback) and an interruption needs *sustained* speech: voiced frames covering at least 180 ms of
+the last 300 ms (a short "stop" has about 200 ms of voicing), each clearly louder than that echo level (2x, i.e. +6 dB) and above an absolute floor. A
 person speaking up near the device passes; the speaker's own echo, a cough or a clatter does not. A key press
 (Enter or space on a terminal) always stops an answer at once, and "stop"/"cancel" are always obeyed, even in
 wake-phrase mode. The speech that interrupted is not lost: the 0.6 s of pre-roll before the trigger is handed
@@ -154,7 +154,7 @@ class SpeechGate:
 class BargeInDetector:
     """Sustained speech clearly above the echo of our own voice (see the module docstring)."""
 
-    def __init__(self, chunk_seconds: float, window: float = 0.4, needed: float = 0.3,
+    def __init__(self, chunk_seconds: float, window: float = 0.3, needed: float = 0.18,
                  echo_factor: float = 2.0, history_seconds: float = 3.0) -> None:
         self.window = max(1, round(window / chunk_seconds))
         self.needed = max(1, round(needed / chunk_seconds))

@@ -1,0 +1,277 @@
+"""The live loop, run on recordings: real espeak-ng speech in, the real recognizer, the real Conversation and
+renderer, real WAV files out. The file-backed input and output are the only stand-ins (for a microphone and a
+speaker that this machine does not have)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.conftest import CORPORA, REPO
+from voiceguide.audio_devices import FileInput, FileOutput, NoAudioDeviceError
+from voiceguide.commands import Command
+from voiceguide.content_model import load_content
+from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
+from voiceguide.loop import (
+    AssistantLoop,
+    BargeInDetector,
+    LoopOptions,
+    SpeechGate,
+    TranscriptLog,
+    match_wake_phrase,
+    run_with_retries,
+)
+from voiceguide.recorded_session import WaitingPersonInput
+from voiceguide.tts import Renderer, split_sentences
+
+SESSION = [
+    "what are the symptoms of a blood clot behind the knee",
+    "repeat that",
+    "tell me more",
+    "my leg is swollen and now i have chest pain",
+    "what's the weather like today",
+    "stop",
+]
+GAP = 1.5
+
+
+def build_session(path: Path, utterances: list[str], gaps: list[float] | float = GAP, noise_db: float | None = 18.0,
+                  lead: float = 0.5) -> Path:
+    """One 16 kHz recording of espeak-ng saying each utterance, separated by silence (plus kitchen noise
+    at `noise_db` SNR when ../shared/corpora is present)."""
+    renderer = Renderer(output_rate=16000)
+    gap_list = gaps if isinstance(gaps, list) else [gaps] * len(utterances)
+    parts = [np.zeros(int(lead * 16000), dtype=np.float32)]
+    for text, gap in zip(utterances, gap_list, strict=True):
+        parts.append(renderer.render(text).samples * 0.7)
+        parts.append(np.zeros(int(gap * 16000), dtype=np.float32))
+    speech = np.concatenate(parts)
+    noise_file = CORPORA / "kitchen-noise-16k.wav"
+    if noise_db is not None and noise_file.exists():
+        noise, rate = sf.read(str(noise_file), dtype="float32", always_2d=True)
+        assert rate == 16000
+        noise = np.resize(noise.mean(axis=1), len(speech))
+        voiced = speech[np.abs(speech) > 1e-4]
+        gain = np.sqrt(np.mean(voiced**2)) / (np.sqrt(np.mean(noise**2)) * 10 ** (noise_db / 20))
+        speech = speech + noise * gain
+    sf.write(str(path), np.clip(speech, -1, 1), 16000, subtype="PCM_16")
+    return path
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    from voiceguide.asr.select import choose_recognizer
+
+    rec, _reason = choose_recognizer(load_content().vocabulary)
+    return rec
+
+
+def said_lines(stdout: str) -> list[str]:
+    return [line[len("Saying: "):] for line in stdout.splitlines() if line.startswith("Saying: ")]
+
+
+# ---------------------------------------------------------------------------------------------- end to end
+
+
+@pytest.fixture(scope="module")
+def session_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """`voiceguide listen --input-file SESSION.wav --output-file OUT.wav --fast` as a real subprocess, in a
+    private HOME, TMPDIR and working directory so that everything it writes can be seen."""
+    root = tmp_path_factory.mktemp("session")
+    session = build_session(root / "session.wav", SESSION)
+    home, tmp, work = root / "home", root / "tmp", root / "work"
+    for d in (home, tmp, work):
+        d.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEGUIDE_"))}
+    env.update(HOME=str(home), TMPDIR=str(tmp), PYTHONDONTWRITEBYTECODE="1")
+
+    def listing() -> list[str]:
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+    before = listing()
+    proc = subprocess.run(
+        [str(REPO / ".venv/bin/voiceguide"), "listen", "--input-file", str(session), "--output-file", "OUT.wav",
+         "--fast"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    return {"proc": proc, "before": before, "after": listing(), "out": work / "OUT.wav", "root": root}
+
+
+def expected_spoken() -> list[tuple[str, str]]:
+    """(heard, answer) for the session typed into a fresh Conversation: what the loop must say, in order."""
+    conversation = Conversation(load_content())
+    return [(text, conversation.handle(text).answer) for text in SESSION]
+
+
+def test_session_answers_spoken_in_order(session_run: dict) -> None:
+    proc = session_run["proc"]
+    assert proc.returncode == 0, proc.stderr
+    heard = [line[len("Heard: "):] for line in proc.stdout.splitlines() if line.startswith("Heard: ")]
+    assert heard == SESSION, proc.stdout
+    welcome = split_sentences(
+        "Hello, I'm VoiceGuide. Ask me a question about blood clots behind the knee or in the buttocks, "
+        "or say help to hear what I know.")
+    want = welcome + [s for _heard, answer in expected_spoken() for s in split_sentences(answer)]
+    assert said_lines(proc.stdout) == want
+    # "stop" says nothing: the last thing said is the out-of-scope answer
+    assert said_lines(proc.stdout)[-len(split_sentences(OUT_OF_SCOPE)):] == split_sentences(OUT_OF_SCOPE)
+
+
+def test_session_emergency_advice_comes_first(session_run: dict) -> None:
+    lines = session_run["proc"].stdout.splitlines()
+    at = lines.index("Heard: my leg is swollen and now i have chest pain")
+    first_said = next(line for line in lines[at + 1 :] if line.startswith("Saying: "))
+    assert first_said == "Saying: " + split_sentences(emergency_instruction())[0]
+    answer = dict(expected_spoken())["my leg is swollen and now i have chest pain"]
+    assert answer.startswith(emergency_instruction())
+
+
+def test_session_output_file_holds_the_spoken_answers(session_run: dict) -> None:
+    """OUT.wav holds every rendered sentence and tone back to back (unpaced run): its length must match a
+    fresh render of the same sentences, within espeak-ng's few-sample run-to-run differences."""
+    from voiceguide.earcons import earcon
+
+    data, rate = sf.read(str(session_run["out"]), dtype="float32")
+    renderer = Renderer()
+    sentences = said_lines(session_run["proc"].stdout)
+    speech = sum(renderer.render(s).duration for s in sentences)
+    tones = earcon("listening").duration * 6 + earcon("got_it").duration * 4 + earcon("not_understood").duration
+    duration = len(data) / rate
+    assert duration == pytest.approx(speech + tones, rel=0.02)
+    assert float(np.sqrt(np.mean(data**2))) > 0.02  # real speech, not silence
+
+
+def test_session_writes_nothing_but_the_requested_output(session_run: dict) -> None:
+    """Only OUT.wav. The speech engine's sound library (espeak-ng -> PulseAudio client) leaves its own
+    runtime entries (a directory and a symlink, no file content); those are told apart and checked to hold
+    no data, so nothing a person said can hide in them."""
+    root = session_run["root"]
+    new = set(session_run["after"]) - set(session_run["before"])
+    pulse = {p for p in new if "pulse" in Path(p).parts or Path(p).name.startswith("pulse-") or p == "home/.config"}
+    for entry in pulse:
+        path = root / entry
+        assert path.is_symlink() or path.is_dir(), entry
+    assert new - pulse == {"work/OUT.wav"}, new
+
+
+# ---------------------------------------------------------------------------------------------- barge-in
+
+
+def test_speech_during_an_answer_stops_it_at_once(tmp_path: Path, recognizer) -> None:
+    """As a microphone hears it: "stop" is said while the first answer plays; the clip is cut there."""
+    session = build_session(tmp_path / "barge.wav", [SESSION[0], "stop"], gaps=[2.5, 1.5], noise_db=None)
+    speed = 2.0
+    loop = AssistantLoop(Conversation(load_content()), recognizer, Renderer(),
+                         LoopOptions(welcome=False), captions=lambda _line: None)
+    out = FileOutput(tmp_path / "out.wav", realtime=True, speed=speed)
+    result = loop.run(FileInput(session, realtime=True, speed=speed), out)
+    out.close()
+    assert result.barge_ins == 1
+    assert [t.heard for t in result.turns] == [SESSION[0], "stop"]
+    assert result.turns[1].barged_in and result.turns[1].reply.command is Command.STOP
+    answer = [clip for clip in out.timeline if clip.label.startswith("answer-1:")]
+    assert answer and answer[-1].stopped and answer[-1].played < answer[-1].duration
+    sentences = split_sentences(result.turns[0].said)
+    assert len(answer) < len(sentences)  # the rest of the answer was never played
+    # cut within half a second (session time) of the start of "stop": 2.5 s after the question ended
+    assert not any(clip.label.startswith("answer-2") for clip in out.timeline)
+
+
+def test_barge_in_needs_sustained_speech_above_the_echo() -> None:
+    detector = BargeInDetector(0.02)
+    for _ in range(100):  # three seconds of our own voice coming back from the speaker
+        assert not detector.update(True, 2000.0)
+    assert not any(detector.update(True, 3000.0) for _ in range(20))  # not clearly above the echo
+    assert any(detector.update(True, 6000.0) for _ in range(16))  # a person speaking up
+    quiet = BargeInDetector(0.02)
+    assert not any(quiet.update(i % 2 == 0, 5000.0) for i in range(30))  # a clatter, not sustained speech
+
+
+def test_speech_gate_hears_speech_and_not_silence() -> None:
+    gate = SpeechGate()
+    speech = Renderer(output_rate=16000).render("what are the symptoms of a blood clot").to_int16()
+    frames = [gate.frame(speech[i : i + 320])[0] for i in range(0, len(speech) - 320, 320)]
+    assert sum(frames) > len(frames) * 0.5
+    assert not gate.frame(np.zeros(320, dtype=np.int16))[0]
+
+
+# ---------------------------------------------------------------------------------------------- kiosk
+
+
+def test_idle_timeout_forgets_the_last_person(tmp_path: Path, recognizer) -> None:
+    """Audio-clock idle timeout, run unpaced (a "fast clock"): after 4 s of silence "repeat that" finds
+    nothing to repeat, because the conversation was reset for the next person."""
+    session = build_session(tmp_path / "idle.wav", [SESSION[0], "repeat that"], gaps=[4.0, 1.0], noise_db=None)
+    transcripts = tmp_path / "transcripts.jsonl"
+    loop = AssistantLoop(Conversation(load_content()), recognizer, Renderer(),
+                         LoopOptions(welcome=False, kiosk=True, idle_timeout=2.0), captions=lambda _line: None,
+                         transcript_log=TranscriptLog(transcripts))
+    out = FileOutput(tmp_path / "out.wav", realtime=False)
+    result = loop.run(WaitingPersonInput(FileInput(session, realtime=False), lambda: loop.is_speaking,
+                                         realtime=False), out)
+    out.close()
+    assert result.idle_resets == 1
+    assert [t.heard for t in result.turns] == [SESSION[0], "repeat that"]
+    assert result.turns[1].said.startswith("I haven't said anything yet")
+    logged = [json.loads(line) for line in transcripts.read_text().splitlines()]
+    assert [r["heard"] for r in logged] == [SESSION[0], "repeat that"]  # --log-transcripts writes each turn
+
+
+def test_missing_device_is_retried_with_backoff(tmp_path: Path, recognizer) -> None:
+    """Attempts 1-2 ask the real (empty) PortAudio for a microphone and fail as on an unplugged kiosk; the
+    third gets file devices. The loop then runs normally, and the delays doubled."""
+    from voiceguide.audio_devices import MicrophoneInput
+
+    session = build_session(tmp_path / "s.wav", ["help"], noise_db=None)
+    out_path = tmp_path / "out.wav"
+    loop = AssistantLoop(Conversation(load_content()), recognizer, Renderer(), LoopOptions(welcome=False),
+                         captions=lambda _line: None)
+    attempts: list[int] = []
+    delays: list[float] = []
+
+    def open_devices(attempt: int):
+        attempts.append(attempt)
+        if attempt < 2:
+            return MicrophoneInput(), FileOutput(out_path, realtime=False)
+        return FileInput(session, realtime=False), FileOutput(out_path, realtime=False)
+
+    result = run_with_retries(loop, open_devices, retry=True, sleep=delays.append)
+    assert attempts == [0, 1, 2] and delays == [1.0, 2.0]
+    assert [t.reply.command for t in result.turns] == [Command.HELP], [t.heard for t in result.turns]
+    with pytest.raises(NoAudioDeviceError):
+        run_with_retries(loop, lambda _a: (MicrophoneInput(), None), retry=False, sleep=delays.append)
+
+
+def test_spoken_adjustment_changes_the_voice_and_is_remembered(tmp_path: Path, recognizer) -> None:
+    from voiceguide.speech_settings import RATE_DEFAULT, RATE_STEP, load_settings
+
+    session = build_session(tmp_path / "s.wav", ["slower"], noise_db=None)
+    renderer = Renderer()
+    loop = AssistantLoop(Conversation(load_content()), recognizer, renderer,
+                         LoopOptions(welcome=False, settings_dir=tmp_path / "config"), captions=lambda _line: None)
+    out = FileOutput(tmp_path / "out.wav", realtime=False)
+    result = loop.run(FileInput(session, realtime=False), out)
+    out.close()
+    assert result.turns[0].said == "I will speak slower."
+    assert renderer.settings.rate == RATE_DEFAULT - RATE_STEP
+    assert load_settings(tmp_path / "config").rate == RATE_DEFAULT - RATE_STEP
+
+
+def test_wake_phrase_gates_what_is_answered(tmp_path: Path, recognizer) -> None:
+    assert match_wake_phrase("hey guide what causes a clot", "hey guide") == (True, "what causes a clot")
+    assert match_wake_phrase("what causes a clot", "hey guide")[0] is False
+    session = build_session(tmp_path / "s.wav", ["help", "stop"], noise_db=None)
+    loop = AssistantLoop(Conversation(load_content()), recognizer, Renderer(),
+                         LoopOptions(welcome=False, wake_phrase="hey guide"), captions=lambda _line: None)
+    out = FileOutput(tmp_path / "out.wav", realtime=False)
+    result = loop.run(FileInput(session, realtime=False), out)
+    out.close()
+    # "help" without the wake phrase is ignored; "stop" always works
+    assert [t.heard for t in result.turns] == ["stop"]
+    assert not any(clip.label.startswith("answer") for clip in out.timeline)
