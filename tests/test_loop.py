@@ -141,7 +141,12 @@ def test_session_output_file_holds_the_spoken_answers(session_run: dict) -> None
     renderer = Renderer()
     sentences = said_lines(session_run["proc"].stdout)
     speech = sum(renderer.render(s).duration for s in sentences)
-    tones = earcon("listening").duration * 6 + earcon("got_it").duration * 4 + earcon("not_understood").duration
+    stdout = session_run["proc"].stdout
+    heard = [line[len("Heard: "):] for line in stdout.splitlines() if line.startswith("Heard: ")]
+    conversation = Conversation(load_content())
+    replies = [r for r in (conversation.handle(h) for h in heard) if r.answer]
+    tones = earcon("listening").duration * (1 + len(replies)) + sum(
+        earcon("not_understood" if r.status == "not-understood" else "got_it").duration for r in replies)
     duration = len(data) / rate
     assert duration == pytest.approx(speech + tones, rel=0.02)
     assert float(np.sqrt(np.mean(data**2))) > 0.02  # real speech, not silence
