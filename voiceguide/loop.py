@@ -596,7 +596,7 @@ def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[An
                      retry: bool, sleep: Callable[[float], None] = time.sleep,
                      max_backoff: float = 60.0) -> LoopResult:
     """Runs the loop; in kiosk mode a lost or missing device is retried with backoff (1, 2, 4 ... 60 s)
-    until it comes back. Without retry, device errors go to the caller, who explains them in words."""
+    until it comes back, and any other error is spoken and logged and the loop restarts after the same backoff. Without retry, device errors go to the caller, who explains them in words."""
     from voiceguide.audio_devices import AudioDeviceError
 
     attempt = 0
@@ -616,6 +616,17 @@ def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[An
                 with contextlib.suppress(Exception):
                     audio_out.play(earcon("error"), "earcon:error")
                     audio_out.play(loop.renderer.render(DEVICE_RETRY_SPOKEN), "error")
+                    audio_out.wait(10)
+        except Exception as exc:  # kiosk: anything else is spoken, logged and the loop starts again
+            if not retry:
+                raise
+            log.error("the assistant stopped on an error: %s: %s", type(exc).__name__, exc)
+            log.debug("details", exc_info=exc)
+            if audio_out is not None:
+                with contextlib.suppress(Exception):
+                    audio_out.stop()
+                    audio_out.play(earcon("error"), "earcon:error")
+                    audio_out.play(loop.renderer.render(ERROR_SPOKEN), "error")
                     audio_out.wait(10)
         finally:
             for device in (audio_in, audio_out):
