@@ -103,4 +103,3 @@ def build_arpa(
                 lines.append(f"{p:.4f}\t{text}")
     lines += ["", "\\end\\", ""]
     return "\n".join(lines)
-

@@ -1,0 +1,258 @@
+"""Vosk recognizer: used when a Vosk model is installed (better accuracy than the embedded default).
+
+Biasing: models with a dynamic graph (graph/HCLr.fst + graph/Gr.fst, the small models) accept a runtime
+grammar, the content's phrases and words plus "[unk]" for anything else, so out-of-domain speech comes out
+as "[unk]" rather than as a forced content word. Big models (a static graph/HCLG.fst) cannot take a grammar
+and decode freely. A grammar word the model does not know would be dropped from its phrase by Vosk with
+only a warning, silently changing the phrase, so unknown words are filtered here first, with a logged list.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import struct
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.asr.base import RecognizerError, Transcript, Word, chunk_bytes, pcm16
+from voiceguide.audio import Audio
+from voiceguide.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = "[unk]"
+_CHUNK_SAMPLES = 4000  # 0.25 s at 16 kHz: Vosk's endpointing works per chunk
+_SYMBOL_TABLE_MAGIC = 2125658996  # OpenFst SymbolTable
+
+
+def model_problem(path: str | Path) -> str | None:
+    """Why `path` is not a usable Vosk model folder, or None when it looks complete."""
+    folder = Path(path)
+    if not folder.exists():
+        return f"{folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is a file, not a model folder"
+    if not (folder / "am" / "final.mdl").is_file():
+        return f"{folder} has no am/final.mdl, so it is not a Vosk model (or it was not unpacked completely)"
+    if not (folder / "conf" / "model.conf").is_file():
+        return f"{folder} has no conf/model.conf, so it is not a complete Vosk model"
+    graph = folder / "graph"
+    if not (graph / "HCLG.fst").is_file() and not (
+        (graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()
+    ):
+        return f"{folder} has no decoding graph (graph/HCLG.fst, or graph/HCLr.fst with graph/Gr.fst)"
+    return None
+
+
+def supports_grammar(path: str | Path) -> bool:
+    graph = Path(path) / "graph"
+    return (graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(path: str):  # -> vosk.Model
+    """Loads a model once per process (seconds, hundreds of MB) and shares it between recognizers."""
+    problem = model_problem(path)
+    if problem:
+        raise RecognizerError(f"Cannot use the Vosk model: {problem}. {_FIX}")
+    try:
+        import vosk
+    except ImportError as error:  # pragma: no cover - a dependency of the package
+        raise RecognizerError("Vosk is not installed; install it with `pip install vosk`.") from error
+    vosk.SetLogLevel(-1)
+    try:
+        return vosk.Model(str(path))
+    except Exception as error:  # vosk raises a bare Exception("Failed to create a model")
+        raise RecognizerError(f"Vosk could not load the model in {path} ({error}). {_FIX}") from error
+
+
+_FIX = (
+    "Install the standard model with `voiceguide models download`, point --model or VOICEGUIDE_MODEL at an "
+    "unpacked Vosk model folder, or remove the setting to use the embedded recognizer."
+)
+
+
+@functools.lru_cache(maxsize=4)
+def model_words(path: str) -> frozenset[str] | None:
+    """The words a model can output: graph/words.txt, else the symbol table stored in graph/Gr.fst.
+    None when neither can be read (then the grammar is passed unfiltered)."""
+    graph = Path(path) / "graph"
+    words_txt = graph / "words.txt"
+    if words_txt.is_file():
+        with open(words_txt, encoding="utf-8") as handle:
+            return frozenset(line.split()[0] for line in handle if line.strip())
+    gr = graph / "Gr.fst"
+    if gr.is_file():
+        try:
+            return frozenset(_fst_symbols(gr))
+        except (OSError, ValueError, struct.error, UnicodeDecodeError) as error:
+            log.warning("Could not read the word list of %s (%s); grammar words are not checked", gr, error)
+    return None
+
+
+def _fst_symbols(path: Path) -> list[str]:
+    """Reads the first OpenFst symbol table in a binary FST (Vosk's Gr.fst carries its word list)."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+        start = head.find(struct.pack("<i", _SYMBOL_TABLE_MAGIC))
+        if start < 0:
+            raise ValueError("no symbol table")
+        handle.seek(start + 4)
+
+        def read_string() -> str:
+            (length,) = struct.unpack("<i", handle.read(4))
+            return handle.read(length).decode("utf-8")
+
+        read_string()  # table name
+        _available_key, size = struct.unpack("<qq", handle.read(16))
+        symbols = []
+        for _ in range(size):
+            symbols.append(read_string())
+            handle.read(8)  # key
+        return symbols
+
+
+def grammar_for(vocabulary: Vocabulary, known: Iterable[str] | None) -> tuple[list[str], list[str]]:
+    """Grammar entries (phrases, then single words, then [unk]) and the sorted words left out."""
+    known_set = None if known is None else set(known)
+
+    def ok(word: str) -> bool:
+        return known_set is None or word in known_set
+
+    entries: list[str] = []
+    missing: set[str] = set()
+    for phrase in (*vocabulary.phrases, *vocabulary.words):
+        words = phrase.split()
+        unknown = [w for w in words if not ok(w)]
+        missing.update(unknown)
+        if words and not unknown and phrase not in entries:
+            entries.append(" ".join(words))
+    if ok(UNKNOWN):
+        entries.append(UNKNOWN)
+    if missing:
+        log.warning(
+            "%d vocabulary words are not in the Vosk model and were left out of its grammar: %s",
+            len(missing),
+            ", ".join(sorted(missing)),
+        )
+    return entries, sorted(missing)
+
+
+def _transcript(result_json: str, engine: str, offset: float = 0.0) -> tuple[list[Word], int]:
+    """Words of one Vosk result, and how many of them were [unk] (kept out of the text)."""
+    result = json.loads(result_json)
+    words: list[Word] = []
+    unknown = 0
+    for item in result.get("result", []):
+        text = str(item.get("word", "")).lower()
+        if text == UNKNOWN:
+            unknown += 1
+            continue
+        words.append(
+            Word(
+                text,
+                float(item.get("start", 0.0)) + offset,
+                float(item.get("end", 0.0)) + offset,
+                round(min(1.0, max(0.0, float(item.get("conf", 0.0)))), 4),
+            )
+        )
+    if not result.get("result") and result.get("text"):  # SetWords unsupported: text only
+        words = [Word(w.lower(), offset, offset, 1.0) for w in result["text"].split() if w != UNKNOWN]
+    return words, unknown
+
+
+def _combine(parts: list[tuple[list[Word], int]], engine: str) -> Transcript:
+    words = tuple(word for part, _ in parts for word in part)
+    unknown = sum(count for _, count in parts)
+    if not words:
+        return Transcript.empty(engine)
+    # [unk] stretches count as zero-confidence words: an utterance that was mostly unknown speech is doubtful.
+    confidence = sum(w.confidence for w in words) / (len(words) + unknown)
+    return Transcript(" ".join(w.text for w in words), round(confidence, 4), words, engine)
+
+
+class VoskRecognizer:
+    """Implements `Recognizer` on an installed Vosk model."""
+
+    name = "vosk"
+    sample_rate = 16000
+
+    def __init__(
+        self, model_path: str | Path, vocabulary: Vocabulary | None = None, *, use_grammar: bool = True
+    ):
+        self.model_path = str(Path(model_path).resolve())
+        self._vosk = __import__("vosk")
+        self._model = load_model(self.model_path)
+        self.grammar: list[str] | None = None
+        self.missing_words: list[str] = []
+        if vocabulary is not None and use_grammar and supports_grammar(self.model_path):
+            self.grammar, self.missing_words = grammar_for(vocabulary, model_words(self.model_path))
+        elif vocabulary is not None and use_grammar:
+            log.info("%s has a static graph (HCLG.fst): no runtime grammar, decoding freely", self.model_path)
+        self.mode = "grammar" if self.grammar else "free"
+        self._recognizer = self._new_kaldi()
+        self._lock = threading.Lock()
+
+    def _new_kaldi(self):
+        try:
+            if self.grammar:
+                kaldi = self._vosk.KaldiRecognizer(
+                    self._model, float(self.sample_rate), json.dumps(self.grammar, ensure_ascii=False)
+                )
+            else:
+                kaldi = self._vosk.KaldiRecognizer(self._model, float(self.sample_rate))
+        except Exception as error:
+            raise RecognizerError(
+                f"Vosk could not start a recognizer on {self.model_path} ({error}). {_FIX}"
+            ) from error
+        kaldi.SetWords(True)
+        return kaldi
+
+    def transcribe(self, audio: Audio) -> Transcript:
+        pcm = pcm16(audio, self.sample_rate)
+        with self._lock:
+            kaldi = self._recognizer
+            kaldi.Reset()
+            parts = []
+            for start in range(0, len(pcm), _CHUNK_SAMPLES):
+                if kaldi.AcceptWaveform(pcm[start : start + _CHUNK_SAMPLES].tobytes()):
+                    parts.append(_transcript(kaldi.Result(), self.name))
+            parts.append(_transcript(kaldi.FinalResult(), self.name))
+        return _combine(parts, self.name)
+
+    def open_stream(self) -> VoskStream:
+        return VoskStream(self._new_kaldi(), self.name)
+
+
+class VoskStream:
+    """Vosk's own endpointing (trailing silence rules in the model's conf) ends utterances."""
+
+    def __init__(self, kaldi, engine: str) -> None:
+        self._kaldi = kaldi
+        self._engine = engine
+        self._finished: Transcript | None = None
+
+    def accept(self, pcm: bytes | np.ndarray) -> bool:
+        if self._kaldi.AcceptWaveform(chunk_bytes(pcm)):
+            self._finished = _combine([_transcript(self._kaldi.Result(), self._engine)], self._engine)
+            return True
+        return False
+
+    def partial(self) -> str:
+        text = json.loads(self._kaldi.PartialResult()).get("partial", "")
+        return " ".join(w for w in text.lower().split() if w != UNKNOWN)
+
+    def result(self) -> Transcript:
+        if self._finished is not None:
+            finished, self._finished = self._finished, None
+            return finished
+        return _combine([_transcript(self._kaldi.FinalResult(), self._engine)], self._engine)
+
+    def reset(self) -> None:
+        self._kaldi.Reset()
+        self._finished = None
