@@ -47,15 +47,20 @@ def build_arpa(
     background = dict(background or {})
     background_mass = {word: 10.0**logprob for word, logprob in background.items()}
     background_total = sum(background_mass.values())
-    weight = domain_weight if background_total else 1.0
+    if not domain_total and not background_total:
+        raise ValueError("nothing to build a language model from: no phrases, words or background words")
+    weight = (domain_weight if background_total else 1.0) if domain_total else 0.0
     vocabulary = {gram[0] for gram in counts[0]} | set(background_mass)
     unigram: dict[str, float] = {}
     for word in vocabulary:
         if word == "<s>":
             continue
-        domain_p = counts[0].get((word,), 0) / domain_total
+        domain_p = counts[0].get((word,), 0) / domain_total if domain_total else 0.0
         background_p = background_mass.get(word, 0.0) / background_total if background_total else 0.0
         unigram[word] = weight * domain_p + (1 - weight) * background_p
+
+    # A decoder needs a sentence end even when no phrase supplied one (background-only model).
+    unigram.setdefault("</s>", 0.07)
 
     # Higher orders: absolute discounting; continuation lists for back-off weights.
     context_totals: list[Counter[tuple[str, ...]]] = [Counter(), Counter()]

@@ -30,10 +30,19 @@ log = logging.getLogger(__name__)
 _FRAMES_PER_SECOND = 100
 _NOT_WORDS = re.compile(r"^(<s>|</s>|<sil>|\[.*\]|\+\+.*\+\+)$")
 _ALTERNATE = re.compile(r"\(\d+\)$")
+_ENGLISH_WORD = re.compile(r"[a-z][a-z']*")
 # Real microphones never deliver exact zeros; synthetic or gated audio does, and the acoustic model was
 # never trained on it (measured: espeak-ng renders lose a third of their key words). A faint fixed noise
 # floor, far below any room's own noise, puts such audio back in the range the model knows.
 _NOISE_FLOOR_DBFS = -50.0
+
+
+def _dictionary_keys(domain_words: list[str], background: dict[str, float]) -> set[str]:
+    """Every dictionary entry pronunciation fallbacks might use: the words, their stems, their pieces."""
+    keys = set(background)
+    for word in domain_words:
+        keys.update(word[i:j] for i in range(len(word)) for j in range(i + 1, len(word) + 1))
+    return keys
 
 
 def _noise_floor(length: int) -> np.ndarray:
@@ -87,9 +96,15 @@ class PocketsphinxRecognizer:
                 f"The pocketsphinx English model is missing from {base}. Reinstall pocketsphinx "
                 "(`pip install --force-reinstall pocketsphinx`)."
             )
-        dictionary = read_dictionary(cmudict)
-        domain_words = sorted({*vocabulary.words, *(w for p in vocabulary.phrases for w in p.split())})
+        every_word = {*vocabulary.words, *(w for p in vocabulary.phrases for w in p.split())}
+        domain_words = sorted(w for w in every_word if _ENGLISH_WORD.fullmatch(w))
+        if len(domain_words) < len(every_word):
+            log.warning(
+                "The embedded model is English; %d words in other scripts are left out",
+                len(every_word) - len(domain_words),
+            )
         background = dict(BACKGROUND_WORDS[:background_words])
+        dictionary = read_dictionary(cmudict, only=_dictionary_keys(domain_words, background))
         prons, self.unpronounceable = pronunciations(domain_words, dictionary)
         for word in background:
             if word not in prons and word in dictionary:

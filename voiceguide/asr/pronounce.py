@@ -9,7 +9,6 @@ finally a split into known dictionary words. Words none of these can pronounce a
 
 from __future__ import annotations
 
-import functools
 import logging
 import shutil
 import subprocess
@@ -119,14 +118,20 @@ _LETTER_NAMES: dict[str, Pronunciation] = {
 _VOICELESS = {"P", "T", "K", "F", "TH"}
 
 
-def read_dictionary(path: str | Path) -> dict[str, Pronunciation]:
-    """CMUdict-style file -> first pronunciation of each word (alternates like `word(2)` are skipped)."""
+def read_dictionary(path: str | Path, only: Iterable[str] | None = None) -> dict[str, Pronunciation]:
+    """CMUdict-style file -> first pronunciation of each word (alternates like `word(2)` are skipped).
+
+    With `only`, other words are skipped without being split, which keeps start-up fast (the full
+    dictionary has 135,000 entries; the recognizer needs a few thousand)."""
+    wanted = None if only is None else set(only)
     entries: dict[str, Pronunciation] = {}
     with open(path, encoding="utf-8") as handle:
         for line in handle:
-            parts = line.split()
-            if len(parts) >= 2 and "(" not in parts[0]:
-                entries.setdefault(parts[0], tuple(parts[1:]))
+            word, _, phones = line.partition(" ")
+            if (wanted is not None and word not in wanted) or "(" in word or word in entries:
+                continue
+            if phones.split():
+                entries[word] = tuple(phones.split())
     return entries
 
 
@@ -148,22 +153,33 @@ def ipa_to_arpabet(ipa: str) -> Pronunciation | None:
     return tuple(phones) or None
 
 
-@functools.lru_cache(maxsize=1024)
-def espeak_pronunciation(word: str) -> Pronunciation | None:
+_espeak_cache: dict[str, Pronunciation | None] = {}
+
+
+def espeak_pronunciations(words: Iterable[str]) -> dict[str, Pronunciation | None]:
+    """espeak-ng letter-to-sound for many words in one process (one line in, one IPA line out)."""
+    todo = sorted({w for w in words if w not in _espeak_cache})
     executable = shutil.which("espeak-ng")
-    if executable is None:
-        return None
-    try:
-        completed = subprocess.run(
-            [executable, "-q", "--ipa", "-v", "en-us", word],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return ipa_to_arpabet(completed.stdout.strip())
+    if todo and executable:
+        try:
+            completed = subprocess.run(
+                [executable, "-q", "--ipa", "-v", "en-us"],
+                input="\n".join(todo) + "\n",
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            )
+            lines = [line.strip() for line in completed.stdout.splitlines() if line.strip()]
+        except (OSError, subprocess.SubprocessError):
+            lines = []
+        if len(lines) == len(todo):
+            _espeak_cache.update({w: ipa_to_arpabet(ipa) for w, ipa in zip(todo, lines, strict=True)})
+    return {w: _espeak_cache.get(w) for w in words}
+
+
+def espeak_pronunciation(word: str) -> Pronunciation | None:
+    return espeak_pronunciations([word])[word]
 
 
 def _with_suffix(word: str, dictionary: Mapping[str, Pronunciation]) -> Pronunciation | None:
@@ -195,7 +211,7 @@ def pronounce(word: str, dictionary: Mapping[str, Pronunciation]) -> Pronunciati
     if word in dictionary:
         return dictionary[word]
     letters = word.replace("'", "")
-    if letters.isalpha() and len(letters) <= 4 and not any(v in letters for v in "aeiouy"):
+    if letters and len(letters) <= 4 and all(c in _LETTER_NAMES for c in letters):
         return tuple(phone for letter in letters for phone in _LETTER_NAMES[letter])
     return _with_suffix(word, dictionary) or espeak_pronunciation(word) or _as_known_words(word, dictionary)
 
@@ -206,6 +222,8 @@ def pronunciations(
     """Pronunciations for every word that can be pronounced, plus the sorted list of those that cannot."""
     found: dict[str, Pronunciation] = {}
     missing: list[str] = []
+    words = list(words)
+    espeak_pronunciations(w for w in words if w not in dictionary)  # one espeak-ng run for all of them
     for word in words:
         pron = pronounce(word, dictionary)
         if pron:
