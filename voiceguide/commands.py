@@ -50,6 +50,11 @@ PHRASES: tuple[str, ...] = tuple(p for sayings in _SAYINGS.values() for p in say
 _LOOKUP = {normalize(p): cmd for cmd, sayings in _SAYINGS.items() for p in sayings}
 _FILLERS = frozenset(["please", "ok", "okay", "now", "hey", "voiceguide", "thanks", "just", "um", "uh"])
 _FUZZY_CUTOFF = 88
+_LEADING = {
+    "repeat": Command.REPEAT, "stop": Command.STOP, "cancel": Command.STOP,
+    "help": Command.HELP, "slower": Command.SLOWER, "faster": Command.FASTER, "louder": Command.LOUDER,
+    "quieter": Command.QUIETER, "goodbye": Command.GOODBYE, "slow": Command.SLOWER, "fast": Command.FASTER,
+}
 
 
 def parse_command(text: str) -> Command | None:
@@ -60,7 +65,13 @@ def parse_command(text: str) -> Command | None:
     if core in _LOOKUP:
         return _LOOKUP[core]
     match = process.extractOne(core, list(_LOOKUP), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-    return _LOOKUP[match[0]] if match else None
+    if match:
+        return _LOOKUP[match[0]]
+    # A short utterance that starts with a command word is that command, whatever a recognizer made of the
+    # rest: "repeat off" is "repeat that" misheard, and nobody asks a question in two words starting "repeat".
+    if len(words) <= 2 and words[0] in _LEADING:
+        return _LEADING[words[0]]
+    return None
 
 
 HELP_TOPICS_INTRO = "You can ask me about blood clots behind the knee and in the buttocks:"

@@ -68,18 +68,13 @@ def welcome_text(push_to_talk: bool, wake_phrase: str | None) -> str:
 # ---------------------------------------------------------------------------------------------- seams
 
 
-class RecognizerStream(Protocol):
-    def accept(self, pcm: np.ndarray) -> bool: ...
-    def partial(self) -> str: ...
-    def result(self) -> Any: ...  # a voiceguide.asr.base.Transcript
-    def reset(self) -> None: ...
-
-
 class Recognizer(Protocol):
     name: str
     sample_rate: int
 
-    def open_stream(self) -> RecognizerStream: ...
+    def transcribe(self, audio: Audio) -> Any: ...  # a voiceguide.asr.base.Transcript
+
+    def open_stream(self) -> Any: ...  # accept(chunk) -> True at the recognizer's end of utterance
 
 
 class KeySource(Protocol):
@@ -376,7 +371,12 @@ class AssistantLoop:
         barge = BargeInDetector(chunk_s)
         pre_roll: collections.deque[np.ndarray] = collections.deque(maxlen=max(1, round(0.6 / chunk_s)))
         onset: collections.deque[bool] = collections.deque(maxlen=4)
+        # Utterances end where the recognizer's endpointer (or the loop's own silence count) says; the words
+        # come from decoding the whole utterance, the same call a batch run makes. A whole utterance is
+        # normalised as a whole (measured: "tell me more" streamed in 20 ms chunks came out as "we all",
+        # whole as "tell me more"), and a live session then hears exactly as well as a recorded-audio run.
         stream = self.recognizer.open_stream()
+        captured_chunks: list[np.ndarray] = []
         player = self.player = AnswerPlayer(self.renderer, audio_out, self.captions, self._player_error)
 
         clock = 0.0
@@ -396,6 +396,7 @@ class AssistantLoop:
             nonlocal capturing, captured, silence
             stream.reset()
             capturing, captured, silence = True, 0.0, 0.0
+            captured_chunks[:] = list(pre_roll)
             for earlier in pre_roll:
                 stream.accept(earlier)
 
@@ -403,8 +404,10 @@ class AssistantLoop:
             nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted
             capturing = False
             endpoint_wall = time.monotonic()
-            transcript = stream.result()
+            pcm = np.concatenate(captured_chunks) if captured_chunks else np.zeros(0, np.int16)
+            captured_chunks.clear()
             stream.reset()
+            transcript = self.recognizer.transcribe(Audio.from_int16(pcm, audio_in.sample_rate))
             text = " ".join(str(getattr(transcript, "text", "") or "").split())
             turn = self._respond(text, engaged=engaged or armed_until >= clock, speech_end_wall=speech_end_wall,
                                  endpoint_wall=endpoint_wall)
@@ -454,6 +457,7 @@ class AssistantLoop:
                         speaking = True  # let the tone play before taking speech
 
                 if capturing:
+                    captured_chunks.append(chunk)
                     stream_done = stream.accept(chunk)
                     captured += chunk_s
                     if voiced:
