@@ -237,7 +237,7 @@ def test_missing_device_is_retried_with_backoff(tmp_path: Path, recognizer) -> N
     third gets file devices. The loop then runs normally, and the delays doubled."""
     from voiceguide.audio_devices import MicrophoneInput
 
-    session = build_session(tmp_path / "s.wav", ["what can i ask"], noise_db=None)
+    session = build_session(tmp_path / "s.wav", [SESSION[0]], noise_db=None)
     out_path = tmp_path / "out.wav"
     loop = AssistantLoop(Conversation(load_content()), recognizer, Renderer(), LoopOptions(welcome=False),
                          captions=lambda _line: None)
@@ -252,7 +252,7 @@ def test_missing_device_is_retried_with_backoff(tmp_path: Path, recognizer) -> N
 
     result = run_with_retries(loop, open_devices, retry=True, sleep=delays.append)
     assert attempts == [0, 1, 2] and delays == [1.0, 2.0]
-    assert [t.reply.command for t in result.turns] == [Command.HELP], [t.heard for t in result.turns]
+    assert [t.reply.topic for t in result.turns] == ["blood-clot-behind-knee.symptoms"], [t.heard for t in result.turns]
     with pytest.raises(NoAudioDeviceError):
         run_with_retries(loop, lambda _a: (MicrophoneInput(), None), retry=False, sleep=delays.append)
 
