@@ -98,6 +98,7 @@ class Router:
         self._kinds = lex["kinds"]
         self._locations = lex["locations"]
         self._anchors = lex["anchors"]
+        self._anchor_words = frozenset(w for a in self._anchors for w in a.split())
         self._foreign = lex["foreign"]
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
@@ -153,6 +154,10 @@ class Router:
                 repaired.append(word)
                 continue
             match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
+            # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
+            if match and len(word) < 6 and match[0] in self._anchor_words:
+                match = None
             repaired.append(match[0] if match else word)
         return self._rewrite(" ".join(repaired))
 
