@@ -85,7 +85,8 @@ def answer_one(item: BatchInput, content, recognizer: _LazyRecognizer, emergency
     started = time.perf_counter()
     result: dict[str, Any] = {"input": item.label, "heard": None, "topic": None, "urgency": None,
                               "answer": None, "sources": []}
-    engine: str | None = "text"
+    # A recording has no engine until a recognizer has heard it; a typed line is "text".
+    engine: str | None = None if item.audio is not None or item.error else "text"
     confidence: float | None = 1.0
     asr_ms = 0.0
     try:
@@ -105,7 +106,6 @@ def answer_one(item: BatchInput, content, recognizer: _LazyRecognizer, emergency
         result["input"] = item.label
     except Exception as exc:  # one input fails alone, with its reason
         result["error"] = str(exc) or exc.__class__.__name__
-        engine = None if item.audio is None and item.text is None else engine
         confidence = None
     result.update(
         engine=engine,
