@@ -76,6 +76,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
     doctor = triage["see-doctor"]
     signs = _affirmed(text, triage["emergency"]["signs"], triage)
+    signs += _affirmed(text, triage["emergency"].get("cue_words", []), triage)
     signs += _suspected(text, doctor["suspect"], triage["emergency"]["conditions"], triage)
     if signs:
         return Urgency.EMERGENCY, signs
