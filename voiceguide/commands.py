@@ -71,6 +71,9 @@ def parse_command(text: str) -> Command | None:
     # rest: "repeat off" is "repeat that" misheard, and nobody asks a question in two words starting "repeat".
     if len(words) <= 2 and words[0] in _LEADING:
         return _LEADING[words[0]]
+    # Likewise "... me more" / "... more": the word that matters came through ("too we more").
+    if len(words) <= 3 and words[-1] == "more" and words[0] not in ("no", "not", "any"):
+        return Command.MORE
     return None
 
 
