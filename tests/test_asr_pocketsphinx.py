@@ -215,3 +215,75 @@ def test_coffee_orders_do_not_become_blood_clot_questions(recognizer: Pocketsphi
             flagged.append((path.name, transcript.text))
     # Measured on all 60: 6 contain one content word (e.g. "knee", "thinners"), and the router answers 1 of 60.
     assert len(flagged) <= 2, flagged
+
+
+# Warning signs the n-gram search loses with voices and noise not in tests/audio, and the keyword search
+# (a second search over the same audio) finds: (text, voice, rate, kitchen-noise seed or None, phrase).
+SPOTTED = [
+    ("it is hard to breathe", "en-gb-x-gbclan", 190, None, "hard to breathe"),
+    ("i really can't breathe properly", "en-029", 150, 1005, "can't breathe"),
+]
+
+
+@pytest.fixture(scope="module")
+def without_keywords() -> PocketsphinxRecognizer:
+    return PocketsphinxRecognizer(load_content().vocabulary, warning_phrases={})
+
+
+def test_warning_signs_are_spotted_where_the_ngram_search_loses_them(
+    recognizer: PocketsphinxRecognizer, without_keywords: PocketsphinxRecognizer
+) -> None:
+    from voiceguide.conversation import Conversation
+
+    content = load_content()
+    results = []
+    for text, voice, rate, seed, phrase in SPOTTED:
+        audio = render(text, voice, rate)
+        if seed is not None:
+            audio = with_kitchen_noise(audio, 10.0, seed)
+        plain, spotted = without_keywords.transcribe(audio).text, recognizer.transcribe(audio).text
+        urgency = Conversation(content).handle(spotted).urgency.value
+        results.append((text, plain, spotted, urgency))
+        assert phrase not in plain, results  # the n-gram search alone misses it (else this proves nothing)
+    print("\n".join(map(str, results)))
+    assert all(
+        phrase in r[2] and r[3] == "emergency" for r, (*_, phrase) in zip(results, SPOTTED, strict=True)
+    )
+
+
+def test_keyword_search_adds_nothing_to_ordinary_questions(
+    recognizer: PocketsphinxRecognizer, without_keywords: PocketsphinxRecognizer
+) -> None:
+    """The phrases' sounds hide in ordinary questions ("can a clot ... behind" ~ "can't breathe"); the
+    thresholds must keep them out."""
+    questions = [
+        ("can a clot in the back of your knee make your leg feel heavy", "en-gb-x-gbclan", 170),
+        ("should i wear compression socks for d v t", "en-us+m3", 150),
+        ("does walking help prevent clots", "en+f2", 190),
+        ("what is high blood pressure", "en-029", 170),
+    ]
+    for text, voice, rate in questions:
+        audio = render(text, voice, rate)
+        assert recognizer.transcribe(audio).text == without_keywords.transcribe(audio).text, text
+
+
+def test_spotted_phrase_goes_where_it_was_heard() -> None:
+    """In place, not appended: a negation before it still applies; a phrase already heard is not doubled."""
+    from voiceguide.asr.base import Word
+    from voiceguide.asr.pocketsphinx_engine import with_spotted_phrases
+
+    heard = [
+        ("i", 0.1, 0.2),
+        ("do", 0.2, 0.3),
+        ("not", 0.3, 0.5),
+        ("have", 0.5, 0.7),
+        ("test", 0.7, 1.0),
+        ("thing", 1.0, 1.3),
+        ("but", 1.4, 1.5),
+    ]
+    transcript = Transcript.from_words(tuple(Word(w, s, e, 0.9) for w, s, e in heard), "pocketsphinx")
+    spliced = with_spotted_phrases(transcript, [Word("chest pain", 0.72, 1.28, 0.8)])
+    assert spliced.text == "i do not have chest pain but"
+    assert [w.start for w in spliced.words] == sorted(w.start for w in spliced.words)
+    assert with_spotted_phrases(spliced, [Word("chest pain", 0.7, 1.3, 0.8)]).text == spliced.text
+    assert with_spotted_phrases(transcript, []) == transcript

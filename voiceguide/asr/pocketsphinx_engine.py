@@ -14,6 +14,7 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,27 @@ _ENGLISH_WORD = re.compile(r"[a-z][a-z']*")
 # never trained on it (measured: espeak-ng renders lose a third of their key words). A faint fixed noise
 # floor, far below any room's own noise, puts such audio back in the range the model knows.
 _NOISE_FLOOR_DBFS = -50.0
+# Warning signs of a pulmonary embolism, listened for by a second (keyword-spotting) search over the same
+# audio: the n-gram search loses short phrases to espeak-like or noisy speech, and a missed "chest pain" is
+# the one error VoiceGuide cannot afford. Thresholds were set on renders with voices and rates that are not in
+# tests/audio and on the 60 coffee orders (the out-of-domain set): the lowest that gave no false alarm there.
+# "can't breathe" needs a stricter one: its sounds hide in many ordinary questions ("can a clot ... behind").
+WARNING_PHRASES: dict[str, float] = {
+    "chest pain": 1e-20,
+    "chest hurts": 1e-20,
+    "chest feels tight": 1e-20,
+    "pain in my chest": 1e-20,
+    "short of breath": 1e-25,
+    "shortness of breath": 1e-20,
+    "trouble breathing": 1e-20,
+    "difficulty breathing": 1e-20,
+    "hard to breathe": 1e-20,
+    "can't breathe": 1e-10,
+    "cannot breathe": 1e-10,
+    "coughing up blood": 1e-20,
+    "cough up blood": 1e-20,
+}
+_WARNINGS_SEARCH = "warning-signs"
 
 
 def _dictionary_keys(domain_words: list[str], background: dict[str, float]) -> set[str]:
@@ -78,6 +100,7 @@ class PocketsphinxRecognizer:
         background_words: int = 3000,
         model_dir: str | Path | None = None,
         decoder_options: dict[str, object] | None = None,
+        warning_phrases: Mapping[str, float] | None = None,
     ) -> None:
         try:
             import pocketsphinx
@@ -131,9 +154,29 @@ class PocketsphinxRecognizer:
             "".join(f"{word} {' '.join(phones)}\n" for word, phones in sorted(prons.items())),
             encoding="utf-8",
         )
-        self._config = {"hmm": str(acoustic), "lm": str(lm_path), "dict": str(dict_path), "loglevel": "FATAL"}
+        self._config: dict[str, object] = {
+            "hmm": str(acoustic),
+            "lm": str(lm_path),
+            "dict": str(dict_path),
+            "loglevel": "FATAL",
+        }
         self._config.update(decoder_options or {})
+        # Only phrases the vocabulary itself uses (a garden vocabulary listens for no chest pain).
+        phrases_wanted = WARNING_PHRASES if warning_phrases is None else warning_phrases
+        self.warning_phrases = {
+            p: t for p, t in phrases_wanted.items() if all(w in prons and w in every_word for w in p.split())
+        }
         self._decoder = self.new_decoder()
+        self._lm_search = self._decoder.current_search()
+        # Each file starts from the same cepstral mean, so a transcript never depends on the file before it
+        # (the whole-utterance decode re-estimates the mean, but from this starting point).
+        self._initial_cmn = self._decoder.get_cmn(False)
+        if self.warning_phrases:
+            kws_path = Path(self._workdir.name) / "warnings.kws"
+            kws_path.write_text(
+                "".join(f"{p} /{t:.0e}/\n" for p, t in self.warning_phrases.items()), encoding="utf-8"
+            )
+            self._decoder.add_kws(_WARNINGS_SEARCH, str(kws_path))
         self._lock = threading.Lock()
         self.load_seconds = time.perf_counter() - started
         self.word_count = len(prons)
@@ -151,10 +194,31 @@ class PocketsphinxRecognizer:
         pcm = _with_noise_floor(pcm16(audio, self.sample_rate))
         with self._lock:
             decoder = self._decoder
+            decoder.set_cmn(self._initial_cmn)
             decoder.start_utt()
             decoder.process_raw(pcm.tobytes(), no_search=False, full_utt=True)
             decoder.end_utt()
-            return transcript_of(decoder, self.name)
+            transcript = transcript_of(decoder, self.name)
+            if not self.warning_phrases:
+                return transcript
+            decoder.activate_search(_WARNINGS_SEARCH)
+            try:
+                decoder.set_cmn(self._initial_cmn)
+                decoder.start_utt()
+                decoder.process_raw(pcm.tobytes(), no_search=False, full_utt=True)
+                decoder.end_utt()
+                spotted = [
+                    Word(
+                        s.word.strip(),
+                        s.start_frame / _FRAMES_PER_SECOND,
+                        (s.end_frame + 1) / _FRAMES_PER_SECOND,
+                        round(min(1.0, max(0.0, float(s.prob))), 4),
+                    )
+                    for s in decoder.seg() or ()
+                ]
+            finally:
+                decoder.activate_search(self._lm_search)
+            return with_spotted_phrases(transcript, spotted)
 
     def open_stream(self) -> PocketsphinxStream:
         return PocketsphinxStream(self.new_decoder(), self.sample_rate, self._pocketsphinx, self.name)
@@ -176,6 +240,29 @@ def transcript_of(decoder, engine: str, offset_frames: int = 0) -> Transcript:
             )
         )
     return Transcript.from_words(tuple(words), engine)
+
+
+def with_spotted_phrases(transcript: Transcript, spotted: list[Word]) -> Transcript:
+    """The n-gram transcript with each spotted warning phrase put where it was heard, in place of the words
+    the n-gram search made of that stretch. In place, not appended, so what was said around it still counts:
+    "i do not have chest pain" stays negated for triage. A phrase the transcript already has is left alone."""
+    words = list(transcript.words)
+    for phrase in spotted:
+        if f" {phrase.text} " in f" {' '.join(w.text for w in words)} ":
+            continue
+        overlapping = [i for i, w in enumerate(words) if w.start < phrase.end and w.end > phrase.start]
+        if overlapping:
+            at, words = overlapping[0], [w for i, w in enumerate(words) if i not in overlapping]
+        else:
+            at = sum(w.end <= phrase.start for w in words)
+        parts = phrase.text.split()
+        step = (phrase.end - phrase.start) / len(parts)
+        pieces = [
+            Word(part, phrase.start + k * step, phrase.start + (k + 1) * step, phrase.confidence)
+            for k, part in enumerate(parts)
+        ]
+        words[at:at] = pieces
+    return Transcript.from_words(tuple(words), transcript.engine) if spotted else transcript
 
 
 class PocketsphinxStream:
