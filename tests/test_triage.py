@@ -28,6 +28,7 @@ def judge(content):
         "not sure whether this is chest pain",
         "my leg is swollen but now i have chest pain",  # the negation is in another clause
         "is chest pain a sign of a clot",  # asked in general: advice anyway
+        "my leg it's wouldn't and don't chest pain",  # a recognizer's stray "don't" is no denial
     ],
 )
 def test_emergency(judge, text):

@@ -27,7 +27,19 @@ class Urgency(str, Enum):
     NONE = "none"
 
 
+_NEGATED_VERBS = frozenset(
+    "have has had having feel feeling felt get getting got experience experiencing notice noticed any see".split()
+)
+_COPULAS = frozenset("am is are was were be been".split())
+
+
 def _negated(text: str, start: int, triage: dict[str, Any]) -> bool:
+    """True when the sign at `start` is clearly denied in its own clause.
+
+    "no", "without", "never" deny outright; "not" denies only in a denial's shape ("do not have", "am not"),
+    so a recognizer's stray "don't" in "my leg it's wouldn't and don't chest pain" does not silence a
+    warning sign.
+    """
     before = text[:start].split()[-_WINDOW:]
     clause: list[str] = []
     for word in reversed(before):
@@ -36,7 +48,15 @@ def _negated(text: str, start: int, triage: dict[str, Any]) -> bool:
         clause.insert(0, word)
     if any(w in triage["uncertain"] for w in clause):
         return False
-    return any(w in triage["negations"] for w in clause)
+    for i, word in enumerate(clause):
+        if word == "not":
+            after = clause[i + 1] if i + 1 < len(clause) else ""
+            before_not = clause[i - 1] if i > 0 else ""
+            if after in _NEGATED_VERBS or before_not in _COPULAS or (not after and before_not in _COPULAS):
+                return True
+        elif word in triage["negations"]:
+            return True
+    return False
 
 
 def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported: bool = False) -> list[str]:
