@@ -13,7 +13,6 @@ import os
 import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 import yaml
@@ -94,7 +93,7 @@ def bench_asr() -> None:
     for name, model_path in engines:
         print(f"recognizer: {name}")
         gc.collect()
-        tracemalloc.start()
+        rss_before = _current_rss_mb()
         started = time.perf_counter()
         recognizer, _reason = choose_recognizer(vocabulary, model_path=model_path)
         _line("model load", f"{time.perf_counter() - started:.2f} s", "<= 1.5 s (pocketsphinx)")
@@ -107,11 +106,9 @@ def bench_asr() -> None:
             decode_s += time.perf_counter() - started
             audio_s += audio.duration
         batch_s = time.perf_counter() - batch_started
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
         _line("real-time factor over the corpus", f"{decode_s / audio_s:.3f}", "<= 0.3 (pocketsphinx)")
         _line(f"batch of {len(files)} files (decode only, model loaded)", f"{batch_s:.1f} s", "<= 30 s")
-        _line("peak Python-heap memory during the run", f"{peak / 1e6:.1f} MB")
+        _line("memory the engine added (RSS after the batch)", f"{_current_rss_mb() - rss_before:.0f} MB")
         _line("process peak RSS so far", f"{_peak_rss_mb():.0f} MB")
 
 
@@ -121,13 +118,75 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_loop() -> None:
-    try:
-        from voiceguide import loop_bench
-    except ImportError:
-        print("live loop: skipped (voiceguide.loop_bench is not built yet)")
+def bench_loop(count: int = 20) -> None:
+    """End of speech -> first answer sample, through the real loop with file-backed devices in real time."""
+    labels_path = REPO / "tests" / "audio" / "labels.yaml"
+    if not labels_path.exists():
+        print("live loop: skipped (no tests/audio corpus)")
         return
-    loop_bench.run(REPO, _line, _percentile)
+    import tempfile
+
+    import numpy as np
+    import soundfile as sf
+
+    from voiceguide.asr.select import choose_recognizer
+    from voiceguide.audio_devices import FileInput, FileOutput
+    from voiceguide.content_model import load_content
+    from voiceguide.conversation import Conversation
+    from voiceguide.loop import AssistantLoop, LoopOptions
+    from voiceguide.tts import Renderer
+
+    print("live loop (file-backed devices, real time)")
+    started = time.perf_counter()
+    content = load_content()
+    recognizer, _reason = choose_recognizer(content.vocabulary)
+    renderer = Renderer()
+    renderer.render("Ready.")  # the speech engine is warm, as it is once the welcome has been spoken
+    _line("cold start to ready (content, recognizer, voice)", f"{time.perf_counter() - started:.2f} s", "<= 3 s")
+
+    labels = [item for item in yaml.safe_load(labels_path.read_text()) if item.get("kind") != "command"]
+    endpoint_ms, processing_ms = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for item in labels[:count]:
+            speech, rate = sf.read(REPO / "tests" / "audio" / item["file"], dtype="float32")
+            session = Path(tmp) / "session.wav"
+            sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
+            output = FileOutput(Path(tmp) / "out.wav", realtime=True)
+            loop = AssistantLoop(Conversation(content), recognizer, renderer,
+                                 LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)))
+            result = loop.run(FileInput(session, realtime=True), output)
+            for turn in result.turns:
+                first = next((c for c in output.timeline if turn.label and c.label == f"{turn.label}:1"), None)
+                if first is not None:
+                    endpoint_ms.append((first.wall_start - turn.speech_end_wall) * 1000)
+                    processing_ms.append((first.wall_start - turn.endpoint_wall) * 1000)
+    if endpoint_ms:
+        _line(f"end of speech -> first answer sample, p50 (n={len(endpoint_ms)})", f"{_percentile(endpoint_ms, 50):.0f} ms")
+        _line("end of speech -> first answer sample, p95", f"{_percentile(endpoint_ms, 95):.0f} ms", "<= 300 ms")
+        _line("end-of-utterance decision -> first answer sample, p95", f"{_percentile(processing_ms, 95):.0f} ms")
+
+    gc.collect()
+    conversation = Conversation(content)
+    questions = [item["text"] for item in labels]
+    rss = []
+    for i in range(1000):
+        reply = conversation.handle(questions[i % len(questions)])
+        if reply.answer:
+            renderer.render(reply.answer.split(". ")[0])
+        if i + 1 in (10, 1000):
+            gc.collect()
+            rss.append(_current_rss_mb())
+    _line("memory after 10 questions (RSS)", f"{rss[0]:.1f} MB")
+    _line("memory after 1000 questions (RSS)", f"{rss[1]:.1f} MB")
+    _line("growth over 1000 questions", f"{rss[1] - rss[0]:.1f} MB", "<= 10 MB")
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 SECTIONS = {"router": bench_router, "asr": bench_asr, "loop": bench_loop}

@@ -136,9 +136,10 @@ def grammar_for(vocabulary: Vocabulary, known: Iterable[str] | None) -> tuple[li
         entries.append(UNKNOWN)
     if missing:
         log.warning(
-            "%d vocabulary words are not in the Vosk model and were left out of its grammar: %s",
+            "%d vocabulary words are not in the Vosk model and were left out of its grammar (%s%s)",
             len(missing),
-            ", ".join(sorted(missing)),
+            ", ".join(sorted(missing)[:12]),
+            ", ..." if len(missing) > 12 else "",
         )
     return entries, sorted(missing)
 
