@@ -58,6 +58,7 @@ def test_not_emergency(judge, text):
         "i have a painful lump in my buttock",
         "i think i have a blood clot",
         "i don't have chest pain but my knee is swollen",
+        "my buttock is swollen and tender but i can breathe fine",
     ],
 )
 def test_see_doctor(judge, text):

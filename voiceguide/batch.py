@@ -116,6 +116,48 @@ def answer_one(item: BatchInput, content, recognizer: _LazyRecognizer, emergency
     return result
 
 
+_worker: tuple | None = None  # (content, recognizer, emergency number) in a batch worker process
+
+
+def _start_worker(content_path, model, emergency_number) -> None:
+    global _worker
+    from voiceguide.content_model import load_content
+
+    content = load_content(content_path)
+    _worker = (content, _LazyRecognizer(content.vocabulary, model), emergency_number)
+
+
+def _answer_in_worker(item: BatchInput) -> dict[str, Any]:
+    assert _worker is not None
+    content, recognizer, emergency_number = _worker
+    result = answer_one(item, content, recognizer, emergency_number)
+    result["_reason"] = recognizer.reason
+    return result
+
+
+def _answers(items: list[BatchInput], args: argparse.Namespace, content, recognizer: _LazyRecognizer):
+    """Results in input order. Recordings are decoded by `--jobs` worker processes (one recognizer each),
+    since decoding is CPU-bound and a batch of recordings is exactly the case that can use every core."""
+    jobs = max(1, int(getattr(args, "jobs", 1) or 1))
+    recordings = sum(item.audio is not None for item in items)
+    if jobs == 1 or recordings < 2:
+        for item in items:
+            yield answer_one(item, content, recognizer, args.emergency_number)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, recordings),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(getattr(args, "content", None), getattr(args, "model", None), args.emergency_number),
+    ) as pool:
+        for result in pool.map(_answer_in_worker, items):
+            recognizer.reason = result.pop("_reason", "") or recognizer.reason
+            yield result
+
+
 def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = False) -> int:
     from tqdm import tqdm
 
@@ -128,8 +170,11 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
     results = []
     failed = 0
     show_bar = sys.stderr.isatty() and not single
-    for item in tqdm(items, desc="VoiceGuide batch", unit="input", disable=not show_bar, file=sys.stderr):
-        result = answer_one(item, content, recognizer, args.emergency_number)
+    answers = _answers(items, args, content, recognizer)
+    for item, result in tqdm(
+        zip(items, answers, strict=True), total=len(items), desc="VoiceGuide batch", unit="input",
+        disable=not show_bar, file=sys.stderr,
+    ):
         if out_dir is not None and result.get("answer"):
             _speak_to_file(result, out_dir / f"{item.out_name}.wav")
         failed += "error" in result

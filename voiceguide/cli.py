@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -157,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--json", action="store_true", help="one JSON result per input")
     batch.add_argument("--report", type=Path, help="also write the results to this JSON report file")
     batch.add_argument("--out-dir", type=Path, help="write each spoken answer as a WAV here")
+    batch.add_argument(
+        "--jobs", type=int, default=min(2, os.cpu_count() or 1),
+        help="recordings decoded at once, one process each (default: 2, or 1 on a one-core machine)",
+    )
     _add_recognizer_args(batch)
     batch.set_defaults(func=cmd_batch)
 

@@ -203,7 +203,9 @@ class Router:
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or q.unknown)):
             return Route("out-of-scope", q)
-        in_domain = q.anchored or (q.location is not None and q.kind is not None)
+        # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
+        # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
+        in_domain = q.anchored or (q.location is not None and q.kind not in (None, "overview"))
         follow_up = not in_domain and context.section is not None and (q.kind is not None or q.location is not None)
         if not in_domain and not follow_up:
             if q.kind is not None and not q.location and all(w in self._plain_words for w in q.content_words):

@@ -89,6 +89,18 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
 _BEFORE_CONDITION = frozenset("a an the blood some another small big possible deep vein superficial".split())
 
 
+_FINE = frozenset("fine normally ok okay well easily".split())
+
+
+def _reassuring(text: str, cue: str) -> bool:
+    """"i can breathe fine": the cue word said to report that all is well."""
+    words = text.split()
+    for i, word in enumerate(words):
+        if word == cue and ((i > 0 and words[i - 1] == "can") or (i + 1 < len(words) and words[i + 1] in _FINE)):
+            return True
+    return False
+
+
 _QUESTION_WORDS = frozenset("what how why when where which who can could does do is are will would should".split())
 
 
@@ -96,7 +108,8 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
     doctor = triage["see-doctor"]
     signs = _affirmed(text, triage["emergency"]["signs"], triage)
-    signs += _affirmed(text, triage["emergency"].get("cue_words", []), triage)
+    signs += [cue for cue in _affirmed(text, triage["emergency"].get("cue_words", []), triage)
+              if not _reassuring(text, cue)]
     signs += _suspected(text, doctor["suspect"], triage["emergency"]["conditions"], triage)
     if signs:
         return Urgency.EMERGENCY, signs
