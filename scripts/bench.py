@@ -153,7 +153,8 @@ def bench_loop(count: int = 20) -> None:
             sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
             output = FileOutput(Path(tmp) / "out.wav", realtime=True)
             loop = AssistantLoop(Conversation(content), recognizer, renderer,
-                                 LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)))
+                                 LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
+                                 captions=lambda _line: None)
             result = loop.run(FileInput(session, realtime=True), output)
             for turn in result.turns:
                 first = next((c for c in output.timeline if turn.label and c.label == f"{turn.label}:1"), None)
