@@ -78,12 +78,12 @@ class _Classifier:
         return self.scores(text)[kind] + 2 * len(any_of(norm, self.kinds[kind]["heading"]))
 
     def best(self, text: str) -> str | None:
-        ranked = self.scores(text).most_common()
-        if not ranked or ranked[0][1] == 0:
+        scores = self.scores(text)
+        top = max(scores.values(), default=0)
+        if top == 0:
             return None
-        top = ranked[0][1]
         # Ties go to the kind listed first in the lexicon, so the result never depends on dict order.
-        return next(kind for kind in self.kinds if self.scores(text)[kind] == top)
+        return next(kind for kind in self.kinds if scores[kind] == top)
 
 
 def compile_content(

@@ -155,7 +155,7 @@ class Conversation:
         urgency, _signs = assess(query.text, self.content.lexicon["triage"])
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
-        route = self.router.route(text, state.context, default_kind=default_kind)
+        route = self.router.route(text, state.context, default_kind=default_kind, query=query)
         urgent = self._urgent_text(urgency)
         heard = route.query.heard
 

@@ -103,12 +103,12 @@ class Router:
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
         self._known = set(content.vocabulary.words)
-        self._kind_stems = {
-            kind: frozenset(snowballstemmer.stemmer("english").stemWord(w) for w in spec["heading"] if " " not in w)
-            for kind, spec in self._kinds.items()
-        }
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
+        self._kind_stems = {
+            kind: frozenset(self._stem(w) for w in spec["heading"] if " " not in w)
+            for kind, spec in self._kinds.items()
+        }
         subjects = {self._stem(w) for w in lex["subjects"]}
         # Sections are compared on word stems ("warmth" meets "warm"), leaving out the words that only name
         # the subject: every section is about clots, so "dvt" or "clot" must not decide between them.
@@ -146,8 +146,9 @@ class Router:
     # -- understanding the words ---------------------------------------------------------------
     def rewrite(self, text: str) -> str:
         """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
-        heard = normalize(text)
-        first = self._rewrite(heard)
+        return self._repair(self._rewrite(normalize(text)))
+
+    def _repair(self, first: str) -> str:
         repaired = []
         for word in first.split():
             if word in self._known or word in STOPWORDS or len(word) < 4 or word.isdigit():
@@ -163,8 +164,9 @@ class Router:
 
     def understand(self, text: str) -> Query:
         heard = normalize(text)
-        foreign = tuple(any_of(self._rewrite(heard), self._foreign))
-        rewritten = self.rewrite(text)
+        first = self._rewrite(heard)
+        foreign = tuple(any_of(first, self._foreign))
+        rewritten = self._repair(first)
         location = self._location(rewritten)
         kind = self._kind(rewritten)
         anchored = bool(any_of(rewritten, self._anchors))
@@ -195,9 +197,12 @@ class Router:
         return next(kind for kind in self._kinds if scores[kind] == best)
 
     # -- choosing the answer ---------------------------------------------------------------------
-    def route(self, text: str, context: Context | None = None, default_kind: str | None = None) -> Route:
-        """`default_kind` is the kind to assume when the words name none (a suspected clot: its symptoms)."""
-        q = self.understand(text)
+    def route(
+        self, text: str, context: Context | None = None, default_kind: str | None = None, query: Query | None = None
+    ) -> Route:
+        """`default_kind` is the kind to assume when the words name none (a suspected clot: its symptoms);
+        `query` is `understand(text)` when the caller has it already."""
+        q = query or self.understand(text)
         context = context or Context()
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
@@ -216,8 +221,6 @@ class Router:
                 return Route(status, q)
 
         location = q.location or (context.location if follow_up or not q.anchored else None)
-        if location is None and q.anchored and context.location and not q.location and q.kind and not follow_up:
-            location = None  # a fresh, fully stated question does not inherit the last place
         kind = q.kind or (context.kind if follow_up else None) or default_kind
         asked = self._asked(q.text)
         # The document's own question counts only within a known place: with no place it would favour
