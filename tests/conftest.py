@@ -14,6 +14,13 @@ SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "corpora"
 
 
+def topic_matches(expected, got) -> bool:
+    """A label's topic: one id, a list of acceptable ids, "any", or None (out of scope)."""
+    if expected == "any":
+        return True
+    return got in expected if isinstance(expected, list) else got == expected
+
+
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content()

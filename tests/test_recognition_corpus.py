@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import topic_matches
 from voiceguide.asr.select import choose_recognizer
 from voiceguide.audio_file import load_audio
 from voiceguide.content_model import load_content
@@ -27,11 +28,6 @@ NOISY_FLOOR = 0.60
 EMERGENCY_FLOOR = 0.85
 OOD_CEILING = 3
 
-
-def _topic_ok(expected, got) -> bool:
-    if expected == "any":
-        return True
-    return got in expected if isinstance(expected, list) else got == expected
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +44,7 @@ def heard():
 
 def _correct(item, reply) -> bool:
     command_ok = item.get("command") is None or (reply.command is not None and reply.command.value == item["command"])
-    return _topic_ok(item["topic"], reply.topic) and reply.urgency.value == item["urgency"] and command_ok
+    return topic_matches(item["topic"], reply.topic) and reply.urgency.value == item["urgency"] and command_ok
 
 
 def _rate(heard, items) -> tuple[float, list]:
