@@ -179,3 +179,42 @@ def test_say_to_file_writes_16_bit_wav_and_resamples(tmp_path: Path) -> None:
     assert sf.info(str(narrow)).duration == pytest.approx(info.duration, rel=0.02)
     with pytest.raises(ValueError, match="no text"):
         tts.say_to_file("  ... ", tmp_path / "c.wav")
+
+
+RENDER_IN_A_FRESH_PROCESS = """
+import os, sys
+import numpy as np
+from voiceguide.tts import Renderer
+audio = Renderer().render("My calf is swollen. What should I do?")
+print(float(np.sqrt(np.mean(audio.samples ** 2))), audio.duration)
+print(repr(os.environ.get("PULSE_SERVER")))
+"""
+
+
+@pytest.mark.parametrize("user_pulse_server", [None, "unix:/run/user/1000/pulse/native"])
+def test_rendering_leaves_no_sound_system_entries_behind(tmp_path: Path, user_pulse_server: str | None) -> None:
+    """espeak-ng 1.51 opens PulseAudio while it initialises even though we only take its samples; without
+    the renderer's guard that left ~/.config/pulse, $TMPDIR/pulse-* and a symlink behind on every run.
+    A fresh process (espeak-ng initialises once per process) with HOME and TMPDIR pointing at empty
+    directories and no XDG_RUNTIME_DIR (a kiosk service, a cron job): after a real render both stay empty,
+    and a PULSE_SERVER the user had set is theirs again afterwards (the speaker may need it)."""
+    import os
+    import subprocess
+    import sys
+
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "PULSE_", "VOICEGUIDE_"))}
+    env.update(HOME=str(home), TMPDIR=str(tmp), PYTHONDONTWRITEBYTECODE="1")
+    if user_pulse_server is not None:
+        env["PULSE_SERVER"] = user_pulse_server
+    proc = subprocess.run([sys.executable, "-c", RENDER_IN_A_FRESH_PROCESS], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    level_line, server_line = proc.stdout.strip().splitlines()[-2:]
+    rms, duration = map(float, level_line.split())
+    assert rms > 0.02 and duration > 1.5  # it really rendered speech
+    assert server_line == repr(user_pulse_server)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in home.rglob("*")) == []
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp.rglob("*")) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import tempfile
 import threading
@@ -77,6 +78,34 @@ def _driver_print(*args: Any, **_kwargs: Any) -> None:
     log.debug("pyttsx3: %s", " ".join(str(a) for a in args))
 
 
+@contextlib.contextmanager
+def _no_sound_server() -> Iterator[None]:
+    """Keeps espeak-ng from touching the sound system while it initialises; we never let it play.
+
+    pyttsx3 initialises espeak-ng with AUDIO_OUTPUT_RETRIEVAL (samples come back to us), yet espeak-ng 1.51
+    (Debian 12) opens an audio device anyway: espeak_Initialize -> espeak_ng_InitializeOutput ->
+    pcaudiolib's create_audio_device_object -> pa_simple_new -> pa_context_connect, and with no
+    XDG_RUNTIME_DIR the PulseAudio client then creates ~/.config/pulse, $TMPDIR/pulse-XXXXXXXX and a
+    "<machine-id>-runtime" symlink between them (seen with strace -k), empty but left behind on every
+    machine that renders. (espeak-ng 1.52 only opens audio for playback modes.) An empty PULSE_SERVER makes
+    libpulse give up before it resolves any path or opens any socket, so nothing is created; pcaudiolib's
+    ALSA fallback only opens a device when asked to play, which espeak-ng never is here.
+
+    The variable is set only for the duration of the one espeak_Initialize call and then restored, because
+    the process's real speaker (PortAudio, possibly through ALSA's PulseAudio plugin) must still find the
+    sound server. The engine is initialised once, on the engine thread, before any device is opened.
+    """
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = ""
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = saved
+
+
 class _EngineThread:
     """The single thread that owns the pyttsx3 engine; all engine calls are jobs run there, in order."""
 
@@ -98,7 +127,8 @@ class _EngineThread:
                 ) from exc
             espeak_driver.print = _driver_print  # type: ignore[attr-defined]
             try:
-                engine = pyttsx3.init("espeak")
+                with _no_sound_server():
+                    engine = pyttsx3.init("espeak")
             except Exception as exc:
                 raise SpeechEngineError(
                     f"The speech engine (espeak-ng) could not start ({exc}). "
