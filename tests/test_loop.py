@@ -28,7 +28,7 @@ from voiceguide.loop import (
     run_with_retries,
 )
 from voiceguide.recorded_session import WaitingPersonInput
-from voiceguide.tts import Renderer, split_sentences
+from voiceguide.tts import Renderer, spoken_sentences
 
 SESSION = [
     "what are the symptoms of a blood clot behind the knee",
@@ -129,15 +129,15 @@ def test_session_answers_spoken_in_order(session_run: dict) -> None:
     assert len(turns) == len(SESSION), proc.stdout
     conversation = Conversation(load_content())
     for heard, said in turns:
-        assert said == split_sentences(conversation.handle(heard).answer), (heard, said)
+        assert said == spoken_sentences(conversation.handle(heard).answer), (heard, said)
     # ...and the session must go as the person meant it: an answer, the same answer again, more of it, the
     # emergency advice first, the out-of-scope reply, and silence for "stop".
     first, again, more, emergency, elsewhere, stop = (said for _heard, said in turns)
     assert first[0] == expected_spoken()[0][1].split(". ")[0] + "."
     assert again == first
     assert more and not set(more) & set(first)
-    assert emergency[0] == split_sentences(emergency_instruction())[0]
-    assert elsewhere == split_sentences(OUT_OF_SCOPE)
+    assert emergency[0] == spoken_sentences(emergency_instruction())[0]
+    assert elsewhere == spoken_sentences(OUT_OF_SCOPE)
     assert stop == []
 
 
@@ -146,7 +146,7 @@ def test_session_emergency_advice_comes_first(session_run: dict) -> None:
     heard_at = [i for i, line in enumerate(lines) if line.startswith("Heard: ")]
     at = heard_at[SESSION.index("my leg is swollen and now i have chest pain")]
     first_said = next(line for line in lines[at + 1 :] if line.startswith("Saying: "))
-    assert first_said == "Saying: " + split_sentences(emergency_instruction())[0]
+    assert first_said == "Saying: " + spoken_sentences(emergency_instruction())[0]
     answer = dict(expected_spoken())["my leg is swollen and now i have chest pain"]
     assert answer.startswith(emergency_instruction())
 
@@ -201,7 +201,7 @@ def test_speech_during_an_answer_stops_it_at_once(tmp_path: Path, recognizer) ->
     assert result.turns[1].barged_in and result.turns[1].reply.command is Command.STOP
     answer = [clip for clip in out.timeline if clip.label.startswith("answer-1:")]
     assert answer and answer[-1].stopped and answer[-1].played < answer[-1].duration
-    sentences = split_sentences(result.turns[0].said)
+    sentences = spoken_sentences(result.turns[0].said)
     assert len(answer) < len(sentences)  # the rest of the answer was never played
     # cut within half a second (session time) of the start of "stop": 2.5 s after the question ended
     assert not any(clip.label.startswith("answer-2") for clip in out.timeline)

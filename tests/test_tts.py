@@ -12,6 +12,7 @@ import soundfile as sf
 from voiceguide import tts
 from voiceguide.audio import Audio
 from voiceguide.speech_settings import SpeechSettings
+from voiceguide.text import split_sentences
 
 SHORT = "A blood clot can be serious."
 LONG = ("A blood clot behind the knee is called a deep vein thrombosis. It can cause swelling, pain and "
@@ -54,10 +55,11 @@ def renderer() -> tts.Renderer:
     return tts.Renderer(SpeechSettings(voice="en-us", rate=175, volume=0.8))
 
 
-def test_split_sentences_keeps_abbreviations_decimals_and_lines() -> None:
+def test_sentences_keep_abbreviations_decimals_and_lines() -> None:
+    """One splitter for the compiler and for speech (voiceguide.text); speech only cuts long ones further."""
     text = ("Blood thinners, e.g. warfarin, help. Take 2.5 mg only if Dr. Lee says so! Is it urgent? Yes.\n"
             "Symptoms\n- swelling   of the calf")
-    assert tts.split_sentences(text) == [
+    expected = [
         "Blood thinners, e.g. warfarin, help.",
         "Take 2.5 mg only if Dr. Lee says so!",
         "Is it urgent?",
@@ -65,9 +67,12 @@ def test_split_sentences_keeps_abbreviations_decimals_and_lines() -> None:
         "Symptoms",
         "- swelling of the calf",
     ]
-    assert tts.split_sentences("  \n ... \n") == []
+    assert split_sentences(text) == tts.spoken_sentences(text) == expected
+    assert split_sentences('He said "Call now." Then he left.') == ['He said "Call now."', "Then he left."]
+    assert tts.spoken_sentences("  \n ... \n") == split_sentences("  \n ... \n") == []
     long_sentence = ", ".join(["the calf may swell and hurt"] * 20) + "."
-    parts = tts.split_sentences(long_sentence, max_chars=120)
+    assert split_sentences(long_sentence) == [long_sentence]  # the compiler keeps a sentence whole
+    parts = tts.spoken_sentences(long_sentence, max_chars=120)
     assert len(parts) > 1 and all(len(p) <= 120 for p in parts)
     assert " ".join(parts) == long_sentence
 
@@ -143,7 +148,7 @@ def test_stream_yields_each_sentence_and_renders_ahead(renderer: tts.Renderer) -
     second = next(stream)
     assert second.rendered_at <= barrier_at
     rest = list(stream)
-    assert [s.text for s in [first, second, *rest]] == tts.split_sentences(text)
+    assert [s.text for s in [first, second, *rest]] == tts.spoken_sentences(text)
     audios = list(renderer.render_stream(text))
     assert len(audios) == 3 and audios[1].duration > audios[2].duration
 

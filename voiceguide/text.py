@@ -9,7 +9,10 @@ import re
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+# A sentence ends at . ! or ? (with any closing quote or bracket) before white space and a capital or digit.
+_SENTENCE_END = re.compile(r"([.!?]+[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
+# Words whose own period does not end a sentence ("e.g. warfarin", "Dr. Lee").
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "no", "st", "prof", "fig"})
 
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but if is are was were be been being am do does did
@@ -33,8 +36,25 @@ def words(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of prose; good enough for the documents we compile (no abbreviations with periods)."""
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    """Sentences in reading order, white space folded: the one splitter for the compiler (what a section's
+    sentences are) and for speech (tts.spoken_sentences cuts long ones further for the ear).
+
+    A line break always ends a sentence, because lines in the documents and answers are list items and
+    headings; abbreviations such as "e.g." and "Dr." do not, nor do decimals such as "2.5". Pieces with no
+    letter or digit ("...") are not sentences.
+    """
+    sentences: list[str] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            last_word = line[start : m.start(1)].rsplit(" ", 1)[-1].lower().rstrip(".")
+            if m.group(1).startswith(".") and last_word in _ABBREVIATIONS:
+                continue
+            sentences.append(line[start : m.end(1)].strip())
+            start = m.end()
+        sentences.append(line[start:].strip())
+    return [s for s in sentences if any(c.isalnum() for c in s)]
 
 
 def slug(text: str) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import tempfile
 import threading
 import time
@@ -34,6 +33,7 @@ import soundfile as sf
 
 from voiceguide.audio import Audio
 from voiceguide.speech_settings import SpeechSettings
+from voiceguide.text import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -217,10 +217,6 @@ def resolve_voice(voice: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- sentences
 
-_ABBREVIATIONS = {"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "no", "st", "prof", "fig"}
-_SENTENCE_END = re.compile(r"([.!?]+[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
 def _split_long(sentence: str, max_chars: int) -> list[str]:
     """Very long sentences are cut at clause boundaries so the first audio is never held up by one."""
     parts: list[str] = []
@@ -239,24 +235,11 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
     return parts
 
 
-def split_sentences(text: str, max_chars: int = 250) -> list[str]:
-    """Sentences in speaking order. Lines (list items, headings) are separate sentences; abbreviations such
-    as "e.g." and decimals such as "2.5" do not end one."""
-    sentences: list[str] = []
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if not line:
-            continue
-        start = 0
-        for m in _SENTENCE_END.finditer(line):
-            last_word = line[start : m.start(1)].rsplit(" ", 1)[-1].lower().rstrip(".")
-            if m.group(1).startswith(".") and last_word in _ABBREVIATIONS:
-                continue
-            sentences.append(line[start : m.end(1)].strip())
-            start = m.end()
-        if line[start:].strip():
-            sentences.append(line[start:].strip())
-    return [part for s in sentences for part in _split_long(s, max_chars) if any(c.isalnum() for c in part)]
+def spoken_sentences(text: str, max_chars: int = 250) -> list[str]:
+    """What is rendered and captioned one at a time: the text's sentences (voiceguide.text.split_sentences,
+    the same ones the compiler stored), with any longer than `max_chars` cut at clause boundaries."""
+    return [part for sentence in split_sentences(text) for part in _split_long(sentence, max_chars)
+            if any(c.isalnum() for c in part)]
 
 
 # ---------------------------------------------------------------------------------------------- rendering
@@ -364,7 +347,7 @@ class Renderer:
     def render_sentences(self, text: str, lookahead: int = 1) -> Iterator[SpokenSentence]:
         """Sentence by sentence; up to `lookahead` further sentences render in the background while the
         caller plays the current one. Closing the iterator early (barge-in) cancels what has not started."""
-        sentences = iter(split_sentences(text))
+        sentences = iter(spoken_sentences(text))
         pending: deque[tuple[str, float, Future[tuple[Audio, float]]]] = deque()
 
         def top_up() -> None:
@@ -386,7 +369,7 @@ class Renderer:
                 future.cancel()
 
     def render_stream(self, text: str, lookahead: int = 1) -> Iterator[Audio]:
-        """Audio per sentence, in the order of split_sentences(text)."""
+        """Audio per sentence, in the order of spoken_sentences(text)."""
         for sentence in self.render_sentences(text, lookahead):
             yield sentence.audio
 
