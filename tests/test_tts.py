@@ -69,6 +69,8 @@ def test_sentences_keep_abbreviations_decimals_and_lines() -> None:
     ]
     assert split_sentences(text) == tts.spoken_sentences(text) == expected
     assert split_sentences('He said "Call now." Then he left.') == ['He said "Call now."', "Then he left."]
+    assert split_sentences("Is it contagious? No. See form No. 5 first.") == [
+        "Is it contagious?", "No.", "See form No. 5 first."]
     assert tts.spoken_sentences("  \n ... \n") == split_sentences("  \n ... \n") == []
     long_sentence = ", ".join(["the calf may swell and hurt"] * 20) + "."
     assert split_sentences(long_sentence) == [long_sentence]  # the compiler keeps a sentence whole

@@ -11,8 +11,9 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
 # A sentence ends at . ! or ? (with any closing quote or bracket) before white space and a capital or digit.
 _SENTENCE_END = re.compile(r"([.!?]+[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
-# Words whose own period does not end a sentence ("e.g. warfarin", "Dr. Lee").
-_ABBREVIATIONS = frozenset({"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "no", "st", "prof", "fig"})
+# Words whose own period does not end a sentence ("e.g. warfarin", "Dr. Lee"); "No." only before a number
+# ("No. 5"), since "Is it contagious? No." is a whole answer.
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "st", "prof", "fig"})
 
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but if is are was were be been being am do does did
@@ -49,7 +50,8 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for m in _SENTENCE_END.finditer(line):
             last_word = line[start : m.start(1)].rsplit(" ", 1)[-1].lower().rstrip(".")
-            if m.group(1).startswith(".") and last_word in _ABBREVIATIONS:
+            numbered = last_word == "no" and line[m.end() : m.end() + 1].isdigit()
+            if m.group(1).startswith(".") and (last_word in _ABBREVIATIONS or numbered):
                 continue
             sentences.append(line[start : m.end(1)].strip())
             start = m.end()
