@@ -51,6 +51,7 @@ def test_adjustments_step_and_stop_at_limits(config_dir: Path) -> None:
     assert ss.adjust(current, "faster") == current
     assert ss.adjustment_feedback(current, ss.adjust(current, "faster"), "faster") == (
         "This is the fastest I can speak.")
+    assert ss.adjustment_feedback(start, ss.adjust(start, "quieter"), "quieter") == "I will speak more quietly."
     for _ in range(20):
         current = ss.adjust(current, "quieter")
     assert current.volume == pytest.approx(ss.VOLUME_MIN)
@@ -91,3 +92,15 @@ def test_saving_over_a_damaged_file_keeps_it_aside(config_dir: Path) -> None:
         ss.save_settings(SpeechSettings(rate=200))
     assert (config_dir / "config.json.damaged").read_text() == "{half a file"
     assert ss.load_settings().rate == 200
+
+
+@pytest.mark.parametrize("command", ss.ADJUSTMENTS)
+def test_text_mode_and_the_live_loop_give_the_same_reply(command: str) -> None:
+    """Typed into a conversation (text mode) or applied by the live loop, a possible change gets one reply."""
+    from voiceguide.content_model import load_content
+    from voiceguide.conversation import Conversation
+
+    start = SpeechSettings()
+    spoken = ss.adjustment_feedback(start, ss.adjust(start, command), command)
+    assert Conversation(load_content()).handle(command).answer == spoken
+    assert spoken != ss.adjustment_feedback(start, start, command)  # a limit is said differently

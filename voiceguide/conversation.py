@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from voiceguide.commands import HELP_COMMANDS, Command, parse_command
 from voiceguide.content_model import Content, Section
 from voiceguide.router import Context, Route, Router
+from voiceguide.speech_settings import adjustment_reply
 from voiceguide.triage import Urgency, assess
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
@@ -115,13 +116,8 @@ class Conversation:
             answer = "Goodbye. Take care."
         elif command is Command.STOP:
             answer = ""
-        else:
-            answer = {
-                Command.SLOWER: "I'll speak more slowly.",
-                Command.FASTER: "I'll speak faster.",
-                Command.LOUDER: "I'll speak louder.",
-                Command.QUIETER: "I'll speak more quietly.",
-            }[command]
+        else:  # slower, faster, louder, quieter: the live loop applies them and says whether a limit was hit
+            answer = adjustment_reply(command.value)
         return Reply(text, heard, topic, Urgency.NONE, answer, sources, 1.0, "command", command)
 
     def _more(self) -> tuple[str, tuple[str, ...]]:

@@ -171,19 +171,31 @@ def apply_spoken_adjustment(command: str, settings: SpeechSettings | None = None
     return new
 
 
-def adjustment_feedback(before: SpeechSettings, after: SpeechSettings, command: str) -> str:
-    """What to say back, so a listener knows whether the change happened or a limit was reached."""
+# What VoiceGuide says to a spoken adjustment, so a listener knows whether the change happened or a limit was
+# reached. The one source of these phrasings: text mode (Conversation) says the first, the live loop, which
+# really changes the voice, says whichever applies.
+ADJUSTED_REPLIES = {
+    "slower": "I will speak slower.",
+    "faster": "I will speak faster.",
+    "louder": "I will speak louder.",
+    "quieter": "I will speak more quietly.",
+}
+AT_LIMIT_REPLIES = {
+    "slower": "This is the slowest I can speak.",
+    "faster": "This is the fastest I can speak.",
+    "louder": "This is the loudest I can speak.",
+    "quieter": "This is the quietest I can speak.",
+}
+
+
+def adjustment_reply(command: str, *, changed: bool = True) -> str:
+    """The reply to "slower"/"faster"/"louder"/"quieter": the change made, or (changed=False) the limit."""
     word = command.strip().lower()
-    if before.clamped() == after.clamped():
-        return {
-            "slower": "This is the slowest I can speak.",
-            "faster": "This is the fastest I can speak.",
-            "louder": "This is the loudest I can speak.",
-            "quieter": "This is the quietest I can speak.",
-        }.get(word, "Nothing changed.")
-    return {
-        "slower": "I will speak slower.",
-        "faster": "I will speak faster.",
-        "louder": "I will speak louder.",
-        "quieter": "I will speak more quietly.",
-    }.get(word, "Done.")
+    if changed:
+        return ADJUSTED_REPLIES.get(word, "Done.")
+    return AT_LIMIT_REPLIES.get(word, "Nothing changed.")
+
+
+def adjustment_feedback(before: SpeechSettings, after: SpeechSettings, command: str) -> str:
+    """The reply to a spoken adjustment that went from `before` to `after` (the same settings: at a limit)."""
+    return adjustment_reply(command, changed=before.clamped() != after.clamped())
