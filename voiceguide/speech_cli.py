@@ -162,7 +162,12 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return "--as-recorded needs real-time pacing to line speech up with answers: use --speed N instead of --fast."
     if args.fast and args.speed != 1.0:
         return "Use either --speed or --fast."
-    if args.input_file is None and args.push_to_talk and not sys.stdin.isatty():
+    # Keys are read from the terminal as they are pressed, with or without a recording as the microphone;
+    # without them push-to-talk would run and silently answer nothing.
+    if args.push_to_talk and args.fast:
+        return ("--push-to-talk listens after key presses, which happen in real time: use --speed N instead "
+                "of --fast.")
+    if args.push_to_talk and not sys.stdin.isatty():
         return "--push-to-talk needs a terminal to press Enter or space in."
     return None
 

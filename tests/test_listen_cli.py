@@ -1,0 +1,289 @@
+"""`voiceguide listen` run as a person runs it, with recordings for the microphone: `--output-dir` (one WAV per
+spoken answer) and push-to-talk driven through a real pseudo-terminal with real key presses.
+
+Everything is real: a subprocess of .venv/bin/voiceguide, espeak-ng speech in, the embedded recognizer, the
+Conversation, espeak-ng speech out and the WAV files it writes. What each answer file must hold is worked out
+independently: the text a fresh Conversation gives for what the run says it heard, rendered again here, with
+the tones the loop plays around an answer, and compared by loudness envelope (espeak-ng's renders differ by
+a few samples from run to run, so sample equality would be the wrong test).
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.conftest import REPO
+from tests.test_loop import build_session
+from voiceguide.content_model import load_content
+from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
+from voiceguide.earcons import earcon
+from voiceguide.loop import WELCOME
+from voiceguide.speech_settings import VOLUME_DEFAULT
+from voiceguide.tts import Renderer, spoken_sentences
+
+VOICEGUIDE = str(REPO / ".venv/bin/voiceguide")
+TONE_VOLUME = VOLUME_DEFAULT * 0.6  # the loop plays its tones at 60% of the speech volume
+HANDS_FREE = [
+    "what are the symptoms of a blood clot behind the knee",
+    "repeat that",
+    "my leg is swollen and now i have chest pain",
+    "play some music",
+]
+
+
+def private_env(root: Path) -> dict[str, str]:
+    """A HOME, TMPDIR and config of the run's own, so saved settings on this machine cannot change the voice."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEGUIDE_"))}
+    for name in ("home", "tmp", "config"):
+        (root / name).mkdir(exist_ok=True)
+    env.update(HOME=str(root / "home"), TMPDIR=str(root / "tmp"), VOICEGUIDE_CONFIG_DIR=str(root / "config"),
+               PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def captions(stdout: str) -> list[tuple[str, list[str]]]:
+    """(heard, sentences said after it) for each "Heard:" caption, in order."""
+    turns: list[tuple[str, list[str]]] = []
+    for line in stdout.replace("\r\n", "\n").splitlines():
+        if line.startswith("Heard: "):
+            turns.append((line[len("Heard: "):], []))
+        elif line.startswith("Saying: ") and turns:
+            turns[-1][1].append(line[len("Saying: "):])
+    return turns
+
+
+_RENDERER: Renderer | None = None
+RATE = 22050
+FRAME = RATE // 100  # 10 ms
+
+
+def expected_clips(text: str, tone_before: str | None, cue_after: bool) -> list[np.ndarray]:
+    """What the loop sends to the speaker for one answer, clip by clip: its tone, each spoken sentence (rendered
+    again here), the listening cue."""
+    global _RENDERER
+    _RENDERER = _RENDERER or Renderer()
+    clips = [earcon(tone_before, volume=TONE_VOLUME).samples] if tone_before else []
+    clips += [_RENDERER.render(sentence).samples for sentence in spoken_sentences(text)]
+    if cue_after:
+        clips.append(earcon("listening", volume=TONE_VOLUME).samples)
+    return clips
+
+
+def envelope(samples: np.ndarray) -> np.ndarray:
+    n = len(samples) // FRAME
+    return np.sqrt(np.mean(samples[: n * FRAME].reshape(n, FRAME).astype(np.float64) ** 2, axis=1))
+
+
+def find_clips(audio: np.ndarray, clips: list[np.ndarray], slack: float = 0.3) -> tuple[list[float], int]:
+    """How well each clip is found in `audio`, in order, as the correlation of 10 ms loudness envelopes (1.0:
+    the same sound); and where the last one ended. Each clip is looked for from 0.1 s before to `slack`
+    seconds after the end of the previous one: a paced output file has a little silence between clips
+    wherever playback waited, and espeak-ng's renders of one sentence differ by a few milliseconds
+    depending on what it rendered before."""
+    scores, position = [], 0
+    for clip in clips:
+        want = envelope(clip)
+        best, best_at = -1.0, position
+        for start in range(max(0, position - RATE // 10), position + int(slack * RATE) + 1, FRAME // 5):
+            got = envelope(audio[start : start + len(clip)])
+            if len(got) < min(len(want), 10):
+                break
+            n = min(len(got), len(want))
+            score = float(np.corrcoef(got[:n], want[:n])[0, 1]) if np.std(got[:n]) > 0 else 0.0
+            if score > best:
+                best, best_at = score, start
+        scores.append(best)
+        position = best_at + len(clip)
+    return scores, position
+
+
+def read_answer(path: Path) -> np.ndarray:
+    info = sf.info(str(path))
+    assert (info.format, info.subtype, info.channels, info.samplerate) == ("WAV", "PCM_16", 1, 22050), info
+    data, _rate = sf.read(str(path), dtype="float32")
+    assert float(np.sqrt(np.mean(data**2))) > 0.02, f"{path.name} is silent"
+    return data
+
+
+# ---------------------------------------------------------------------------------------------- --output-dir
+
+
+@pytest.fixture(scope="module")
+def hands_free_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("listen-output-dir")
+    session = build_session(root / "session.wav", HANDS_FREE, noise_db=None)
+    work = root / "work"
+    work.mkdir()
+    proc = subprocess.run([VOICEGUIDE, "listen", "--input-file", str(session), "--output-dir", "answers", "--fast"],
+                          cwd=work, env=private_env(root), capture_output=True, text=True, timeout=180,
+                          stdin=subprocess.DEVNULL)
+    return {"proc": proc, "dir": work / "answers"}
+
+
+def test_output_dir_holds_one_wav_per_spoken_answer_in_order(hands_free_run: dict) -> None:
+    proc, answers = hands_free_run["proc"], hands_free_run["dir"]
+    assert proc.returncode == 0, proc.stderr
+    assert f"Answers written to {Path('answers')}" in proc.stdout
+    turns = captions(proc.stdout)
+    assert len(turns) == len(HANDS_FREE), proc.stdout  # every utterance heard once, and each one answered
+    names = sorted(p.name for p in answers.iterdir())
+    assert names == ["001-welcome.wav", *(f"{i + 2:03d}-answer-{i + 1}.wav" for i in range(len(turns)))]
+
+    # The welcome: its sentences, then the listening cue (hands-free).
+    welcome = read_answer(answers / names[0])
+    scores, end = find_clips(welcome, expected_clips(WELCOME, None, cue_after=True))
+    assert min(scores) > 0.9 and end == pytest.approx(len(welcome), abs=FRAME), scores
+
+    # Each answer: what a fresh conversation says to what was heard, in the heard order; captions say it too.
+    # Unpaced (--fast), an answer's file is exactly its clips back to back.
+    conversation = Conversation(load_content())
+    replies = [conversation.handle(heard) for heard, _said in turns]
+    expected = [expected_clips(r.answer, "not_understood" if r.status == "not-understood" else "got_it", True)
+                for r in replies]
+    for index, ((heard, said), reply, name) in enumerate(zip(turns, replies, names[1:], strict=True)):
+        assert said == spoken_sentences(reply.answer), heard
+        audio = read_answer(answers / name)
+        scores, end = find_clips(audio, expected[index])
+        assert min(scores) > 0.9 and end == pytest.approx(len(audio), abs=FRAME), (name, heard, scores)
+        for other, clips in zip(replies, expected, strict=True):  # ...and it is no other answer
+            if other.answer != reply.answer:
+                assert min(find_clips(audio, clips)[0]) < 0.6, (name, other.heard)
+
+    # The session went as the person meant it: an answer, the same again, the emergency advice first, the
+    # out-of-scope reply.
+    first, again, emergency, elsewhere = (r.answer for r in replies)
+    assert again == first and "knee" in first.lower()
+    assert emergency.startswith(emergency_instruction())
+    assert elsewhere == OUT_OF_SCOPE
+
+
+# ---------------------------------------------------------------------------------------------- push-to-talk
+
+PUSH_TO_TALK = [
+    "what are the symptoms of a blood clot behind the knee",  # after Enter
+    "what causes a blood clot in the buttocks",  # after space, pressed while the first answer plays
+    "how is a blood clot treated",  # no key pressed: must not be answered
+]
+
+
+class Terminal:
+    """A pseudo-terminal around a subprocess: what it prints is read as it comes, keys are really typed."""
+
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self.leader, follower = pty.openpty()
+        self.proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=follower, stdout=follower,
+                                     stderr=subprocess.PIPE, close_fds=True)
+        os.close(follower)
+        self.output = ""
+
+    def read_until(self, wanted: str, after: int = 0, timeout: float = 60.0) -> int:
+        """Index in everything printed where `wanted` first appears at or after `after`."""
+        deadline = time.monotonic() + timeout
+        while wanted not in self.output[after:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{wanted!r} never appeared; the terminal showed:\n{self.output}")
+            self._read(0.2)
+        return self.output.index(wanted, after)
+
+    def _read(self, wait: float) -> bool:
+        ready, _, _ = select.select([self.leader], [], [], wait)
+        if not ready:
+            return True
+        try:
+            data = os.read(self.leader, 4096)
+        except OSError:  # the program has ended and closed the terminal
+            return False
+        self.output += data.decode(errors="replace")
+        return bool(data)
+
+    def press(self, key: bytes) -> None:
+        os.write(self.leader, key)
+
+    def finish(self, timeout: float = 120.0) -> tuple[int, str]:
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self._read(0.2)
+        while self._read(0.05):  # what was printed last
+            pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        assert self.proc.stderr is not None
+        stderr = self.proc.stderr.read().decode(errors="replace")
+        self.proc.wait(10)
+        os.close(self.leader)
+        return self.proc.returncode, stderr
+
+
+def test_push_to_talk_on_a_terminal_answers_only_after_a_key(tmp_path: Path) -> None:
+    """Enter arms listening; space pressed during an answer stops it at once and arms listening again; speech
+    with no key press before it is not answered. The recording waits while VoiceGuide speaks, like a person,
+    and runs at twice real time (keys are read as they are pressed, so push-to-talk cannot run unpaced)."""
+    session = build_session(tmp_path / "session.wav", PUSH_TO_TALK, gaps=2.0, noise_db=None, lead=1.5)
+    work = tmp_path / "work"
+    work.mkdir()
+    term = Terminal([VOICEGUIDE, "listen", "--push-to-talk", "--no-welcome", "--input-file", str(session),
+                     "--speed", "2", "--output-dir", "answers"], work, private_env(tmp_path))
+    try:
+        ready = term.read_until("Ready. Press Enter or space to talk.")
+        term.press(b"\r")  # Enter, as a terminal sends it
+        first = term.read_until("Saying: ", ready)
+        time.sleep(0.75)  # 1.5 s into the first sentence, at twice real time
+        term.press(b" ")  # space while the first answer is being said
+        stopped = term.read_until("(Stopped.)", first)
+        term.read_until("Heard: ", stopped)
+    finally:
+        code, stderr = term.finish()
+    assert code == 0, stderr + term.output
+
+    turns = captions(term.output)
+    assert len(turns) == 2, term.output  # the third question had no key press before it
+    conversation = Conversation(load_content())
+    (heard_1, said_1), (heard_2, said_2) = turns
+    answer_1, answer_2 = conversation.handle(heard_1), conversation.handle(heard_2)
+    assert answer_1.topic == "blood-clot-behind-knee.symptoms", heard_1
+    assert said_1 == spoken_sentences(answer_1.answer)[: len(said_1)]
+    assert len(said_1) < len(spoken_sentences(answer_1.answer))  # cut short by the key
+    assert said_2 == spoken_sentences(answer_2.answer)
+    assert answer_2.topic is not None and "buttock" in answer_2.topic, heard_2
+
+    answers = work / "answers"
+    names = sorted(p.name for p in answers.iterdir())
+    # The listening tone after Enter comes before any answer, so it has a file of its own.
+    assert names == ["001-sound.wav", "002-answer-1.wav", "003-answer-2.wav"], names
+    tone = read_answer(answers / names[0])
+    assert 0 <= len(tone) - len(earcon("listening", volume=TONE_VOLUME).samples) < 0.05 * 22050  # + pacing
+    # The first answer stops where space was pressed: its tone, the start of its first sentence, then the
+    # listening tone that space also asked for; no more of the answer than what the captions showed.
+    clips_1 = expected_clips(answer_1.answer, "got_it", cue_after=False)
+    cut = read_answer(answers / names[1])
+    tone_and_start = [clips_1[0], clips_1[1][: RATE]]  # the first second of the first sentence
+    assert min(find_clips(cut, tone_and_start)[0]) > 0.9
+    assert len(cut) < len(clips_1[0]) + sum(len(c) for c in clips_1[1 : len(said_1) + 1]) + RATE
+    # The second answer is whole, and it is the answer to the second question (no cue: push-to-talk).
+    clips_2 = expected_clips(answer_2.answer, "got_it", cue_after=False)
+    whole = read_answer(answers / names[2])
+    scores, end = find_clips(whole, clips_2)
+    assert min(scores) > 0.9 and len(whole) - end < 0.3 * RATE, scores
+    assert min(find_clips(whole, clips_1)[0]) < 0.6
+
+
+def test_push_to_talk_needs_keys(tmp_path: Path) -> None:
+    """Without a terminal, or unpaced, no key could ever be pressed in time: a usage error, not a run that
+    silently answers nothing."""
+    session = build_session(tmp_path / "s.wav", ["help"], noise_db=None)
+    for extra in ([], ["--fast"]):
+        proc = subprocess.run([VOICEGUIDE, "listen", "--push-to-talk", "--input-file", str(session),
+                               "--output-dir", str(tmp_path / "out"), *extra],
+                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert ("--speed" if extra else "terminal") in proc.stderr
+        assert not (tmp_path / "out").exists()
