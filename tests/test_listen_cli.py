@@ -10,9 +10,6 @@ a few samples from run to run, so sample equality would be the wrong test).
 
 from __future__ import annotations
 
-import os
-import pty
-import select
 import subprocess
 import time
 from pathlib import Path
@@ -22,7 +19,7 @@ import pytest
 import soundfile as sf
 
 from tests.conftest import REPO
-from tests.test_loop import build_session
+from tests.sessions import Terminal, build_session, private_env, spoken_turns
 from voiceguide.content_model import load_content
 from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.earcons import earcon
@@ -38,27 +35,6 @@ HANDS_FREE = [
     "my leg is swollen and now i have chest pain",
     "play some music",
 ]
-
-
-def private_env(root: Path) -> dict[str, str]:
-    """A HOME, TMPDIR and config of the run's own, so saved settings on this machine cannot change the voice."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEGUIDE_"))}
-    for name in ("home", "tmp", "config"):
-        (root / name).mkdir(exist_ok=True)
-    env.update(HOME=str(root / "home"), TMPDIR=str(root / "tmp"), VOICEGUIDE_CONFIG_DIR=str(root / "config"),
-               PYTHONDONTWRITEBYTECODE="1")
-    return env
-
-
-def captions(stdout: str) -> list[tuple[str, list[str]]]:
-    """(heard, sentences said after it) for each "Heard:" caption, in order."""
-    turns: list[tuple[str, list[str]]] = []
-    for line in stdout.replace("\r\n", "\n").splitlines():
-        if line.startswith("Heard: "):
-            turns.append((line[len("Heard: "):], []))
-        elif line.startswith("Saying: ") and turns:
-            turns[-1][1].append(line[len("Saying: "):])
-    return turns
 
 
 _RENDERER: Renderer | None = None
@@ -133,7 +109,7 @@ def test_output_dir_holds_one_wav_per_spoken_answer_in_order(hands_free_run: dic
     proc, answers = hands_free_run["proc"], hands_free_run["dir"]
     assert proc.returncode == 0, proc.stderr
     assert f"Answers written to {Path('answers')}" in proc.stdout
-    turns = captions(proc.stdout)
+    turns = spoken_turns(proc.stdout)
     assert len(turns) == len(HANDS_FREE), proc.stdout  # every utterance heard once, and each one answered
     names = sorted(p.name for p in answers.iterdir())
     assert names == ["001-welcome.wav", *(f"{i + 2:03d}-answer-{i + 1}.wav" for i in range(len(turns)))]
@@ -175,54 +151,6 @@ PUSH_TO_TALK = [
 ]
 
 
-class Terminal:
-    """A pseudo-terminal around a subprocess: what it prints is read as it comes, keys are really typed."""
-
-    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.leader, follower = pty.openpty()
-        self.proc = subprocess.Popen(args, cwd=cwd, env=env, stdin=follower, stdout=follower,
-                                     stderr=subprocess.PIPE, close_fds=True)
-        os.close(follower)
-        self.output = ""
-
-    def read_until(self, wanted: str, after: int = 0, timeout: float = 60.0) -> int:
-        """Index in everything printed where `wanted` first appears at or after `after`."""
-        deadline = time.monotonic() + timeout
-        while wanted not in self.output[after:]:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{wanted!r} never appeared; the terminal showed:\n{self.output}")
-            self._read(0.2)
-        return self.output.index(wanted, after)
-
-    def _read(self, wait: float) -> bool:
-        ready, _, _ = select.select([self.leader], [], [], wait)
-        if not ready:
-            return True
-        try:
-            data = os.read(self.leader, 4096)
-        except OSError:  # the program has ended and closed the terminal
-            return False
-        self.output += data.decode(errors="replace")
-        return bool(data)
-
-    def press(self, key: bytes) -> None:
-        os.write(self.leader, key)
-
-    def finish(self, timeout: float = 120.0) -> tuple[int, str]:
-        deadline = time.monotonic() + timeout
-        while self.proc.poll() is None and time.monotonic() < deadline:
-            self._read(0.2)
-        while self._read(0.05):  # what was printed last
-            pass
-        if self.proc.poll() is None:
-            self.proc.kill()
-        assert self.proc.stderr is not None
-        stderr = self.proc.stderr.read().decode(errors="replace")
-        self.proc.wait(10)
-        os.close(self.leader)
-        return self.proc.returncode, stderr
-
-
 def test_push_to_talk_on_a_terminal_answers_only_after_a_key(tmp_path: Path) -> None:
     """Enter arms listening; space pressed during an answer stops it at once and arms listening again; speech
     with no key press before it is not answered. The recording waits while VoiceGuide speaks, like a person,
@@ -241,10 +169,10 @@ def test_push_to_talk_on_a_terminal_answers_only_after_a_key(tmp_path: Path) -> 
         stopped = term.read_until("(Stopped.)", first)
         term.read_until("Heard: ", stopped)
     finally:
-        code, stderr = term.finish()
-    assert code == 0, stderr + term.output
+        code = term.finish()
+    assert code == 0, term.output
 
-    turns = captions(term.output)
+    turns = spoken_turns(term.output)
     assert len(turns) == 2, term.output  # the third question had no key press before it
     conversation = Conversation(load_content())
     (heard_1, said_1), (heard_2, said_2) = turns

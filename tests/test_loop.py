@@ -5,7 +5,6 @@ speaker that this machine does not have)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import CORPORA, REPO
+from tests.conftest import REPO
+from tests.sessions import build_session, private_env, spoken_turns
 from voiceguide.audio_devices import FileInput, FileOutput, NoAudioDeviceError
 from voiceguide.commands import Command
 from voiceguide.content_model import load_content
@@ -38,32 +38,6 @@ SESSION = [
     "play some music",  # out of scope (the weather question, in this noise, is misheard "what is a my leg")
     "stop",
 ]
-GAP = 1.5
-
-
-def build_session(path: Path, utterances: list[str], gaps: list[float] | float = GAP, noise_db: float | None = 18.0,
-                  lead: float = 0.5) -> Path:
-    """One 16 kHz recording of espeak-ng saying each utterance, separated by silence (plus kitchen noise
-    at `noise_db` SNR when ../shared/corpora is present)."""
-    renderer = Renderer(output_rate=16000)
-    gap_list = gaps if isinstance(gaps, list) else [gaps] * len(utterances)
-    parts = [np.zeros(int(lead * 16000), dtype=np.float32)]
-    for text, gap in zip(utterances, gap_list, strict=True):
-        parts.append(renderer.render(text).samples * 0.7)
-        parts.append(np.zeros(int(gap * 16000), dtype=np.float32))
-    speech = np.concatenate(parts)
-    noise_file = CORPORA / "kitchen-noise-16k.wav"
-    if noise_db is not None and noise_file.exists():
-        noise, rate = sf.read(str(noise_file), dtype="float32", always_2d=True)
-        assert rate == 16000
-        noise = np.resize(noise.mean(axis=1), len(speech))
-        voiced = speech[np.abs(speech) > 1e-4]
-        gain = np.sqrt(np.mean(voiced**2)) / (np.sqrt(np.mean(noise**2)) * 10 ** (noise_db / 20))
-        speech = speech + noise * gain
-    sf.write(str(path), np.clip(speech, -1, 1), 16000, subtype="PCM_16")
-    return path
-
-
 @pytest.fixture(scope="module")
 def recognizer():
     from voiceguide.asr.select import choose_recognizer
@@ -85,11 +59,9 @@ def session_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     private HOME, TMPDIR and working directory so that everything it writes can be seen."""
     root = tmp_path_factory.mktemp("session")
     session = build_session(root / "session.wav", SESSION)
-    home, tmp, work = root / "home", root / "tmp", root / "work"
-    for d in (home, tmp, work):
-        d.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "VOICEGUIDE_"))}
-    env.update(HOME=str(home), TMPDIR=str(tmp), PYTHONDONTWRITEBYTECODE="1")
+    env = private_env(root)
+    work = root / "work"
+    work.mkdir()
 
     def listing() -> list[str]:
         return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
@@ -107,17 +79,6 @@ def expected_spoken() -> list[tuple[str, str]]:
     """(heard, answer) for the session typed into a fresh Conversation: what the loop must say, in order."""
     conversation = Conversation(load_content())
     return [(text, conversation.handle(text).answer) for text in SESSION]
-
-
-def spoken_turns(stdout: str) -> list[tuple[str, list[str]]]:
-    """(heard, sentences said after it) for each "Heard:" caption, in order."""
-    turns: list[tuple[str, list[str]]] = []
-    for line in stdout.splitlines():
-        if line.startswith("Heard: "):
-            turns.append((line[len("Heard: "):], []))
-        elif line.startswith("Saying: ") and turns:
-            turns[-1][1].append(line[len("Saying: "):])
-    return turns
 
 
 def test_session_answers_spoken_in_order(session_run: dict) -> None:

@@ -3,17 +3,14 @@ has real PortAudio and no sound card."""
 
 from __future__ import annotations
 
-import os
-import pty
-import select
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import soundfile as sf
 
 from tests.conftest import REPO
+from tests.sessions import Terminal
 
 VOICEGUIDE = str(REPO / ".venv/bin/voiceguide")
 
@@ -42,37 +39,21 @@ def test_plain_voiceguide_without_a_terminal_explains_and_fails(no_sound_card: N
     assert "Traceback" not in proc.stderr and proc.stdout == ""  # explained, and nothing spoken or printed
 
 
-def _read_until(fd: int, wanted: str, timeout: float = 30.0) -> str:
-    seen = ""
-    deadline = time.monotonic() + timeout
-    while wanted not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if ready:
-            try:
-                seen += os.read(fd, 4096).decode(errors="replace")
-            except OSError:
-                break
-    return seen
-
-
 def test_plain_voiceguide_on_a_terminal_offers_text_mode(no_sound_card: None) -> None:
     """On a (pseudo-)terminal the offer is made; accepting it starts the real text chat."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([VOICEGUIDE], stdin=follower, stdout=follower, stderr=follower, close_fds=True)
-    os.close(follower)
+    term = Terminal([VOICEGUIDE])
     try:
-        assert "Start text mode instead? [Y/n]" in _read_until(leader, "[Y/n]")
-        os.write(leader, b"\n")
-        assert "text mode" in _read_until(leader, "You:")
-        os.write(leader, b"what causes a blood clot behind the knee\n")
-        answer = _read_until(leader, "You:")
+        offer = term.read_until("Start text mode instead? [Y/n]")
+        term.press(b"\n")
+        prompt = term.read_until("You:", term.read_until("VoiceGuide text mode", offer))
+        term.press(b"what causes a blood clot behind the knee\n")
+        next_prompt = term.read_until("You:", prompt + 1)
+        answer = term.output[prompt:next_prompt]
         assert "VoiceGuide:" in answer and "clot" in answer.lower()
-        os.write(leader, b"goodbye\n")
-        assert proc.wait(timeout=30) == 0
+        term.press(b"goodbye\n")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(leader)
+        code = term.finish(timeout=30)
+    assert code == 0, term.output
 
 
 def test_listen_with_no_speaker_says_so_plainly(no_sound_card: None) -> None:
