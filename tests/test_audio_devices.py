@@ -130,6 +130,42 @@ def test_real_portaudio_streams_on_an_alsa_null_device(tmp_path: Path) -> None:
     assert result["chunks"] == [["int16", 320]] * 10
 
 
+@pytest.mark.skipif(not ALSA_CONF.exists(), reason="ALSA configuration not installed, no null device to use")
+def test_streams_fall_back_to_the_device_rate_and_fail_in_words(tmp_path: Path) -> None:
+    """The one stream opener of the speaker and the microphone, on real PortAudio: a rate the device refuses
+    (here: a stream it cannot open at all at that rate, too many channels) falls through to the device's own
+    rate, each rate is tried once, and when nothing opens the error names the device and the fix."""
+    conf = tmp_path / "asound.conf"
+    conf.write_text(f"<{ALSA_CONF}>\npcm.vgnull {{ type null }}\n")
+    result = _run_python("""
+        import json
+        from voiceguide import audio_devices as ad
+        sd = ad._sounddevice()
+        dev = ad.find_device("vgnull", kind="output")
+        tried = []
+        def open_at(rate, refused=(22050,)):
+            tried.append(rate)
+            return sd.OutputStream(samplerate=rate, channels=999 if rate in refused else 1, device=dev.index)
+        stream = ad._open_stream(open_at, [22050, 22050, 44100], "speaker 'vgnull'", "--output-device", "output")
+        opened = [list(tried), stream.samplerate]
+        ad._close_stream(stream)
+        ad._close_stream(stream)  # closing twice, or a stream never opened, is harmless on shutdown
+        ad._close_stream(None)
+        tried.clear()
+        try:
+            ad._open_stream(lambda rate: open_at(rate, (16000, 44100)), [16000, 44100], "microphone 'vgnull'",
+                            "--input-device", "input")
+        except ad.AudioDeviceError as exc:
+            failed = [list(tried), str(exc), exc.kind]
+        print(json.dumps({"opened": opened, "failed": failed}))
+    """, {"ALSA_CONFIG_PATH": str(conf)})
+    assert result["opened"] == [[22050, 44100], 44100.0]
+    tried, message, kind = result["failed"]
+    assert tried == [16000, 44100] and kind == "input"
+    assert "microphone 'vgnull' could not be opened" in message and "--input-device" in message
+    assert "voiceguide chat" in message
+
+
 # ---------------------------------------------------------------------------------------------- FileOutput
 
 

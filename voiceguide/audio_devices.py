@@ -15,9 +15,10 @@ so the loop can retry only what can come back.
 from __future__ import annotations
 
 import collections
+import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -199,6 +200,30 @@ def find_device(name_or_index: str | int | None = None, kind: Kind = "input") ->
 # ---------------------------------------------------------------------------------------------- output
 
 
+def _open_stream(open_at: Callable[[int], Any], rates: list[int], what: str, flag: str, kind: Kind) -> Any:
+    """A PortAudio stream at the first rate the device takes: ours first (no resampling), then the device's
+    own default, which is all some USB devices accept. A device that takes neither fails with words and a
+    fix, the same for a speaker and a microphone."""
+    sd = _sounddevice()
+    error: Exception | None = None
+    for rate in dict.fromkeys(rates):
+        try:
+            return open_at(rate)
+        except sd.PortAudioError as exc:
+            error = exc
+    raise AudioDeviceError(f"The {what} could not be opened ({error}). Is another program using it? Try another "
+                           f"with {flag}, {TEXT_MODE_HINT}.", kind)
+
+
+def _close_stream(stream: Any) -> None:
+    """Stops a PortAudio stream at once and releases the device; a device that has vanished must not raise
+    on shutdown."""
+    if stream is not None:
+        with contextlib.suppress(Exception):
+            stream.abort()
+            stream.close()
+
+
 @dataclass
 class PlayedClip:
     """One clip as it went out: times in seconds of output (file position for FileOutput), and wall clock."""
@@ -346,18 +371,12 @@ class SoundDeviceOutput(_QueuedOutput):
         self._closed = False
         self._lost = False
         self._stream: Any = None
-        for rate in dict.fromkeys([sample_rate, int(self.device.default_samplerate)]):
-            try:
-                stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
+        stream = _open_stream(
+            lambda rate: sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
                                          blocksize=blocksize, latency="low", callback=self._callback,
-                                         finished_callback=self._on_finished)
-                break
-            except sd.PortAudioError as exc:
-                error = exc
-        else:
-            raise AudioDeviceError(
-                f"The speaker {self.device.name!r} could not be opened ({error}). Is another program using it? "
-                f"Try another with --output-device, {TEXT_MODE_HINT}.", "output")
+                                         finished_callback=self._on_finished),
+            [sample_rate, int(self.device.default_samplerate)], f"speaker {self.device.name!r}",
+            "--output-device", "output")
         super().__init__(int(stream.samplerate))
         self._stream = stream
         stream.start()
@@ -381,12 +400,7 @@ class SoundDeviceOutput(_QueuedOutput):
     def close(self) -> None:
         self._closed = True
         self.stop()
-        if self._stream is not None:
-            try:
-                self._stream.abort()
-                self._stream.close()
-            except Exception:  # closing a device that has vanished must not raise on shutdown
-                pass
+        _close_stream(self._stream)
 
     def __enter__(self) -> SoundDeviceOutput:
         return self
@@ -592,19 +606,11 @@ class MicrophoneInput:
         self._resampler: Any = None
         self._pending = np.zeros(0, dtype=np.int16)
         self._stream: Any = None
-        error: Exception | None = None
-        for rate in dict.fromkeys([INPUT_RATE, int(self.device.default_samplerate)]):
-            try:
-                blocksize = rate * chunk_ms // 1000
-                stream = sd.InputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
-                                        blocksize=blocksize, callback=self._callback)
-                break
-            except sd.PortAudioError as exc:
-                error = exc
-        else:
-            raise AudioDeviceError(
-                f"The microphone {self.device.name!r} could not be opened ({error}). Is another program using "
-                f"it? Try another with --input-device, {TEXT_MODE_HINT}.", "input")
+        stream = _open_stream(
+            lambda rate: sd.InputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
+                                        blocksize=rate * chunk_ms // 1000, callback=self._callback),
+            [INPUT_RATE, int(self.device.default_samplerate)], f"microphone {self.device.name!r}",
+            "--input-device", "input")
         if int(stream.samplerate) != INPUT_RATE:
             import soxr
 
@@ -649,12 +655,7 @@ class MicrophoneInput:
         self._closed = True
         with self._ready:
             self._ready.notify_all()
-        if self._stream is not None:
-            try:
-                self._stream.abort()
-                self._stream.close()
-            except Exception:  # a vanished device must not raise on shutdown
-                pass
+        _close_stream(self._stream)
 
     def __enter__(self) -> MicrophoneInput:
         return self

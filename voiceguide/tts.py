@@ -254,20 +254,16 @@ def _apply_properties(engine: Any, voice: str | None, rate: int, volume: float) 
     espeak_Synchronize waits until espeak-ng has applied them.
     """
     driver = getattr(getattr(engine, "proxy", None), "_driver", None)
-    if driver is None:  # not the driver layout we know: queued properties are the best available
-        if voice is not None:
-            engine.setProperty("voice", voice)
-        engine.setProperty("rate", int(rate))
-        engine.setProperty("volume", float(volume))
-        return
+    target = driver if driver is not None else engine  # an unknown layout: queued properties are the best
     if voice is not None:
-        driver.setProperty("voice", voice)
-    driver.setProperty("rate", int(rate))
-    driver.setProperty("volume", float(volume))
-    with contextlib.suppress(ImportError, AttributeError):
-        from pyttsx3.drivers import _espeak
+        target.setProperty("voice", voice)
+    target.setProperty("rate", int(rate))
+    target.setProperty("volume", float(volume))
+    if driver is not None:
+        with contextlib.suppress(ImportError, AttributeError):
+            from pyttsx3.drivers import _espeak
 
-        _espeak.Synchronize()
+            _espeak.Synchronize()
 
 
 def _render_job(
