@@ -149,9 +149,14 @@ def test_session_writes_nothing_but_the_requested_output(session_run: dict) -> N
 
 
 def test_speech_during_an_answer_stops_it_at_once(tmp_path: Path, recognizer) -> None:
-    """As a microphone hears it: "stop" is said while the first answer plays; the clip is cut there."""
-    session = build_session(tmp_path / "barge.wav", [SESSION[0], "stop"], gaps=[2.5, 1.5], noise_db=None)
-    speed = 2.0
+    """As a microphone hears it: "stop" is said while the first answer plays; the clip is cut there.
+
+    "stop" comes 6 s after the question, in real time. The answer must have begun by then: audio that
+    arrives while the loop decodes waits in line, so on a busy machine (both cores of this one loaded:
+    about 3 s to decode the question) a "stop" said 2.5 s after the question was already heard when the
+    answer began, and cancelled it before its first sentence: right for a person, but not this test."""
+    session = build_session(tmp_path / "barge.wav", [SESSION[0], "stop"], gaps=[6.0, 1.5], noise_db=None)
+    speed = 1.0
     loop = AssistantLoop(Conversation(load_content()), recognizer, Renderer(),
                          LoopOptions(welcome=False), captions=lambda _line: None)
     out = FileOutput(tmp_path / "out.wav", realtime=True, speed=speed)
@@ -164,7 +169,6 @@ def test_speech_during_an_answer_stops_it_at_once(tmp_path: Path, recognizer) ->
     assert answer and answer[-1].stopped and answer[-1].played < answer[-1].duration
     sentences = spoken_sentences(result.turns[0].said)
     assert len(answer) < len(sentences)  # the rest of the answer was never played
-    # cut within half a second (session time) of the start of "stop": 2.5 s after the question ended
     assert not any(clip.label.startswith("answer-2") for clip in out.timeline)
 
 
