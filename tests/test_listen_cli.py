@@ -95,6 +95,8 @@ def read_answer(path: Path) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def hands_free_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """`voiceguide listen --input-file SESSION.wav --output-dir answers --fast`, hands-free with the welcome,
+    unpaced so that each file is its clips back to back."""
     root = tmp_path_factory.mktemp("listen-output-dir")
     session = build_session(root / "session.wav", HANDS_FREE, noise_db=None)
     work = root / "work"
