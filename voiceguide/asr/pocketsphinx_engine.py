@@ -51,6 +51,7 @@ WARNING_PHRASES: dict[str, float] = {
     "chest hurts": 1e-35,
     "chest feels tight": 1e-35,
     "pain in my chest": 1e-35,
+    "pain in the chest": 1e-35,
     "pressure in my chest": 1e-35,
     "my chest": 1e-15,
     "short of breath": 1e-35,
