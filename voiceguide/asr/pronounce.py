@@ -10,6 +10,7 @@ finally a split into known dictionary words. Words none of these can pronounce a
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -169,6 +170,9 @@ def espeak_pronunciations(words: Iterable[str]) -> dict[str, Pronunciation | Non
                 text=True,
                 timeout=30,
                 check=True,
+                # espeak-ng opens an audio device even with -q; an empty server name stops the PulseAudio
+                # client before it leaves runtime folders under ~/.config and $TMPDIR (as in tts.py)
+                env={**os.environ, "PULSE_SERVER": ""},
             )
             lines = [line.strip() for line in completed.stdout.splitlines() if line.strip()]
         except (OSError, subprocess.SubprocessError):
