@@ -150,3 +150,32 @@ def test_english_model_hears_domain_questions() -> None:
     transcript = recognizer.transcribe(render("what are the symptoms of a blood clot behind the knee"))
     assert {"symptom", "clot", "knee"} <= words_of(transcript.text)
     assert recognizer.transcribe(render("i can't breathe", "en-gb-x-rp")).text.endswith("breathe")
+
+
+def test_an_utterance_fed_live_is_transcribed_as_a_whole_recording_is(korean_vosk: VoskRecognizer) -> None:
+    """The live loop feeds Vosk 20 ms at a time while the person speaks; the transcript must be the one
+    `transcribe` gives for the finished recording (the loop then has only the last block left to decode)."""
+    from voiceguide.early_decode import EarlyDecoder
+
+    audio = _ko(f"{KOREAN[0]} {KOREAN[1]}")
+    whole = korean_vosk.transcribe(audio)
+    assert whole.text == f"{KOREAN[0]} {KOREAN[1]}"
+    pcm = audio.to_int16()
+    chunks = [pcm[i : i + 320] for i in range(0, len(pcm), 320)]
+    utterance = korean_vosk.open_utterance()
+    for chunk in chunks:
+        utterance.accept(chunk)
+    assert utterance.text_so_far().startswith(KOREAN[0])
+    # The same words; word end times may differ by a frame or two, as they do between two transcribe calls
+    # after other recordings (the shared model keeps some state between recognizers).
+    assert utterance.result().text == whole.text
+    early = EarlyDecoder(korean_vosk, 16000)
+    try:
+        assert early.incremental
+        early.begin()
+        for chunk in chunks:
+            early.feed(chunk)
+        assert early.heard_so_far(len(pcm)) == whole.text
+        assert early.finish(chunks, len(pcm)).text == whole.text
+    finally:
+        early.close()

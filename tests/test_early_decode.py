@@ -44,9 +44,9 @@ def test_an_early_decode_that_heard_everything_is_the_transcript(recognizer) -> 
     assert whole.text
     early = EarlyDecoder(recognizer, 16000)
     try:
-        early.start(chunks)
+        early.pause(chunks)
         covers = sum(len(c) for c in chunks)
-        assert early.peek(covers).text == whole.text
+        assert early.heard_so_far(covers) == whole.text
         assert early.finish(chunks, voiced_until=covers).text == whole.text
         assert early.early_hits == 1
     finally:
@@ -59,8 +59,8 @@ def test_speech_after_the_early_decode_is_decoded_again(recognizer) -> None:
     whole = recognizer.transcribe(Audio.from_int16(np.concatenate(chunks), 16000))
     early = EarlyDecoder(recognizer, 16000)
     try:
-        early.start(chunks[:half])  # a pause mid-question; then the speaker went on
-        assert early.peek(sum(len(c) for c in chunks)) is None
+        early.pause(chunks[:half])  # a pause mid-question; then the speaker went on
+        assert early.heard_so_far(sum(len(c) for c in chunks)) is None
         assert early.finish(chunks, voiced_until=sum(len(c) for c in chunks)).text == whole.text
         assert early.early_hits == 0
     finally:

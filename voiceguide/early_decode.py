@@ -8,6 +8,10 @@ on a worker thread, over everything captured so far. If the pause turns out to b
 transcript is ready (or nearly) when the endpoint is decided; if the speaker goes on, that decode is discarded
 and a new one starts at the next pause. The audio decoded differs from a wait-then-decode run only in how much
 trailing silence it carries, which a whole-utterance decode ignores.
+
+A recognizer that decodes incrementally anyway, with the same result (Vosk: `open_utterance()`), is instead fed
+every captured chunk as it arrives, on the same worker thread, so that at the end only the last fraction of a
+second is left to decode.
 """
 
 from __future__ import annotations
@@ -46,17 +50,34 @@ class _Decode:
 
 
 class EarlyDecoder:
-    """One worker thread; at most one decode runs, and a newer pause replaces a stale queued one."""
+    """One worker thread does all decoding, so the loop's thread only ever hands work over (and, at a pause
+    it must judge, waits). Whole-utterance mode: at most one decode runs, and a newer pause replaces a stale
+    queued one. Incremental mode: chunks are decoded in the order they came."""
 
     def __init__(self, recognizer: Any, sample_rate: int) -> None:
         self.recognizer = recognizer
         self.sample_rate = sample_rate
+        self.incremental = callable(getattr(recognizer, "open_utterance", None))
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voiceguide-decode")
         self._latest: _Decode | None = None
+        self._utterance: Any = None
         self.early_hits = 0  # endpoints whose transcript came from an early decode (for figures/tests)
 
-    def start(self, chunks: list[np.ndarray]) -> None:
-        """The speaker paused: decode everything captured so far."""
+    def begin(self) -> None:
+        """A new utterance starts (what came before it is forgotten)."""
+        self.discard()
+        if self.incremental:
+            self._utterance = self.recognizer.open_utterance()
+
+    def feed(self, chunk: np.ndarray) -> None:
+        """Every captured chunk, in order, the pre-roll included."""
+        if self._utterance is not None:
+            self._pool.submit(self._utterance.accept, chunk)
+
+    def pause(self, chunks: list[np.ndarray]) -> None:
+        """The speaker paused: decode everything captured so far (whole-utterance mode)."""
+        if self.incremental:
+            return
         pcm = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
         if self._latest is not None and self._latest.covers == len(pcm):
             return
@@ -65,21 +86,28 @@ class EarlyDecoder:
         audio = Audio.from_int16(pcm, self.sample_rate)
         self._latest = _Decode(len(pcm), self._pool.submit(self.recognizer.transcribe, audio))
 
-    def peek(self, voiced_until: int) -> Any | None:
-        """The early decode's transcript, waiting for it if it is still running, when it covers all the voiced
-        audio; None otherwise. Waiting (instead of "not ready yet, ask again later") keeps the loop's decisions
-        a function of the audio alone, so a recording fed at any speed ends its utterances at the same places."""
+    def heard_so_far(self, voiced_until: int) -> str | None:
+        """The words of everything voiced so far, waiting for the decode if it is still running; None when no
+        decode covers all the voiced audio. Waiting (instead of "not ready yet, ask again later") keeps the
+        loop's decisions a function of the audio alone, so a recording fed at any speed ends its utterances
+        at the same places."""
+        if self._utterance is not None:
+            return str(self._pool.submit(self._utterance.text_so_far).result())
         latest = self._latest
         if latest is None or latest.covers < voiced_until:
             return None
         try:
-            return latest.future.result()
+            return str(latest.future.result().text)
         except Exception:  # cancelled or failed: finish() decodes again and reports any error
             return None
 
     def finish(self, chunks: list[np.ndarray], voiced_until: int) -> Any:
         """The transcript of the utterance that just ended. An early decode is used when it was given all the
         voiced audio (`voiced_until` samples); otherwise the whole capture is decoded now."""
+        if self._utterance is not None:
+            utterance, self._utterance = self._utterance, None
+            self.early_hits += 1
+            return self._pool.submit(utterance.result).result()
         latest, self._latest = self._latest, None
         if latest is not None and latest.covers >= voiced_until and not latest.future.cancelled():
             try:
@@ -96,6 +124,7 @@ class EarlyDecoder:
 
     def discard(self) -> None:
         """The capture was abandoned (barge-in restarted it, or the loop is ending)."""
+        self._utterance = None
         if self._latest is not None:
             self._latest.future.cancel()
             self._latest = None

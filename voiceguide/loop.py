@@ -437,13 +437,14 @@ class AssistantLoop:
 
         def begin_capture() -> None:
             nonlocal capturing, captured, silence, captured_samples, voiced_until, judged
-            early.discard()
+            early.begin()
             end_of_speech.reset()
             capturing, captured, silence, judged = True, 0.0, 0.0, False
             captured_chunks[:] = list(pre_roll)
             captured_samples = voiced_until = sum(len(c) for c in captured_chunks)
             for earlier in pre_roll:
                 end_of_speech.accept(earlier)
+                early.feed(earlier)
 
         def finish_capture() -> None:
             nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted
@@ -502,6 +503,7 @@ class AssistantLoop:
                 if capturing:
                     captured_chunks.append(chunk)
                     captured_samples += len(chunk)
+                    early.feed(chunk)
                     paused = end_of_speech.accept(chunk)
                     captured += chunk_s
                     if voiced:
@@ -512,15 +514,15 @@ class AssistantLoop:
                     else:
                         silence += chunk_s
                         if silence >= opts.early_decode_after and silence - chunk_s < opts.early_decode_after:
-                            early.start(captured_chunks)
+                            early.pause(captured_chunks)
                     # A pause ends the utterance early when what was said so far reads as a whole question
                     # (judged once per pause, on the early decode); after "... in my" the full end_silence
                     # is waited, by the silence count or by the endpointer (which lags by its 0.3 s window).
                     ended = False
                     if not judged and not voiced and (paused or silence >= opts.end_silence_finished):
                         judged = True
-                        heard_early = early.peek(voiced_until)
-                        ended = heard_early is not None and sounds_finished(str(getattr(heard_early, "text", "")))
+                        heard_early = early.heard_so_far(voiced_until)
+                        ended = heard_early is not None and sounds_finished(heard_early)
                     if paused and end_of_speech.quiet_for >= opts.end_silence - 0.3:
                         ended = True
                     if ended or silence >= opts.end_silence or captured >= opts.max_utterance:
