@@ -64,15 +64,17 @@ class EarlyDecoder:
         self.early_hits = 0  # endpoints whose transcript came from an early decode (for figures/tests)
 
     def begin(self) -> None:
-        """A new utterance starts (what came before it is forgotten)."""
+        """A new utterance starts (what came before it is forgotten). It is opened on the worker thread,
+        after whatever it was still doing for the last one (a recognizer reuses its decoder)."""
         self.discard()
         if self.incremental:
-            self._utterance = self.recognizer.open_utterance()
+            self._utterance = self._pool.submit(self.recognizer.open_utterance)
 
     def feed(self, chunk: np.ndarray) -> None:
         """Every captured chunk, in order, the pre-roll included."""
         if self._utterance is not None:
-            self._pool.submit(self._utterance.accept, chunk)
+            opened = self._utterance
+            self._pool.submit(lambda: opened.result().accept(chunk))
 
     def pause(self, chunks: list[np.ndarray]) -> None:
         """The speaker paused: decode everything captured so far (whole-utterance mode)."""
@@ -92,7 +94,8 @@ class EarlyDecoder:
         loop's decisions a function of the audio alone, so a recording fed at any speed ends its utterances
         at the same places."""
         if self._utterance is not None:
-            return str(self._pool.submit(self._utterance.text_so_far).result())
+            opened = self._utterance
+            return str(self._pool.submit(lambda: opened.result().text_so_far()).result())
         latest = self._latest
         if latest is None or latest.covers < voiced_until:
             return None
@@ -105,9 +108,9 @@ class EarlyDecoder:
         """The transcript of the utterance that just ended. An early decode is used when it was given all the
         voiced audio (`voiced_until` samples); otherwise the whole capture is decoded now."""
         if self._utterance is not None:
-            utterance, self._utterance = self._utterance, None
+            opened, self._utterance = self._utterance, None
             self.early_hits += 1
-            return self._pool.submit(utterance.result).result()
+            return self._pool.submit(lambda: opened.result().result()).result()
         latest, self._latest = self._latest, None
         if latest is not None and latest.covers >= voiced_until and not latest.future.cancelled():
             try:
