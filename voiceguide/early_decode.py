@@ -25,6 +25,8 @@ import numpy as np
 
 from voiceguide.audio import Audio
 
+log = logging.getLogger(__name__)
+
 # Words a finished question does not end with: a transcript ending in one of them is someone pausing
 # mid-sentence ("what causes a clot in my ..."), so the loop waits the full end-of-utterance silence for more.
 CONTINUATION_WORDS = frozenset(
@@ -40,7 +42,9 @@ def sounds_finished(text: str) -> bool:
     words = text.split()
     return bool(words) and words[-1] not in CONTINUATION_WORDS
 
-log = logging.getLogger(__name__)
+
+def _joined(chunks: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
 
 
 @dataclass
@@ -80,7 +84,7 @@ class EarlyDecoder:
         """The speaker paused: decode everything captured so far (whole-utterance mode)."""
         if self.incremental:
             return
-        pcm = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+        pcm = _joined(chunks)
         if self._latest is not None and self._latest.covers == len(pcm):
             return
         if self._latest is not None:
@@ -122,8 +126,7 @@ class EarlyDecoder:
                 return transcript
         elif latest is not None:
             latest.future.cancel()
-        pcm = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
-        return self.recognizer.transcribe(Audio.from_int16(pcm, self.sample_rate))
+        return self.recognizer.transcribe(Audio.from_int16(_joined(chunks), self.sample_rate))
 
     def discard(self) -> None:
         """The capture was abandoned (barge-in restarted it, or the loop is ending)."""

@@ -157,6 +157,7 @@ class EndOfSpeech:
         import pocketsphinx
 
         self._endpointer_type = pocketsphinx.Endpointer
+        self.window = float(pocketsphinx.Endpointer.DEFAULT_WINDOW)  # how far behind the audio its verdict is
         self.sample_rate = sample_rate
         self.reset()
 
@@ -406,14 +407,14 @@ class AssistantLoop:
         barge = BargeInDetector(chunk_s)
         pre_roll: collections.deque[np.ndarray] = collections.deque(maxlen=max(1, round(0.6 / chunk_s)))
         onset: collections.deque[bool] = collections.deque(maxlen=4)
-        # Utterances end at a pause: pocketsphinx's endpointer or the loop's own silence count, whichever
-        # comes first, and sooner when what was said so far sounds finished. The words come from decoding the whole utterance, the same call a batch
-        # run makes: a whole utterance is normalised as a whole (measured: "tell me more" streamed in 20 ms
-        # chunks came out as "we all", whole as "tell me more"), so a live session hears exactly as well as a
-        # recorded-audio run. That decode starts at the first pause (EarlyDecoder) and so overlaps the
-        # end-of-utterance wait. The recognizer's streaming mode is not used: it decodes every chunk as it
-        # comes, and that CPU (measured: p50 from end of speech to answer 741 -> 559 ms without it) is better
-        # spent on the early decode.
+        # Utterances end at a pause: pocketsphinx's endpointer or the loop's own silence count, whichever comes
+        # first, and sooner when what was said so far sounds finished. The words are the whole utterance's
+        # transcript, the one a batch run gets, so a live session hears as well as a recorded-audio run (a
+        # whole utterance is normalised as a whole: measured, "tell me more" streamed through pocketsphinx in
+        # 20 ms chunks came out as "we all"). EarlyDecoder gets it sooner: pocketsphinx decodes from the first
+        # pause, overlapping the end-of-utterance wait; Vosk, which loses nothing by it, while the person
+        # speaks. The recognizers' streaming mode is not used for endpointing: it decodes every chunk, and
+        # that CPU (measured: p50 from end of speech to answer 741 -> 559 ms without it) is better spent here.
         end_of_speech = EndOfSpeech(audio_in.sample_rate)
         early = EarlyDecoder(self.recognizer, audio_in.sample_rate)
         captured_chunks: list[np.ndarray] = []
@@ -517,13 +518,13 @@ class AssistantLoop:
                             early.pause(captured_chunks)
                     # A pause ends the utterance early when what was said so far reads as a whole question
                     # (judged once per pause, on the early decode); after "... in my" the full end_silence
-                    # is waited, by the silence count or by the endpointer (which lags by its 0.3 s window).
+                    # is waited, by the silence count or by the endpointer (which lags by its window).
                     ended = False
                     if not judged and not voiced and (paused or silence >= opts.end_silence_finished):
                         judged = True
                         heard_early = early.heard_so_far(voiced_until)
                         ended = heard_early is not None and sounds_finished(heard_early)
-                    if paused and end_of_speech.quiet_for >= opts.end_silence - 0.3:
+                    if end_of_speech.quiet_for >= opts.end_silence - end_of_speech.window:
                         ended = True
                     if ended or silence >= opts.end_silence or captured >= opts.max_utterance:
                         finish_capture()
