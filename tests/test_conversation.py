@@ -64,8 +64,11 @@ def test_kinds_are_routed_to_the_section_that_answers(content):
 def test_worried_questions_are_answered_from_the_documents(content):
     what_to_do = Conversation(content).handle("what should i do")
     assert "seek medical attention" in what_to_do.answer or "medical evaluation" in what_to_do.answer
-    er = Conversation(content).handle("should i go to the er with a clot behind my knee")
+    er = Conversation(content).handle("when to see a doctor for a clot behind the knee")
     assert "seek medical attention as soon as possible" in er.answer
+    # Asked about their own clot, a person gets the see-a-doctor advice and the next step.
+    mine = Conversation(content).handle("should i go to the er with a clot behind my knee")
+    assert mine.urgency is Urgency.SEE_DOCTOR and messages.next_after_see_doctor() in mine.answer
     away = Conversation(content).handle("will a blood clot go away on its own")
     assert "natural processes work to dissolve them over time" in away.answer
     untreated = Conversation(content).handle("what happens if a clot behind the knee is not treated")

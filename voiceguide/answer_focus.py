@@ -80,7 +80,7 @@ class Focuser:
         self._kinds = lex["kinds"]
         places = {w for spec in lex["locations"].values() for t in spec["terms"] for w in t.split()}
         # Words that say nothing about which sentence answers: the subject, the places, everyday words.
-        self._ignored = set(lex["subjects"]) | places | set(lex["neutral"]) | STOPWORDS
+        self._ignored = set(lex["subjects"]) | places | STOPWORDS
         self._sentence_stems: dict[str, set[str]] = {}
         self._sentence_text: dict[str, str] = {}
         for section in content.sections:
@@ -91,6 +91,17 @@ class Focuser:
         n = len(self._sentence_stems)
         df = Counter(w for stems in self._sentence_stems.values() for w in stems)
         self._idf = {w: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for w, c in df.items()}
+        # "These medications do not break up existing clots": a sentence that refers back is also about what
+        # it refers to, so it is matched with its predecessor's words too.
+        self._about: dict[str, set[str]] = {}
+        for section in content.sections:
+            for i, sentence in enumerate(section.sentences):
+                stems = set(self._sentence_stems[sentence])
+                j = i
+                while j > 0 and opens_with_reference(section.sentences[j]):
+                    j -= 1
+                    stems |= self._sentence_stems[section.sentences[j]]
+                self._about[sentence] = stems
 
     # -- what is asked --------------------------------------------------------------------------
     def focus(self, heard: str, rewritten: str, kind: str | None, extra: tuple[str, ...] = ()) -> Focus:
@@ -124,7 +135,7 @@ class Focuser:
 
     # -- how well a sentence answers ------------------------------------------------------------
     def term_score(self, sentence: str, focus: Focus) -> float:
-        stems = self._sentence_stems.get(sentence) or {self._stem(w) for w in normalize(sentence).split()}
+        stems = self._about.get(sentence) or {self._stem(w) for w in normalize(sentence).split()}
         score = 0.0
         own = 2.0 if focus.yes_no else 1.0  # a yes or no said in the question's own words
         for alternatives in focus.terms:

@@ -16,6 +16,7 @@ from voiceguide import messages
 from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focus, Focuser, words_in
 from voiceguide.commands import Command, parse_command
 from voiceguide.content_model import Content, Section
+from voiceguide.phrases import any_of
 from voiceguide.router import Context, Route, Router
 from voiceguide.speech_settings import adjustment_reply
 from voiceguide.triage import Urgency, assess
@@ -172,6 +173,10 @@ class Conversation:
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, self._state.context, default_kind=default_kind, query=query)
         heard = route.query.heard
+        if route.status == "advice" and urgency is Urgency.NONE and self._about_themselves(route):
+            # "Should I go to the ER if I've got a clot in my bum": a person asking what to do about their own
+            # (possible) clot gets the see-a-doctor advice, as one describing it would.
+            urgency = Urgency.SEE_DOCTOR
 
         if urgency is not Urgency.NONE:
             return self._urgent(text, heard, urgency, route)
@@ -251,6 +256,11 @@ class Conversation:
             self._remember(route, more, answer.titles, messages.source_line(answer.titles))
         parts += [messages.source_line(said_sources), *self._closing(bool(more))]
         return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
+
+    def _about_themselves(self, route: Route) -> bool:
+        q = route.query
+        personal = self.content.lexicon["triage"]["see-doctor"]["personal"]
+        return (q.anchored or q.location is not None) and bool(any_of(q.text, personal))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:
         """"What should I do", "should I go to the ER". Right after urgent advice: that advice again and the

@@ -184,28 +184,30 @@ class Router:
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
         uncovered = tuple(any_of(rewritten, self._uncovered))
-        explicit = kind is not None and bool(
-            any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", []))
-        )
+        intent, intent_words = self._intent(heard, rewritten)
+        named = any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", [])) if kind else []
+        # The kind counts as named outright when its words say more than the worried question's phrase: in
+        # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
+        explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
         return Query(
-            heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered,
-            self._intent(heard, rewritten), explicit,
+            heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
         )
 
     def _document_words(self, text: str) -> str:
         found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
         return " | ".join(alt for alternatives in found for alt in alternatives)
 
-    def _intent(self, heard: str, rewritten: str) -> str | None:
-        """The worried person's question this is, by its longest phrase (earlier intents win ties), heard as
-        said or as rewritten ("can it kill" is "can it fatal" once rewritten)."""
+    def _intent(self, heard: str, rewritten: str) -> tuple[str | None, int]:
+        """The worried person's question this is, and how many words its phrase has: the longest phrase wins
+        (earlier intents win ties), heard as said or as rewritten ("can it kill" is "can it fatal" once
+        rewritten)."""
         best, best_len = None, 0
         for name, spec in self._intents.items():
             hits = any_of(heard, spec["phrases"]) + any_of(rewritten, spec["phrases"])
             longest = max((len(h.split()) for h in hits), default=0)
             if longest > best_len:
                 best, best_len = name, longest
-        return best
+        return best, best_len
 
     def _location(self, text: str) -> str | None:
         # A place word inside what a document is about ("leg cramps") is not the place asked about.
@@ -294,7 +296,11 @@ class Router:
             if location and asked
             else set()
         )
-        asked_stems = frozenset(self._stem(w) for w in q.content_words)
+        # Words that only said the kind ("lower my chances" is prevention) are not counted again as shared
+        # words: "lower" must not pull toward a section about the lower legs.
+        kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
+        said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
+        asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
         ranking = sorted(
             ((self._score(s, asked_stems, kind, location, echoed), s) for s in self.content.sections),
             key=lambda pair: -pair[0],
