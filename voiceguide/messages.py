@@ -46,11 +46,15 @@ def _places_by_subject(content: Content) -> dict[str, list[str]]:
 
 def subjects(content: Content, conjunction: str = "and") -> str:
     """"blood clots behind the knee and in the buttocks" (and ", and leg cramps" with such a document)."""
-    parts = []
+    parts, placed = [], False
     for subject, places in _places_by_subject(content).items():
         where = join_words(places, conjunction)
+        placed = placed or bool(where)
         parts.append(f"{subject} {where}" if where else subject)
-    return join_words(parts, "and") if len(parts) < 3 else ", ".join(parts[:-1]) + f", and {parts[-1]}"
+    if len(parts) > 1 and (placed or len(parts) > 2):
+        # "blood clots behind the knee and in the buttocks, and leg cramps": the comma keeps places with theirs.
+        return ", ".join(parts[:-1]) + f", and {parts[-1]}"
+    return join_words(parts)
 
 
 def subject_names(content: Content) -> str:

@@ -111,6 +111,13 @@ class Router:
         # A worried person's words ("should i go to the er") are ours even where no document uses them.
         intent_words = {w for spec in self._intents.values() for p in spec["phrases"] for w in p.split()}
         self._intent_words = frozenset(intent_words)
+        # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot", "clot").
+        self._subject_terms: dict[str, list[str]] = {}
+        for doc in content.documents.values():
+            terms = self._subject_terms.setdefault(doc.subject, [])
+            for phrase in (doc.subject, doc.subject_one):
+                if phrase:
+                    terms += [phrase, phrase.split()[-1]]
         self._known = set(content.vocabulary.words) | intent_words
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
@@ -301,8 +308,17 @@ class Router:
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
+        named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
         ranking = sorted(
-            ((self._score(s, asked_stems, kind, location, echoed), s) for s in self.content.sections),
+            (
+                (
+                    self._score(s, asked_stems, kind, location, echoed)
+                    - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
+                    , s,
+                )
+                for s in self.content.sections
+            ),
             key=lambda pair: -pair[0],
         )
         best_score, best = ranking[0]
