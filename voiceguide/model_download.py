@@ -74,8 +74,15 @@ GRAPH_ALTERNATIVES = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
 CHUNK_SIZE = 64 * 1024
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
-# Guards against a hostile or broken archive filling the disk (the small English model unpacks to ~70 MB).
+# Guards against a hostile or broken archive filling the disk. Model files are numbers that compress little:
+# real archives unpack to 1.5-3 times their size (the small English model: 41 MB -> 68 MB), while a zip bomb
+# unpacks to hundreds of times its size (2 MB -> 2 GiB). An archive may unpack to MAX_EXPANSION times its own
+# size, or SMALL_ARCHIVE_ALLOWANCE for a tiny one, and never more than MAX_UNPACKED_BYTES; the sizes the zip
+# declares are checked before anything is unpacked, and the bytes actually written are counted against the
+# same budget while unpacking, in case the declared sizes lie.
 MAX_UNPACKED_BYTES = 8 * 1024**3
+MAX_EXPANSION = 10
+SMALL_ARCHIVE_ALLOWANCE = 64 * 1024**2
 MAX_MEMBERS = 100_000
 
 _USER_AGENT = "VoiceGuide-model-download/1 (+https://alphacephei.com/vosk/models)"
@@ -216,6 +223,7 @@ def download_model(
         raise ModelDownloadError(
             f"Cannot create the models folder {models_dir}: {exc.strerror or exc}."
         ) from exc
+    ensure_writable(models_dir)
     part = models_dir / f"{name}.zip.part"
     with _locked(models_dir):
         _remove_stale_work_folders(models_dir, name)
@@ -454,7 +462,7 @@ def install_model_zip(
         raise ModelDownloadError(f"{name!r} is not a usable model folder name.")
     if not zip_path.is_file():
         raise ModelDownloadError(f"There is no file {zip_path}.")
-    models_dir.mkdir(parents=True, exist_ok=True)
+    ensure_writable(models_dir)
     with _locked(models_dir):
         _remove_stale_work_folders(models_dir, name)
         return _install_unlocked(zip_path, models_dir, name, say)
@@ -465,11 +473,12 @@ def _install_unlocked(zip_path: Path, models_dir: Path, name: str, say: Callable
     target = models_dir / name
     with _open_zip(zip_path) as archive:
         members = _checked_members(archive, zip_path)
-        _ensure_free_space(models_dir, sum(m.file_size for m in members))
-        work = Path(tempfile.mkdtemp(prefix=f".{name}.unpacking-", dir=models_dir))
+        declared = sum(m.file_size for m in members)
+        _ensure_free_space(models_dir, declared)
+        work = make_work_folder(models_dir, f".{name}.unpacking-")
         try:
             say("Unpacking.")
-            _extract(archive, members, work, zip_path)
+            _extract(archive, members, work, zip_path, budget=declared)
             root = _model_root(work)
             missing = missing_model_files(root)
             if missing:
@@ -506,9 +515,19 @@ def _open_zip(zip_path: Path) -> Iterator[zipfile.ZipFile]:
 def _checked_members(archive: zipfile.ZipFile, zip_path: Path) -> list[zipfile.ZipInfo]:
     """Every member, after refusing paths that leave the folder, archive bombs and CRC errors."""
     members = archive.infolist()
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+    if len(members) > MAX_MEMBERS:
         raise ModelDownloadError(
-            f"{zip_path.name} unpacks to more than a Vosk model ever needs; refusing it.", transient=False
+            f"{zip_path.name} holds {len(members):,} files, more than a model ever has; refusing it.",
+            transient=False,
+        )
+    declared = sum(m.file_size for m in members)
+    budget = unpack_budget(_size(zip_path))
+    if declared > budget:
+        raise ModelDownloadError(
+            f"{zip_path.name} would unpack to {declared:,} bytes from {_size(zip_path):,}, far more than a "
+            f"model archive of that size ever holds (at most {budget:,}); it looks like a zip bomb, so it was "
+            "not unpacked.",
+            transient=False,
         )
     for member in members:
         if not _safe_member_name(member.filename):
@@ -534,8 +553,21 @@ def _safe_member_name(filename: str) -> bool:
     return ".." not in filename.split("/")
 
 
-def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Path, zip_path: Path) -> None:
+def unpack_budget(archive_size: int) -> int:
+    """The most bytes an archive of ``archive_size`` bytes may unpack to (see MAX_EXPANSION)."""
+    return min(MAX_UNPACKED_BYTES, max(MAX_EXPANSION * archive_size, SMALL_ARCHIVE_ALLOWANCE))
+
+
+def _extract(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Path, zip_path: Path, *, budget: int
+) -> None:
+    """Unpack ``members`` into ``work``, writing at most ``budget`` bytes in all and each member's declared size.
+
+    The count is of bytes actually written, so an archive whose headers understate what it holds is stopped
+    when it passes what it declared, not when the disk is full.
+    """
     base = work.resolve()
+    written = 0
     try:
         for member in members:
             destination = (base / member.filename).resolve()
@@ -543,7 +575,22 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Pat
                 raise ModelDownloadError(
                     f"{zip_path.name} contains the unsafe path {member.filename!r}.", transient=False
                 )
-            archive.extract(member, base)
+            if member.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            allowed = min(member.file_size, budget - written)
+            with archive.open(member) as source, open(destination, "wb") as out:
+                while chunk := source.read(CHUNK_SIZE):
+                    if len(chunk) > allowed:
+                        raise ModelDownloadError(
+                            f"{zip_path.name} unpacks to more than it declares ({member.filename} is larger "
+                            "than its header says); it looks like a zip bomb, so it was not installed.",
+                            transient=False,
+                        )
+                    out.write(chunk)
+                    allowed -= len(chunk)
+                    written += len(chunk)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise _LocalFileError(_disk_full_message(work.parent, None)) from exc
@@ -572,7 +619,7 @@ def _swap_into_place(new: Path, target: Path) -> None:
     """
     aside: Path | None = None
     if target.exists():
-        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.replaced-", dir=target.parent))
+        aside = make_work_folder(target.parent, f".{target.name}.replaced-")
         try:
             os.rename(target, aside / "old")
         except OSError as exc:
@@ -625,6 +672,35 @@ def _disk_full_message(folder: Path, needed: int | None) -> str:
     return (
         f"The disk holding {folder} is full: the model needs{need}. Free some space (or set "
         f"{MODELS_DIR_ENV} to a folder on another disk) and run `voiceguide models download` again."
+    )
+
+
+def ensure_writable(models_dir: Path) -> None:
+    """Create ``models_dir`` if needed and prove a file can be written there, before any work is done.
+
+    A read-only disk, a folder owned by someone else or a path through a file would otherwise fail deep inside
+    unpacking with an OSError; here it fails first, with the folder named and the way out.
+    """
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=models_dir):
+            pass
+    except OSError as exc:
+        raise _LocalFileError(_cannot_write_message(models_dir, exc), transient=False) from exc
+
+
+def make_work_folder(folder: Path, prefix: str) -> Path:
+    """A new hidden folder in ``folder`` (never taken for a model), or a plain error when it cannot be made."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+    except OSError as exc:
+        raise _LocalFileError(_cannot_write_message(folder, exc), transient=False) from exc
+
+
+def _cannot_write_message(folder: Path, exc: OSError) -> str:
+    return (
+        f"Cannot write to the models folder {folder} ({exc.strerror or exc}). Install into a folder you can "
+        f"write to with --dir DIR or the {MODELS_DIR_ENV} variable, or fix the folder's permissions."
     )
 
 
@@ -775,6 +851,10 @@ def run_models(args: argparse.Namespace, stdout: IO[str] | None = None, stderr: 
             )
     except ModelDownloadError as exc:
         print(f"voiceguide models download: {exc}", file=err)
+        return 1
+    except OSError as exc:  # a file-system failure no check above foresaw: still words, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"voiceguide models download: {exc.strerror or exc}{where}. Nothing was installed.", file=err)
         return 1
     except KeyboardInterrupt:
         print("\nvoiceguide models download: stopped. Run it again to continue where it left off.", file=err)
