@@ -266,7 +266,7 @@ def test_not_enough_disk_space_is_explained(tmp_path: Path) -> None:
     with pytest.raises(
         ModelDownloadError, match=r"is full: the model needs about .* MB more\. Free some space"
     ):
-        md._ensure_free_space(tmp_path, 10**18)  # no real disk has an exabyte free
+        md.ensure_free_space(tmp_path, 10**18)  # no real disk has an exabyte free
 
 
 def test_urls_that_cannot_name_a_model_folder_are_refused(tmp_path: Path) -> None:

@@ -35,32 +35,17 @@ from typing import IO
 
 from tqdm import tqdm
 
+from voiceguide.model_catalogue import ModelSource, load_catalogue
+
 try:  # POSIX only; without it two concurrent downloads are simply not guarded against each other.
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class ModelSource:
-    """Where a model comes from and what the bytes must look like, so a changed or damaged file is caught."""
-
-    name: str
-    url: str
-    size: int | None = None
-    sha256: str | None = None
-    md5: str | None = None
-
-
-# Size and SHA-256 of the official archive. The Vosk model list (alphacephei.com/vosk/models/model-list.json)
-# gives size 41205931 for this file; the SHA-256 is the one independently pinned by several public projects
-# that install this exact archive. The model site itself could not be reached from the build machine.
-OFFICIAL_MODEL = ModelSource(
-    name="vosk-model-small-en-us-0.15",
-    url="https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip",
-    size=41_205_931,
-    sha256="30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498",
-)
+# The official model: the catalogue's first Vosk entry (model_catalogue.yaml says where its size and checksum
+# come from).
+OFFICIAL_MODEL = load_catalogue().vosk[0]
 
 MODEL_SITE = "https://alphacephei.com/vosk/models"
 MODELS_DIR_ENV = "VOICEGUIDE_MODELS_DIR"
@@ -101,7 +86,7 @@ class ModelDownloadError(Exception):
         self.transient = transient
 
 
-class _LocalFileError(ModelDownloadError):
+class LocalFileError(ModelDownloadError):
     """This computer could not store or move verified files (disk full, permissions): keep the download."""
 
 
@@ -225,19 +210,19 @@ def download_model(
         ) from exc
     ensure_writable(models_dir)
     part = models_dir / f"{name}.zip.part"
-    with _locked(models_dir):
-        _remove_stale_work_folders(models_dir, name)
+    with locked_folder(models_dir):
+        remove_stale_work_folders(models_dir, name)
         # A partial file left by an earlier run may belong to an older version of the archive; if what it
         # completes to fails verification, one fresh download is worth it before giving up.
         fresh_tries = 2 if _size(part) else 1
         for attempt in range(fresh_tries):
             # Fetch errors keep the partial file (offline, disk full, dropped connection: all resumable).
-            total = _fetch(url, part, expected_size, progress, timeout, retries, say)
+            total = fetch_file(url, part, expected_size, progress, timeout, retries, say)
             try:
                 _check_size(part, total, expected_size)
-                _check_checksums(part, expected_md5, expected_sha256, say)
+                check_checksums(part, expected_md5, expected_sha256, say)
                 target = _install_unlocked(part, models_dir, name, say)
-            except _LocalFileError:
+            except LocalFileError:
                 raise  # the archive itself is fine; once there is room, the next run installs it at once
             except ModelDownloadError as exc:
                 _unlink(part)  # resuming bytes that failed verification would only fail again
@@ -271,7 +256,7 @@ def model_name_from_url(url: str) -> str:
     return name
 
 
-def _fetch(
+def fetch_file(
     url: str,
     part: Path,
     expected_size: int | None,
@@ -279,13 +264,17 @@ def _fetch(
     timeout: float,
     retries: int,
     say: Callable[[str], None],
+    site: str = MODEL_SITE,
 ) -> int:
-    """Bring ``part`` to the complete archive, resuming after drops; return the size the server announced."""
+    """Bring ``part`` to the complete file, resuming after drops; return the size the server announced.
+
+    ``site`` is where a person can look for the file when the address fails (named in the messages).
+    """
     attempts_left = retries
     restarted = False
     while True:
         try:
-            return _fetch_once(url, part, expected_size, progress, timeout, say)
+            return _fetch_once(url, part, expected_size, progress, timeout, say, site)
         except _Restart as why:
             if restarted:
                 raise ModelDownloadError(
@@ -313,6 +302,7 @@ def _fetch_once(
     progress: bool,
     timeout: float,
     say: Callable[[str], None],
+    site: str,
 ) -> int:
     have = _size(part)
     if expected_size is not None and have > expected_size:
@@ -330,11 +320,11 @@ def _fetch_once(
                 if total is not None and total == have:
                     return total  # a previous run got every byte but stopped before installing
                 raise _Restart("the server refused to continue the partial file") from exc
-            raise ModelDownloadError(_http_error_message(url, exc.code, exc.reason)) from exc
+            raise ModelDownloadError(http_error_message(url, exc.code, exc.reason, site)) from exc
     except urllib.error.URLError as exc:
-        raise ModelDownloadError(_connection_error_message(url, exc.reason)) from exc
+        raise ModelDownloadError(connection_error_message(url, exc.reason)) from exc
     except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
-        raise ModelDownloadError(_connection_error_message(url, exc)) from exc
+        raise ModelDownloadError(connection_error_message(url, exc)) from exc
 
     with response:
         if have and response.status == 206:
@@ -351,15 +341,15 @@ def _fetch_once(
             total = int(length) if length and length.isdigit() else None
             mode = "wb"
         else:
-            raise ModelDownloadError(_http_error_message(url, response.status, response.reason))
+            raise ModelDownloadError(http_error_message(url, response.status, response.reason, site))
         if expected_size is not None and total is not None and total != expected_size:
             _unlink(part)
             raise ModelDownloadError(
                 f"The server offers {total:,} bytes for {url}, but the model should be {expected_size:,} "
                 "bytes. The file on the site may have changed or be damaged; check "
-                f"{MODEL_SITE} and try again later."
+                f"{site} and try again later."
             )
-        _ensure_free_space(part.parent, (total or 0) - have)
+        ensure_free_space(part.parent, (total or 0) - have)
         _stream(response, part, mode, have, total, progress, url)
     return total if total is not None else _size(part)
 
@@ -430,7 +420,7 @@ def _check_size(part: Path, announced: int, expected: int | None) -> None:
         )
 
 
-def _check_checksums(part: Path, md5: str | None, sha256: str | None, say: Callable[[str], None]) -> None:
+def check_checksums(part: Path, md5: str | None, sha256: str | None, say: Callable[[str], None]) -> None:
     wanted = {algo: value.lower() for algo, value in (("md5", md5), ("sha256", sha256)) if value}
     if not wanted:
         return
@@ -463,8 +453,8 @@ def install_model_zip(
     if not zip_path.is_file():
         raise ModelDownloadError(f"There is no file {zip_path}.")
     ensure_writable(models_dir)
-    with _locked(models_dir):
-        _remove_stale_work_folders(models_dir, name)
+    with locked_folder(models_dir):
+        remove_stale_work_folders(models_dir, name)
         return _install_unlocked(zip_path, models_dir, name, say)
 
 
@@ -474,7 +464,7 @@ def _install_unlocked(zip_path: Path, models_dir: Path, name: str, say: Callable
     with _open_zip(zip_path) as archive:
         members = _checked_members(archive, zip_path)
         declared = sum(m.file_size for m in members)
-        _ensure_free_space(models_dir, declared)
+        ensure_free_space(models_dir, declared)
         work = make_work_folder(models_dir, f".{name}.unpacking-")
         try:
             say("Unpacking.")
@@ -486,14 +476,14 @@ def _install_unlocked(zip_path: Path, models_dir: Path, name: str, say: Callable
                     f"{zip_path.name} is not a Vosk model: it lacks {', '.join(missing)}.",
                     transient=False,
                 )
-            _swap_into_place(root, target)
+            swap_into_place(root, target)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     say(f"Installed {name} in {target}.")
     return target
 
 
-def _remove_stale_work_folders(models_dir: Path, name: str) -> None:
+def remove_stale_work_folders(models_dir: Path, name: str) -> None:
     """Hidden folders a killed run left behind; safe to delete because the caller holds the folder lock."""
     for pattern in (f".{name}.unpacking-*", f".{name}.replaced-*"):
         for stale in models_dir.glob(pattern):
@@ -593,8 +583,8 @@ def _extract(
                     written += len(chunk)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise _LocalFileError(_disk_full_message(work.parent, None)) from exc
-        raise _LocalFileError(
+            raise LocalFileError(_disk_full_message(work.parent, None)) from exc
+        raise LocalFileError(
             f"Cannot unpack {zip_path.name} into {work.parent}: {exc.strerror or exc}."
         ) from exc
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -611,7 +601,7 @@ def _model_root(work: Path) -> Path:
     return work
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
+def swap_into_place(new: Path, target: Path) -> None:
     """Rename the verified folder to ``target``; an existing model is moved aside first and restored on error.
 
     Renames within one folder are atomic, so ``target`` is always either the old model, the new one, or
@@ -624,14 +614,14 @@ def _swap_into_place(new: Path, target: Path) -> None:
             os.rename(target, aside / "old")
         except OSError as exc:
             shutil.rmtree(aside, ignore_errors=True)
-            raise _LocalFileError(f"Cannot replace the model in {target}: {exc.strerror or exc}.") from exc
+            raise LocalFileError(f"Cannot replace the model in {target}: {exc.strerror or exc}.") from exc
     try:
         os.rename(new, target)
     except OSError as exc:
         if aside is not None:
             os.rename(aside / "old", target)
             shutil.rmtree(aside, ignore_errors=True)
-        raise _LocalFileError(f"Cannot move the model into {target}: {exc.strerror or exc}.") from exc
+        raise LocalFileError(f"Cannot move the model into {target}: {exc.strerror or exc}.") from exc
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
 
@@ -639,7 +629,7 @@ def _swap_into_place(new: Path, target: Path) -> None:
 # --------------------------------------------------------------------------------------- messages, helpers
 
 
-def _connection_error_message(url: str, reason: object) -> str:
+def connection_error_message(url: str, reason: object) -> str:
     host = urllib.parse.urlparse(url).hostname or url
     if isinstance(reason, ssl.SSLError):
         return (
@@ -655,9 +645,13 @@ def _connection_error_message(url: str, reason: object) -> str:
     )
 
 
-def _http_error_message(url: str, code: int, reason: str) -> str:
+def http_error_message(url: str, code: int, reason: str, site: str = MODEL_SITE) -> str:
     if code == 404:
-        hint = f"the model may have moved; find it on {MODEL_SITE} and pass its address with --url."
+        hint = (
+            f"the model may have moved; find it on {site} and pass its address with --url."
+            if site == MODEL_SITE
+            else f"the file may have moved; check {site}."
+        )
     elif code in (401, 403, 407):
         hint = "access was refused; a proxy or firewall may be blocking it."
     elif code >= 500 or code == 429:
@@ -686,7 +680,7 @@ def ensure_writable(models_dir: Path) -> None:
         with tempfile.TemporaryFile(dir=models_dir):
             pass
     except OSError as exc:
-        raise _LocalFileError(_cannot_write_message(models_dir, exc), transient=False) from exc
+        raise LocalFileError(_cannot_write_message(models_dir, exc), transient=False) from exc
 
 
 def make_work_folder(folder: Path, prefix: str) -> Path:
@@ -694,7 +688,7 @@ def make_work_folder(folder: Path, prefix: str) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
     except OSError as exc:
-        raise _LocalFileError(_cannot_write_message(folder, exc), transient=False) from exc
+        raise LocalFileError(_cannot_write_message(folder, exc), transient=False) from exc
 
 
 def _cannot_write_message(folder: Path, exc: OSError) -> str:
@@ -704,7 +698,7 @@ def _cannot_write_message(folder: Path, exc: OSError) -> str:
     )
 
 
-def _ensure_free_space(folder: Path, needed: int) -> None:
+def ensure_free_space(folder: Path, needed: int) -> None:
     """Fail before writing rather than half way through when the disk cannot hold ``needed`` bytes."""
     if needed <= 0:
         return
@@ -713,7 +707,7 @@ def _ensure_free_space(folder: Path, needed: int) -> None:
     except OSError:
         return
     if free < needed:
-        raise _LocalFileError(_disk_full_message(folder, needed - free))
+        raise LocalFileError(_disk_full_message(folder, needed - free))
 
 
 def _describe(reason: object) -> str:
@@ -740,7 +734,7 @@ def _total_from_content_range(value: str | None) -> int | None:
 
 
 @contextlib.contextmanager
-def _locked(models_dir: Path) -> Iterator[None]:
+def locked_folder(models_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on the models folder so two downloads never write the same files at once.
 
     Locking the folder itself leaves no lock file behind to clean up or to be committed by mistake.
@@ -875,7 +869,7 @@ def _check_official_copy(path: Path, say: Callable[[str], None]) -> None:
             "copy is incomplete or not the official file. Download it again."
         )
     try:
-        _check_checksums(path, OFFICIAL_MODEL.md5, OFFICIAL_MODEL.sha256, say)
+        check_checksums(path, OFFICIAL_MODEL.md5, OFFICIAL_MODEL.sha256, say)
     except ModelDownloadError as exc:
         raise ModelDownloadError(f"{exc} Download it again.") from exc
 
