@@ -9,7 +9,6 @@ mistake there would otherwise surface as a refused download on someone's kiosk.
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,8 +93,9 @@ class CatalogueError(ValueError):
     """The catalogue file itself is wrong (a packaging mistake, not the user's)."""
 
 
-@functools.lru_cache(maxsize=2)
-def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """The catalogue at ``path`` (default: the one shipped with the package, ``CATALOGUE_PATH``)."""
+    path = Path(path or CATALOGUE_PATH)
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
