@@ -88,7 +88,9 @@ def test_zip_bomb_download_is_refused_before_unpacking(bomb: bytes, tmp_path: Pa
     models = tmp_path / "models"
     with serve({f"/{MODEL_NAME}.zip": bomb}, f"/{MODEL_NAME}.zip") as server:
         started = time.monotonic()
-        with pytest.raises(ModelDownloadError, match=r"would unpack to 2,147,4\d\d,\d{3} bytes.*zip bomb") as failure:
+        with pytest.raises(
+            ModelDownloadError, match=r"would unpack to 2,147,4\d\d,\d{3} bytes.*zip bomb"
+        ) as failure:
             download_model(server.url, models, progress=False)
     # Refused on the declared sizes, without inflating 2 GiB (which alone takes several seconds).
     assert time.monotonic() - started < 2.0

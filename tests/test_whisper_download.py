@@ -126,7 +126,8 @@ def test_pinned_model_downloads_loads_and_installs(server: ModelServer, tiny_fil
     # Everything was asked about first (HEAD), then fetched once.
     heads = [r for r in server.requests if r["method"] == "HEAD"]
     assert len(heads) >= 4 and server.requests.index(heads[-1]) < 5
-    assert len(server.gets(server.path)) == 1, ([r.get("range") for r in server.gets(server.path)], messages)
+    # One GET of the weights: the HEAD that asked about them was redirected as a HEAD, not turned into a GET.
+    assert len(server.gets(server.path)) == 1
 
 
 def test_interrupted_transfer_resumes_with_range(server: ModelServer, tiny_files, tmp_path: Path) -> None:

@@ -1,4 +1,7 @@
-"""Fetch, verify and install a Vosk model: the only code in VoiceGuide that touches the network.
+"""Fetch, verify and install a Vosk model, and the `voiceguide models` command.
+
+This module and whisper_download.py (which installs Whisper models with the helpers here) are the only code in
+VoiceGuide that touches the network.
 
 Everything else runs offline, so this module is built to fail in words a person can act on and to never leave
 something behind that the recognizer could mistake for a model. The download streams into

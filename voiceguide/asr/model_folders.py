@@ -92,7 +92,9 @@ def whisper_load_problem(path: str | Path) -> str | None:
     except ImportError:
         return "faster-whisper is not installed, so a Whisper model cannot be checked or used"
     try:
-        model = WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=1, local_files_only=True)
+        model = WhisperModel(
+            str(path), device="cpu", compute_type="int8", cpu_threads=1, local_files_only=True
+        )
     except Exception as exc:  # CTranslate2 and tokenizers raise RuntimeError, ValueError, OSError, ...
         return f"faster-whisper cannot load {path}: {exc}"
     del model
