@@ -21,6 +21,8 @@ import pytest
 from model_server import ModelServer, serve
 
 from voiceguide import model_download as md
+from voiceguide.asr.model_folders import Kind
+from voiceguide.asr.models import installed
 from voiceguide.model_download import ModelDownloadError, download_model, missing_model_files, models_command
 
 MODEL_NAME = "vosk-model-test-0.1"
@@ -98,7 +100,7 @@ def test_good_zip_installs_with_size_and_checksums(server: ModelServer, tmp_path
     assert_installed_identical(target)
     # Only the model folder remains: no .part, no hidden work folders.
     assert [p.name for p in models.iterdir()] == [MODEL_NAME]
-    assert md.installed_models(models) == [target]
+    assert installed(models, Kind.VOSK) == [target]
 
 
 def test_zip_without_top_folder_installs_under_its_name(server: ModelServer, tmp_path: Path) -> None:
@@ -291,7 +293,7 @@ def test_real_korean_vosk_model_passes_the_model_file_check() -> None:
 def test_models_command_downloads_and_lists(
     server: ModelServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(md.MODEL_ENV, raising=False)
+    monkeypatch.delenv("VOICEGUIDE_MODEL", raising=False)
     out, err = io.StringIO(), io.StringIO()
     code = models_command(["download", "--url", server.url, "--dir", str(tmp_path)], stdout=out, stderr=err)
     assert code == 0, err.getvalue()
@@ -304,7 +306,7 @@ def test_models_command_downloads_and_lists(
     listing = out.getvalue()
     assert "broken-model  (incomplete, lacks am/final.mdl" in listing
     assert "other-0.1.zip.part: unfinished download" in listing
-    assert f"Would use: {tmp_path / MODEL_NAME} (the first complete model" in listing
+    assert f"Would use: the Vosk model {MODEL_NAME} installed in {tmp_path}." in listing
 
 
 def test_models_command_install_from_file_needs_no_network(tmp_path: Path) -> None:
@@ -344,17 +346,17 @@ def test_models_command_offline_exits_1_with_the_message(tmp_path: Path) -> None
 def test_list_checks_the_model_named_in_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(md.MODEL_ENV, str(tmp_path / "typo"))
+    monkeypatch.setenv("VOICEGUIDE_MODEL", str(tmp_path / "typo"))
     out = io.StringIO()
     assert models_command(["list", "--dir", str(tmp_path)], stdout=out) == 0
-    assert f"Would use: {tmp_path / 'typo'} (set in {md.MODEL_ENV})" in out.getvalue()
-    assert "but it is not a usable Vosk model (lacks am/final.mdl" in out.getvalue()
+    assert "Would use: nothing, because The model given by VOICEGUIDE_MODEL cannot be used" in out.getvalue()
+    assert f"{tmp_path / 'typo'} does not exist" in out.getvalue()
 
 
 def test_list_with_nothing_installed_names_the_embedded_recognizer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(md.MODEL_ENV, raising=False)
+    monkeypatch.delenv("VOICEGUIDE_MODEL", raising=False)
     out = io.StringIO()
     assert models_command(["list", "--dir", str(tmp_path / "none")], stdout=out) == 0
-    assert "Would use: the embedded recognizer (pocketsphinx)" in out.getvalue()
+    assert "Would use: the embedded Whisper tiny.en (no model installed" in out.getvalue()

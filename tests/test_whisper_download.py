@@ -288,7 +288,7 @@ def test_command_downloads_by_name_and_lists_it(
     listing = out.getvalue()
     assert f"  {FOLDER}  (Whisper, 78.1 MB)" in listing
     assert "  tiny.en  (Whisper, 78.1 MB): test copy" in listing
-    assert f"Would use: {models / FOLDER} (set in VOICEGUIDE_MODEL)" in listing
+    assert f"Would use: the whisper model {models / FOLDER}, given by VOICEGUIDE_MODEL." in listing
     assert "not a usable" not in listing
 
 

@@ -411,11 +411,9 @@ class AssistantLoop:
         # Utterances end at a pause: pocketsphinx's endpointer or the loop's own silence count, whichever comes
         # first, and sooner when what was said so far sounds finished. The words are the whole utterance's
         # transcript, the one a batch run gets, so a live session hears as well as a recorded-audio run (a
-        # whole utterance is normalised as a whole: measured, "tell me more" streamed through pocketsphinx in
-        # 20 ms chunks came out as "we all"). EarlyDecoder gets it sooner: pocketsphinx decodes from the first
-        # pause, overlapping the end-of-utterance wait; Vosk, which loses nothing by it, while the person
-        # speaks. The recognizers' streaming mode is not used for endpointing: it decodes every chunk, and
-        # that CPU (measured: p50 from end of speech to answer 741 -> 559 ms without it) is better spent here.
+        # recognizer reads a whole utterance at once). EarlyDecoder gets it sooner: Whisper decodes from the
+        # first pause, overlapping the end-of-utterance wait; Vosk, which loses nothing by it, while the person
+        # speaks. No recognizer decodes for endpointing: that CPU is better spent on the words.
         end_of_speech = EndOfSpeech(audio_in.sample_rate)
         early = EarlyDecoder(self.recognizer, audio_in.sample_rate)
         captured_chunks: list[np.ndarray] = []

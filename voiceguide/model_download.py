@@ -31,8 +31,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -52,7 +51,6 @@ OFFICIAL_MODEL = load_catalogue().vosk[0]
 
 MODEL_SITE = "https://alphacephei.com/vosk/models"
 MODELS_DIR_ENV = "VOICEGUIDE_MODELS_DIR"
-MODEL_ENV = "VOICEGUIDE_MODEL"
 
 # A Vosk model is unusable without these (Vosk's "v2" folder layout, which all current models use).
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")
@@ -135,48 +133,6 @@ def missing_model_files(folder: Path) -> list[str]:
     if not any(all(_is_nonempty_file(folder / rel) for rel in option) for option in GRAPH_ALTERNATIVES):
         missing.append(" or ".join(" + ".join(option) for option in GRAPH_ALTERNATIVES))
     return missing
-
-
-def installed_models(models_dir: Path) -> list[Path]:
-    """Folders in ``models_dir`` that are complete Vosk models, by name (hidden work folders never count)."""
-    models_dir = Path(models_dir)
-    if not models_dir.is_dir():
-        return []
-    return sorted(
-        p
-        for p in models_dir.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and not missing_model_files(p)
-    )
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """Which Vosk model would be loaded and why; ``path`` None means the embedded recognizer is used."""
-
-    path: Path | None
-    reason: str
-
-
-def choose_model(
-    models_dir: Path, explicit: Path | None = None, environ: Mapping[str, str] | None = None
-) -> ModelChoice:
-    """Pick the model the way the recognizer does: ``--model``, then ``VOICEGUIDE_MODEL``, then ``models/``.
-
-    Within ``models/`` the official model wins, then the first complete one by name, so adding a second model
-    never silently changes which one a kiosk uses.
-    """
-    environ = os.environ if environ is None else environ
-    if explicit is not None:
-        return ModelChoice(Path(explicit), "given with --model")
-    if environ.get(MODEL_ENV):
-        return ModelChoice(Path(environ[MODEL_ENV]).expanduser(), f"set in {MODEL_ENV}")
-    models = installed_models(models_dir)
-    for model in models:
-        if model.name == OFFICIAL_MODEL.name:
-            return ModelChoice(model, f"the official model installed in {models_dir}")
-    if models:
-        return ModelChoice(models[0], f"the first complete model in {models_dir}")
-    return ModelChoice(None, f"no Vosk model installed in {models_dir}")
 
 
 # --------------------------------------------------------------------------------------------- downloading
@@ -907,7 +863,7 @@ def _install_folder(folder: Path, models_dir: Path, say: Callable[[str], None]) 
     if kind is Kind.VOSK:
         raise ModelDownloadError(
             f"{folder} is an unpacked Vosk model: use it where it is with --model {folder} (or "
-            f"{MODEL_ENV}), or install its zip with --file.",
+            "VOICEGUIDE_MODEL), or install its zip with --file.",
             transient=False,
         )
     raise ModelDownloadError(
@@ -980,24 +936,12 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
         kind = "Whisper" if entry in catalogue.whisper else "Vosk"
         size = _mb(entry.size) if entry.size else "size not known in advance"
         print(f"  {entry.name}  ({kind}, {size}): {entry.description}", file=out)
-    choice = choose_model(models_dir)
-    if choice.path is None:
-        print(
-            f"Would use: the embedded recognizer (pocketsphinx), because there is {choice.reason}. "
-            "Install the Vosk model with `voiceguide models download`.",
-            file=out,
-        )
+    from voiceguide.asr.base import RecognizerError
+    from voiceguide.asr.models import choose_engine
+
+    try:
+        choice = choose_engine(models_dir=models_dir)
+    except RecognizerError as exc:
+        print(f"Would use: nothing, because {exc}", file=out)
         return
-    print(f"Would use: {choice.path} ({choice.reason})", file=out)
-    if model_kind(choice.path) is Kind.WHISPER:
-        problem = whisper_model_problem(choice.path)
-        if problem:
-            print(f"  but it is not a usable Whisper model ({problem}).", file=out)
-        return
-    missing = missing_model_files(choice.path)
-    if missing:
-        print(
-            f"  but it is not a usable Vosk model (lacks {', '.join(missing)}); fix the path or run "
-            "`voiceguide models download`.",
-            file=out,
-        )
+    print(f"Would use: {choice.reason}.", file=out)
