@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-import make_test_audio as corpus  # noqa: E402  (the same rendering and mixing as the test corpus)
+import audio_render as corpus  # noqa: E402  (the same rendering and mixing as the test corpus)
 
 THRESHOLDS = (1e-10, 1e-15, 1e-20, 1e-25, 1e-30, 1e-35, 1e-40)
 CANDIDATES = (
