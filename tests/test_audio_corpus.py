@@ -17,7 +17,9 @@ import numpy as np
 import soundfile as sf
 import yaml
 
+from tests.conftest import topic_matches
 from voiceguide.commands import Command
+from voiceguide.conversation import Conversation
 from voiceguide.triage import Urgency
 
 REPO = Path(__file__).resolve().parents[1]
@@ -145,6 +147,16 @@ def test_labels_are_what_the_generator_writes_today():
     assert len(expected) == len(LABELS)
     for want, label in zip(expected, LABELS, strict=True):
         assert label == want, f"{label['file']}: labels are stale; run .venv/bin/python scripts/make_test_audio.py"
+
+
+def test_every_label_is_what_the_typed_router_answers(content):
+    """The label's text, typed, gets the label's topic (or one of them), urgency and command: so a recording
+    answered wrongly was misheard, not misrouted, and a router change that moves a label shows up here."""
+    for label in LABELS:
+        reply = Conversation(content).handle(label["text"])
+        got = (reply.topic, reply.urgency.value, reply.command.value if reply.command else None)
+        assert topic_matches(label["topic"], reply.topic), (label["file"], got)
+        assert (got[1], got[2]) == (label["urgency"], label["command"]), (label["file"], got)
 
 
 def test_generator_refuses_to_run_without_the_noise_recording(tmp_path, capsys):
