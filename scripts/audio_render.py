@@ -17,7 +17,7 @@ Why it is built this way:
   same, so a generator renders its items in a fixed order in one process).
 - Far field: a person speaking from across a room reaches the microphone as the direct sound plus its
   reverberation. The room is a synthetic impulse response (a direct path, a few early reflections, and
-  exponentially decaying noise with RT60 0.4-0.7 s that dies away faster at high frequencies, as furnished
+  exponentially decaying noise with RT60 0.4-0.7 s below 1 kHz that dies away faster above, as furnished
   rooms do), with a direct-to-reverberant ratio of -3 to +3 dB: someone facing the device from about half a
   metre to a metre away. Synthetic rather than measured, because no measured room responses are available
   here, and an impulse response made from a seed is reproducible anywhere.
@@ -149,7 +149,7 @@ def room_impulse_response(name: str, seed: int) -> np.ndarray:
     rng = _rng(seed, name, ROOM_STREAM)
     rt60 = float(rng.uniform(*RT60_RANGE_S))
     drr_db = float(rng.uniform(*DRR_RANGE_DB))
-    length = int(rt60 * SAMPLE_RATE)
+    length = int(rt60 * max(factor for _, _, factor in DECAY_BANDS) * SAMPLE_RATE)  # the slowest band fades out
     t = np.arange(length) / SAMPLE_RATE
     spectrum = np.fft.rfft(rng.standard_normal(length))
     freqs = np.fft.rfftfreq(length, 1 / SAMPLE_RATE)
