@@ -206,9 +206,9 @@ def load_noise(path: Path) -> np.ndarray:
     return mono
 
 
-def noise_missing_message(program: str, path: Path) -> str:
+def noise_missing_message(path: Path) -> str:
     return (
-        f"{program}: the kitchen-noise recording is missing: {path}\n"
+        f"the kitchen-noise recording is missing: {path}\n"
         "It lives in ../shared/corpora beside this checkout. Put it there (or pass --noise FILE), "
         "or run with --no-noise to make a set with no noisy recordings."
     )

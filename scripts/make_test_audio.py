@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     noise_path = None
     if not args.no_noise:
         if not args.noise.is_file():
-            print(ar.noise_missing_message(PROGRAM, args.noise), file=sys.stderr)
+            print(f"{PROGRAM}: {ar.noise_missing_message(args.noise)}", file=sys.stderr)
             return 2
         noise_path = args.noise
     items = load_items(args.items)

@@ -30,8 +30,8 @@ KINDS = {"domain", "emergency", "see-doctor", "command", "out-of-scope"}
 FRAME = 1600  # 100 ms at 16 kHz
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("make_test_audio", REPO / "scripts" / "make_test_audio.py")
+def _generator(name: str = "make_test_audio"):
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault(spec.name, module)  # dataclasses look their module up while the class is made
@@ -209,3 +209,15 @@ def test_label_texts_are_plain_words():
     """Text is what a recognizer should hear: lower case words, no markup, so recognizer tests can compare."""
     for label in LABELS:
         assert all(ch.isalnum() or ch in " '" for ch in label["text"]), label["text"]
+
+
+def test_tuning_wordings_and_speakers_are_not_the_tests():
+    """The tuning set (rendered into out/tuning, never read by tests) must stay apart from every test sentence
+    and from this corpus's voices and rates, or tuning on it would be tuning on the test. Checked here too,
+    so that a sentence added to a test set that equals a tuning wording fails at once."""
+    tuning = _generator("make_tuning_audio")
+    data = tuning.load()
+    assert tuning.collisions(data) == []
+    assert tuning.shared_speakers(data) == (set(), set())
+    assert tuning.invalid_labels(data) == []
+    assert len(tuning.planned_labels(data)) >= 120
