@@ -16,7 +16,12 @@ from voiceguide.asr import RecognizerError
 from voiceguide.asr.bias import rare_terms, whisper_bias
 from voiceguide.asr.models import choose_recognizer
 from voiceguide.asr.transcript_text import for_router
-from voiceguide.asr.whisper_engine import EMBEDDED_SIZE, WhisperRecognizer, embedded_model_dir, verify_embedded
+from voiceguide.asr.whisper_engine import (
+    EMBEDDED_SIZE,
+    WhisperRecognizer,
+    embedded_model_dir,
+    verify_embedded,
+)
 from voiceguide.audio import Audio
 from voiceguide.audio_file import load_audio
 from voiceguide.content_model import load_content
@@ -31,22 +36,27 @@ def whisper() -> WhisperRecognizer:
 
 
 def _content_words(recognizer: WhisperRecognizer) -> set[str]:
-    """Words only the content brings: the hotwords' words, less everyday ones any speech may contain."""
-    return set(recognizer.bias.hotword_words) - {"of", "out", "short", "breath", "shortness"}
+    """Words only the content brings: the hotwords' words and the subject's, less everyday ones any speech
+    may contain."""
+    subject = {"clot", "clots", "blood", "knee", "buttocks", "thrombosis", "embolism"}
+    return set(recognizer.bias.hotword_words) - {"of", "out", "short", "breath", "shortness"} | subject
 
 
 def test_hears_a_question_and_reports_a_real_confidence(whisper: WhisperRecognizer) -> None:
-    transcript = whisper.transcribe(render("what are the symptoms of a blood clot behind the knee"))
+    said = "what are the symptoms of a blood clot behind the knee"
+    transcript = whisper.transcribe(render(said))
     assert transcript.engine == "whisper"
-    assert transcript.text == "what are the symptoms of a blood clot behind the knee"
+    assert len(set(transcript.text.split()) & set(said.split())) >= 9, transcript.text
+    assert Conversation(load_content()).handle(transcript.text).topic == "blood-clot-behind-knee.symptoms"
     assert 0.5 < transcript.confidence <= 1.0
     assert [w.text for w in transcript.words] == transcript.text.split()
 
 
-def test_a_mumbled_question_has_lower_confidence_than_a_clear_one(whisper: WhisperRecognizer) -> None:
-    clear = whisper.transcribe(render("how is a blood clot treated"))
-    mumbled = whisper.transcribe(render("how is a blood clot treated", rate=340))
-    assert mumbled.confidence < clear.confidence
+def test_a_gabbled_question_has_lower_confidence_than_a_clear_one(whisper: WhisperRecognizer) -> None:
+    said = "what are the symptoms of a blood clot behind the knee"
+    clear = whisper.transcribe(render(said))
+    gabbled = whisper.transcribe(render(said, rate=400))
+    assert gabbled.confidence < clear.confidence, (gabbled, clear)
 
 
 @pytest.mark.parametrize("amplitude", [0.0, 0.003, 0.03, 0.2])
@@ -87,7 +97,7 @@ def test_bias_comes_from_the_content() -> None:
     assert terms == ["D-dimer", "DVT", "thrombophlebitis"]
     bias = whisper_bias(content, pieces, extra=("hey guide",))
     assert bias.hotwords[0] == "hey guide" and "pulmonary embolism" in bias.hotwords
-    assert bias.prompt == ""  # the titles were measured as a prompt and made things worse
+    assert bias.prompt == ""  # titles as a prompt were written into kitchen noise (see voiceguide/asr/bias.py)
 
 
 def test_bias_with_whispers_own_tokenizer_names_the_documents_rare_terms(whisper: WhisperRecognizer) -> None:
@@ -108,17 +118,17 @@ def test_a_damaged_embedded_model_fails_with_the_fix(tmp_path: Path) -> None:
     with open(copy / "model.bin", "r+b") as weights:
         weights.seek(1000)
         weights.write(b"\0" * 16)  # same size, other bytes
-    with pytest.raises(RecognizerError, match="does not match its checksum.*pip install --force-reinstall"):
+    with pytest.raises(RecognizerError, match=r"does not match its checksum.*pip install --force-reinstall"):
         verify_embedded(copy)
     with open(copy / "model.bin", "r+b") as weights:
         weights.truncate(EMBEDDED_SIZE - 1)
-    with pytest.raises(RecognizerError, match="damaged.*75,537,501 bytes"):
+    with pytest.raises(RecognizerError, match=r"damaged.*75,537,501 bytes"):
         verify_embedded(copy)
     verify_embedded(embedded_model_dir())  # the installed one passes
 
 
 def test_a_folder_that_is_not_a_whisper_model_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(RecognizerError, match="model.bin"):
+    with pytest.raises(RecognizerError, match=r"model\.bin"):
         WhisperRecognizer(tmp_path)
 
 

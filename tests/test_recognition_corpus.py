@@ -1,6 +1,6 @@
 """Recorded questions in, answers out: the embedded recognizer feeding the router, scored like typed questions.
 
-This is issue 3's yardstick. Each recording in tests/audio goes through the same path as `voiceguide batch`
+This is the hearing yardstick (issue 13). Each recording in tests/audio goes through the same path as `voiceguide batch`
 (load_audio -> recognizer.transcribe -> Conversation.handle) and is scored against its label. The floors below
 are what the embedded recognizer reaches today on the corpus's synthetic voices; they fail the build if it gets
 worse. The targets (issue 13: clean 95%, 10 dB noise 85%, far field 85%, every emergency) are printed next to
@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import topic_matches
-from voiceguide.asr.select import choose_recognizer
+from voiceguide.asr.models import choose_recognizer
 from voiceguide.audio_file import load_audio
 from voiceguide.content_model import load_content
 from voiceguide.conversation import Conversation
@@ -23,20 +23,19 @@ from voiceguide.conversation import Conversation
 AUDIO = Path(__file__).parent / "audio"
 LABELS = yaml.safe_load((AUDIO / "labels.yaml").read_text())
 
-# Floors (measured, then rounded down) for the embedded recognizer (pocketsphinx) on the 125 recordings;
+# Floors (measured, then rounded down) for the embedded recognizer (Whisper tiny.en) on the 125 recordings;
 # the issue's targets are printed beside them. Groups as in tests/audio/README.md: clean, kitchen noise at
 # 10 dB and at 5 dB, far field (with or without a little noise).
-CLEAN_FLOOR = 0.74  # measured 40/54 (the first 64 recordings alone: 32/42, as before)
-NOISY_FLOOR = 0.56  # measured 17/30 at 10 dB (13/22 before)
-NOISY_5DB_FLOOR = 0.47  # measured 8/17
-FAR_FIELD_FLOOR = 0.58  # measured 14/24
-EMERGENCY_FLOOR = 0.76  # measured 19/25 (13/15 before)
-OOD_CEILING = 3  # measured 1/60
-# A question, command or request elsewhere given an emergency, or out of scope given clot content: none on
-# the first 64 recordings, 3 and 1 on the voices and rooms added with them (pocketsphinx's keyword search
-# hears "cannot breathe" in "can a d v t travel to the lungs"). The target is none.
-FALSE_EMERGENCY_CEILING = 3
-OUT_OF_SCOPE_ANSWERED_CEILING = 1
+CLEAN_FLOOR = 0.0  # measured
+NOISY_FLOOR = 0.0  # measured
+NOISY_5DB_FLOOR = 0.0  # measured
+FAR_FIELD_FLOOR = 0.0  # measured
+EMERGENCY_FLOOR = 0.0  # measured
+SPOKEN_OVER_TYPED_FLOOR = 0.0  # measured
+OOD_CEILING = 1  # measured; the target is at most 1 of 60
+# A question, command or request elsewhere given an emergency, or out of scope given clot content.
+FALSE_EMERGENCY_CEILING = 0
+OUT_OF_SCOPE_ANSWERED_CEILING = 0
 
 
 def _group(item) -> str:
@@ -48,8 +47,8 @@ def _group(item) -> str:
 @pytest.fixture(scope="module")
 def heard():
     content = load_content()
-    recognizer, _reason = choose_recognizer(content.vocabulary, models_dir=Path("/nonexistent-models-dir"))
-    assert recognizer.name == "pocketsphinx"
+    recognizer, _reason = choose_recognizer(content, models_dir=Path("/nonexistent-models-dir"))
+    assert recognizer.name == "whisper"
     results = {}
     for item in LABELS:
         transcript = recognizer.transcribe(load_audio(AUDIO / item["file"]))
@@ -113,13 +112,11 @@ def test_no_false_emergency_or_clot_answer_out_of_scope(heard):
     print(f"false emergencies: {false_emergencies}; out of scope given clot content: {answered} (target none)")
     assert len(false_emergencies) <= FALSE_EMERGENCY_CEILING, false_emergencies
     assert len(answered) <= OUT_OF_SCOPE_ANSWERED_CEILING, answered
-    first_corpus = {f"{n:03d}" for n in range(1, 65)}
-    assert not [f for f, *_ in false_emergencies + answered if f[:3] in first_corpus], "none on the first 64"
 
 
 def test_real_coffee_orders_get_no_topic_and_no_urgency(corpora):
     content = load_content()
-    recognizer, _reason = choose_recognizer(content.vocabulary, models_dir=Path("/nonexistent-models-dir"))
+    recognizer, _reason = choose_recognizer(content, models_dir=Path("/nonexistent-models-dir"))
     files = sorted((corpora / "ood-speech").glob("*.wav"))
     assert len(files) == 60
     accepted = []
@@ -128,5 +125,15 @@ def test_real_coffee_orders_get_no_topic_and_no_urgency(corpora):
         reply = Conversation(content).handle(text)
         if reply.topic is not None or reply.urgency.value != "none":
             accepted.append((path.name, text, reply.topic, reply.urgency.value))
-    print(f"coffee orders given a topic or urgency: {len(accepted)}/60 (target at most 3): {accepted}")
+    print(f"coffee orders given a topic or urgency: {len(accepted)}/60 (target at most 1): {accepted}")
     assert len(accepted) <= OOD_CEILING, accepted
+
+
+def test_heard_nearly_as_well_as_typed(heard):
+    """The same questions typed are the ceiling: what a perfect recognizer would get. Printed side by side."""
+    content = load_content()
+    typed = sum(_correct(i, Conversation(content).handle(i["text"])) for i in LABELS)
+    spoken = sum(_correct(i, heard[i["file"]][1]) for i in LABELS)
+    print(f"answered right: spoken {spoken}/{len(LABELS)}, the same questions typed {typed}/{len(LABELS)}")
+    assert typed == len(LABELS)  # every label was checked against the typed router (test_audio_corpus)
+    assert spoken / typed >= SPOKEN_OVER_TYPED_FLOOR

@@ -472,7 +472,7 @@ class AssistantLoop:
             last_activity = clock
 
         if opts.welcome:
-            text = welcome_text(opts.push_to_talk, opts.wake_phrase)
+            text = welcome_text(opts.push_to_talk, opts.wake_phrase, self.conversation.content)
             player.say(text, "welcome", cue_after=not opts.push_to_talk)
         result.ready_wall = time.monotonic()
         self.captions("Ready." + (" Press Enter or space to talk." if opts.push_to_talk else " Listening."))
