@@ -57,6 +57,9 @@ _LEADING = {
 }
 
 
+LEADING_WORDS: tuple[str, ...] = tuple(_LEADING)  # the one-word commands, for biasing a recognizer
+
+
 def parse_command(text: str) -> Command | None:
     words = [w for w in normalize(text).split() if w not in _FILLERS]
     if not words or len(words) > 5:

@@ -265,8 +265,11 @@ class Router:
             q.kind is not None or q.location is not None or q.intent is not None
         )
         if not in_domain and not follow_up:
+            # A bare "what is" names no kind of its own: "what is the way we like to make" (a recognizer's
+            # "what's the weather like today") is not a question about clots, so its words must be the subject's.
+            plain = self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
             if (q.kind is not None or q.intent is not None) and not q.location and all(
-                w in self._plain_words or (q.intent and w in self._intent_words) for w in q.content_words
+                w in plain or (q.intent and w in self._intent_words) for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
                 # knows its documents' subject, so that is what is asked about.

@@ -31,6 +31,11 @@ class WhisperBias:
     hotwords: tuple[str, ...]
     hotword_runs: frozenset[str] = field(default=frozenset(), compare=False)  # 4-word runs of the list
     hotword_words: frozenset[str] = field(default=frozenset(), compare=False)
+    commands: tuple[str, ...] = ()  # the spoken commands, the hotwords for a short utterance
+
+    @property
+    def command_text(self) -> str:
+        return ", ".join(self.commands)
 
     @property
     def hotword_text(self) -> str:
@@ -76,7 +81,9 @@ def whisper_bias(content: Content, pieces: Callable[[str], int], extra: Iterable
     hotwords = tuple(dict.fromkeys([*extra, *rare_terms(sentences, pieces), *warning_terms(content)]))
     words = for_router(", ".join(hotwords)).split()
     runs = frozenset(" ".join(words[i : i + 4]) for i in range(len(words) - 3))
-    return WhisperBias(prompt, hotwords, runs, frozenset(words))
+    from voiceguide.commands import LEADING_WORDS
+
+    return WhisperBias(prompt, hotwords, runs, frozenset(words), tuple(LEADING_WORDS))
 
 
 def tokenizer_pieces(model_dir) -> Callable[[str], int]:

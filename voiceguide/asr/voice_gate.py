@@ -19,7 +19,8 @@ FLOOR_RMS = 250.0  # int16 units, about -42 dBFS: a quieter frame is never speec
 @dataclass(frozen=True)
 class VoiceGate:
     aggressiveness: int = 3  # webrtcvad's strictest: kitchen clatter is not speech
-    min_voiced: float = 0.2  # seconds of voiced frames below which a recording holds no speech
+    min_voiced: float = 0.09  # seconds of voiced frames below which a recording holds no speech ("stop" has
+    # little voicing: 0.1-0.15 s of it)
     margin: float = 0.3  # seconds kept either side of the speech
 
     def speech_span(self, pcm: np.ndarray, sample_rate: int) -> tuple[int, int] | None:

