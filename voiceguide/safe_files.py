@@ -67,7 +67,11 @@ class FileWriteError(SafeFileError):
 
 
 class InputFileError(SafeFileError):
-    """An input is missing, not a regular file, unreadable or too large."""
+    """An input is missing, not a regular file, unreadable or too large; `problem` is the part after the path."""
+
+    def __init__(self, path: str | Path, problem: str, err: int | None = None) -> None:
+        super().__init__(f"{path}: {problem}.", path, err)
+        self.problem = problem
 
 
 def plain_reason(exc: OSError) -> str:
@@ -272,13 +276,13 @@ def check_input(path: str | Path, what: str = "file") -> os.stat_result:
         info = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            raise InputFileError(f"{path}: the {what} is a symbolic link to something that does not exist.",
-                                 path, errno.ENOENT) from None
-        raise InputFileError(f"{path}: no such {what}.", path, errno.ENOENT) from None
+            raise InputFileError(path, f"the {what} is a symbolic link to something that does not exist",
+                                 errno.ENOENT) from None
+        raise InputFileError(path, "no such file", errno.ENOENT) from None
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot read the {what}: {plain_reason(exc)}.", path, exc.errno) from None
+        raise InputFileError(path, f"cannot read the {what}: {plain_reason(exc)}", exc.errno) from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputFileError(f"{path}: the {what} is {kind_of(info.st_mode)}, not a regular file.", path)
+        raise InputFileError(path, f"the {what} is {kind_of(info.st_mode)}, not a regular file")
     return info
 
 
@@ -288,14 +292,14 @@ def open_input(path: str | Path, what: str = "file", max_bytes: int | None = Non
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot read the {what}: {plain_reason(exc)}.", path, exc.errno) from None
+        raise InputFileError(path, f"cannot read the {what}: {plain_reason(exc)}", exc.errno) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InputFileError(f"{path}: the {what} is {kind_of(info.st_mode)}, not a regular file.", path)
+            raise InputFileError(path, f"the {what} is {kind_of(info.st_mode)}, not a regular file")
         if max_bytes is not None and info.st_size > max_bytes:
-            raise InputFileError(f"{path}: the {what} is too large ({_size(info.st_size)}; at most "
-                                 f"{_size(max_bytes)}).", path)
+            raise InputFileError(path, f"the {what} is too large ({_size(info.st_size)}; at most "
+                                 f"{_size(max_bytes)})")
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -307,7 +311,7 @@ def read_bytes(path: str | Path, what: str = "file", max_bytes: int = 16 * 2**20
     with open_input(path, what, max_bytes) as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # it grew after the size check
-        raise InputFileError(f"{path}: the {what} is too large (more than {_size(max_bytes)}).", path)
+        raise InputFileError(path, f"the {what} is too large (more than {_size(max_bytes)})")
     return data
 
 
