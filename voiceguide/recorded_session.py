@@ -15,6 +15,7 @@ fast as answers render (clips back to back).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -91,7 +92,10 @@ class AnswerDirOutput:
         previous, self._current = self._current, None
         if previous is not None:
             self._done.append(previous)
-            previous.close()  # raises when that answer could not be written (full disk)
+            # An answer that could not be written (full disk) has already said so through play(), and is
+            # reported again by `failure` at the end; the next answer still gets its own try.
+            with contextlib.suppress(AudioDeviceError):
+                previous.close()
         path = self.directory / f"{len(self.files) + 1:03d}-{label}.wav"
         self.files.append(path)
         self._current = FileOutput(path, self.realtime, speed=self.speed, sample_rate=self.sample_rate)
