@@ -150,6 +150,7 @@ _TABLE_ROW = re.compile(r"^\|.*\|$|^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _MARKUP_ELEMENT = re.compile(r"<(script|style|iframe|object|embed|template)\b[^>]*>.*?(</\1\s*>|$)",
                              re.IGNORECASE | re.DOTALL)
 _MARKUP_TAG = re.compile(r"</?[a-zA-Z!?][^<>]*>")
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)  # still encoded after decoding
 _URI = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:\S*\s*$")
 
 
@@ -159,7 +160,7 @@ def clean_text(text: str, *, decode: bool = True) -> str:
     space folded."""
     if decode:
         text = html.unescape(text)
-    text = _MARKUP_TAG.sub(" ", _MARKUP_ELEMENT.sub(" ", text))
+    text = _ENTITY.sub(" ", _MARKUP_TAG.sub(" ", _MARKUP_ELEMENT.sub(" ", text)))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", " - ").replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text).strip()
