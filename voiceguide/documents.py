@@ -147,10 +147,13 @@ def _looks_like_heading(line: str) -> bool:
 _TABLE_ROW = re.compile(r"^\|.*\|$|^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 # Markup that arrived as text (an entity-encoded "&lt;script&gt;", or tags inside a plain-text document): what
 # a script or style element holds, then every tag. Never speakable, whatever decoded it.
-_MARKUP_ELEMENT = re.compile(r"<(script|style|iframe|object|embed|template)\b[^>]*>.*?(</\1\s*>|$)",
+_MARKUP_ELEMENT = re.compile(r"<(script|style|iframe|object|embed|template|table)\b[^>]*>.*?(</\1\s*>|$)",
                              re.IGNORECASE | re.DOTALL)
 _MARKUP_TAG = re.compile(r"</?[a-zA-Z!?][^<>]*>")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)  # still encoded after decoding
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # never speakable
+_STRAY_MARKUP = re.compile(r"<[a-zA-Z/!?]")  # an unclosed tag's start ("<?", "<div") is not speakable either
+_LINK_SYNTAX = re.compile(r"\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)")
 _URI = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:\S*\s*$")
 
 
@@ -160,7 +163,9 @@ def clean_text(text: str, *, decode: bool = True) -> str:
     space folded."""
     if decode:
         text = html.unescape(text)
+    text = _LINK_SYNTAX.sub(r"\1", text)  # [words](target) left as text (a plain-text document): the words
     text = _ENTITY.sub(" ", _MARKUP_TAG.sub(" ", _MARKUP_ELEMENT.sub(" ", text)))
+    text = _CONTROL.sub(" ", _STRAY_MARKUP.sub(" ", text))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", " - ").replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text).strip()
