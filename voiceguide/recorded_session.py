@@ -89,13 +89,15 @@ class AnswerDirOutput:
         self._current: FileOutput | None = None
 
     def begin_answer(self, label: str) -> None:
-        previous, self._current = self._current, None
+        previous = self._current
         if previous is not None:
-            self._done.append(previous)
-            # An answer that could not be written (full disk) has already said so through play(), and is
-            # reported again by `failure` at the end; the next answer still gets its own try.
+            # Closing waits for the answer to finish playing, and it is still the one playing meanwhile. One
+            # that could not be written (full disk) has already said so through play(), and is reported again
+            # by `failure` at the end; the next answer still gets its own try.
             with contextlib.suppress(AudioDeviceError):
                 previous.close()
+            self._done.append(previous)
+            self._current = None
         path = self.directory / f"{len(self.files) + 1:03d}-{label}.wav"
         self.files.append(path)
         self._current = FileOutput(path, self.realtime, speed=self.speed, sample_rate=self.sample_rate)
@@ -129,7 +131,10 @@ class AnswerDirOutput:
         return [clip for out in outputs for clip in out.timeline]
 
     def close(self) -> None:
-        previous, self._current = self._current, None
+        previous = self._current
         if previous is not None:
-            self._done.append(previous)
-            previous.close()
+            try:
+                previous.close()
+            finally:
+                self._done.append(previous)
+                self._current = None
