@@ -31,6 +31,7 @@ QUESTIONS = [
 COMMANDS = ["repeat that", "tell me more", "help", "slower", "faster"]
 KINDS = ("question", "command", "silence", "noise")
 BLOCK_TURNS = 20
+WARM_UP_BLOCKS = 2  # caches fill in the first blocks (every phrase rendered and decoded once); growth counts after
 RATE = 16000
 
 
@@ -41,8 +42,10 @@ class SoakFigures:
     heard: int  # turns the loop heard
     answered: int  # turns that got a spoken reply
     unanswered: list[str]
-    rss_start_mb: float  # after the first block (everything loaded and warm)
+    rss_start_mb: float  # after the warm-up blocks (everything loaded and warm), freed pages returned
     rss_end_mb: float
+    raw_rss_start_mb: float  # the same without returning freed pages first
+    raw_rss_end_mb: float
     threads_start: int
     threads_end: int
     fds_start: int
@@ -52,6 +55,18 @@ class SoakFigures:
     @property
     def growth_mb(self) -> float:
         return self.rss_end_mb - self.rss_start_mb
+
+
+def _held_mb() -> float:
+    """RSS once glibc has handed freed pages back (malloc_trim): what the process holds, not what the allocator
+    keeps cached for reuse, which swings by +-10 MB from one utterance to the next and would hide a leak or
+    fake one."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return _rss_mb()
 
 
 def _rss_mb() -> float:
@@ -119,7 +134,8 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     fed = utterances = heard = answered = 0
     unanswered: list[str] = []
     started = time.perf_counter()
-    start = (0.0, 0, 0)
+    start = (0.0, 0.0, 0, 0)
+    warm_up_end = max(0, min(WARM_UP_BLOCKS, blocks - 1) - 1)  # the block after which growth is counted
     for index in range(blocks):
         session, spoken = build_block(scratch / "session.wav", clips, index)
         recording = FileInput(session, realtime=False)
@@ -138,13 +154,15 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
                 answered += 1
             else:
                 unanswered.append(turn.heard)
-        if index == 0:
+        if index == warm_up_end:
             gc.collect()
-            start = (_rss_mb(), threading.active_count(), len(os.listdir("/proc/self/fd")))
+            raw = _rss_mb()
+            start = (_held_mb(), raw, threading.active_count(), len(os.listdir("/proc/self/fd")))
         if progress is not None:
             progress(index + 1, blocks)
     gc.collect()
     time.sleep(0.2)  # worker threads of the last utterance finish
-    return SoakFigures(fed, utterances, heard, answered, unanswered, start[0], _rss_mb(), start[1],
-                       threading.active_count(), start[2], len(os.listdir("/proc/self/fd")),
+    raw_end = _rss_mb()
+    return SoakFigures(fed, utterances, heard, answered, unanswered, start[0], _held_mb(), start[1], raw_end,
+                       start[2], threading.active_count(), start[3], len(os.listdir("/proc/self/fd")),
                        time.perf_counter() - started)
