@@ -86,13 +86,25 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+_SETTINGS_WARNED: set[str] = set()
+
+
 def _settings(args: argparse.Namespace) -> Any:
     """Saved settings with this run's flags on top (flags are not saved; spoken changes are)."""
+    import warnings
     from dataclasses import replace
 
-    from voiceguide.speech_settings import load_settings
+    from voiceguide.speech_settings import SettingsWarning, load_settings
 
-    settings = load_settings()
+    # A damaged settings file is told in one plain line (logged in kiosk mode), not as a Python warning with
+    # a source file and line number; it is said once per run, though settings are read at each start-up try.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SettingsWarning)
+        settings = load_settings()
+    for warning in caught:
+        if str(warning.message) not in _SETTINGS_WARNED:
+            _SETTINGS_WARNED.add(str(warning.message))
+            logging.getLogger("voiceguide.settings").warning("%s", warning.message)
     changes = {k: getattr(args, k) for k in ("voice", "rate", "volume") if getattr(args, k, None) is not None}
     return replace(settings, **changes).clamped()
 
