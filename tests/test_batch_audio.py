@@ -31,7 +31,7 @@ def test_ask_audio_json(tmp_path: Path):
     result = json.loads(out.stdout)
     assert result["input"] == str(stereo)
     assert result["topic"] == "blood-clot-behind-knee.symptoms"
-    assert result["engine"] == "pocketsphinx" and 0 < result["confidence"] <= 1
+    assert result["engine"] == "whisper" and 0 < result["confidence"] <= 1
     assert result["asr_ms"] > 0 and result["total_ms"] >= result["asr_ms"]
 
 

@@ -47,7 +47,7 @@ def test_python_dash_m_is_the_same_command():
     out = subprocess.run([sys.executable, "-m", "voiceguide", "ask", "what causes blood clots in the buttocks"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0
-    assert "Several factors can increase the likelihood of blood clot formation" in out.stdout
+    assert "Extended periods of immobility are a significant contributor" in out.stdout  # the first factor leads
 
 
 def test_emergency_number_flag():
@@ -89,7 +89,7 @@ def test_chat_with_piped_stdin():
     assert out.returncode == 0
     assert len(lines) == 5
     assert "For a clot behind the knee" in lines[0]
-    assert "Treatment for a blood clot behind the knee" in lines[2]
+    assert "Treatment may include blood thinners" in lines[2]  # the sentence that answers leads
     assert lines[3] == lines[2]
     assert lines[4] == "VoiceGuide: Goodbye. Take care."
 

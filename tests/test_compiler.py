@@ -164,3 +164,53 @@ def test_bad_sources_name_the_file_and_keep_the_previous_output(tmp_path: Path, 
 def test_empty_folder_is_an_error(tmp_path: Path):
     with pytest.raises(CompileError, match="no documents"):
         compile_content(tmp_path)
+
+
+LEG_CRAMPS = """What Causes Leg Cramps?
+
+A leg cramp is a sudden, painful tightening of a muscle in the calf, foot or thigh. Most cramps last from a few
+seconds to several minutes.
+
+Why Leg Cramps Happen
+
+Leg cramps are often caused by tired muscles, dehydration or standing for a long time. Some medicines can also
+cause cramps.
+
+Are Leg Cramps Dangerous?
+
+Most leg cramps are harmless and are not a sign of a serious problem. Cramps that happen often or with swelling
+should be checked by a doctor.
+
+How Are Leg Cramps Treated?
+
+Stretching and massaging the muscle usually eases a cramp within minutes.
+
+How to Prevent Leg Cramps
+
+Regular stretching before bed and drinking enough water help prevent leg cramps.
+"""
+
+
+def test_a_document_on_another_subject_changes_the_wording_not_the_code(tmp_path: Path):
+    """Scope reply, help and welcome take their subject from the compiled content: with an article on leg
+    cramps they speak of leg cramps, and its questions reach it, with no code change."""
+    from voiceguide import messages
+
+    docs = tmp_path / "documents"
+    shutil.copytree(DEFAULT_DOCUMENTS, docs)
+    (docs / "leg-cramps.txt").write_text(LEG_CRAMPS, encoding="utf-8")
+    content = content_from_dict(compile_content(docs))
+    cramps = content.documents["leg-cramps"]
+    assert (cramps.subject, cramps.location) == ("leg cramps", "general")
+    conversation = Conversation(content)
+    assert "leg cramps" in conversation.help_text()
+    assert "leg cramps" in messages.about(content, "out_of_scope")
+    assert "leg cramps" in messages.welcome(content)
+    assert "blood clots behind the knee or in the buttocks, and leg cramps" in messages.welcome(content, True)
+    dangerous = Conversation(content).handle("are leg cramps dangerous")
+    assert dangerous.topic.startswith("leg-cramps."), dangerous
+    assert "Most leg cramps are harmless" in dangerous.answer
+    assert Conversation(content).handle("what causes leg cramps").topic.startswith("leg-cramps.")
+    assert Conversation(content).handle("how do i stop getting leg cramps").topic.startswith("leg-cramps.")
+    # The clot articles still answer clot questions.
+    assert Conversation(content).handle("what causes a blood clot behind the knee").topic.startswith("blood-clot")

@@ -15,24 +15,18 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from voiceguide import messages
 from voiceguide.audio_file import AudioFileError, load_audio
 from voiceguide.commands import parse_command
 from voiceguide.content_model import load_content
-from voiceguide.conversation import (
-    DISCLAIMER,
-    MORE_HINT,
-    NOT_UNDERSTOOD,
-    NOTHING_HEARD,
-    OUT_OF_SCOPE,
-    Conversation,
-    emergency_instruction,
-)
+from voiceguide.conversation import DISCLAIMER, Conversation
 from voiceguide.documents import DocumentError, read_document
 from voiceguide.router import Router
-from voiceguide.speech_settings import ADJUSTED_REPLIES
+from voiceguide.speech_settings import ADJUSTED_REPLIES, AT_LIMIT_REPLIES
 from voiceguide.triage import assess
 
 EXAMPLES = int(os.environ.get("VOICEGUIDE_FUZZ_EXAMPLES", "150"))
@@ -52,26 +46,25 @@ _QUESTION = st.lists(_TOKEN, max_size=25).map(" ".join)
 _HUGE = st.tuples(_QUESTION, st.integers(50, 400)).map(lambda t: (t[0] + " ") * t[1])  # up to ~100,000 chars
 TEXTS = st.one_of(_QUESTION, st.text(), _HUGE, st.text(_CONTROL, max_size=200))
 
-FIXED = {DISCLAIMER, MORE_HINT, NOT_UNDERSTOOD, NOTHING_HEARD, OUT_OF_SCOPE, emergency_instruction(),
-         "Please see a doctor soon.", *ADJUSTED_REPLIES.values(), Conversation(CONTENT).help_text(),
-         "I haven't said anything yet. Ask about blood clots, or say help.",
-         "Starting over. What would you like to know about blood clots?", "Goodbye. Take care.",
-         "Ask me a question first, then say more to hear the rest.",
-         "That's everything the article says about this. You can ask another question."}
-DOCUMENT_SENTENCES = {s for sec in CONTENT.sections for s in sec.sentences} | {
-    a.text for advice in CONTENT.urgent.values() for a in advice}
-_FRAMES = re.compile(r"From the articles? '[^']*'(?: and '[^']*')*\.|For a clot [a-z ]+:|"
-                     r"Say [a-z ,]+(?: or [a-z ]+)? to hear about one place\.")
-_PIECES = sorted(FIXED | DOCUMENT_SENTENCES, key=len, reverse=True)
+# The assistant's own words are data (content/messages.yaml); each template is matched with its fields ({topic},
+# {titles}, ...) standing for any short text, so this check follows the messages as they change.
+_MESSAGES = yaml.safe_load((Path(messages.__file__).parent / "content" / "messages.yaml").read_text())
+_TEMPLATES = sorted((v for v in _MESSAGES.values() if isinstance(v, str)), key=len, reverse=True)
+_FIXED = [re.compile(re.sub(r"\\\{\w+\\\}", lambda _m: ".{1,200}?", re.escape(t))) for t in _TEMPLATES]
+_FIXED += [re.compile(re.escape(t)) for t in (*ADJUSTED_REPLIES.values(), *AT_LIMIT_REPLIES.values())]
+DOCUMENT_SENTENCES = sorted({s for sec in CONTENT.sections for s in sec.sentences} | {
+    a.text for advice in CONTENT.urgent.values() for a in advice}, key=len, reverse=True)
 
 
 def unexplained(answer: str) -> str:
-    """What is left of an answer once every document sentence, fixed reply and answer frame is taken out."""
+    """What is left of an answer once every document sentence and every fixed reply is taken out."""
     rest = answer
-    for piece in _PIECES:
-        if piece in rest:
-            rest = rest.replace(piece, " ")
-    return _FRAMES.sub(" ", rest).strip()
+    for sentence in DOCUMENT_SENTENCES:
+        if sentence in rest:
+            rest = rest.replace(sentence, " ")
+    for pattern in _FIXED:
+        rest = pattern.sub(" ", rest)
+    return rest.strip()
 
 
 @FUZZ

@@ -40,9 +40,9 @@ SESSION = [
 ]
 @pytest.fixture(scope="module")
 def recognizer():
-    from voiceguide.asr.select import choose_recognizer
+    from voiceguide.asr.models import choose_recognizer
 
-    rec, _reason = choose_recognizer(load_content().vocabulary)
+    rec, _reason = choose_recognizer(load_content(), models_dir=Path("/nonexistent-models-dir"))
     return rec
 
 

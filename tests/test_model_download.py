@@ -1,8 +1,9 @@
 """`voiceguide models download` against a real HTTP server on 127.0.0.1.
 
-The server is http.server in a thread that serves a real zip laid out like a Vosk model, honours (or, when
-told, ignores) Range requests and can cut the connection after a set number of bytes, so resume, truncation
-and corruption go through the same sockets, headers and files as a download from the model site. The model
+The server (tests/model_server.py) is http.server in a thread that serves a real zip laid out like a Vosk
+model, honours (or, when told, ignores) Range requests and can cut the connection after a set number of bytes,
+so resume, truncation and corruption go through the same sockets, headers and files as a download from the
+model site. The model
 files hold dummy bytes: this tests the downloader, not recognition. No traffic leaves 127.0.0.1.
 """
 
@@ -11,18 +12,17 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-import re
 import socket
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from model_server import ModelServer, serve
 
 from voiceguide import model_download as md
+from voiceguide.asr.model_folders import Kind
+from voiceguide.asr.models import installed
 from voiceguide.model_download import ModelDownloadError, download_model, missing_model_files, models_command
 
 MODEL_NAME = "vosk-model-test-0.1"
@@ -58,73 +58,6 @@ def build_model_zip(
 GOOD_ZIP = build_model_zip()
 
 
-class ModelServer:
-    """What the test handler serves and how it misbehaves; records every request's headers."""
-
-    def __init__(self, payload: bytes) -> None:
-        self.payload = payload
-        self.path = f"/{MODEL_NAME}.zip"
-        self.honor_range = True
-        self.cut_after: list[int | None] = []  # per request, in order: bytes to send before hanging up
-        self.stall_after: list[int | None] = []  # per request, in order: bytes to send before going silent
-        self.status: int | None = None
-        self.requests: list[dict[str, str]] = []
-        self.url = ""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: object) -> None:  # keep pytest output clean
-        pass
-
-    def do_GET(self) -> None:
-        state = self.server.state
-        state.requests.append({k.lower(): v for k, v in self.headers.items()})
-        if state.status is not None or self.path != state.path:
-            self.send_error(state.status or 404)
-            return
-        data, start = state.payload, 0
-        wanted = self.headers.get("Range")
-        if wanted and state.honor_range:
-            start = int(re.fullmatch(r"bytes=(\d+)-", wanted).group(1))
-            if start >= len(data):
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-        else:
-            self.send_response(200)
-        body = data[start:]
-        self.send_header("Content-Type", "application/zip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Accept-Ranges", "bytes" if state.honor_range else "none")
-        self.end_headers()
-        stall = state.stall_after.pop(0) if state.stall_after else None
-        if stall is not None:
-            self.wfile.write(body[:stall])
-            self.wfile.flush()
-            time.sleep(1.0)  # longer than the client's timeout, like a link that went dead
-            self.close_connection = True
-            return
-        cut = state.cut_after.pop(0) if state.cut_after else None
-        if cut is None:
-            self.wfile.write(body)
-            return
-        self.wfile.write(body[:cut])
-        self.wfile.flush()
-        self.close_connection = True
-        self.connection.shutdown(socket.SHUT_RDWR)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: ModelServer
-
-
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """A proxy in the environment would send 127.0.0.1 requests elsewhere; these tests talk to it directly."""
@@ -135,18 +68,8 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def server() -> Iterator[ModelServer]:
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    httpd.state = ModelServer(GOOD_ZIP)
-    host, port = httpd.server_address[:2]
-    httpd.state.url = f"http://{host}:{port}{httpd.state.path}"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield httpd.state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve({f"/{MODEL_NAME}.zip": GOOD_ZIP}, f"/{MODEL_NAME}.zip") as state:
+        yield state
 
 
 def assert_installed_identical(model: Path, payload: bytes = GOOD_ZIP) -> None:
@@ -177,7 +100,7 @@ def test_good_zip_installs_with_size_and_checksums(server: ModelServer, tmp_path
     assert_installed_identical(target)
     # Only the model folder remains: no .part, no hidden work folders.
     assert [p.name for p in models.iterdir()] == [MODEL_NAME]
-    assert md.installed_models(models) == [target]
+    assert installed(models, Kind.VOSK) == [target]
 
 
 def test_zip_without_top_folder_installs_under_its_name(server: ModelServer, tmp_path: Path) -> None:
@@ -345,7 +268,7 @@ def test_not_enough_disk_space_is_explained(tmp_path: Path) -> None:
     with pytest.raises(
         ModelDownloadError, match=r"is full: the model needs about .* MB more\. Free some space"
     ):
-        md._ensure_free_space(tmp_path, 10**18)  # no real disk has an exabyte free
+        md.ensure_free_space(tmp_path, 10**18)  # no real disk has an exabyte free
 
 
 def test_urls_that_cannot_name_a_model_folder_are_refused(tmp_path: Path) -> None:
@@ -370,7 +293,7 @@ def test_real_korean_vosk_model_passes_the_model_file_check() -> None:
 def test_models_command_downloads_and_lists(
     server: ModelServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(md.MODEL_ENV, raising=False)
+    monkeypatch.delenv("VOICEGUIDE_MODEL", raising=False)
     out, err = io.StringIO(), io.StringIO()
     code = models_command(["download", "--url", server.url, "--dir", str(tmp_path)], stdout=out, stderr=err)
     assert code == 0, err.getvalue()
@@ -383,7 +306,7 @@ def test_models_command_downloads_and_lists(
     listing = out.getvalue()
     assert "broken-model  (incomplete, lacks am/final.mdl" in listing
     assert "other-0.1.zip.part: unfinished download" in listing
-    assert f"Would use: {tmp_path / MODEL_NAME} (the first complete model" in listing
+    assert f"Would use: the Vosk model {MODEL_NAME} installed in {tmp_path}." in listing
 
 
 def test_models_command_install_from_file_needs_no_network(tmp_path: Path) -> None:
@@ -423,17 +346,17 @@ def test_models_command_offline_exits_1_with_the_message(tmp_path: Path) -> None
 def test_list_checks_the_model_named_in_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(md.MODEL_ENV, str(tmp_path / "typo"))
+    monkeypatch.setenv("VOICEGUIDE_MODEL", str(tmp_path / "typo"))
     out = io.StringIO()
     assert models_command(["list", "--dir", str(tmp_path)], stdout=out) == 0
-    assert f"Would use: {tmp_path / 'typo'} (set in {md.MODEL_ENV})" in out.getvalue()
-    assert "but it is not a usable Vosk model (lacks am/final.mdl" in out.getvalue()
+    assert "Would use: nothing, because The model given by VOICEGUIDE_MODEL cannot be used" in out.getvalue()
+    assert f"{tmp_path / 'typo'} does not exist" in out.getvalue()
 
 
 def test_list_with_nothing_installed_names_the_embedded_recognizer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(md.MODEL_ENV, raising=False)
+    monkeypatch.delenv("VOICEGUIDE_MODEL", raising=False)
     out = io.StringIO()
     assert models_command(["list", "--dir", str(tmp_path / "none")], stdout=out) == 0
-    assert "Would use: the embedded recognizer (pocketsphinx)" in out.getvalue()
+    assert "Would use: the embedded Whisper tiny.en (no model installed" in out.getvalue()

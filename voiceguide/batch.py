@@ -112,8 +112,9 @@ def unique_out_names(items: list[BatchInput]) -> list[BatchInput]:
 class _LazyRecognizer:
     """Loads the recognizer on the first recording only: a batch of typed questions never pays for it."""
 
-    def __init__(self, vocabulary, model: str | None) -> None:
-        self._vocabulary = vocabulary
+    def __init__(self, content, engine: str | None, model: str | None) -> None:
+        self._content = content
+        self._engine = engine
         self._model = model
         self._recognizer = None
         self._error: str | None = None
@@ -122,10 +123,10 @@ class _LazyRecognizer:
     def get(self):
         if self._recognizer is None and self._error is None:
             from voiceguide.asr.base import RecognizerError
-            from voiceguide.asr.select import choose_recognizer
+            from voiceguide.asr.models import choose_recognizer
 
             try:
-                self._recognizer, self.reason = choose_recognizer(self._vocabulary, model_path=self._model)
+                self._recognizer, self.reason = choose_recognizer(self._content, self._engine, self._model)
             except RecognizerError as exc:
                 self._error = str(exc)
         if self._error:
@@ -173,12 +174,12 @@ def answer_one(item: BatchInput, content, recognizer: _LazyRecognizer, emergency
 _worker: tuple | None = None  # (content, recognizer, emergency number) in a batch worker process
 
 
-def _start_worker(content_path, model, emergency_number) -> None:
+def _start_worker(content_path, engine, model, emergency_number) -> None:
     global _worker
     from voiceguide.content_model import load_content
 
     content = load_content(content_path)
-    _worker = (content, _LazyRecognizer(content.vocabulary, model), emergency_number)
+    _worker = (content, _LazyRecognizer(content, engine, model), emergency_number)
 
 
 def _answer_in_worker(item: BatchInput) -> dict[str, Any]:
@@ -205,7 +206,8 @@ def _answers(items: list[BatchInput], args: argparse.Namespace, content, recogni
         max_workers=min(jobs, recordings),
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(getattr(args, "content", None), getattr(args, "model", None), args.emergency_number),
+        initargs=(getattr(args, "content", None), getattr(args, "engine", None), getattr(args, "model", None),
+                  args.emergency_number),
     ) as pool:
         for result in pool.map(_answer_in_worker, items):
             recognizer.reason = result.pop("_reason", "") or recognizer.reason
@@ -230,7 +232,7 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
         print(f"voiceguide batch: {_shown(str(exc))}", file=sys.stderr)
         return 2
     content = load_content(getattr(args, "content", None))
-    recognizer = _LazyRecognizer(content.vocabulary, getattr(args, "model", None))
+    recognizer = _LazyRecognizer(content, getattr(args, "engine", None), getattr(args, "model", None))
     items = unique_out_names(list(expand_inputs(paths)))
     results = []
     failed = 0

@@ -184,6 +184,8 @@ def _warn_duplicate_titles(content: dict) -> None:
 
 # -- parser ------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
+    from voiceguide.asr.models import add_recognizer_args
+
     parser = argparse.ArgumentParser(
         prog="voiceguide",
         description="Offline voice assistant for health information. With no command, it listens.",
@@ -203,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="*")
     ask.add_argument("--json", action="store_true", help="print the JSON result")
     ask.add_argument("--audio", help="a recording of the question (WAV, FLAC or OGG)")
-    _add_recognizer_args(ask)
+    add_recognizer_args(ask)
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", parents=[common], help="interactive text session (also reads piped stdin)")
@@ -219,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=min(2, os.cpu_count() or 1),
         help="recordings decoded at once, one process each (default: 2, or 1 on a one-core machine)",
     )
-    _add_recognizer_args(batch)
+    add_recognizer_args(batch)
     batch.set_defaults(func=cmd_batch)
 
     topics = sub.add_parser("topics", parents=[common], help="list what VoiceGuide can answer")
@@ -247,10 +249,6 @@ def cmd_models(args: argparse.Namespace) -> int:
     from voiceguide.model_download import models_command
 
     return models_command(args.rest or ["--help"])
-
-
-def _add_recognizer_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", help="a Vosk model folder (default: VOICEGUIDE_MODEL, then models/, then pocketsphinx)")
 
 
 def _add_speech_commands(sub, common: argparse.ArgumentParser) -> None:

@@ -75,9 +75,3 @@ def parse_command(text: str) -> Command | None:
     if len(words) <= 3 and words[-1] == "more" and words[0] not in ("no", "not", "any"):
         return Command.MORE
     return None
-
-
-HELP_TOPICS_INTRO = "You can ask me about blood clots behind the knee and in the buttocks:"
-HELP_COMMANDS = (
-    "You can also say: repeat, tell me more, slower, faster, louder, quieter, stop, start over, or goodbye."
-)

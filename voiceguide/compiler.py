@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from voiceguide import commands
 from voiceguide.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
-from voiceguide.phrases import Rewriter, any_of, contains
+from voiceguide.phrases import Rewriter, any_of, contains, find_all
 from voiceguide.text import STOPWORDS, normalize, slug, split_sentences
 
 FORMAT_VERSION = 1
@@ -97,12 +97,15 @@ def compile_content(
     documents, sections = [], []
     for source in sources:
         doc_id = slug(source.path.stem)
+        subject = _subject_of(source.title, lexicon)
         documents.append(
             {
                 "id": doc_id,
                 "title": source.title,
                 "file": source.path.name,
-                "location": _location_of(classifier.norm(source.title), lexicon) or "general",
+                "location": _title_place(normalize(source.title), lexicon) or "general",
+                "subject": _plural(subject),
+                "subject_one": _singular(subject),
             }
         )
         sections.extend(_sections_of(doc_id, source, classifier))
@@ -117,7 +120,7 @@ def compile_content(
         "documents": documents,
         "sections": compiled_sections,
         "urgent": _urgent_advice(sources, documents, lexicon),
-        "lexicon": _runtime_lexicon(lexicon, [d["title"] for d in documents]),
+        "lexicon": _runtime_lexicon(lexicon, documents, compiled_sections),
         "vocabulary": _vocabulary(sources, compiled_sections, lexicon, classifier),
     }
 
@@ -154,6 +157,66 @@ def _location_of(norm_text: str, lexicon: dict[str, Any]) -> str | None:
     }
     best = max(counts, key=lambda loc: counts[loc])
     return best if counts[best] else None
+
+
+_PREPOSITIONS = frozenset("in behind on at of around near under inside to".split())
+_PLACE_LEAD_INS = frozenset("the your my a an".split())
+
+
+def _place_spans(words: list[str], lexicon: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """Where a title names a place: a location term after a preposition ("... Behind the Knee", "... in Your
+    Buttocks"). A location word that starts a title names what it is about instead ("Leg Cramps")."""
+    text = " ".join(words)
+    spans = []
+    for loc, spec in lexicon["locations"].items():
+        for start, end, _term in find_all(text, spec["terms"]):
+            first = len(text[:start].split())
+            last = first + len(text[start:end].split())
+            before = first - 1
+            while before >= 0 and words[before] in _PLACE_LEAD_INS:
+                before -= 1
+            if words[first] in _PREPOSITIONS or (before >= 0 and words[before] in _PREPOSITIONS):
+                spans.append((min(first, before + 1) if before >= 0 else first, last, loc))
+    return spans
+
+
+def _title_place(norm_title: str, lexicon: dict[str, Any]) -> str | None:
+    counts = Counter(loc for _s, _e, loc in _place_spans(norm_title.split(), lexicon))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _subject_of(title: str, lexicon: dict[str, Any]) -> str:
+    """What a document is about, from its title: the longest run of words that are not its question ("what
+    are the", "can you get"), its kind ("symptoms") or its place ("behind the knee"). "What Are the Symptoms
+    of a Blood Clot Behind the Knee?" is about "blood clot"; "What Causes Leg Cramps?" about "leg cramps".
+    The scope reply, help and welcome speak of it, so a document on a new subject needs no code change."""
+    words = normalize(title).split()
+    dropped = set()
+    for start, end, _loc in _place_spans(words, lexicon):
+        dropped.update(range(start, end))
+    text = " ".join(words)
+    for start, end, _kind in find_all(text, [h for spec in lexicon["kinds"].values() for h in spec["heading"]]):
+        first = len(text[:start].split())
+        dropped.update(range(first, first + len(text[start:end].split())))
+    frame = STOPWORDS | set(lexicon.get("title_frame_words", []))
+    runs, run = [], []
+    for i, word in enumerate(words):
+        if i in dropped or word in frame:
+            runs.append(run)
+            run = []
+        else:
+            run.append(word)
+    runs.append(run)
+    best = max(runs, key=len)
+    return " ".join(best) or "this subject"
+
+
+def _plural(phrase: str) -> str:
+    return phrase if phrase.endswith("s") else phrase + "s"
+
+
+def _singular(phrase: str) -> str:
+    return phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
 
 
 def _sections_of(doc_id: str, source: SourceDocument, classifier: _Classifier) -> list[_Section]:
@@ -328,24 +391,47 @@ def _urgent_advice(
     return out
 
 
-def _runtime_lexicon(lexicon: dict[str, Any], titles: list[str]) -> dict[str, Any]:
+def _runtime_lexicon(
+    lexicon: dict[str, Any], documents: list[dict[str, Any]], sections: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The parts of the lexicon the router needs at run time (the compiled file is all it reads).
 
     A place the lexicon calls uncovered stops being so as soon as a document's title names it: adding an
-    article about clots in the arm makes "arm" answerable with no other change.
+    article about clots in the arm makes "arm" answerable with no other change. Likewise each document's
+    subject ("leg cramps") anchors a question in the domain.
     """
-    named = " ".join(normalize(t) for t in titles)
+    named = " ".join(normalize(d["title"]) for d in documents)
+    subject_terms = []
+    for doc in documents:
+        for phrase in (doc["subject_one"], doc["subject"]):
+            subject_terms += [phrase, phrase.split()[-1]]
+    anchors = list(dict.fromkeys([*lexicon["anchors"], *subject_terms]))
     return {
         "kinds": lexicon["kinds"],
         "locations": lexicon["locations"],
         "synonyms": dict(sorted(lexicon["synonyms"].items())),
-        "anchors": lexicon["anchors"],
+        "anchors": anchors,
         "subjects": lexicon["subjects"],
+        "subject_phrases": sorted({d[k] for d in documents for k in ("subject", "subject_one") if " " in d[k]}),
         "uncovered": [term for term in lexicon["uncovered"] if not contains(named, normalize(term))],
         "neutral": lexicon["neutral"],
         "foreign": lexicon["foreign"],
         "triage": lexicon["triage"],
+        "focus_synonyms": lexicon.get("focus_synonyms", {}),
+        "vague_phrases": lexicon.get("vague_phrases", []),
+        "intents": _intents(lexicon.get("intents", {}), sections),
     }
+
+
+def _intents(intents: dict[str, Any], sections: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each intent as written, plus `covered`: whether any document sentence has one of its evidence words
+    (an intent without evidence words is answered from whatever section it routes to)."""
+    words = {w for sec in sections for s in sec["sentences"] for w in normalize(s).split()}
+    out = {}
+    for name, spec in intents.items():
+        evidence = spec.get("evidence")
+        out[name] = {**spec, "covered": True if evidence is None else any(normalize(e) in words for e in evidence)}
+    return out
 
 
 def _vocabulary(

@@ -22,6 +22,8 @@ class Document:
     title: str
     file: str
     location: str
+    subject: str = ""  # what the document is about, plural ("blood clots"), from its title
+    subject_one: str = ""  # the same, singular ("blood clot")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """One person's conversation: turns what they said into exactly what VoiceGuide will say, urgent advice first.
 
-Every sentence of medical content comes from the compiled documents. The only sentences written here are about
-using the assistant (help, "say more"), the reminder that this is general information, and the instruction to
-call the emergency number, whose number is configurable.
+Every sentence of medical content comes from the compiled documents, chosen for what was asked
+(voiceguide/answer_focus.py) and kept short enough to listen to: about 40 words, then the source, and the rest
+on "more". The only sentences written here are in content/messages.yaml (voiceguide/messages.py): about using
+the assistant, the reminder that this is general information, and the instruction to call the emergency number,
+whose number is configurable.
 """
 
 from __future__ import annotations
@@ -10,29 +12,34 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from voiceguide.commands import HELP_COMMANDS, Command, parse_command
+from voiceguide import messages
+from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focus, Focuser, words_in
+from voiceguide.commands import Command, parse_command
 from voiceguide.content_model import Content, Section
+from voiceguide.phrases import any_of
 from voiceguide.router import Context, Route, Router
 from voiceguide.speech_settings import adjustment_reply
 from voiceguide.triage import Urgency, assess
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
+# A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers.
+_SEE_DOCTOR_MAX_WORDS = 55
 
-DISCLAIMER = "This is general information, not a diagnosis."
-MORE_HINT = "Say more to hear more."
-OUT_OF_SCOPE = (
-    "I can answer questions about blood clots behind the knee and in the buttocks, such as their symptoms, "
-    "causes, treatment and prevention. I can't help with that question."
-)
-NOT_UNDERSTOOD = "Sorry, I didn't understand that. You can ask about blood clots, or say help."
-NOTHING_HEARD = "I didn't hear a question. Ask about blood clots, or say help."
+DISCLAIMER = messages.text("disclaimer")
+MORE_HINT = messages.text("more_hint")
+emergency_instruction = messages.emergency_instruction
 
 
-def emergency_instruction(number: str = "") -> str:
-    if number:
-        return f"This could be an emergency. Call {number} now."
-    return "This could be an emergency. Call your local emergency number, such as 911, now."
+def __getattr__(name: str) -> str:
+    """OUT_OF_SCOPE, NOT_UNDERSTOOD and NOTHING_HEARD as said with the installed content: their subject comes
+    from the documents, so they are built on first use rather than written here."""
+    keys = {"OUT_OF_SCOPE": "out_of_scope", "NOT_UNDERSTOOD": "not_understood", "NOTHING_HEARD": "nothing_heard"}
+    if name in keys:
+        from voiceguide.content_model import load_content
+
+        return messages.about(load_content(), keys[name])
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,8 @@ class Reply:
     answer: str
     sources: tuple[str, ...] = ()
     score: float = 0.0
-    status: str = "answer"  # answer | combined | command | out-of-scope | not-understood | urgent
+    # answer | combined | advice | not-covered | command | out-of-scope | not-understood | urgent
+    status: str = "answer"
     command: Command | None = None
 
     def to_json(self) -> dict:
@@ -61,12 +69,23 @@ class Reply:
         }
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """Document sentences to say first, the rest for "more", and the articles they came from."""
+
+    first: list[str]
+    more: list[str]
+    titles: list[str]
+    topic: str | None
+
+
 @dataclass
 class _State:
     context: Context = field(default_factory=Context)
     last: Reply | None = None
     more: list[str] = field(default_factory=list)
     more_sources: tuple[str, ...] = ()
+    more_source_line: str = ""  # said with the first "more" when the answer itself could not name it
     disclaimer_given: bool = False
     hint_given: int = 0
 
@@ -75,6 +94,7 @@ class Conversation:
     def __init__(self, content: Content, *, emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> None:
         self.content = content
         self.router = Router.for_content(content)
+        self.focuser = Focuser.for_content(content)
         self.emergency_number = emergency_number
         self._state = _State()
 
@@ -91,7 +111,7 @@ class Conversation:
         if command is not None:
             return self._command(text, command)
         reply = self._question(text)
-        if reply.status in ("answer", "combined", "urgent"):
+        if reply.status in ("answer", "combined", "urgent", "advice"):
             self._state.last = reply
         return reply
 
@@ -103,7 +123,7 @@ class Conversation:
         topic = last.topic if last and command in (Command.REPEAT, Command.MORE) else None
         sources: tuple[str, ...] = ()
         if command is Command.REPEAT:
-            answer = last.answer if last else "I haven't said anything yet. Ask about blood clots, or say help."
+            answer = last.answer if last else messages.about(self.content, "nothing_said_yet")
             sources = last.sources if last else ()
         elif command is Command.MORE:
             answer, sources = self._more()
@@ -111,9 +131,9 @@ class Conversation:
             answer = self.help_text()
         elif command is Command.START_OVER:
             self.reset()
-            answer = "Starting over. What would you like to know about blood clots?"
+            answer = messages.about(self.content, "start_over")
         elif command is Command.GOODBYE:
-            answer = "Goodbye. Take care."
+            answer = messages.text("goodbye")
         elif command is Command.STOP:
             answer = ""
         else:  # slower, faster, louder, quieter: the live loop applies them and says whether a limit was hit
@@ -124,89 +144,154 @@ class Conversation:
         state = self._state
         if not state.more:
             if state.last is None:
-                return "Ask me a question first, then say more to hear the rest.", ()
-            return "That's everything the article says about this. You can ask another question.", ()
+                return messages.text("more_before_question"), ()
+            return messages.text("more_at_end"), ()
         taken: list[str] = []
         words = 0
-        while state.more and (not taken or words + len(state.more[0].split()) <= _MORE_MAX_WORDS):
+        while state.more and (not taken or words + words_in(state.more[0]) <= _MORE_MAX_WORDS):
             sentence = state.more.pop(0)
             taken.append(sentence)
-            words += len(sentence.split())
+            words += words_in(sentence)
+        if state.more_source_line:
+            taken.append(state.more_source_line)
+            state.more_source_line = ""
+            if not state.disclaimer_given:
+                taken.append(DISCLAIMER)
+                state.disclaimer_given = True
         if state.more:
             taken.append(MORE_HINT)
         return " ".join(taken), state.more_sources
 
     def help_text(self) -> str:
-        kinds = sorted({s.about for s in self.content.sections}, key=list(self.content.lexicon["kinds"]).index)
-        labels = [self.content.kind_label(k) for k in kinds]
-        places = [self.content.location_name(d.location) for d in self.content.documents.values()]
-        place_text = " and ".join(dict.fromkeys(places))
-        topic_text = ", ".join(labels[:-1]) + f", and {labels[-1]}" if len(labels) > 1 else labels[0]
-        return f"You can ask me about blood clots {place_text}: {topic_text}. {HELP_COMMANDS}"
+        return messages.help_text(self.content)
 
     # -- questions -----------------------------------------------------------------------------
     def _question(self, text: str) -> Reply:
-        state = self._state
         query = self.router.understand(text)
         urgency, _signs = assess(query.text, self.content.lexicon["triage"])
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
-        route = self.router.route(text, state.context, default_kind=default_kind, query=query)
-        urgent = self._urgent_text(urgency)
+        route = self.router.route(text, self._state.context, default_kind=default_kind, query=query)
         heard = route.query.heard
+        if route.status == "advice" and urgency is Urgency.NONE and self._about_themselves(route):
+            # "Should I go to the ER if I've got a clot in my bum": a person asking what to do about their own
+            # (possible) clot gets the see-a-doctor advice, as one describing it would.
+            urgency = Urgency.SEE_DOCTOR
 
-        # A warning sign with no clot word or body place ("my chest hurts") gets the advice alone: an answer
-        # about symptoms in general would only stand between the person and the phone.
-        bare_urgent = urgent and not (route.query.anchored or route.query.location)
-        if route.status in ("out-of-scope", "not-understood") or bare_urgent:
-            if urgent:
-                # A warning sign needs no topic: say what to do, and nothing that could distract from it.
-                return Reply(text, heard, None, urgency, urgent, self._urgent_sources(urgency), 0.0, "urgent")
+        if urgency is not Urgency.NONE:
+            return self._urgent(text, heard, urgency, route)
+        if route.status == "advice":
+            return self._advice(text, heard, route)
+        if route.status in ("out-of-scope", "not-understood", "not-covered"):
             if not heard:
-                return Reply(text, heard, None, urgency, NOTHING_HEARD, (), 0.0, "not-understood")
-            message = OUT_OF_SCOPE if route.status == "out-of-scope" else NOT_UNDERSTOOD
+                return Reply(text, heard, None, urgency, messages.about(self.content, "nothing_heard"), (), 0.0,
+                             "not-understood")
+            key = {"out-of-scope": "out_of_scope", "not-understood": "not_understood"}.get(route.status)
+            message = messages.about(self.content, key) if key else messages.text("not_covered")
             return Reply(text, heard, None, urgency, message, (), route.score, route.status)
 
-        body, more, sources = self._answer_parts(route)
-        parts = [urgent, body] if urgent else [body]
-        parts.append(self._source_line(sources))
+        answer = self._answer(route)
+        self._remember(route, answer.more, answer.titles)
+        parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
+        return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score, route.status)
+
+    def _closing(self, has_more: bool) -> list[str]:
+        """The once-per-conversation disclaimer and, the first two times, how to hear the rest."""
+        state = self._state
+        parts = []
         if not state.disclaimer_given:
             parts.append(DISCLAIMER)
             state.disclaimer_given = True
-        if more and state.hint_given < 2:
+        if has_more and state.hint_given < 2:
             parts.append(MORE_HINT)
             state.hint_given += 1
+        return parts
+
+    def _remember(self, route: Route, more: list[str], titles: list[str], source_line: str = "") -> None:
+        state = self._state
         state.more = list(more)
-        state.more_sources = tuple(sources)
-        state.context = Context(route.location, route.kind, route.topic)
-        all_sources = tuple(dict.fromkeys([*self._urgent_sources(urgency), *sources]))
-        return Reply(
-            text, heard, route.topic, urgency, " ".join(p for p in parts if p), all_sources, route.score, route.status
-        )
+        state.more_sources = tuple(titles)
+        state.more_source_line = source_line
+        if route.status in ("answer", "combined"):
+            state.context = Context(route.location, route.kind, route.topic)
 
-    def _answer_parts(self, route: Route) -> tuple[str, list[str], list[str]]:
-        if route.status == "combined":
-            pieces, more = [], []
-            for section in route.sections:
-                place = self.content.location_name(self.content.location_of(section))
-                pieces.append(f"For a clot {place}: {section.sentences[section.key]}")
-                more.extend(s for i, s in enumerate(section.sentences) if i != section.key)
-            names = " or ".join(
-                self.content.location_name(self.content.location_of(s)).split()[-1] for s in route.sections
-            )
-            pieces.append(f"Say {names} to hear about one place.")
-            return " ".join(pieces), more, self._titles(route.sections)
-        section = route.sections[0]
-        return section.short_text, list(section.rest), self._titles((section,))
+    # -- urgent advice -------------------------------------------------------------------------
+    def _urgent(self, text: str, heard: str, urgency: Urgency, route: Route) -> Reply:
+        """Advice first. An emergency answer is the instruction, the document's one sentence of why, and what
+        "more" will add (at most 45 words): nothing may stand between the person and the phone."""
+        advice_sources = list(self._urgent_sources(urgency))
+        advice = self._urgent_text(urgency)
+        answered = route.status in ("answer", "combined")
+        room = FIRST_ANSWER_WORDS if urgency is Urgency.EMERGENCY else _SEE_DOCTOR_MAX_WORDS - words_in(advice)
+        answer = self._answer(route, room) if answered else None
+        if route.status == "advice":
+            # "What should I do, my calf is swollen": the advice is the answer, and then the next step.
+            answer = None
+        sources = tuple(dict.fromkeys([*advice_sources, *(answer.titles if answer else [])]))
+        topic = answer.topic if answer else None
+        status = route.status if answer else "urgent"
+        if urgency is Urgency.EMERGENCY:
+            parts = [advice]
+            if answer:
+                parts.append(messages.text("say_more_for", topic=self.content.kind_label(route.kind)))
+                self._remember(route, [*answer.first, *answer.more], answer.titles,
+                               messages.source_line(answer.titles))
+            return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
+        # See a doctor: the advice, then the answering sentence if it fits.
+        parts = [advice]
+        if answer is None:
+            if route.status == "advice":
+                parts.append(messages.next_after_see_doctor(self.emergency_number))
+            parts += [messages.source_line(advice_sources), *self._closing(False)]
+            return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
+        more = list(answer.more)
+        said_sources = advice_sources
+        if words_in(advice) + sum(words_in(s) for s in answer.first) <= _SEE_DOCTOR_MAX_WORDS:
+            parts += answer.first
+            said_sources = list(sources)
+            self._remember(route, more, answer.titles)
+        else:
+            parts.append(messages.text("say_more_for", topic=self.content.kind_label(route.kind)))
+            more = [*answer.first, *more]
+            self._remember(route, more, answer.titles, messages.source_line(answer.titles))
+        parts += [messages.source_line(said_sources), *self._closing(bool(more))]
+        return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
 
-    def _titles(self, sections: tuple[Section, ...]) -> list[str]:
-        return list(dict.fromkeys(self.content.documents[s.document].title for s in sections))
+    def _about_themselves(self, route: Route) -> bool:
+        q = route.query
+        personal = self.content.lexicon["triage"]["see-doctor"]["personal"]
+        return (q.anchored or q.location is not None) and bool(any_of(q.text, personal))
 
-    def _source_line(self, titles: list[str]) -> str:
-        if not titles:
-            return ""
-        quoted = " and ".join(f"'{t.rstrip('?.!')}'" for t in titles)
-        return f"From the article {quoted}." if len(titles) == 1 else f"From the articles {quoted}."
+    def _advice(self, text: str, heard: str, route: Route) -> Reply:
+        """"What should I do", "should I go to the ER". Right after urgent advice: that advice again and the
+        next step. Otherwise the documents' own "seek medical attention" sentence, for the place asked about."""
+        last = self._state.last
+        if last is not None and last.urgency is not Urgency.NONE:
+            parts = [self._urgent_text(last.urgency)]
+            if last.urgency is Urgency.SEE_DOCTOR:
+                parts.append(messages.next_after_see_doctor(self.emergency_number))
+            sources = self._urgent_sources(last.urgency)
+            return Reply(text, heard, last.topic, last.urgency, _join(parts), sources, 1.0, "advice")
+        section, index = self._advice_sentence(route)
+        titles = self._titles((section,))
+        parts = [section.sentences[index], messages.source_line(titles), *self._closing(False)]
+        self._remember(route, [], titles)
+        return Reply(text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0, "advice")
+
+    def _advice_sentence(self, route: Route) -> tuple[Section, int]:
+        spec = self.content.lexicon["intents"][route.query.intent]
+        phrases = [messages_norm(p) for p in spec.get("advice_phrases", [])]
+        focus = self.focuser.focus(route.query.heard, route.query.text, None, tuple(spec.get("focus", [])))
+        candidates = []
+        for order, section in enumerate(self.content.sections):
+            for i, sentence in enumerate(section.sentences):
+                if any(p in messages_norm(sentence) for p in phrases):
+                    here = route.location is not None and self.content.location_of(section) == route.location
+                    score = self.focuser.term_score(sentence, focus)
+                    # The place asked about, then the question's words, then a sentence that stands alone.
+                    candidates.append(((-here, -score, _dangling(sentence), words_in(sentence), order), section, i))
+        _key, section, index = min(candidates, key=lambda c: c[0])
+        return section, index
 
     def _urgent_text(self, urgency: Urgency) -> str:
         if urgency is Urgency.NONE:
@@ -214,9 +299,74 @@ class Conversation:
         advice = " ".join(a.text for a in self.content.urgent[urgency.value])
         if urgency is Urgency.EMERGENCY:
             return f"{emergency_instruction(self.emergency_number)} {advice}"
-        return f"Please see a doctor soon. {advice}"
+        return f"{messages.text('see_doctor')} {advice}"
 
     def _urgent_sources(self, urgency: Urgency) -> tuple[str, ...]:
         if urgency is Urgency.NONE:
             return ()
         return tuple(dict.fromkeys(self.content.documents[a.document].title for a in self.content.urgent[urgency.value]))
+
+    # -- answers -------------------------------------------------------------------------------
+    def _answer(self, route: Route, budget: int = FIRST_ANSWER_WORDS) -> _Answer:
+        q = route.query
+        intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
+        intent_focus = tuple(intent.get("focus", []))
+        focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus)
+        sections = self._sections_for(route, intent_focus)
+        if len(sections) == 1:
+            section = sections[0]
+            choice = self.focuser.choose(section, focus, budget)
+            first = [section.sentences[i] for i in choice.first]
+            more = [section.sentences[i] for i in choice.rest]
+            return _Answer(first, more, self._titles((section,)), section.id)
+        first, more = [], []
+        budget = budget // len(sections) + 10
+        for section in sections:
+            place = self.content.location_name(self.content.location_of(section))
+            noun = (self.content.documents[section.document].subject_one or "it").split()[-1]
+            choice = self.focuser.choose(section, focus, budget=budget)
+            said = [section.sentences[i] for i in choice.first]
+            first.append(f"{messages.text('place_intro', noun=noun, place=place)} {' '.join(said)}")
+            more.extend(section.sentences[i] for i in choice.rest)
+        names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
+        first.append(messages.text("narrow", names=" or ".join(names)))
+        return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _sections_for(self, route: Route, intent_focus: tuple[str, ...]) -> list[Section]:
+        """The routed sections, unless a worried person's question ("will it go away") is answered by none of
+        them and by another section of the same kind: then that one, whichever article it is in."""
+        sections = list(route.sections)
+        if not intent_focus:
+            return sections
+        only = Focus(self.focuser.focus("", "", None, intent_focus).terms)
+
+        def fit(section: Section) -> float:
+            return max(self.focuser.term_score(s, only) for s in section.sentences)
+
+        answering = [s for s in sections if fit(s) > 0]
+        if answering:
+            return answering
+        others = [s for s in self.content.sections if s.about == route.kind and fit(s) > 0]
+        return [max(others, key=fit)] if others else sections
+
+    def _titles(self, sections: tuple[Section, ...]) -> list[str]:
+        return list(dict.fromkeys(self.content.documents[s.document].title for s in sections))
+
+
+def messages_norm(text: str) -> str:
+    from voiceguide.text import normalize
+
+    return f" {normalize(text)} "
+
+
+def _dangling(sentence: str) -> int:
+    """How many words point back to something not said ("these symptoms"), for choosing a sentence to say
+    on its own."""
+    return sum(w in ("this", "these", "those", "they") for w in messages_norm(sentence).split())
+
+
+def _join(parts: list[str]) -> str:
+    return " ".join(p for p in parts if p)
+
+
+__all__ = ["DISCLAIMER", "MORE_HINT", "Choice", "Conversation", "Reply", "emergency_instruction"]

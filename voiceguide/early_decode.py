@@ -61,7 +61,7 @@ class EarlyDecoder:
     def __init__(self, recognizer: Any, sample_rate: int) -> None:
         self.recognizer = recognizer
         self.sample_rate = sample_rate
-        self.incremental = callable(getattr(recognizer, "open_utterance", None))
+        self.incremental = bool(getattr(recognizer, "supports_streaming", False))
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voiceguide-decode")
         self._latest: _Decode | None = None
         self._utterance: Any = None

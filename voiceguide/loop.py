@@ -45,25 +45,26 @@ from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_s
 
 log = logging.getLogger(__name__)
 
-WELCOME = (
-    "Hello, I'm VoiceGuide. Ask me a question about blood clots behind the knee or in the buttocks, "
-    "or say help to hear what I know."
-)
-WELCOME_PUSH_TO_TALK = (
-    "Hello, I'm VoiceGuide. Press Enter or the space bar, then ask about blood clots behind the knee or in "
-    "the buttocks. Say help to hear what I know."
-)
 ERROR_SPOKEN = "Sorry, something went wrong on my side. Please ask again."
 DEVICE_RETRY_SPOKEN = "The microphone stopped working. I am trying to reconnect."
 
 
-def welcome_text(push_to_talk: bool, wake_phrase: str | None) -> str:
-    if push_to_talk:
-        return WELCOME_PUSH_TO_TALK
-    if wake_phrase:
-        return (f"Hello, I'm VoiceGuide. Say {wake_phrase}, then ask about blood clots behind the knee or in "
-                "the buttocks. Say help to hear what I know.")
-    return WELCOME
+def welcome_text(push_to_talk: bool, wake_phrase: str | None, content: Any = None) -> str:
+    """The spoken welcome (content/messages.yaml), naming what the documents are about: `content` is the
+    conversation's compiled content, the installed one when not given."""
+    from voiceguide import messages
+    from voiceguide.content_model import load_content
+
+    return messages.welcome(content if content is not None else load_content(), push_to_talk, wake_phrase)
+
+
+def __getattr__(name: str) -> str:
+    """WELCOME and WELCOME_PUSH_TO_TALK as said with the installed content (built on use, not at import)."""
+    if name == "WELCOME":
+        return welcome_text(False, None)
+    if name == "WELCOME_PUSH_TO_TALK":
+        return welcome_text(True, None)
+    raise AttributeError(name)
 
 
 # ---------------------------------------------------------------------------------------------- seams
@@ -410,11 +411,9 @@ class AssistantLoop:
         # Utterances end at a pause: pocketsphinx's endpointer or the loop's own silence count, whichever comes
         # first, and sooner when what was said so far sounds finished. The words are the whole utterance's
         # transcript, the one a batch run gets, so a live session hears as well as a recorded-audio run (a
-        # whole utterance is normalised as a whole: measured, "tell me more" streamed through pocketsphinx in
-        # 20 ms chunks came out as "we all"). EarlyDecoder gets it sooner: pocketsphinx decodes from the first
-        # pause, overlapping the end-of-utterance wait; Vosk, which loses nothing by it, while the person
-        # speaks. The recognizers' streaming mode is not used for endpointing: it decodes every chunk, and
-        # that CPU (measured: p50 from end of speech to answer 741 -> 559 ms without it) is better spent here.
+        # recognizer reads a whole utterance at once). EarlyDecoder gets it sooner: Whisper decodes from the
+        # first pause, overlapping the end-of-utterance wait; Vosk, which loses nothing by it, while the person
+        # speaks. No recognizer decodes for endpointing: that CPU is better spent on the words.
         end_of_speech = EndOfSpeech(audio_in.sample_rate)
         early = EarlyDecoder(self.recognizer, audio_in.sample_rate)
         captured_chunks: list[np.ndarray] = []

@@ -1,4 +1,7 @@
-"""Fetch, verify and install a Vosk model: the only code in VoiceGuide that touches the network.
+"""Fetch, verify and install a Vosk model, and the `voiceguide models` command.
+
+This module and whisper_download.py (which installs Whisper models with the helpers here) are the only code in
+VoiceGuide that touches the network.
 
 Everything else runs offline, so this module is built to fail in words a person can act on and to never leave
 something behind that the recognizer could mistake for a model. The download streams into
@@ -28,12 +31,13 @@ import urllib.parse
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 from tqdm import tqdm
+
+from voiceguide.model_catalogue import ModelSource, load_catalogue
 
 try:  # POSIX only; without it two concurrent downloads are simply not guarded against each other.
     import fcntl
@@ -41,30 +45,12 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class ModelSource:
-    """Where a model comes from and what the bytes must look like, so a changed or damaged file is caught."""
-
-    name: str
-    url: str
-    size: int | None = None
-    sha256: str | None = None
-    md5: str | None = None
-
-
-# Size and SHA-256 of the official archive. The Vosk model list (alphacephei.com/vosk/models/model-list.json)
-# gives size 41205931 for this file; the SHA-256 is the one independently pinned by several public projects
-# that install this exact archive. The model site itself could not be reached from the build machine.
-OFFICIAL_MODEL = ModelSource(
-    name="vosk-model-small-en-us-0.15",
-    url="https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip",
-    size=41_205_931,
-    sha256="30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498",
-)
+# The official model: the catalogue's first Vosk entry (model_catalogue.yaml says where its size and checksum
+# come from).
+OFFICIAL_MODEL = load_catalogue().vosk[0]
 
 MODEL_SITE = "https://alphacephei.com/vosk/models"
 MODELS_DIR_ENV = "VOICEGUIDE_MODELS_DIR"
-MODEL_ENV = "VOICEGUIDE_MODEL"
 
 # A Vosk model is unusable without these (Vosk's "v2" folder layout, which all current models use).
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")
@@ -74,8 +60,15 @@ GRAPH_ALTERNATIVES = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
 CHUNK_SIZE = 64 * 1024
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
-# Guards against a hostile or broken archive filling the disk (the small English model unpacks to ~70 MB).
+# Guards against a hostile or broken archive filling the disk. Model files are numbers that compress little:
+# real archives unpack to 1.5-3 times their size (the small English model: 41 MB -> 68 MB), while a zip bomb
+# unpacks to hundreds of times its size (2 MB -> 2 GiB). An archive may unpack to MAX_EXPANSION times its own
+# size, or SMALL_ARCHIVE_ALLOWANCE for a tiny one, and never more than MAX_UNPACKED_BYTES; the sizes the zip
+# declares are checked before anything is unpacked, and the bytes actually written are counted against the
+# same budget while unpacking, in case the declared sizes lie.
 MAX_UNPACKED_BYTES = 8 * 1024**3
+MAX_EXPANSION = 10
+SMALL_ARCHIVE_ALLOWANCE = 64 * 1024**2
 MAX_MEMBERS = 100_000
 
 _USER_AGENT = "VoiceGuide-model-download/1 (+https://alphacephei.com/vosk/models)"
@@ -94,7 +87,7 @@ class ModelDownloadError(Exception):
         self.transient = transient
 
 
-class _LocalFileError(ModelDownloadError):
+class LocalFileError(ModelDownloadError):
     """This computer could not store or move verified files (disk full, permissions): keep the download."""
 
 
@@ -142,48 +135,6 @@ def missing_model_files(folder: Path) -> list[str]:
     return missing
 
 
-def installed_models(models_dir: Path) -> list[Path]:
-    """Folders in ``models_dir`` that are complete Vosk models, by name (hidden work folders never count)."""
-    models_dir = Path(models_dir)
-    if not models_dir.is_dir():
-        return []
-    return sorted(
-        p
-        for p in models_dir.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and not missing_model_files(p)
-    )
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """Which Vosk model would be loaded and why; ``path`` None means the embedded recognizer is used."""
-
-    path: Path | None
-    reason: str
-
-
-def choose_model(
-    models_dir: Path, explicit: Path | None = None, environ: Mapping[str, str] | None = None
-) -> ModelChoice:
-    """Pick the model the way the recognizer does: ``--model``, then ``VOICEGUIDE_MODEL``, then ``models/``.
-
-    Within ``models/`` the official model wins, then the first complete one by name, so adding a second model
-    never silently changes which one a kiosk uses.
-    """
-    environ = os.environ if environ is None else environ
-    if explicit is not None:
-        return ModelChoice(Path(explicit), "given with --model")
-    if environ.get(MODEL_ENV):
-        return ModelChoice(Path(environ[MODEL_ENV]).expanduser(), f"set in {MODEL_ENV}")
-    models = installed_models(models_dir)
-    for model in models:
-        if model.name == OFFICIAL_MODEL.name:
-            return ModelChoice(model, f"the official model installed in {models_dir}")
-    if models:
-        return ModelChoice(models[0], f"the first complete model in {models_dir}")
-    return ModelChoice(None, f"no Vosk model installed in {models_dir}")
-
-
 # --------------------------------------------------------------------------------------------- downloading
 
 
@@ -216,20 +167,21 @@ def download_model(
         raise ModelDownloadError(
             f"Cannot create the models folder {models_dir}: {exc.strerror or exc}."
         ) from exc
+    ensure_writable(models_dir)
     part = models_dir / f"{name}.zip.part"
-    with _locked(models_dir):
-        _remove_stale_work_folders(models_dir, name)
+    with locked_folder(models_dir):
+        remove_stale_work_folders(models_dir, name)
         # A partial file left by an earlier run may belong to an older version of the archive; if what it
         # completes to fails verification, one fresh download is worth it before giving up.
         fresh_tries = 2 if _size(part) else 1
         for attempt in range(fresh_tries):
             # Fetch errors keep the partial file (offline, disk full, dropped connection: all resumable).
-            total = _fetch(url, part, expected_size, progress, timeout, retries, say)
+            total = fetch_file(url, part, expected_size, progress, timeout, retries, say)
             try:
                 _check_size(part, total, expected_size)
-                _check_checksums(part, expected_md5, expected_sha256, say)
+                check_checksums(part, expected_md5, expected_sha256, say)
                 target = _install_unlocked(part, models_dir, name, say)
-            except _LocalFileError:
+            except LocalFileError:
                 raise  # the archive itself is fine; once there is room, the next run installs it at once
             except ModelDownloadError as exc:
                 _unlink(part)  # resuming bytes that failed verification would only fail again
@@ -263,7 +215,7 @@ def model_name_from_url(url: str) -> str:
     return name
 
 
-def _fetch(
+def fetch_file(
     url: str,
     part: Path,
     expected_size: int | None,
@@ -271,13 +223,17 @@ def _fetch(
     timeout: float,
     retries: int,
     say: Callable[[str], None],
+    site: str = MODEL_SITE,
 ) -> int:
-    """Bring ``part`` to the complete archive, resuming after drops; return the size the server announced."""
+    """Bring ``part`` to the complete file, resuming after drops; return the size the server announced.
+
+    ``site`` is where a person can look for the file when the address fails (named in the messages).
+    """
     attempts_left = retries
     restarted = False
     while True:
         try:
-            return _fetch_once(url, part, expected_size, progress, timeout, say)
+            return _fetch_once(url, part, expected_size, progress, timeout, say, site)
         except _Restart as why:
             if restarted:
                 raise ModelDownloadError(
@@ -305,6 +261,7 @@ def _fetch_once(
     progress: bool,
     timeout: float,
     say: Callable[[str], None],
+    site: str,
 ) -> int:
     have = _size(part)
     if expected_size is not None and have > expected_size:
@@ -322,11 +279,11 @@ def _fetch_once(
                 if total is not None and total == have:
                     return total  # a previous run got every byte but stopped before installing
                 raise _Restart("the server refused to continue the partial file") from exc
-            raise ModelDownloadError(_http_error_message(url, exc.code, exc.reason)) from exc
+            raise ModelDownloadError(http_error_message(url, exc.code, exc.reason, site)) from exc
     except urllib.error.URLError as exc:
-        raise ModelDownloadError(_connection_error_message(url, exc.reason)) from exc
+        raise ModelDownloadError(connection_error_message(url, exc.reason)) from exc
     except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
-        raise ModelDownloadError(_connection_error_message(url, exc)) from exc
+        raise ModelDownloadError(connection_error_message(url, exc)) from exc
 
     with response:
         if have and response.status == 206:
@@ -343,15 +300,15 @@ def _fetch_once(
             total = int(length) if length and length.isdigit() else None
             mode = "wb"
         else:
-            raise ModelDownloadError(_http_error_message(url, response.status, response.reason))
+            raise ModelDownloadError(http_error_message(url, response.status, response.reason, site))
         if expected_size is not None and total is not None and total != expected_size:
             _unlink(part)
             raise ModelDownloadError(
                 f"The server offers {total:,} bytes for {url}, but the model should be {expected_size:,} "
                 "bytes. The file on the site may have changed or be damaged; check "
-                f"{MODEL_SITE} and try again later."
+                f"{site} and try again later."
             )
-        _ensure_free_space(part.parent, (total or 0) - have)
+        ensure_free_space(part.parent, (total or 0) - have)
         _stream(response, part, mode, have, total, progress, url)
     return total if total is not None else _size(part)
 
@@ -422,7 +379,7 @@ def _check_size(part: Path, announced: int, expected: int | None) -> None:
         )
 
 
-def _check_checksums(part: Path, md5: str | None, sha256: str | None, say: Callable[[str], None]) -> None:
+def check_checksums(part: Path, md5: str | None, sha256: str | None, say: Callable[[str], None]) -> None:
     wanted = {algo: value.lower() for algo, value in (("md5", md5), ("sha256", sha256)) if value}
     if not wanted:
         return
@@ -454,9 +411,9 @@ def install_model_zip(
         raise ModelDownloadError(f"{name!r} is not a usable model folder name.")
     if not zip_path.is_file():
         raise ModelDownloadError(f"There is no file {zip_path}.")
-    models_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(models_dir):
-        _remove_stale_work_folders(models_dir, name)
+    ensure_writable(models_dir)
+    with locked_folder(models_dir):
+        remove_stale_work_folders(models_dir, name)
         return _install_unlocked(zip_path, models_dir, name, say)
 
 
@@ -465,11 +422,12 @@ def _install_unlocked(zip_path: Path, models_dir: Path, name: str, say: Callable
     target = models_dir / name
     with _open_zip(zip_path) as archive:
         members = _checked_members(archive, zip_path)
-        _ensure_free_space(models_dir, sum(m.file_size for m in members))
-        work = Path(tempfile.mkdtemp(prefix=f".{name}.unpacking-", dir=models_dir))
+        declared = sum(m.file_size for m in members)
+        ensure_free_space(models_dir, declared)
+        work = make_work_folder(models_dir, f".{name}.unpacking-")
         try:
             say("Unpacking.")
-            _extract(archive, members, work, zip_path)
+            _extract(archive, members, work, zip_path, budget=declared)
             root = _model_root(work)
             missing = missing_model_files(root)
             if missing:
@@ -477,14 +435,14 @@ def _install_unlocked(zip_path: Path, models_dir: Path, name: str, say: Callable
                     f"{zip_path.name} is not a Vosk model: it lacks {', '.join(missing)}.",
                     transient=False,
                 )
-            _swap_into_place(root, target)
+            swap_into_place(root, target)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     say(f"Installed {name} in {target}.")
     return target
 
 
-def _remove_stale_work_folders(models_dir: Path, name: str) -> None:
+def remove_stale_work_folders(models_dir: Path, name: str) -> None:
     """Hidden folders a killed run left behind; safe to delete because the caller holds the folder lock."""
     for pattern in (f".{name}.unpacking-*", f".{name}.replaced-*"):
         for stale in models_dir.glob(pattern):
@@ -506,9 +464,19 @@ def _open_zip(zip_path: Path) -> Iterator[zipfile.ZipFile]:
 def _checked_members(archive: zipfile.ZipFile, zip_path: Path) -> list[zipfile.ZipInfo]:
     """Every member, after refusing paths that leave the folder, archive bombs and CRC errors."""
     members = archive.infolist()
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+    if len(members) > MAX_MEMBERS:
         raise ModelDownloadError(
-            f"{zip_path.name} unpacks to more than a Vosk model ever needs; refusing it.", transient=False
+            f"{zip_path.name} holds {len(members):,} files, more than a model ever has; refusing it.",
+            transient=False,
+        )
+    declared = sum(m.file_size for m in members)
+    budget = unpack_budget(_size(zip_path))
+    if declared > budget:
+        raise ModelDownloadError(
+            f"{zip_path.name} would unpack to {declared:,} bytes from {_size(zip_path):,}, far more than a "
+            f"model archive of that size ever holds (at most {budget:,}); it looks like a zip bomb, so it was "
+            "not unpacked.",
+            transient=False,
         )
     for member in members:
         if not _safe_member_name(member.filename):
@@ -534,8 +502,21 @@ def _safe_member_name(filename: str) -> bool:
     return ".." not in filename.split("/")
 
 
-def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Path, zip_path: Path) -> None:
+def unpack_budget(archive_size: int) -> int:
+    """The most bytes an archive of ``archive_size`` bytes may unpack to (see MAX_EXPANSION)."""
+    return min(MAX_UNPACKED_BYTES, max(MAX_EXPANSION * archive_size, SMALL_ARCHIVE_ALLOWANCE))
+
+
+def _extract(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Path, zip_path: Path, *, budget: int
+) -> None:
+    """Unpack ``members`` into ``work``, writing at most ``budget`` bytes in all and each member's declared size.
+
+    The count is of bytes actually written, so an archive whose headers understate what it holds is stopped
+    when it passes what it declared, not when the disk is full.
+    """
     base = work.resolve()
+    written = 0
     try:
         for member in members:
             destination = (base / member.filename).resolve()
@@ -543,11 +524,26 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Pat
                 raise ModelDownloadError(
                     f"{zip_path.name} contains the unsafe path {member.filename!r}.", transient=False
                 )
-            archive.extract(member, base)
+            if member.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            allowed = min(member.file_size, budget - written)
+            with archive.open(member) as source, open(destination, "wb") as out:
+                while chunk := source.read(CHUNK_SIZE):
+                    if len(chunk) > allowed:
+                        raise ModelDownloadError(
+                            f"{zip_path.name} unpacks to more than it declares ({member.filename} is larger "
+                            "than its header says); it looks like a zip bomb, so it was not installed.",
+                            transient=False,
+                        )
+                    out.write(chunk)
+                    allowed -= len(chunk)
+                    written += len(chunk)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise _LocalFileError(_disk_full_message(work.parent, None)) from exc
-        raise _LocalFileError(
+            raise LocalFileError(_disk_full_message(work.parent, None)) from exc
+        raise LocalFileError(
             f"Cannot unpack {zip_path.name} into {work.parent}: {exc.strerror or exc}."
         ) from exc
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -564,7 +560,7 @@ def _model_root(work: Path) -> Path:
     return work
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
+def swap_into_place(new: Path, target: Path) -> None:
     """Rename the verified folder to ``target``; an existing model is moved aside first and restored on error.
 
     Renames within one folder are atomic, so ``target`` is always either the old model, the new one, or
@@ -572,19 +568,19 @@ def _swap_into_place(new: Path, target: Path) -> None:
     """
     aside: Path | None = None
     if target.exists():
-        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.replaced-", dir=target.parent))
+        aside = make_work_folder(target.parent, f".{target.name}.replaced-")
         try:
             os.rename(target, aside / "old")
         except OSError as exc:
             shutil.rmtree(aside, ignore_errors=True)
-            raise _LocalFileError(f"Cannot replace the model in {target}: {exc.strerror or exc}.") from exc
+            raise LocalFileError(f"Cannot replace the model in {target}: {exc.strerror or exc}.") from exc
     try:
         os.rename(new, target)
     except OSError as exc:
         if aside is not None:
             os.rename(aside / "old", target)
             shutil.rmtree(aside, ignore_errors=True)
-        raise _LocalFileError(f"Cannot move the model into {target}: {exc.strerror or exc}.") from exc
+        raise LocalFileError(f"Cannot move the model into {target}: {exc.strerror or exc}.") from exc
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
 
@@ -592,7 +588,7 @@ def _swap_into_place(new: Path, target: Path) -> None:
 # --------------------------------------------------------------------------------------- messages, helpers
 
 
-def _connection_error_message(url: str, reason: object) -> str:
+def connection_error_message(url: str, reason: object) -> str:
     host = urllib.parse.urlparse(url).hostname or url
     if isinstance(reason, ssl.SSLError):
         return (
@@ -608,9 +604,13 @@ def _connection_error_message(url: str, reason: object) -> str:
     )
 
 
-def _http_error_message(url: str, code: int, reason: str) -> str:
+def http_error_message(url: str, code: int, reason: str, site: str = MODEL_SITE) -> str:
     if code == 404:
-        hint = f"the model may have moved; find it on {MODEL_SITE} and pass its address with --url."
+        hint = (
+            f"the model may have moved; find it on {site} and pass its address with --url."
+            if site == MODEL_SITE
+            else f"the file may have moved; check {site}."
+        )
     elif code in (401, 403, 407):
         hint = "access was refused; a proxy or firewall may be blocking it."
     elif code >= 500 or code == 429:
@@ -628,7 +628,36 @@ def _disk_full_message(folder: Path, needed: int | None) -> str:
     )
 
 
-def _ensure_free_space(folder: Path, needed: int) -> None:
+def ensure_writable(models_dir: Path) -> None:
+    """Create ``models_dir`` if needed and prove a file can be written there, before any work is done.
+
+    A read-only disk, a folder owned by someone else or a path through a file would otherwise fail deep inside
+    unpacking with an OSError; here it fails first, with the folder named and the way out.
+    """
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=models_dir):
+            pass
+    except OSError as exc:
+        raise LocalFileError(_cannot_write_message(models_dir, exc), transient=False) from exc
+
+
+def make_work_folder(folder: Path, prefix: str) -> Path:
+    """A new hidden folder in ``folder`` (never taken for a model), or a plain error when it cannot be made."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+    except OSError as exc:
+        raise LocalFileError(_cannot_write_message(folder, exc), transient=False) from exc
+
+
+def _cannot_write_message(folder: Path, exc: OSError) -> str:
+    return (
+        f"Cannot write to the models folder {folder} ({exc.strerror or exc}). Install into a folder you can "
+        f"write to with --dir DIR or the {MODELS_DIR_ENV} variable, or fix the folder's permissions."
+    )
+
+
+def ensure_free_space(folder: Path, needed: int) -> None:
     """Fail before writing rather than half way through when the disk cannot hold ``needed`` bytes."""
     if needed <= 0:
         return
@@ -637,7 +666,7 @@ def _ensure_free_space(folder: Path, needed: int) -> None:
     except OSError:
         return
     if free < needed:
-        raise _LocalFileError(_disk_full_message(folder, needed - free))
+        raise LocalFileError(_disk_full_message(folder, needed - free))
 
 
 def _describe(reason: object) -> str:
@@ -664,7 +693,7 @@ def _total_from_content_range(value: str | None) -> int | None:
 
 
 @contextlib.contextmanager
-def _locked(models_dir: Path) -> Iterator[None]:
+def locked_folder(models_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on the models folder so two downloads never write the same files at once.
 
     Locking the folder itself leaves no lock file behind to clean up or to be committed by mistake.
@@ -722,13 +751,22 @@ def configure_models_parser(parser: argparse.ArgumentParser) -> argparse.Argumen
     actions.required = True
     download = actions.add_parser(
         "download",
-        help=f"download and install the official small US English Vosk model ({OFFICIAL_MODEL.name})",
+        help=f"download and install a model (default: the official Vosk model, {OFFICIAL_MODEL.name})",
         description="The only VoiceGuide command that uses the network.",
+    )
+    download.add_argument(
+        "name",
+        nargs="?",
+        help="a model named by `voiceguide models list` (Vosk, or Whisper such as base.en); "
+        f"default {OFFICIAL_MODEL.name}",
     )
     source = download.add_mutually_exclusive_group()
     source.add_argument("--url", help="download another Vosk model zip instead of the official one")
     source.add_argument(
-        "--file", type=Path, help="install a model zip already on this computer (no network needed)"
+        "--file",
+        type=Path,
+        help="install a model zip, or a Whisper model folder, already on this computer (no network needed); "
+        "with NAME, its files are checked against that model's checksums",
     )
     download.add_argument("--dir", type=Path, help="models folder to install into (default: models/)")
     download.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -750,37 +788,89 @@ def run_models(args: argparse.Namespace, stdout: IO[str] | None = None, stderr: 
         print(message, file=err, flush=True)
 
     try:
-        if args.file is not None:
-            if args.file.name == f"{OFFICIAL_MODEL.name}.zip":
-                _check_official_copy(args.file, say)
-            target = install_model_zip(args.file, models_dir, report=say)
-        else:
-            source = (
-                OFFICIAL_MODEL
-                if args.url in (None, OFFICIAL_MODEL.url)
-                else ModelSource(name=model_name_from_url(args.url), url=args.url)
-            )
-            say(
-                f"Downloading {source.name} from {source.url}"
-                + (f" ({_mb(source.size)})." if source.size else ".")
-            )
-            target = download_model(
-                source.url,
-                models_dir,
-                expected_size=source.size,
-                expected_md5=source.md5,
-                expected_sha256=source.sha256,
-                progress=not args.no_progress,
-                report=say,
-            )
+        target = _download(args, models_dir, say)
     except ModelDownloadError as exc:
         print(f"voiceguide models download: {exc}", file=err)
+        return 1
+    except OSError as exc:  # a file-system failure no check above foresaw: still words, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"voiceguide models download: {exc.strerror or exc}{where}. Nothing was installed.", file=err)
         return 1
     except KeyboardInterrupt:
         print("\nvoiceguide models download: stopped. Run it again to continue where it left off.", file=err)
         return 1
     print(target, file=out)
     return 0
+
+
+def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], None]) -> Path:
+    """``models download``: a catalogue model by name, a zip or Whisper folder given with --file, or --url."""
+    from voiceguide.model_catalogue import WhisperSource
+
+    catalogue = load_catalogue()
+    entry = catalogue.find(args.name) if args.name else None
+    if args.name and entry is None:
+        raise ModelDownloadError(
+            f"There is no model called {args.name!r}. These can be downloaded: {', '.join(catalogue.names)} "
+            "(see `voiceguide models list`).",
+            transient=False,
+        )
+    if args.name and args.url:
+        raise ModelDownloadError("Give a model's name or --url, not both.", transient=False)
+    if isinstance(entry, WhisperSource):
+        from voiceguide.whisper_download import download_whisper_model, install_whisper_folder
+
+        if args.file is not None:
+            if not args.file.is_dir():
+                raise ModelDownloadError(
+                    f"{args.file} is not a folder: a Whisper model is installed from the folder that holds its "
+                    "model.bin, config.json, tokenizer.json and vocabulary file.",
+                    transient=False,
+                )
+            return install_whisper_folder(args.file, models_dir, model=entry, report=say)
+        say(f"Downloading {entry.name} from {entry.page}" + (f" ({_mb(entry.size)})." if entry.size else "."))
+        return download_whisper_model(entry, models_dir, progress=not args.no_progress, report=say)
+    if args.file is not None:
+        if args.file.is_dir():
+            return _install_folder(args.file, models_dir, say)
+        if args.file.name == f"{OFFICIAL_MODEL.name}.zip":
+            _check_official_copy(args.file, say)
+        return install_model_zip(args.file, models_dir, report=say)
+    if args.url not in (None, OFFICIAL_MODEL.url):
+        source = ModelSource(name=model_name_from_url(args.url), url=args.url)
+    else:
+        source = entry if isinstance(entry, ModelSource) else OFFICIAL_MODEL
+    say(f"Downloading {source.name} from {source.url}" + (f" ({_mb(source.size)})." if source.size else "."))
+    return download_model(
+        source.url,
+        models_dir,
+        expected_size=source.size,
+        expected_md5=source.md5,
+        expected_sha256=source.sha256,
+        progress=not args.no_progress,
+        report=say,
+    )
+
+
+def _install_folder(folder: Path, models_dir: Path, say: Callable[[str], None]) -> Path:
+    from voiceguide.asr.model_folders import Kind, model_kind
+
+    kind = model_kind(folder)
+    if kind is Kind.WHISPER:
+        from voiceguide.whisper_download import install_whisper_folder
+
+        return install_whisper_folder(folder, models_dir, report=say)
+    if kind is Kind.VOSK:
+        raise ModelDownloadError(
+            f"{folder} is an unpacked Vosk model: use it where it is with --model {folder} (or "
+            "VOICEGUIDE_MODEL), or install its zip with --file.",
+            transient=False,
+        )
+    raise ModelDownloadError(
+        f"{folder} is neither a Whisper model folder (model.bin, config.json, tokenizer.json, vocabulary) nor a "
+        "model zip.",
+        transient=False,
+    )
 
 
 def _check_official_copy(path: Path, say: Callable[[str], None]) -> None:
@@ -795,7 +885,7 @@ def _check_official_copy(path: Path, say: Callable[[str], None]) -> None:
             "copy is incomplete or not the official file. Download it again."
         )
     try:
-        _check_checksums(path, OFFICIAL_MODEL.md5, OFFICIAL_MODEL.sha256, say)
+        check_checksums(path, OFFICIAL_MODEL.md5, OFFICIAL_MODEL.sha256, say)
     except ModelDownloadError as exc:
         raise ModelDownloadError(f"{exc} Download it again.") from exc
 
@@ -807,6 +897,8 @@ def models_command(argv: Sequence[str], stdout: IO[str] | None = None, stderr: I
 
 
 def _print_list(models_dir: Path, out: IO[str]) -> None:
+    from voiceguide.asr.model_folders import Kind, model_kind, whisper_model_problem
+
     print(f"Models folder: {models_dir}", file=out)
     folders = (
         sorted(p for p in models_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -816,9 +908,14 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
     if not folders:
         print("  (no models installed)", file=out)
     for folder in folders:
-        missing = missing_model_files(folder)
-        state = f"{_mb(_folder_size(folder))}" if not missing else f"incomplete, lacks {', '.join(missing)}"
+        if model_kind(folder) is Kind.WHISPER:
+            problem = whisper_model_problem(folder)
+            state = f"Whisper, {_mb(_folder_size(folder))}" if problem is None else f"incomplete: {problem}"
+        else:
+            missing = missing_model_files(folder)
+            state = f"Vosk, {_mb(_folder_size(folder))}" if not missing else f"incomplete, lacks {', '.join(missing)}"
         print(f"  {folder.name}  ({state})", file=out)
+    catalogue = load_catalogue()
     if models_dir.is_dir():
         for part in sorted(models_dir.glob("*.zip.part")):
             print(
@@ -826,19 +923,25 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
                 "`voiceguide models download` continues it",
                 file=out,
             )
-    choice = choose_model(models_dir)
-    if choice.path is None:
-        print(
-            f"Would use: the embedded recognizer (pocketsphinx), because there is {choice.reason}. "
-            "Install the Vosk model with `voiceguide models download`.",
-            file=out,
-        )
-    else:
-        print(f"Would use: {choice.path} ({choice.reason})", file=out)
-        missing = missing_model_files(choice.path)
-        if missing:
-            print(
-                f"  but it is not a usable Vosk model (lacks {', '.join(missing)}); fix the path or run "
-                "`voiceguide models download`.",
-                file=out,
-            )
+        for whisper in catalogue.whisper:
+            work = models_dir / f".{whisper.folder}.download"
+            if work.is_dir():
+                print(
+                    f"  {whisper.folder}: unfinished download, {_mb(_folder_size(work))} so far; "
+                    f"`voiceguide models download {whisper.name}` continues it",
+                    file=out,
+                )
+    print("Can be downloaded with `voiceguide models download NAME`:", file=out)
+    for entry in (*catalogue.vosk, *catalogue.whisper):
+        kind = "Whisper" if entry in catalogue.whisper else "Vosk"
+        size = _mb(entry.size) if entry.size else "size not known in advance"
+        print(f"  {entry.name}  ({kind}, {size}): {entry.description}", file=out)
+    from voiceguide.asr.base import RecognizerError
+    from voiceguide.asr.models import choose_engine
+
+    try:
+        choice = choose_engine(models_dir=models_dir)
+    except RecognizerError as exc:
+        print(f"Would use: nothing, because {exc}", file=out)
+        return
+    print(f"Would use: {choice.reason}.", file=out)

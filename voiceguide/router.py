@@ -61,11 +61,14 @@ class Query:
     content_words: tuple[str, ...]
     unknown: tuple[str, ...] = ()  # words neither in the content's vocabulary nor everyday talk
     uncovered: tuple[str, ...] = ()  # places or subjects the documents do not cover ("brain", "period")
+    intent: str | None = None  # a worried person's question ("what should i do", "will it go away")
+    explicit_kind: bool = False  # the kind was named outright ("symptoms", "treated"), not guessed from a word
 
 
 @dataclass(frozen=True)
 class Route:
-    """`status`: answer (one section), combined (several places), out-of-scope, not-understood."""
+    """`status`: answer (one section), combined (several places), advice (what to do, from the documents'
+    advice sentences), not-covered (in the domain, but the documents do not say), out-of-scope, not-understood."""
 
     status: str
     query: Query
@@ -102,7 +105,20 @@ class Router:
         self._foreign = lex["foreign"]
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
-        self._known = set(content.vocabulary.words)
+        self._intents = lex.get("intents", {})
+        self._focus_synonyms = lex.get("focus_synonyms", {})
+        self._subject_phrases = lex.get("subject_phrases", [])
+        # A worried person's words ("should i go to the er") are ours even where no document uses them.
+        intent_words = {w for spec in self._intents.values() for p in spec["phrases"] for w in p.split()}
+        self._intent_words = frozenset(intent_words)
+        # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot", "clot").
+        self._subject_terms: dict[str, list[str]] = {}
+        for doc in content.documents.values():
+            terms = self._subject_terms.setdefault(doc.subject, [])
+            for phrase in (doc.subject, doc.subject_one):
+                if phrase:
+                    terms += [phrase, phrase.split()[-1]]
+        self._known = set(content.vocabulary.words) | intent_words
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
         self._kind_stems = {
@@ -168,14 +184,43 @@ class Router:
         foreign = tuple(any_of(first, self._foreign))
         rewritten = self._repair(first)
         location = self._location(rewritten)
-        kind = self._kind(rewritten)
+        # A kind named in lay words ("does it change the colour of the skin") is found through the document
+        # words for them ("discoloration" is a symptom).
+        kind = self._kind(rewritten) or self._kind(self._document_words(rewritten))
         anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
         uncovered = tuple(any_of(rewritten, self._uncovered))
-        return Query(heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered)
+        intent, intent_words = self._intent(heard, rewritten)
+        named = any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", [])) if kind else []
+        # The kind counts as named outright when its words say more than the worried question's phrase: in
+        # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
+        explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
+        return Query(
+            heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
+        )
+
+    def _document_words(self, text: str) -> str:
+        found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
+        return " | ".join(alt for alternatives in found for alt in alternatives)
+
+    def _intent(self, heard: str, rewritten: str) -> tuple[str | None, int]:
+        """The worried person's question this is, and how many words its phrase has: the longest phrase wins
+        (earlier intents win ties), heard as said or as rewritten ("can it kill" is "can it fatal" once
+        rewritten)."""
+        best, best_len = None, 0
+        for name, spec in self._intents.items():
+            hits = any_of(heard, spec["phrases"]) + any_of(rewritten, spec["phrases"])
+            longest = max((len(h.split()) for h in hits), default=0)
+            if longest > best_len:
+                best, best_len = name, longest
+        return best, best_len
 
     def _location(self, text: str) -> str | None:
+        # A place word inside what a document is about ("leg cramps") is not the place asked about.
+        for start, end, _p in reversed(find_all(text, self._subject_phrases)):
+            text = text[:start] + text[end:]
+        text = " ".join(text.split())
         counts = {}
         for loc, spec in self._locations.items():
             hits = find_all(text, spec["terms"])
@@ -191,10 +236,15 @@ class Router:
             kind: len(any_of(text, spec["words"])) + 2 * len(any_of(text, spec.get("phrases", [])))
             for kind, spec in self._kinds.items()
         }
+        # "What is" and "what are" open every kind of question: overview only when no other kind is named
+        # ("what are the complications ..." is about complications).
+        specific = {kind: score for kind, score in scores.items() if kind != "overview"}
+        if specific and max(specific.values()) > 0:
+            scores = specific
         best = max(scores.values())
         if best == 0:
             return None
-        return next(kind for kind in self._kinds if scores[kind] == best)
+        return next(kind for kind in self._kinds if scores.get(kind) == best)
 
     # -- choosing the answer ---------------------------------------------------------------------
     def route(
@@ -211,33 +261,71 @@ class Router:
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
         # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
         in_domain = q.anchored or (q.location is not None and q.kind not in (None, "overview"))
-        follow_up = not in_domain and context.section is not None and (q.kind is not None or q.location is not None)
+        follow_up = not in_domain and context.section is not None and (
+            q.kind is not None or q.location is not None or q.intent is not None
+        )
         if not in_domain and not follow_up:
-            if q.kind is not None and not q.location and all(w in self._plain_words for w in q.content_words):
-                # "what are the symptoms" with nothing before it: this assistant only knows clots.
+            if (q.kind is not None or q.intent is not None) and not q.location and all(
+                w in self._plain_words or (q.intent and w in self._intent_words) for w in q.content_words
+            ):
+                # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
+                # knows its documents' subject, so that is what is asked about.
                 in_domain = True
             else:
                 status = "out-of-scope" if q.content_words else "not-understood"
                 return Route(status, q)
 
         location = q.location or (context.location if follow_up or not q.anchored else None)
-        kind = q.kind or (context.kind if follow_up else None) or default_kind
+        intent = self._intents.get(q.intent or "", {})
+        if intent and not intent.get("covered", True) and not (intent.get("only_without_kind") and q.kind):
+            return Route("not-covered", q, location=location)
+        if intent.get("answer") == "advice" and not q.explicit_kind:
+            return Route("advice", q, location=location, kind=q.kind)
+        # A worried person's question says what it is about more surely than a stray kind word ("will the
+        # swelling go away" is about treatment), unless the kind was named outright.
+        intent_kind = intent.get("kind")
+        asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
+        kind = asked_kind or (context.kind if follow_up else None) or default_kind
+        if kind is None and q.unknown:
+            # In the domain but about something no document names ("can i eat eggs with a clot").
+            return Route("not-covered", q, location=location)
         asked = self._asked(q.text)
         # The document's own question counts only within a known place: with no place it would favour
         # whichever document happens to have an FAQ.
         echoed = (
-            {s.id for question, s in self._questions if fuzz.token_sort_ratio(asked, question) >= _QUESTION_MATCH}
+            {
+                s.id
+                for question, s in self._questions
+                if fuzz.token_sort_ratio(asked, question) >= _QUESTION_MATCH
+                # A kind named outright ("why would i get one") is not overruled by a look-alike question.
+                and not (q.explicit_kind and kind != s.about)
+            }
             if location and asked
             else set()
         )
-        asked_stems = frozenset(self._stem(w) for w in q.content_words)
+        # Words that only said the kind ("lower my chances" is prevention) are not counted again as shared
+        # words: "lower" must not pull toward a section about the lower legs.
+        kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
+        said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
+        asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
+        named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
         ranking = sorted(
-            ((self._score(s, asked_stems, kind, location, echoed), s) for s in self.content.sections),
+            (
+                (
+                    self._score(s, asked_stems, kind, location, echoed)
+                    - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
+                    , s,
+                )
+                for s in self.content.sections
+            ),
             key=lambda pair: -pair[0],
         )
         best_score, best = ranking[0]
         if best_score < _MIN_SCORE:
-            return Route("not-understood", q, score=best_score, ranking=_ids(ranking))
+            # Anchored in the domain, yet nothing in the documents fits: honest, not "I didn't understand".
+            status = "not-covered" if q.anchored else "not-understood"
+            return Route(status, q, score=best_score, ranking=_ids(ranking))
         confidence = min(1.0, best_score / 10.0)
         if location is None:
             twins = self._one_per_place(ranking, best.about, best_score)

@@ -34,6 +34,8 @@ def _add_voice_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    from voiceguide.asr.models import add_recognizer_args
+
     listen = sub.add_parser("listen", parents=[common], help="the hands-free voice assistant (the default)")
     dev = listen.add_argument_group("devices")
     dev.add_argument("--input-device", help="microphone by name or number (see: voiceguide devices)")
@@ -59,8 +61,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                      help="seconds of silence after which the conversation is forgotten (kiosk default: 120)")
     how.add_argument("--log-transcripts", type=Path, metavar="FILE",
                      help="append what was heard and answered to FILE (nothing is written without this)")
-    how.add_argument("--model", help="a Vosk model folder (default: VOICEGUIDE_MODEL, then models/, then the "
-                                     "embedded pocketsphinx)")
+    add_recognizer_args(how)
     _add_voice_args(listen)
     listen.set_defaults(func=cmd_listen)
 
@@ -79,7 +80,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     devices.set_defaults(func=cmd_devices)
 
     doctor = sub.add_parser("doctor", parents=[common], help="check that everything VoiceGuide needs works")
-    doctor.add_argument("--model", help="a Vosk model folder to check")
+    add_recognizer_args(doctor)
     doctor.set_defaults(func=cmd_doctor)
 
 
@@ -245,7 +246,7 @@ class _Startup:
 
 
 def _start(args: argparse.Namespace) -> _Startup:
-    from voiceguide.asr.select import choose_recognizer
+    from voiceguide.asr.models import choose_recognizer
     from voiceguide.audio_devices import FileInput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
@@ -257,15 +258,9 @@ def _start(args: argparse.Namespace) -> _Startup:
     renderer = Renderer(_settings(args), strict=False)
     content = load_content(args.content)
     conversation = Conversation(content, emergency_number=args.emergency_number or DEFAULT_EMERGENCY_NUMBER)
-    vocabulary = content.vocabulary
-    if args.wake_phrase:
-        from dataclasses import replace
-
-        wake = " ".join(args.wake_phrase.lower().split())
-        vocabulary = replace(vocabulary, words=tuple(dict.fromkeys([*vocabulary.words, *wake.split()])),
-                             phrases=(*vocabulary.phrases, wake))
-    recognizer, reason = choose_recognizer(vocabulary, model_path=args.model)
-    print(f"Speech recognition: {recognizer.name} ({reason})", flush=True)
+    wake = (" ".join(args.wake_phrase.lower().split()),) if args.wake_phrase else ()
+    recognizer, reason = choose_recognizer(content, args.engine, args.model, wake)
+    print(f"Speech recognition: {recognizer.name}. {reason}", flush=True)
     if renderer.fallback_message:
         print(renderer.fallback_message, flush=True)
     return _Startup(renderer, conversation, recognizer, started)
@@ -454,7 +449,7 @@ def cmd_devices(_args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from voiceguide.doctor import run_doctor
 
-    return run_doctor(content_path=args.content, model_path=args.model)
+    return run_doctor(content_path=args.content, engine=args.engine, model=args.model)
 
 
 # ---------------------------------------------------------------------------------------------- plain voiceguide

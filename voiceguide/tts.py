@@ -32,6 +32,7 @@ import numpy as np
 import soundfile as sf
 
 from voiceguide.audio import Audio
+from voiceguide.speakable import speakable
 from voiceguide.speech_settings import SpeechSettings
 from voiceguide.text import split_sentences
 
@@ -331,7 +332,7 @@ class Renderer:
 
     def _submit(self, sentence: str) -> Future[tuple[Audio, float]]:
         s = self._settings
-        job = _render_job(sentence, self._voice_id, s.rate, s.volume, self.output_rate)
+        job = _render_job(speakable(sentence), self._voice_id, s.rate, s.volume, self.output_rate)
         return _ENGINE.submit(lambda engine: (job(engine), time.perf_counter()))
 
     def render(self, text: str) -> Audio:

@@ -1,6 +1,6 @@
 """The one recognizer interface every speech-in engine implements, and the types it returns.
 
-Engines differ (pocketsphinx, Vosk), but the rest of VoiceGuide only sees `Recognizer`, `Transcript` and
+Engines differ (Whisper, Vosk), but the rest of VoiceGuide only sees `Recognizer`, `Transcript` and
 `RecognizerError`, so an engine can be swapped without touching the router or the loop.
 """
 
@@ -69,12 +69,14 @@ class RecognizerStream(Protocol):
 
 @runtime_checkable
 class Recognizer(Protocol):
+    """`supports_streaming`: the engine decodes while audio arrives, with the same result as `transcribe` on
+    the whole recording (then it offers `open_utterance()`); otherwise the live loop decodes at each pause."""
+
     name: str
     sample_rate: int
+    supports_streaming: bool
 
     def transcribe(self, audio: Audio) -> Transcript: ...
-
-    def open_stream(self) -> RecognizerStream: ...
 
 
 def pcm16(audio: Audio, sample_rate: int) -> np.ndarray:

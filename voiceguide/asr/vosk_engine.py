@@ -182,6 +182,7 @@ class VoskRecognizer:
 
     name = "vosk"
     sample_rate = 16000
+    supports_streaming = True
 
     def __init__(
         self, model_path: str | Path, vocabulary: Vocabulary | None = None, *, use_grammar: bool = True

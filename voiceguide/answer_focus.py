@@ -1,0 +1,211 @@
+"""Which sentences of a section answer this question, and in what order a listener should hear them.
+
+The router picks the section; a section holds several sentences, and a person listening can hold about one or
+two. So the sentences are ranked by what this question asks: its own specific words and the document's words
+for them (focus_synonyms in the lexicon: "scan" is an ultrasound, a CT or an MRI), weighted by how rare each
+word is across the content, plus how much the sentence says about the kind asked (symptoms named, causes named).
+The best one leads. A sentence that opens with "This", "These" or "It" is brought its predecessor, because
+without it the listener does not know what it refers to; a sentence that only announces a subject ("The
+symptoms ... can vary from person to person") never leads. Other answering sentences follow only while the
+answer stays short enough to listen to; the rest waits for "more".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from voiceguide.content_model import Content, Section
+from voiceguide.phrases import Rewriter, any_of, find_all
+from voiceguide.text import STOPWORDS, normalize
+
+FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
+_ANAPHORA = frozenset({"this", "these", "it", "they", "those", "such", "however"})
+# "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
+_DUMMY_IT = re.compile(r"^it (is|can be|may be) \w+ (to|that|if)\b")
+# Two facts of the kind asked ("pain, swelling") show a sentence answers it; more do not make it a better
+# answer, and the document's own order then decides: articles name the main cause or sign first.
+_KIND_HIT = 0.6
+_KIND_HITS_MAX = 2
+_KIND_NAMED = 0.5  # the sentence names the kind outright ("A common symptom is ...")
+_SYNONYM_SHARE = 0.7  # a document word for the asked word counts a little less than the word itself
+_YES_NO = frozenset("can could is are does do did will would should may might has have".split())
+_VAGUE_PENALTY = 3.0
+_POSITION_STEP = 0.15
+_MIN_FOLLOWER = 1.0
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a question asks, for ranking sentences: each asked term with the document words for it."""
+
+    terms: tuple[tuple[tuple[str, ...], ...], ...]  # per term: alternatives, each a tuple of word stems
+    kind: str | None = None
+    yes_no: bool = False  # "can it ...", "is it ...": the sentence that says so in the asked words leads
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Sentence indices of one section: `first` in speaking order, `rest` (for "more") in document order."""
+
+    first: tuple[int, ...]
+    rest: tuple[int, ...]
+    matched: bool  # whether any sentence shares a word with what was asked (beyond its kind)
+
+
+_FOCUSERS: dict[int, tuple[Content, Focuser]] = {}
+
+
+class Focuser:
+    @classmethod
+    def for_content(cls, content: Content) -> Focuser:
+        cached = _FOCUSERS.get(id(content))
+        if cached is None or cached[0] is not content:
+            cached = (content, cls(content))
+            _FOCUSERS[id(content)] = cached
+        return cached[1]
+
+    def __init__(self, content: Content) -> None:
+        lex = content.lexicon
+        self.content = content
+        self._rewrite = Rewriter(lex["synonyms"])
+        self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
+        self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
+        self._vague = lex.get("vague_phrases", [])
+        self._kinds = lex["kinds"]
+        places = {w for spec in lex["locations"].values() for t in spec["terms"] for w in t.split()}
+        # Words that say nothing about which sentence answers: the subject, the places, everyday words.
+        self._ignored = set(lex["subjects"]) | places | STOPWORDS
+        self._sentence_stems: dict[str, set[str]] = {}
+        self._sentence_text: dict[str, str] = {}
+        for section in content.sections:
+            for sentence in section.sentences:
+                norm = self._rewrite(normalize(sentence))
+                self._sentence_text[sentence] = norm
+                self._sentence_stems[sentence] = {self._stem(w) for w in norm.split()}
+        n = len(self._sentence_stems)
+        df = Counter(w for stems in self._sentence_stems.values() for w in stems)
+        self._idf = {w: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for w, c in df.items()}
+        # "These medications do not break up existing clots": a sentence that refers back is also about what
+        # it refers to, so it is matched with its predecessor's words too.
+        self._about: dict[str, set[str]] = {}
+        for section in content.sections:
+            for i, sentence in enumerate(section.sentences):
+                stems = set(self._sentence_stems[sentence])
+                j = i
+                while j > 0 and opens_with_reference(section.sentences[j]):
+                    j -= 1
+                    stems |= self._sentence_stems[section.sentences[j]]
+                self._about[sentence] = stems
+
+    # -- what is asked --------------------------------------------------------------------------
+    def focus(self, heard: str, rewritten: str, kind: str | None, extra: tuple[str, ...] = ()) -> Focus:
+        """The question's own words, each with the document's words for it; `extra` adds whole terms (an
+        intent's focus, such as "seek medical attention" for "what should i do")."""
+        kind_words = set()
+        if kind:
+            kind_words = {w for h in self._kinds[kind]["heading"] for w in h.split()}
+        terms: list[tuple[tuple[str, ...], ...]] = []
+        covered: set[str] = set()
+        for text in (rewritten, heard):
+            for start, end, key in find_all(text, self._synonyms):
+                if key in covered:
+                    continue
+                covered.add(key)
+                covered.update(text[start:end].split())
+                alternatives = [key, *self._synonyms[key]]
+                terms.append(tuple(self._stems(a) for a in alternatives))
+        for word in rewritten.split():
+            if word in covered or word in self._ignored or word in kind_words or len(word) < 3:
+                continue
+            covered.add(word)
+            terms.append((self._stems(word),))
+        for phrase in extra:
+            terms.append((self._stems(normalize(phrase)),))
+        first = heard.split()[0] if heard else ""
+        return Focus(tuple(t for t in terms if any(t)), kind, first in _YES_NO)
+
+    def _stems(self, phrase: str) -> tuple[str, ...]:
+        return tuple(self._stem(w) for w in phrase.split() if w not in STOPWORDS)
+
+    # -- how well a sentence answers ------------------------------------------------------------
+    def term_score(self, sentence: str, focus: Focus) -> float:
+        stems = self._about.get(sentence) or {self._stem(w) for w in normalize(sentence).split()}
+        score = 0.0
+        own = 2.0 if focus.yes_no else 1.0  # a yes or no said in the question's own words
+        for alternatives in focus.terms:
+            weights = [
+                max(self._idf.get(s, 0.0) for s in alt) * (own if n == 0 else _SYNONYM_SHARE)
+                for n, alt in enumerate(alternatives)
+                if alt and all(s in stems for s in alt)
+            ]
+            score += max(weights, default=0.0)
+        return score
+
+    def kind_score(self, sentence: str, kind: str | None) -> float:
+        """The facts a sentence names for the kind asked ("pain, swelling, warmth, and redness")."""
+        if not kind:
+            return 0.0
+        spec = self._kinds[kind]
+        norm = self._sentence_text.get(sentence) or normalize(sentence)
+        hits = len(any_of(norm, spec["words"] + spec.get("phrases", [])))
+        named = _KIND_NAMED if any_of(norm, spec["heading"]) else 0.0
+        return _KIND_HIT * min(hits, _KIND_HITS_MAX) + named
+
+    def vague(self, sentence: str) -> bool:
+        return bool(any_of(self._sentence_text.get(sentence) or normalize(sentence), self._vague))
+
+    def score(self, section: Section, index: int, focus: Focus) -> float:
+        sentence = section.sentences[index]
+        score = self.term_score(sentence, focus) + self.kind_score(sentence, focus.kind)
+        if self.vague(sentence):
+            score -= _VAGUE_PENALTY
+        return score - _POSITION_STEP * index
+
+    # -- what to say first ----------------------------------------------------------------------
+    def lead(self, section: Section, focus: Focus) -> tuple[int, ...]:
+        """The answering sentence, after whatever earlier sentence it needs to make sense."""
+        best = max(range(len(section.sentences)), key=lambda i: (self.score(section, i, focus), -i))
+        return self._with_referent(section, best)
+
+    def _with_referent(self, section: Section, index: int) -> tuple[int, ...]:
+        unit = [index]
+        while unit[0] > 0 and opens_with_reference(section.sentences[unit[0]]):
+            unit.insert(0, unit[0] - 1)
+        return tuple(unit)
+
+    def choose(self, section: Section, focus: Focus, budget: int = FIRST_ANSWER_WORDS) -> Choice:
+        unit = self.lead(section, focus)
+        first = list(unit)
+        words = sum(len(section.sentences[i].split()) for i in first)
+        scores = {i: self.score(section, i, focus) for i in range(len(section.sentences))}
+        for i in sorted(scores, key=lambda i: (-scores[i], i)):
+            if i in first or scores[i] < _MIN_FOLLOWER or self.vague(section.sentences[i]):
+                continue
+            needed = [j for j in self._with_referent(section, i) if j not in first]
+            extra = sum(len(section.sentences[j].split()) for j in needed)
+            if words + extra <= budget:
+                first.extend(needed)
+                words += extra
+        # The lead first; what follows it in the order the document says it.
+        first = list(unit) + sorted(i for i in first if i not in unit)
+        matched = any(self.term_score(s, focus) > 0 for s in section.sentences)
+        rest = tuple(i for i in range(len(section.sentences)) if i not in first)
+        return Choice(tuple(first), rest, matched)
+
+
+def opens_with_reference(sentence: str) -> bool:
+    """True for "This can be caused by ..." or "These can include ...": a sentence a listener cannot follow
+    without the one before it."""
+    norm = normalize(sentence)
+    first = norm.split()[0] if norm else ""
+    return first in _ANAPHORA and not _DUMMY_IT.match(norm)
+
+
+def words_in(text: str) -> int:
+    return len(text.split())
