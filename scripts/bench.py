@@ -1,6 +1,6 @@
 """VoiceGuide's speed and memory figures, printed; the targets live here, not in timed tests.
 
-Usage: .venv/bin/python scripts/bench.py [router] [asr] [loop]      (no argument: all sections)
+Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [loop] [soak] [fuzz]   (no argument: all)
 
 Each section prints its figures and the target next to them, and the script exits 0 whatever they are: a slow
 shared CI machine must not fail the build, but the figures must be seen and reported.
@@ -270,7 +270,48 @@ def _current_rss_mb() -> float:
     return 0.0
 
 
-SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop}
+def bench_soak(turns: int = 1000) -> None:
+    """Issue 9's soak: turns through the real loop with file-backed devices (questions, commands, silence, noise
+    in turn); memory, threads and open files after the first block against the end."""
+    import tempfile
+
+    from tests.soak import run_soak
+
+    print(f"soak ({turns} turns through the live loop, file-backed devices, unpaced)")
+    with tempfile.TemporaryDirectory() as tmp:
+        f = run_soak(turns, Path(tmp))
+    _line("turns fed (question, command, silence, noise)", f"{f.turns_fed}")
+    _line("spoken turns / heard / answered", f"{f.utterances} / {f.heard} / {f.answered}", "all answered")
+    _line("memory after the warm-up blocks (RSS, trimmed)", f"{f.rss_start_mb:.1f} MB")
+    _line("memory at the end (RSS, trimmed)", f"{f.rss_end_mb:.1f} MB")
+    _line(f"growth over {f.turns_fed} turns (trimmed)", f"{f.growth_mb:.1f} MB", "<= 10 MB")
+    _line("the same untrimmed (glibc's cached pages swing it)",
+          f"{f.raw_rss_end_mb - f.raw_rss_start_mb:+.1f} MB")
+    _line("threads, first block -> end", f"{f.threads_start} -> {f.threads_end}", "no growth")
+    _line("open files, first block -> end", f"{f.fds_start} -> {f.fds_end}", "no growth")
+    _line("wall time", f"{f.seconds:.0f} s")
+
+
+def bench_fuzz(examples: int = 10000) -> None:
+    """Issue 9's fuzzing at full size: tests/test_fuzz.py with VOICEGUIDE_FUZZ_EXAMPLES generated inputs per
+    target (text path, audio loader, document reader); any traceback or unexplained answer fails a target."""
+    import re
+    import subprocess
+
+    print(f"fuzz ({examples} generated inputs per target, hypothesis)")
+    env = {**os.environ, "VOICEGUIDE_FUZZ_EXAMPLES": str(examples), "PYTHONPATH": str(REPO)}
+    for target in ("text_path", "audio_loader", "document_reader"):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", target,
+                               str(REPO / "tests" / "test_fuzz.py")], capture_output=True, text=True, cwd=REPO,
+                              env=env)
+        summary = re.findall(r"\d+ (?:passed|failed)", done.stdout)
+        verdict = "0 failures" if done.returncode == 0 else "FAILED: " + ", ".join(summary)
+        _line(f"{target} ({time.perf_counter() - started:.0f} s)", verdict, "0 failures")
+
+
+SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop,
+            "soak": bench_soak, "fuzz": bench_fuzz}
 
 
 def main(argv: list[str]) -> int:

@@ -27,6 +27,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 from voiceguide.audio import Audio
+from voiceguide.safe_files import PendingFile
 
 INPUT_RATE = 16000  # what the recognizers and the voice activity detector take
 INPUT_CHUNK_MS = 20
@@ -430,9 +431,18 @@ class FileOutput(_QueuedOutput):
         self.path = Path(path)
         self.realtime = realtime
         self.speed = speed
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = sf.SoundFile(str(self.path), "w", samplerate=sample_rate, channels=1, subtype="PCM_16",
-                                  format="WAV")
+        # Written under a temporary name and renamed on a clean close: a full disk or a crash never leaves a
+        # partial WAV at the path, and a device or pipe there is refused, not replaced.
+        try:
+            self._pending = PendingFile(self.path)
+        except OSError as exc:
+            raise AudioDeviceError(str(exc), "output") from None
+        try:
+            self._file = sf.SoundFile(str(self._pending.temp), "w", samplerate=sample_rate, channels=1,
+                                      subtype="PCM_16", format="WAV")
+        except (OSError, RuntimeError) as exc:
+            self._pending.discard()
+            raise AudioDeviceError(str(self._pending.error(exc)), "output") from None
         self._wakeup = threading.Condition()
         self._closing = False
         self._error: BaseException | None = None
@@ -448,7 +458,16 @@ class FileOutput(_QueuedOutput):
         if self._closing:
             raise AudioDeviceError(f"The output file {self.path} is already closed.", "output")
         if self._error is not None:
-            raise AudioDeviceError(f"Could not write {self.path}: {self._error}", "output") from self._error
+            raise AudioDeviceError(self.failure or "", "output") from None
+
+    @property
+    def failure(self) -> str | None:
+        """Why the file could not be written (None while it is fine): the loop's own closing swallows errors, so
+        a caller that must exit non-zero on a full disk asks here."""
+        if self._error is None:
+            return None
+        return str(self._pending.error(self._error)) if isinstance(self._error, (OSError, RuntimeError)) \
+            else f"Could not write {self.path}: {type(self._error).__name__}: {self._error}."
 
     def _has_work(self) -> bool:
         with self._lock:
@@ -499,9 +518,18 @@ class FileOutput(_QueuedOutput):
         self._closing = True
         self._wake()
         self._thread.join()
-        self._file.close()
+        try:
+            self._file.close()  # writes the WAV header's sizes: can fail on a full disk too
+        except (OSError, RuntimeError) as exc:
+            self._error = self._error or exc
         if self._error is not None:
-            raise AudioDeviceError(f"Could not write {self.path}: {self._error}", "output") from self._error
+            self._pending.discard()
+            raise AudioDeviceError(self.failure or "", "output") from None
+        try:
+            self._pending.commit()
+        except OSError as exc:
+            self._error = exc
+            raise AudioDeviceError(self.failure or "", "output") from None
 
     def __enter__(self) -> FileOutput:
         return self
@@ -532,8 +560,6 @@ class FileInput:
 
     def __init__(self, path: str | Path, realtime: bool = True, *, chunk_ms: int = INPUT_CHUNK_MS,
                  speed: float = 1.0) -> None:
-        import soundfile as sf
-
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.path = Path(path)
@@ -541,15 +567,20 @@ class FileInput:
         self.speed = speed
         self.sample_rate = INPUT_RATE
         self.chunk_samples = INPUT_RATE * chunk_ms // 1000
-        if not self.path.is_file():
-            raise AudioFileInputError(f"The recording {self.path} does not exist.")
+        # The same reader and checks as `ask --audio`: not a regular file, damaged (NaN/inf samples) or empty
+        # get the same plain words here, and nothing reaches numpy's arithmetic to warn about.
+        from voiceguide.audio_file import AudioFileError, read_samples
+        from voiceguide.input_limits import MAX_RECORDING_BYTES, MAX_RECORDING_SECONDS
+
         try:
-            data, rate = sf.read(str(self.path), dtype="float32", always_2d=True)
-        except Exception as exc:  # soundfile raises LibsndfileError / RuntimeError for non-audio
-            raise AudioFileInputError(f"The recording {self.path} could not be read as audio ({exc}).") from exc
-        if not len(data):
-            raise AudioFileInputError(f"The recording {self.path} is empty.")
-        mono = data.mean(axis=1)
+            mono, rate = read_samples(self.path, MAX_RECORDING_SECONDS, MAX_RECORDING_BYTES)
+        except AudioFileError as exc:
+            if exc.reason == "file not found":
+                raise AudioFileInputError(f"The recording {self.path} does not exist.") from None
+            if exc.reason in ("contains no audio", "the file is empty"):
+                raise AudioFileInputError(f"The recording {self.path} is empty.") from None
+            raise AudioFileInputError(f"The recording {self.path} could not be read as audio: {exc.reason}.") \
+                from None
         if rate != INPUT_RATE:
             import soxr
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from voiceguide.safe_files import plain_reason
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga")
 TEXT_SUFFIXES = (".txt",)
@@ -31,28 +34,79 @@ class BatchInput:
 
 
 def expand_inputs(paths: list[str]) -> Iterator[BatchInput]:
-    """Question files give one input per non-empty line; folders give their audio and question files, sorted."""
+    """Question files give one input per non-empty line; folders give their audio and question files, sorted.
+
+    Nothing is opened before it is known to be a regular file (a named pipe in a folder would block the whole
+    batch), and a question file with one bad byte loses only that line.
+    """
+    from voiceguide.safe_files import InputFileError, check_input
+
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            children = sorted(p for p in path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES + TEXT_SUFFIXES)
+            try:
+                children = sorted(p for p in path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES + TEXT_SUFFIXES)
+            except OSError as exc:
+                yield BatchInput(given, error=f"{given}: cannot list the folder ({plain_reason(exc)})")
+                continue
             if not children:
                 yield BatchInput(given, error=f"{given}: no audio ({', '.join(AUDIO_SUFFIXES)}) or .txt files here")
             for child in children:
                 yield from expand_inputs([str(child)])
-        elif not path.exists():
-            yield BatchInput(given, error=f"{given}: no such file")
-        elif path.suffix.lower() in TEXT_SUFFIXES:
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as exc:
-                yield BatchInput(given, error=f"{given}: cannot read questions ({exc})")
-                continue
-            for number, line in enumerate(lines, 1):
-                if line.strip():
-                    yield BatchInput(line.strip(), text=line.strip(), out_name=f"{path.stem}-{number:03d}")
+            continue
+        try:
+            check_input(path, "question file" if path.suffix.lower() in TEXT_SUFFIXES else "recording")
+        except InputFileError as exc:
+            yield BatchInput(given, error=f"{given}: {exc.problem}")
+            continue
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            yield from _question_lines(given, path)
         else:
-            yield BatchInput(given, audio=path, out_name=path.stem)
+            yield BatchInput(given, audio=path, out_name=path.stem[:100])
+
+
+def _question_lines(given: str, path: Path) -> Iterator[BatchInput]:
+    from voiceguide.input_limits import MAX_QUESTION_FILE_BYTES, question_problem
+    from voiceguide.safe_files import InputFileError, read_bytes
+
+    try:
+        raw = read_bytes(path, "question file", MAX_QUESTION_FILE_BYTES)
+    except InputFileError as exc:
+        yield BatchInput(given, error=f"{given}: {exc.problem}")
+        return
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for number, line_bytes in enumerate(raw.splitlines(), 1):
+        name = f"{path.stem[:100]}-{number:03d}"
+        try:
+            line = line_bytes.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            yield BatchInput(f"{given}:{number}", out_name=name,
+                             error=f"{given} line {number}: not UTF-8 text (a bad byte at column {exc.start + 1})")
+            continue
+        if not line:
+            continue
+        problem = question_problem(line)
+        if problem:
+            yield BatchInput(f"{given}:{number}", out_name=name, error=f"{given} line {number}: {problem}")
+        else:
+            yield BatchInput(line, text=line, out_name=name)
+
+
+def unique_out_names(items: list[BatchInput]) -> list[BatchInput]:
+    """Two inputs called x.wav (from a/ and b/) get x.wav and x-2.wav: each answer has its own file."""
+    from dataclasses import replace
+
+    taken: set[str] = set()
+    unique = []
+    for item in items:
+        name, count = item.out_name, 1
+        while name.lower() in taken:
+            count += 1
+            name = f"{item.out_name}-{count}"
+        taken.add(name.lower())
+        unique.append(replace(item, out_name=name))
+    return unique
 
 
 class _LazyRecognizer:
@@ -164,11 +218,22 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
     from tqdm import tqdm
 
     from voiceguide.content_model import load_content
+    from voiceguide.safe_files import SafeFileError, check_target
 
+    out_dir: Path | None = getattr(args, "out_dir", None)
+    report: Path | None = getattr(args, "report", None)
+    try:  # refused before any work is done, not after the last answer
+        if report is not None:
+            check_target(report)
+        if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+            print(f"voiceguide batch: --out-dir {_shown(str(out_dir))} is not a folder.", file=sys.stderr)
+            return 2
+    except SafeFileError as exc:
+        print(f"voiceguide batch: {_shown(str(exc))}", file=sys.stderr)
+        return 2
     content = load_content(getattr(args, "content", None))
     recognizer = _LazyRecognizer(content, getattr(args, "engine", None), getattr(args, "model", None))
-    items = list(expand_inputs(paths))
-    out_dir: Path | None = getattr(args, "out_dir", None)
+    items = unique_out_names(list(expand_inputs(paths)))
     results = []
     failed = 0
     show_bar = sys.stderr.isatty() and not single
@@ -182,8 +247,12 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
         failed += "error" in result
         results.append(result)
         _print_result(result, as_json=args.json, single=single)
-    if getattr(args, "report", None):
-        _write_report(args.report, results, recognizer.reason)
+    if report is not None:
+        try:
+            _write_report(report, results, recognizer.reason)
+        except SafeFileError as exc:
+            print(f"voiceguide batch: the report was not written: {_shown(str(exc))}", file=sys.stderr)
+            return 1
     if recognizer.reason and not args.json:
         print(recognizer.reason, file=sys.stderr)
     return 1 if failed else 0
@@ -194,26 +263,45 @@ def _speak_to_file(result: dict[str, Any], path: Path) -> None:
     from voiceguide.tts import say_to_file
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         say_to_file(result["answer"], path, load_settings())
         result["audio_out"] = str(path)
     except Exception as exc:  # the answer is still in the report; only its audio is missing
         result["error"] = f"could not write the spoken answer to {path}: {exc}"
 
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC, CSI, NUL, BEL, ...), DEL, and the
+# bidirectional overrides that make a file name read differently from what it is.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(text: str) -> str:
+    """Text safe to print on a terminal: each control character as a visible escape (\\x1b, \\x00)."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _TERMINAL_CONTROLS.sub(escape, text)
+
+
 def _print_result(result: dict[str, Any], *, as_json: bool, single: bool) -> None:
     if as_json:
-        print(json.dumps(result, ensure_ascii=False), flush=True)
+        # json.dumps escapes C0 controls itself; C1 controls and bidi overrides become \\u escapes too (the
+        # same string to a JSON reader).
+        line = json.dumps(result, ensure_ascii=False)
+        print(_TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", line), flush=True)
     elif "error" in result:
-        print(f"{result['input']}: ERROR {result['error']}", flush=True)
+        print(_shown(f"{result['input']}: ERROR {result['error']}"), flush=True)
     elif single:
-        print(result["answer"], flush=True)
+        print(_shown(result["answer"]), flush=True)
     else:
-        print(f"{result['input']}: [{result['topic'] or '-'}, {result['urgency']}] {result['answer']}", flush=True)
+        print(_shown(f"{result['input']}: [{result['topic'] or '-'}, {result['urgency']}] {result['answer']}"),
+              flush=True)
 
 
 def _write_report(path: Path, results: list[dict[str, Any]], engine_reason: str) -> None:
-    """The report holds what was heard, so it is written only when asked for (--report)."""
+    """The report holds what was heard, so it is written only when asked for (--report); whole or not at all."""
+    from voiceguide.safe_files import write_text
+
     summary = {
         "inputs": len(results),
         "failed": sum("error" in r for r in results),
@@ -222,6 +310,4 @@ def _write_report(path: Path, results: list[dict[str, Any]], engine_reason: str)
         "see_doctor": sum(r.get("urgency") == "see-doctor" for r in results),
         "recognizer": engine_reason or None,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"summary": summary, "results": results}, indent=1, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    write_text(path, json.dumps({"summary": summary, "results": results}, indent=1, ensure_ascii=False) + "\n")

@@ -33,6 +33,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not text.strip():
         print("Give a question, for example: voiceguide ask what are the symptoms of a blood clot", file=sys.stderr)
         return 2
+    from voiceguide.input_limits import question_problem
+
+    problem = question_problem(text)
+    if problem:
+        print(f"voiceguide ask: {problem}", file=sys.stderr)
+        return 2
     reply = _conversation(args).handle(text)
     if args.json:
         _print_json(reply.to_json())
@@ -48,8 +54,21 @@ def _lines(stream: Iterable[str]) -> Iterable[str]:
             yield line
 
 
+def _read_question(limit: int) -> str:
+    """One line of piped input, never more than `limit` characters in memory: the rest of a longer line is
+    read and dropped, and the line comes back as limit + 1 characters so the caller can say it was too long."""
+    line = sys.stdin.readline(limit + 1)
+    if len(line) > limit and not line.endswith("\n"):
+        while True:
+            rest = sys.stdin.readline(65536)
+            if not rest or rest.endswith("\n"):
+                break
+    return line
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from voiceguide.commands import Command
+    from voiceguide.input_limits import MAX_QUESTION_CHARS, question_problem
 
     conversation = _conversation(args)
     interactive = sys.stdin.isatty()
@@ -57,7 +76,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("VoiceGuide text mode. Ask about blood clots; say help for topics, goodbye to leave.")
     while True:
         try:
-            line = input("You: ") if interactive else sys.stdin.readline()
+            line = input("You: ") if interactive else _read_question(MAX_QUESTION_CHARS)
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
@@ -65,6 +84,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         line = line.strip()
         if not line:
+            continue
+        problem = question_problem(line)
+        if problem:
+            print(f"VoiceGuide: Sorry, {problem}", flush=True)
             continue
         reply = conversation.handle(line)
         if args.json:
@@ -102,27 +125,61 @@ def cmd_compile(args: argparse.Namespace) -> int:
         render_compiled,
         write_compiled,
     )
+    from voiceguide.safe_files import (
+        InputFileError,
+        SafeFileError,
+        UnsafeTargetError,
+        check_target,
+        read_bytes,
+    )
 
     documents = Path(args.documents or DEFAULT_DOCUMENTS)
     output = Path(args.output or DEFAULT_OUTPUT)
     try:
+        check_target(output)  # a device, pipe, link or folder there is refused before the work is done
         content = compile_content(documents, Path(args.lexicon or DEFAULT_LEXICON))
-    except (DocumentError, CompileError) as exc:
-        print(f"voiceguide compile: {exc}. The previous {output.name} was left as it was.", file=sys.stderr)
+    except UnsafeTargetError as exc:
+        print(f"voiceguide compile: {exc}", file=sys.stderr)
+        return 2
+    except (DocumentError, CompileError, OSError) as exc:
+        problem = str(exc).rstrip(".") if isinstance(exc, (DocumentError, CompileError, SafeFileError)) \
+            else f"{getattr(exc, 'filename', None) or documents}: {exc.strerror or exc}"
+        print(f"voiceguide compile: {problem}. The previous {output.name} was left as it was.", file=sys.stderr)
         return 1
+    _warn_duplicate_titles(content)
     if args.check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        try:
+            current = read_bytes(output, "compiled content", 64 * 2**20).decode("utf-8", "replace")
+        except InputFileError:
+            current = ""
         if current != render_compiled(content):
             print(f"{output} is stale: run `voiceguide compile`.", file=sys.stderr)
             return 1
         print(f"{output} is up to date.")
         return 0
-    write_compiled(content, output)
+    try:
+        write_compiled(content, output)
+    except SafeFileError as exc:
+        print(f"voiceguide compile: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, UnsafeTargetError) else 1
     print(
         f"Compiled {len(content['documents'])} documents into {len(content['sections'])} sections: {output}",
         file=sys.stderr,
     )
     return 0
+
+
+def _warn_duplicate_titles(content: dict) -> None:
+    """Answers name their source by title; two documents with one title could not be told apart by ear."""
+    seen: dict[str, str] = {}
+    for document in content["documents"]:
+        key = " ".join(document["title"].lower().split())
+        if key in seen:
+            print(f"voiceguide compile: warning: {seen[key]} and {document['file']} have the same title "
+                  f"({document['title']!r}); a listener cannot tell which one an answer came from.",
+                  file=sys.stderr)
+        else:
+            seen[key] = document["file"]
 
 
 # -- parser ------------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ can read it and a diff shows what a document change did.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import product
@@ -129,16 +127,9 @@ def compile_content(
 
 def write_compiled(content: dict[str, Any], output: Path = DEFAULT_OUTPUT) -> None:
     """Writes atomically: a crash or a bad document never leaves a half-written or missing content file."""
-    text = render_compiled(content)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from voiceguide.safe_files import write_text
+
+    write_text(output, render_compiled(content))
 
 
 def render_compiled(content: dict[str, Any]) -> str:

@@ -108,11 +108,15 @@ def content_from_dict(data: dict[str, Any]) -> Content:
 
 def load_content(path: Path | None = None) -> Content:
     path = Path(path) if path else DEFAULT_COMPILED
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentError(f"No compiled content at {path}. Run `voiceguide compile` to build it.") from None
-    except (OSError, ValueError) as exc:
+    from voiceguide.safe_files import read_bytes
+
+    try:  # read_bytes: a named pipe or a device given as --content is refused, never waited on
+        data = json.loads(read_bytes(path, "compiled content", 64 * 2**20).decode("utf-8"))
+    except OSError as exc:
+        if not path.exists() and not path.is_symlink():
+            raise ContentError(f"No compiled content at {path}. Run `voiceguide compile` to build it.") from None
+        raise ContentError(f"Cannot read compiled content: {exc} Run `voiceguide compile`.") from None
+    except (ValueError, RecursionError) as exc:
         raise ContentError(f"Cannot read compiled content {path} ({exc}). Run `voiceguide compile`.") from None
     try:
         return content_from_dict(data)

@@ -54,7 +54,13 @@ def read_document(path: Path) -> SourceDocument:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(path, f"unsupported file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
-    raw = path.read_bytes()
+    from voiceguide.input_limits import MAX_DOCUMENT_BYTES
+    from voiceguide.safe_files import InputFileError, read_bytes
+
+    try:  # a named pipe, a folder called x.md, a dangling link or a loop is a plain error, never a hang
+        raw = read_bytes(path, "document", MAX_DOCUMENT_BYTES)
+    except InputFileError as exc:
+        raise DocumentError(path, exc.problem) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -65,7 +71,7 @@ def read_document(path: Path) -> SourceDocument:
         meta, body = _split_front_matter(path, text)
         if not body.strip():
             raise DocumentError(path, "the file has only front matter and no text")
-        blocks = _html_blocks(MarkdownIt("commonmark", {"html": True}).render(body))
+        blocks = _html_blocks(_markdown().render(body))
         title = str(meta.get("title") or "").strip()
     elif suffix in (".html", ".htm"):
         blocks = _html_blocks(text)
@@ -86,6 +92,15 @@ def read_document(path: Path) -> SourceDocument:
     if blocks and blocks[0].is_heading and _same_text(blocks[0].text, title):
         blocks = blocks[1:]
     return SourceDocument(path=path, title=title, blocks=tuple(blocks))
+
+
+def _markdown() -> MarkdownIt:
+    """CommonMark with tables recognised (so a table becomes a <table>, which is never read aloud instead of a
+    paragraph of pipes) and every link accepted as a link: CommonMark leaves a `javascript:` link as literal
+    text, which would then be spoken; as a link, only its words are kept."""
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.validateLink = lambda _url: True
+    return md
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -111,6 +126,8 @@ def _plain_text_blocks(text: str) -> list[Block]:
         lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
         if not lines:
             continue
+        if all(_TABLE_ROW.match(line) for line in lines):
+            continue  # a table drawn with pipes: cells read in a row are not sentences
         joined = " ".join(lines)
         if len(lines) == 1 and _looks_like_heading(joined):
             blocks.append(Block(clean_text(joined), level=2))
@@ -127,9 +144,28 @@ def _looks_like_heading(line: str) -> bool:
     )
 
 
-def clean_text(text: str) -> str:
-    """Speakable text: entities decoded, typographic quotes made plain, white space folded."""
-    text = html.unescape(text)
+_TABLE_ROW = re.compile(r"^\|.*\|$|^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+# Markup that arrived as text (an entity-encoded "&lt;script&gt;", or tags inside a plain-text document): what
+# a script or style element holds, then every tag. Never speakable, whatever decoded it.
+_MARKUP_ELEMENT = re.compile(r"<(script|style|iframe|object|embed|template|table)\b[^>]*>.*?(</\1\s*>|$)",
+                             re.IGNORECASE | re.DOTALL)
+_MARKUP_TAG = re.compile(r"</?[a-zA-Z!?][^<>]*>")
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)  # still encoded after decoding
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # never speakable
+_STRAY_MARKUP = re.compile(r"<[a-zA-Z/!?]")  # an unclosed tag's start ("<?", "<div") is not speakable either
+_LINK_SYNTAX = re.compile(r"\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)")
+_URI = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:\S*\s*$")
+
+
+def clean_text(text: str, *, decode: bool = True) -> str:
+    """Speakable text: entities decoded (once: the HTML parser has already done it for its text, and decoding
+    twice would turn "&amp;lt;" into a tag), markup-looking text removed, typographic quotes made plain, white
+    space folded."""
+    if decode:
+        text = html.unescape(text)
+    text = _LINK_SYNTAX.sub(r"\1", text)  # [words](target) left as text (a plain-text document): the words
+    text = _ENTITY.sub(" ", _MARKUP_TAG.sub(" ", _MARKUP_ELEMENT.sub(" ", text)))
+    text = _CONTROL.sub(" ", _STRAY_MARKUP.sub(" ", text))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", " - ").replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text).strip()
@@ -138,7 +174,8 @@ def clean_text(text: str) -> str:
 class _ReadableText(HTMLParser):
     """Collects headings and paragraphs; skips elements whose content is never read aloud."""
 
-    _SKIP = frozenset({"script", "style", "iframe", "noscript", "svg", "object", "embed", "video", "audio", "template"})
+    _SKIP = frozenset({"script", "style", "iframe", "noscript", "svg", "object", "embed", "video", "audio", "template",
+                       "table", "math", "head", "title", "button", "select", "textarea", "form"})
     _BLOCK = frozenset({"p", "div", "center", "li", "blockquote", "section", "article", "td", "th", "dd", "dt", "pre"})
 
     def __init__(self) -> None:
@@ -147,10 +184,13 @@ class _ReadableText(HTMLParser):
         self._buffer: list[str] = []
         self._heading_level = 0
         self._skip_depth = 0
+        self._link_start: int | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in self._SKIP:
             self._skip_depth += 1
+        elif tag == "a":
+            self._link_start = len(self._buffer)
         elif re.fullmatch(r"h[1-6]", tag):
             self._flush()
             self._heading_level = int(tag[1])
@@ -160,6 +200,11 @@ class _ReadableText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
             self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "a" and self._link_start is not None:
+            # A link's words are kept; a bare address ("javascript:...", "https://...") is not speakable.
+            if _URI.match("".join(self._buffer[self._link_start :])):
+                del self._buffer[self._link_start :]
+            self._link_start = None
         elif re.fullmatch(r"h[1-6]", tag) or tag in self._BLOCK:
             self._flush()
 
@@ -168,8 +213,9 @@ class _ReadableText(HTMLParser):
             self._buffer.append(data)
 
     def _flush(self) -> None:
-        text = clean_text("".join(self._buffer))
+        text = clean_text("".join(self._buffer), decode=False)
         self._buffer = []
+        self._link_start = None
         if text:
             self.blocks.append(Block(text, self._heading_level))
         self._heading_level = 0

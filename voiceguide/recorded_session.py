@@ -15,6 +15,7 @@ fast as answers render (clips back to back).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from voiceguide.audio import Audio
-from voiceguide.audio_devices import FileInput, FileOutput, PlayedClip
+from voiceguide.audio_devices import AudioDeviceError, FileInput, FileOutput, PlayedClip
+from voiceguide.safe_files import plain_reason
 
 
 class WaitingPersonInput:
@@ -76,16 +78,26 @@ class AnswerDirOutput:
     def __init__(self, directory: str | Path, realtime: bool = True, *, speed: float = 1.0,
                  sample_rate: int = 22050) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AudioDeviceError(f"Cannot write answers to {self.directory}: {plain_reason(exc)}.",
+                                   "output") from None
         self.realtime, self.speed, self.sample_rate = realtime, speed, sample_rate
         self.files: list[Path] = []
         self._done: list[FileOutput] = []
         self._current: FileOutput | None = None
 
     def begin_answer(self, label: str) -> None:
-        if self._current is not None:
-            self._current.close()
-            self._done.append(self._current)
+        previous = self._current
+        if previous is not None:
+            # Closing waits for the answer to finish playing, and it is still the one playing meanwhile. One
+            # that could not be written (full disk) has already said so through play(), and is reported again
+            # by `failure` at the end; the next answer still gets its own try.
+            with contextlib.suppress(AudioDeviceError):
+                previous.close()
+            self._done.append(previous)
+            self._current = None
         path = self.directory / f"{len(self.files) + 1:03d}-{label}.wav"
         self.files.append(path)
         self._current = FileOutput(path, self.realtime, speed=self.speed, sample_rate=self.sample_rate)
@@ -108,12 +120,21 @@ class AnswerDirOutput:
         return self._current is not None and self._current.is_playing
 
     @property
+    def failure(self) -> str | None:
+        """The first answer file that could not be written (its partial file is already gone), or None."""
+        outputs: list[Any] = [*self._done, *([self._current] if self._current else [])]
+        return next((out.failure for out in outputs if out.failure), None)
+
+    @property
     def timeline(self) -> list[PlayedClip]:
         outputs: list[Any] = [*self._done, *([self._current] if self._current else [])]
         return [clip for out in outputs for clip in out.timeline]
 
     def close(self) -> None:
-        if self._current is not None:
-            self._current.close()
-            self._done.append(self._current)
-            self._current = None
+        previous = self._current
+        if previous is not None:
+            try:
+                previous.close()
+            finally:
+                self._done.append(previous)
+                self._current = None

@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +87,25 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+_SETTINGS_WARNED: set[str] = set()
+
+
 def _settings(args: argparse.Namespace) -> Any:
     """Saved settings with this run's flags on top (flags are not saved; spoken changes are)."""
+    import warnings
     from dataclasses import replace
 
-    from voiceguide.speech_settings import load_settings
+    from voiceguide.speech_settings import SettingsWarning, load_settings
 
-    settings = load_settings()
+    # A damaged settings file is told in one plain line (logged in kiosk mode), not as a Python warning with
+    # a source file and line number; it is said once per run, though settings are read at each start-up try.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SettingsWarning)
+        settings = load_settings()
+    for warning in caught:
+        if str(warning.message) not in _SETTINGS_WARNED:
+            _SETTINGS_WARNED.add(str(warning.message))
+            logging.getLogger("voiceguide.settings").warning("%s", warning.message)
     changes = {k: getattr(args, k) for k in ("voice", "rate", "volume") if getattr(args, k, None) is not None}
     return replace(settings, **changes).clamped()
 
@@ -170,6 +183,21 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
                 "of --fast.")
     if args.push_to_talk and not sys.stdin.isatty():
         return "--push-to-talk needs a terminal to press Enter or space in."
+    return _output_path_problem(args)
+
+
+def _output_path_problem(args: argparse.Namespace) -> str | None:
+    """A device, pipe, link or folder where listen would write is refused before anything loads."""
+    from voiceguide.safe_files import SafeFileError, check_target
+
+    try:
+        for path in (args.output_file, args.log_transcripts):
+            if path is not None:
+                check_target(path)
+    except SafeFileError as exc:
+        return str(exc)
+    if args.output_dir is not None and args.output_dir.exists() and not args.output_dir.is_dir():
+        return f"--output-dir {args.output_dir} is not a folder."
     return None
 
 
@@ -185,8 +213,10 @@ def cmd_listen(args: argparse.Namespace) -> int:
     from voiceguide.audio_devices import AudioDeviceError, AudioFileInputError
 
     try:
+        if args.kiosk:
+            return _listen(args, _kiosk_start(args))
         _check_live_devices(args)
-        return _listen(args)
+        return _listen(args, _start(args))
     except AudioFileInputError as exc:
         print(f"voiceguide listen: {exc}", file=sys.stderr)
         return 2
@@ -202,19 +232,24 @@ def cmd_listen(args: argparse.Namespace) -> int:
         return 1
 
 
-def _listen(args: argparse.Namespace) -> int:
+STARTUP_ERROR_SPOKEN = "Sorry, VoiceGuide cannot start right now. It will try again shortly."
+
+
+@dataclass
+class _Startup:
+    """What a listen run needs before the loop can start; made again on each kiosk retry."""
+
+    renderer: Any
+    conversation: Any
+    recognizer: Any
+    started: float
+
+
+def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_devices import (
-        FileInput,
-        FileOutput,
-        MicrophoneInput,
-        SoundDeviceOutput,
-        refresh_devices,
-    )
+    from voiceguide.audio_devices import FileInput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
-    from voiceguide.loop import AssistantLoop, LoopOptions, TranscriptLog, run_with_retries
-    from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
     from voiceguide.tts import Renderer
 
     started = time.perf_counter()
@@ -228,7 +263,68 @@ def _listen(args: argparse.Namespace) -> int:
     print(f"Speech recognition: {recognizer.name}. {reason}", flush=True)
     if renderer.fallback_message:
         print(renderer.fallback_message, flush=True)
+    return _Startup(renderer, conversation, recognizer, started)
 
+
+def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Startup:
+    """An unattended kiosk does not give up at start-up: bad content, a missing speaker or microphone, a
+    broken model are logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since
+    whoever fixes it (plugs the speaker in, recompiles) should not also have to restart the assistant."""
+    log = logging.getLogger("voiceguide.kiosk")
+    delay, attempt = 1.0, 0
+    while True:
+        attempt += 1
+        try:
+            _check_live_devices(args)
+            return _start(args)
+        except Exception as exc:
+            log.error("start-up failed (attempt %d): %s: %s; trying again in %g s", attempt,
+                      type(exc).__name__, exc, delay)
+            log.debug("details", exc_info=exc)
+            _speak_startup_error(args)
+        time.sleep(delay)
+        delay = min(max_backoff, delay * 2)
+
+
+def _speak_startup_error(args: argparse.Namespace) -> None:
+    """The error tone and a sentence on whatever output this run has; silently nothing when there is none."""
+    import contextlib
+
+    from voiceguide.audio_devices import FileOutput, SoundDeviceOutput
+    from voiceguide.earcons import earcon
+    from voiceguide.recorded_session import AnswerDirOutput
+
+    with contextlib.suppress(Exception):
+        if args.output_file is not None:
+            out: Any = FileOutput(args.output_file, realtime=False)
+        elif args.output_dir is not None:
+            out = AnswerDirOutput(args.output_dir, realtime=False)
+        else:
+            out = SoundDeviceOutput(args.output_device)
+        try:
+            out.play(earcon("error"), "earcon:error")
+            with contextlib.suppress(Exception):
+                from voiceguide.tts import Renderer
+
+                out.play(Renderer(_settings(args), strict=False).render(STARTUP_ERROR_SPOKEN), "error")
+            out.wait(15)
+        finally:
+            out.close()
+
+
+def _listen(args: argparse.Namespace, startup: _Startup) -> int:
+    from voiceguide.audio_devices import (
+        FileInput,
+        FileOutput,
+        MicrophoneInput,
+        SoundDeviceOutput,
+        refresh_devices,
+    )
+    from voiceguide.loop import AssistantLoop, LoopOptions, TranscriptLog, run_with_retries
+    from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
+
+    renderer, conversation, recognizer, started = (startup.renderer, startup.conversation, startup.recognizer,
+                                                    startup.started)
     idle = args.idle_timeout if args.idle_timeout is not None else (120.0 if args.kiosk else None)
     options = LoopOptions(push_to_talk=args.push_to_talk, wake_phrase=args.wake_phrase, kiosk=args.kiosk,
                           idle_timeout=idle, welcome=not args.no_welcome)
@@ -247,6 +343,7 @@ def _listen(args: argparse.Namespace) -> int:
             audio_out = AnswerDirOutput(args.output_dir, realtime, speed=speed)
         else:
             audio_out = SoundDeviceOutput(args.output_device)
+        file_outputs.append(audio_out)
         try:
             if args.input_file is None:
                 return MicrophoneInput(args.input_device), audio_out
@@ -259,6 +356,7 @@ def _listen(args: argparse.Namespace) -> int:
             audio_out.close()
             raise
 
+    file_outputs: list[Any] = []  # the loop closes them quietly; a write that failed must still fail the run
     print(f"Started in {time.perf_counter() - started:.2f} s "
           f"({time.perf_counter() - PROGRAM_START:.2f} s since the program started).", flush=True)
     try:
@@ -266,6 +364,10 @@ def _listen(args: argparse.Namespace) -> int:
     finally:
         if keys is not None:
             keys.close()
+    failure = next((out.failure for out in file_outputs if getattr(out, "failure", None)), None)
+    if failure:
+        print(f"voiceguide listen: {failure}", file=sys.stderr)
+        return 1
     if args.output_dir is not None:
         print(f"Answers written to {args.output_dir}", flush=True)
     return 0 if result.reason in ("input-ended", "goodbye") else 1
@@ -281,6 +383,8 @@ def cmd_say(args: argparse.Namespace) -> int:
     if not any(c.isalnum() for c in text):
         print("voiceguide say: give some words to speak.", file=sys.stderr)
         return 2
+    from voiceguide.safe_files import UnsafeTargetError
+
     try:
         if args.output is not None:
             path = say_to_file(text, args.output, _settings(args))
@@ -301,7 +405,7 @@ def cmd_say(args: argparse.Namespace) -> int:
                 speaker.play(sentence.audio, "say")
             speaker.wait()
         return 0
-    except VoiceNotFoundError as exc:
+    except (VoiceNotFoundError, UnsafeTargetError) as exc:
         print(f"voiceguide say: {exc}", file=sys.stderr)
         return 2
     except (SpeechEngineError, OSError) as exc:

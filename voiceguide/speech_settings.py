@@ -9,9 +9,10 @@ kept aside, not silently lost).
 
 from __future__ import annotations
 
+import errno
 import json
+import math
 import os
-import tempfile
 import warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -41,9 +42,19 @@ class SpeechSettings:
     def clamped(self) -> SpeechSettings:
         """Within the bounds a listener can still follow; callers may pass anything (flags, old files)."""
         voice = self.voice.strip() if isinstance(self.voice, str) and self.voice.strip() else None
-        rate = int(min(RATE_MAX, max(RATE_MIN, int(self.rate))))
-        volume = round(float(min(VOLUME_MAX, max(VOLUME_MIN, float(self.volume)))), 2)
+        rate = float(self.rate) if _finite(self.rate) else RATE_DEFAULT
+        volume = float(self.volume) if _finite(self.volume) else VOLUME_DEFAULT
+        rate = int(min(RATE_MAX, max(RATE_MIN, rate)))
+        volume = round(min(VOLUME_MAX, max(VOLUME_MIN, volume)), 2)
         return SpeechSettings(voice=voice, rate=rate, volume=volume)
+
+
+def _finite(value: Any) -> bool:
+    """A number that can become a rate or a volume (NaN, infinities and 5,000-digit integers cannot)."""
+    try:
+        return not isinstance(value, bool) and math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def config_dir() -> Path:
@@ -59,21 +70,55 @@ def config_path(directory: Path | None = None) -> Path:
     return (directory or config_dir()) / CONFIG_FILE_NAME
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a settings file is a few hundred bytes; anything huge is not one
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a setting can have")
+
+
+def _parse_config(text: str) -> Any:
+    """JSON as people and programs write it, but only finite numbers: NaN, Infinity and 1e400 (which Python
+    reads as inf) are refused here, so nothing later has to turn them into a rate."""
+    data = json.loads(text, parse_constant=_reject_constant)
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a number a setting can have")
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return data
+
+
 def _read_config(path: Path) -> dict[str, Any] | None:
     """The whole config file as a dict; None when it exists but cannot be used (already warned)."""
+    from voiceguide.safe_files import InputFileError, read_bytes
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bytes(path, "settings file", MAX_CONFIG_BYTES).decode("utf-8")
+    except InputFileError as exc:
+        if exc.err == errno.ENOENT and not path.is_symlink():
+            return {}
+        warnings.warn(f"Could not read settings file: {exc} Using default speech settings.",
+                      SettingsWarning, stacklevel=3)
+        return None
+    except UnicodeDecodeError as exc:
         warnings.warn(f"Could not read settings file {path} ({exc}); using default speech settings.",
                       SettingsWarning, stacklevel=3)
         return None
     try:
-        data = json.loads(text)
+        data = _parse_config(text)
     except json.JSONDecodeError as exc:
         warnings.warn(f"Settings file {path} is damaged ({exc.msg} at line {exc.lineno}); "
                       "using default speech settings.", SettingsWarning, stacklevel=3)
+        return None
+    except (ValueError, RecursionError) as exc:  # huge integers, NaN, nesting deeper than Python's stack
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+        warnings.warn(f"Settings file {path} is damaged ({reason}); using default speech settings.",
+                      SettingsWarning, stacklevel=3)
         return None
     if not isinstance(data, dict):
         warnings.warn(f"Settings file {path} does not hold a settings object; using default speech settings.",
@@ -98,8 +143,9 @@ def _settings_from_section(section: Any, path: Path) -> SpeechSettings:
         warnings.warn(f"Ignoring voice {voice!r} in {path}: not a voice name.", SettingsWarning, stacklevel=4)
     for name, kind in (("rate", int), ("volume", float)):
         value = section.get(name, getattr(defaults, name))
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            warnings.warn(f"Ignoring {name} {value!r} in {path}: not a number.", SettingsWarning,
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > 1e6:
+            shown = repr(value) if len(repr(value)) < 40 else repr(value)[:30] + "..."
+            warnings.warn(f"Ignoring {name} {shown} in {path}: not a usable number.", SettingsWarning,
                           stacklevel=4)
             continue
         values[name] = kind(value)
@@ -124,26 +170,22 @@ def save_settings(settings: SpeechSettings, directory: Path | None = None) -> Pa
     """Writes atomically so a power cut on a kiosk never leaves half a file; keeps other sections."""
     path = config_path(directory)
     path.parent.mkdir(parents=True, exist_ok=True)
+    from voiceguide.safe_files import check_target, write_text
+
+    check_target(path)  # a pipe, device or link where the file should be is refused, never moved or replaced
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SettingsWarning)  # the move below is the warning that matters here
         data = _read_config(path)
     if data is None:
         # Keep the damaged file for whoever looks after the machine instead of overwriting it unseen.
         backup = path.with_name(path.name + ".damaged")
+        check_target(backup)
         os.replace(path, backup)
         warnings.warn(f"Damaged settings file {path} was moved to {backup}; a new one is written.",
                       SettingsWarning, stacklevel=2)
         data = {}
     data[SECTION] = asdict(settings.clamped())
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
     return path
 
 

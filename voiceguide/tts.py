@@ -391,18 +391,16 @@ def say_to_file(text: str, path: str | Path, settings: SpeechSettings | None = N
                 output_rate: int = OUTPUT_RATE) -> Path:
     """Writes the spoken text as a 16-bit mono WAV (for `say --output` and `batch --out-dir`).
 
-    Written to a temporary name and renamed, so a reader never sees half a file.
+    Through safe_files: a reader never sees half a file, two writers never share a temporary name, and a
+    device, pipe, link or folder at the path is refused before anything is rendered.
     """
+    from voiceguide.safe_files import check_target, replacing
+
     if not any(c.isalnum() for c in text):
         raise ValueError("There is no text to speak.")
-    audio = Renderer(settings, output_rate, strict=True).render(text)
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        sf.write(str(partial), audio.to_int16(), audio.sample_rate, subtype="PCM_16", format="WAV")
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    check_target(target)
+    audio = Renderer(settings, output_rate, strict=True).render(text)
+    with replacing(target) as temp:
+        sf.write(str(temp), audio.to_int16(), audio.sample_rate, subtype="PCM_16", format="WAV")
     return target
