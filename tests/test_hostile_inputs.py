@@ -168,8 +168,11 @@ def test_a_15_mb_question_is_refused_in_little_memory(tmp_path: Path) -> None:
     """A 15 MB one-line question used 1.67 GB. Piped into chat it is refused with a plain reply (and the next
     question still answered); in a batch file it is refused for that line or that file."""
     huge = "what causes a clot " * (15 * 2**20 // 19)
-    wrapper = ("import resource, sys\nfrom voiceguide.cli import main\ncode = main(sys.argv[1:])\n"
-               "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    # The peak from /proc (VmHWM), not getrusage: ru_maxrss survives exec, so a child forked from a large
+    # pytest process would report pytest's own peak.
+    wrapper = ("import sys\nfrom voiceguide.cli import main\ncode = main(sys.argv[1:])\n"
+               "peak = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+               "print('MAXRSS_KB', peak, file=sys.stderr)\n"
                "sys.exit(code)\n")
     proc = subprocess.run([sys.executable, "-c", wrapper, "chat"], input=huge + "\nwhat causes a clot\n",
                           capture_output=True, text=True, timeout=60, env=cli_env(tmp_path))
