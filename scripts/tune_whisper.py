@@ -20,23 +20,13 @@ from rapidfuzz.distance import Levenshtein
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.conftest import answered_as_labelled  # noqa: E402
 from voiceguide.asr import bias as bias_module  # noqa: E402
-from voiceguide.asr.whisper_engine import WhisperRecognizer, embedded_model_dir  # noqa: E402
+from voiceguide.asr.whisper_engine import WhisperRecognizer  # noqa: E402
 from voiceguide.audio_file import load_audio  # noqa: E402
 from voiceguide.content_model import load_content  # noqa: E402
 from voiceguide.conversation import Conversation  # noqa: E402
 from voiceguide.text import normalize  # noqa: E402
-
-
-def topic_ok(expected, got) -> bool:
-    if expected == "any":
-        return True
-    return got in expected if isinstance(expected, list) else got == expected
-
-
-def answered_right(item: dict, reply) -> bool:
-    command_ok = item.get("command") is None or (reply.command is not None and reply.command.value == item["command"])
-    return topic_ok(item["topic"], reply.topic) and reply.urgency.value == item["urgency"] and command_ok
 
 
 def group(item: dict) -> str:
@@ -46,7 +36,7 @@ def group(item: dict) -> str:
 
 
 def biases(content) -> dict[str, bias_module.WhisperBias]:
-    pieces = bias_module.tokenizer_pieces(embedded_model_dir())
+    pieces = bias_module.tokenizer_pieces(WhisperRecognizer().tokenizer)
     made = {"none": bias_module.WhisperBias("", ())}
     for rare in (2, 3):
         bias_module.RARE_TOKENS = rare
@@ -67,7 +57,7 @@ def main() -> int:
     args = parser.parse_args()
     labels = yaml.safe_load((args.folder / "labels.yaml").read_text())
     content = load_content()
-    typed = sum(answered_right(i, Conversation(content).handle(i["text"])) for i in labels)
+    typed = sum(answered_as_labelled(i, Conversation(content).handle(i["text"])) for i in labels)
     print(f"{len(labels)} renders; typed wordings answered right: {typed}/{len(labels)}")
     audio = {i["file"]: load_audio(args.folder / i["file"]) for i in labels}
     seconds = sum(len(a.samples) / a.sample_rate for a in audio.values())
@@ -85,7 +75,7 @@ def main() -> int:
             for item in labels:
                 heard = recognizer.transcribe(audio[item["file"]]).text
                 counts = right.setdefault(group(item), [0, 0])
-                counts[0] += answered_right(item, Conversation(content).handle(heard))
+                counts[0] += answered_as_labelled(item, Conversation(content).handle(heard))
                 counts[1] += 1
                 want = normalize(item["text"]).split()
                 errors += Levenshtein.distance(heard.split(), want)

@@ -86,9 +86,7 @@ def whisper_bias(content: Content, pieces: Callable[[str], int], extra: Iterable
     return WhisperBias(prompt, hotwords, runs, frozenset(words), tuple(LEADING_WORDS))
 
 
-def tokenizer_pieces(model_dir) -> Callable[[str], int]:
-    """How many pieces Whisper's tokenizer makes of a word said on its own (with its leading space)."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+def tokenizer_pieces(tokenizer) -> Callable[[str], int]:
+    """How many pieces Whisper's tokenizer (a `tokenizers.Tokenizer`, the loaded model's own) makes of a word
+    said on its own (with its leading space)."""
     return lambda word: len(tokenizer.encode(" " + word, add_special_tokens=False).ids)

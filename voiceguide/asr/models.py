@@ -129,11 +129,12 @@ def open_recognizer(choice: EngineChoice, content: Content, extra_phrases: tuple
                                  phrases=(*vocabulary.phrases, *extra_phrases))
         return VoskRecognizer(choice.model, vocabulary)
     from voiceguide.asr.bias import tokenizer_pieces, whisper_bias
-    from voiceguide.asr.whisper_engine import WhisperRecognizer, embedded_model_dir
+    from voiceguide.asr.whisper_engine import WhisperRecognizer
 
-    folder = choice.model or embedded_model_dir()
-    bias = whisper_bias(content, tokenizer_pieces(folder), extra_phrases)
-    return WhisperRecognizer(choice.model, bias)
+    recognizer = WhisperRecognizer(choice.model)
+    # The bias is judged by the loaded model's own tokenizer, so it is built once the model is there.
+    recognizer.bias = whisper_bias(content, tokenizer_pieces(recognizer.tokenizer), extra_phrases)
+    return recognizer
 
 
 def choose_recognizer(content: Content, engine: str | None = None, model: str | Path | None = None,

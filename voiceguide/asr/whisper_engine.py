@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import math
 import threading
 from dataclasses import dataclass
@@ -29,8 +28,6 @@ from voiceguide.asr.model_folders import whisper_model_problem
 from voiceguide.asr.transcript_text import for_router
 from voiceguide.asr.voice_gate import VoiceGate
 from voiceguide.audio import Audio
-
-log = logging.getLogger(__name__)
 
 SHORT_UTTERANCE = 2.0  # seconds: a command or a few words, cheap to decode twice
 
@@ -130,6 +127,10 @@ class WhisperRecognizer:
         self.voice_gate = VoiceGate()
         self._model = load_model(str(folder), threads)
         self._lock = threading.Lock()  # one decode at a time: two would only share the same two cores
+
+    @property
+    def tokenizer(self):  # -> tokenizers.Tokenizer
+        return self._model.hf_tokenizer
 
     @property
     def description(self) -> str:
