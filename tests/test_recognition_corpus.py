@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import topic_matches
+from tests.conftest import answered_as_labelled
 from voiceguide.asr.models import choose_recognizer
 from voiceguide.audio_file import load_audio
 from voiceguide.content_model import load_content
@@ -26,12 +26,12 @@ LABELS = yaml.safe_load((AUDIO / "labels.yaml").read_text())
 # Floors (measured, then rounded down) for the embedded recognizer (Whisper tiny.en) on the 125 recordings;
 # the issue's targets are printed beside them. Groups as in tests/audio/README.md: clean, kitchen noise at
 # 10 dB and at 5 dB, far field (with or without a little noise).
-CLEAN_FLOOR = 0.64  # measured 35/54 (pocketsphinx read 40/54)
+CLEAN_FLOOR = 0.66  # measured 36/54 (pocketsphinx read 40/54)
 NOISY_FLOOR = 0.66  # measured 20/30 at 10 dB (pocketsphinx 17/30)
 NOISY_5DB_FLOOR = 0.29  # measured 5/17 (pocketsphinx 8/17)
 FAR_FIELD_FLOOR = 0.50  # measured 12/24 (pocketsphinx 14/24)
 EMERGENCY_FLOOR = 0.76  # measured 19/25 (pocketsphinx 19/25)
-SPOKEN_OVER_TYPED_FLOOR = 0.57  # measured 72/125 spoken against 125/125 typed
+SPOKEN_OVER_TYPED_FLOOR = 0.58  # measured 73/125 spoken against 125/125 typed
 OOD_CEILING = 1  # measured 0/60 (pocketsphinx 1/60); the target is at most 1 of 60
 # A question, command or request elsewhere given an emergency, or out of scope given clot content.
 FALSE_EMERGENCY_CEILING = 1  # measured 1 ('do i need blood thinners...' heard with 'breath' in it)
@@ -56,38 +56,21 @@ def heard():
     return results
 
 
-def _correct(item, reply) -> bool:
-    command_ok = item.get("command") is None or (reply.command is not None and reply.command.value == item["command"])
-    return topic_matches(item["topic"], reply.topic) and reply.urgency.value == item["urgency"] and command_ok
-
-
 def _rate(heard, items) -> tuple[float, list]:
-    misses = [(i["text"], heard[i["file"]][0]) for i in items if not _correct(i, heard[i["file"]][1])]
+    misses = [(i["text"], heard[i["file"]][0]) for i in items if not answered_as_labelled(i, heard[i["file"]][1])]
     return 1 - len(misses) / len(items), misses
 
 
-def test_clean_recordings(heard):
-    rate, misses = _rate(heard, [i for i in LABELS if _group(i) == "clean"])
-    print(f"clean: {rate:.0%} correct (target 95%); misses: {misses}")
-    assert rate >= CLEAN_FLOOR, misses
-
-
-def test_noisy_recordings(heard):
-    rate, misses = _rate(heard, [i for i in LABELS if _group(i) == "10 dB"])
-    print(f"noisy (10 dB kitchen): {rate:.0%} correct (target 85%); misses: {misses}")
-    assert rate >= NOISY_FLOOR, misses
-
-
-def test_very_noisy_recordings(heard):
-    rate, misses = _rate(heard, [i for i in LABELS if _group(i) == "5 dB"])
-    print(f"noisy (5 dB kitchen): {rate:.0%} correct; misses: {misses}")
-    assert rate >= NOISY_5DB_FLOOR, misses
-
-
-def test_far_field_recordings(heard):
-    rate, misses = _rate(heard, [i for i in LABELS if _group(i) == "far-field"])
-    print(f"far field: {rate:.0%} correct (target 85%); misses: {misses}")
-    assert rate >= FAR_FIELD_FLOOR, misses
+@pytest.mark.parametrize(("group", "floor", "target"), [
+    ("clean", CLEAN_FLOOR, "95%"),
+    ("10 dB", NOISY_FLOOR, "85%"),
+    ("5 dB", NOISY_5DB_FLOOR, "none set"),
+    ("far-field", FAR_FIELD_FLOOR, "85%"),
+])
+def test_each_group_of_recordings(heard, group: str, floor: float, target: str):
+    rate, misses = _rate(heard, [i for i in LABELS if _group(i) == group])
+    print(f"{group}: {rate:.0%} correct (target {target}); misses: {misses}")
+    assert rate >= floor, misses
 
 
 def test_emergencies(heard):
@@ -132,8 +115,8 @@ def test_real_coffee_orders_get_no_topic_and_no_urgency(corpora):
 def test_heard_nearly_as_well_as_typed(heard):
     """The same questions typed are the ceiling: what a perfect recognizer would get. Printed side by side."""
     content = load_content()
-    typed = sum(_correct(i, Conversation(content).handle(i["text"])) for i in LABELS)
-    spoken = sum(_correct(i, heard[i["file"]][1]) for i in LABELS)
+    typed = sum(answered_as_labelled(i, Conversation(content).handle(i["text"])) for i in LABELS)
+    spoken = sum(answered_as_labelled(i, heard[i["file"]][1]) for i in LABELS)
     print(f"answered right: spoken {spoken}/{len(LABELS)}, the same questions typed {typed}/{len(LABELS)}")
     assert typed == len(LABELS)  # every label was checked against the typed router (test_audio_corpus)
     assert spoken / typed >= SPOKEN_OVER_TYPED_FLOOR
