@@ -69,8 +69,10 @@ def score(content: Content, items: list[dict], emergency_number: str = "") -> Sc
     result = Score()
     for item in items:
         conversation = Conversation(content, emergency_number=emergency_number)
-        for before in item.get("after", []) or []:
-            conversation.handle(before)
+        before = item.get("after") or []
+        # `after` is the question asked just before (a follow-up), or a list of them in order.
+        for said in [before] if isinstance(before, str) else before:
+            conversation.handle(said)
         reply = conversation.handle(item["q"])
         expect = item["expect"]
         ok = judge(content, item, reply, all_sentences)
