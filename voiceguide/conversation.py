@@ -106,6 +106,12 @@ class Conversation:
     def has_context(self) -> bool:
         return self._state.context.section is not None
 
+    def urgency(self, text: str) -> Urgency:
+        """How urgent `text` is, triaged as a question would be, without answering it or changing the
+        conversation: the live loop asks this of speech it would otherwise ignore (no wake phrase), since
+        someone in trouble does not remember to say it first."""
+        return assess(self.router.understand(text).text, self.content.lexicon["triage"])[0]
+
     def handle(self, text: str) -> Reply:
         command = parse_command(text)
         if command is not None:

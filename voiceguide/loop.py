@@ -43,6 +43,7 @@ from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
 from voiceguide.safe_files import append_line
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
+from voiceguide.triage import Urgency
 
 log = logging.getLogger(__name__)
 
@@ -583,7 +584,10 @@ class AssistantLoop:
             said_wake, rest = match_wake_phrase(text, opts.wake_phrase)
             from voiceguide.commands import parse_command
 
-            if not said_wake and parse_command(text) is not Command.STOP:
+            # A warning sign is answered without the wake phrase (the emergency advice comes first in the
+            # reply); "stop" is always obeyed; anything else without the wake phrase is not for us.
+            if (not said_wake and parse_command(text) is not Command.STOP
+                    and self.conversation.urgency(text) is not Urgency.EMERGENCY):
                 log.debug("no wake phrase; ignored")
                 return Turn("", None, None, speech_end_wall, endpoint_wall)
             if said_wake:
