@@ -242,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     models.set_defaults(func=cmd_models)
 
     _add_speech_commands(sub, common)
+    from voiceguide.wyoming_service.server import add_serve_command
+
+    add_serve_command(sub, common)
     return parser
 
 
