@@ -93,6 +93,20 @@ def _question_lines(given: str, path: Path) -> Iterator[BatchInput]:
             yield BatchInput(line, text=line, out_name=name)
 
 
+def expected_items(expectations) -> Iterator[BatchInput]:
+    """The inputs an expectations file names, in its order: each recording (checked like any other), and each
+    typed question."""
+    from voiceguide.input_limits import question_problem
+
+    for item in expectations.items:
+        if item.audio is not None:
+            yield from expand_inputs([str(item.audio)])
+            continue
+        problem = question_problem(item.input)
+        yield BatchInput(item.input, text=item.input, out_name=f"expected-{item.line:03d}",
+                         error=f"{expectations.path} line {item.line}: {problem}" if problem else None)
+
+
 def unique_out_names(items: list[BatchInput]) -> list[BatchInput]:
     """Two inputs called x.wav (from a/ and b/) get x.wav and x-2.wav: each answer has its own file."""
     from dataclasses import replace
@@ -139,7 +153,7 @@ def answer_one(item: BatchInput, content, recognizer: _LazyRecognizer, emergency
 
     started = time.perf_counter()
     result: dict[str, Any] = {"input": item.label, "heard": None, "topic": None, "urgency": None,
-                              "answer": None, "sources": []}
+                              "answer": None, "sources": [], "command": None}
     # A recording has no engine until a recognizer has heard it; a typed line is "text".
     engine: str | None = None if item.audio is not None or item.error else "text"
     confidence: float | None = 1.0
@@ -159,6 +173,7 @@ def answer_one(item: BatchInput, content, recognizer: _LazyRecognizer, emergency
         reply = Conversation(content, emergency_number=emergency_number).handle(text or "")
         result.update(reply.to_json())
         result["input"] = item.label
+        result["command"] = reply.command.value if reply.command else None
     except Exception as exc:  # one input fails alone, with its reason
         result["error"] = str(exc) or exc.__class__.__name__
         confidence = None
@@ -222,18 +237,39 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
 
     out_dir: Path | None = getattr(args, "out_dir", None)
     report: Path | None = getattr(args, "report", None)
+    junit: Path | None = getattr(args, "junit", None)
     try:  # refused before any work is done, not after the last answer
+        for target in (report, junit):
+            if target is not None:
+                check_target(target)
         if report is not None:
-            check_target(report)
+            from voiceguide.reports import report_kind
+
+            report_kind(report)
         if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
             print(f"voiceguide batch: --out-dir {_shown(str(out_dir))} is not a folder.", file=sys.stderr)
             return 2
-    except SafeFileError as exc:
+    except (SafeFileError, ValueError) as exc:
         print(f"voiceguide batch: {_shown(str(exc))}", file=sys.stderr)
         return 2
     content = load_content(getattr(args, "content", None))
+    scorer = None
+    if getattr(args, "expect", None) is not None:
+        from voiceguide.expectations import ExpectationError, Scorer, load_expectations, topic_ids
+
+        try:
+            scorer = Scorer(load_expectations(args.expect))
+            problem = scorer.expectations.unknown_topics(topic_ids(content))
+            if problem:
+                raise ExpectationError(problem)
+        except ExpectationError as exc:
+            print(f"voiceguide batch: --expect {_shown(str(exc))}", file=sys.stderr)
+            return 2
     recognizer = _LazyRecognizer(content, getattr(args, "engine", None), getattr(args, "model", None))
-    items = unique_out_names(list(expand_inputs(paths)))
+    if paths or scorer is None:
+        items = unique_out_names(list(expand_inputs(paths)))
+    else:  # no paths: the expectations name the inputs
+        items = unique_out_names(list(expected_items(scorer.expectations)))
     results = []
     failed = 0
     show_bar = sys.stderr.isatty() and not single
@@ -245,17 +281,44 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
         if out_dir is not None and result.get("answer"):
             _speak_to_file(result, out_dir / f"{item.out_name}.wav")
         failed += "error" in result
+        if scorer is not None:
+            scorer.score(result, item.audio or (Path(item.label) if item.text is None else None), item.text)
         results.append(result)
         _print_result(result, as_json=args.json, single=single)
-    if report is not None:
+    summary = _summary(results, recognizer.reason, scorer)
+    for target, writer in ((report, "write_report"), (junit, "write_junit")):
+        if target is None:
+            continue
+        from voiceguide import reports
+
         try:
-            _write_report(report, results, recognizer.reason)
+            getattr(reports, writer)(target, results, summary)
         except SafeFileError as exc:
-            print(f"voiceguide batch: the report was not written: {_shown(str(exc))}", file=sys.stderr)
+            what = "the report" if target is report else "the JUnit file"
+            print(f"voiceguide batch: {what} was not written: {_shown(str(exc))}", file=sys.stderr)
             return 1
     if recognizer.reason and not args.json:
         print(recognizer.reason, file=sys.stderr)
-    return 1 if failed else 0
+    if scorer is None:
+        return 1 if failed else 0
+    return _expect_outcome(scorer, args, failed_unexpected=sum(
+        "error" in r and r.get("expected") is None for r in results))
+
+
+def _expect_outcome(scorer, args: argparse.Namespace, *, failed_unexpected: int) -> int:
+    """Prints the one summary line (on stderr under --json, so stdout stays JSON Lines) and says whether the run
+    met --min-pass. Expectations whose input was not in this run are named, not counted."""
+    stream = sys.stderr if args.json else sys.stdout
+    for item in scorer.not_run()[:5]:
+        print(_shown(f"not in this run: {item.input} (line {item.line})"), file=sys.stderr)
+    if len(scorer.not_run()) > 5:
+        print(f"not in this run: {len(scorer.not_run()) - 5} more expected inputs", file=sys.stderr)
+    print(scorer.tally.line(), file=stream, flush=True)
+    min_pass = getattr(args, "min_pass", 1.0)
+    if scorer.tally.checked == 0:
+        print("voiceguide batch: no input of this run is in the expectations file.", file=sys.stderr)
+        return 1
+    return 1 if scorer.tally.share < min_pass or failed_unexpected else 0
 
 
 def _speak_to_file(result: dict[str, Any], path: Path) -> None:
@@ -298,10 +361,7 @@ def _print_result(result: dict[str, Any], *, as_json: bool, single: bool) -> Non
               flush=True)
 
 
-def _write_report(path: Path, results: list[dict[str, Any]], engine_reason: str) -> None:
-    """The report holds what was heard, so it is written only when asked for (--report); whole or not at all."""
-    from voiceguide.safe_files import write_text
-
+def _summary(results: list[dict[str, Any]], engine_reason: str, scorer) -> dict[str, Any]:
     summary = {
         "inputs": len(results),
         "failed": sum("error" in r for r in results),
@@ -310,4 +370,6 @@ def _write_report(path: Path, results: list[dict[str, Any]], engine_reason: str)
         "see_doctor": sum(r.get("urgency") == "see-doctor" for r in results),
         "recognizer": engine_reason or None,
     }
-    write_text(path, json.dumps({"summary": summary, "results": results}, indent=1, ensure_ascii=False) + "\n")
+    if scorer is not None:
+        summary["expect"] = scorer.tally.to_json()
+    return summary

@@ -98,9 +98,23 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share from 0 to 1 (such as 0.9)")
+    return value
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from voiceguide.batch import run_batch
 
+    if not args.paths and args.expect is None:
+        print("voiceguide batch: give one or more inputs (question files, recordings, folders), or --expect FILE.",
+              file=sys.stderr)
+        return 2
     return run_batch(args.paths, args)
 
 
@@ -213,9 +227,19 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=cmd_chat)
 
     batch = sub.add_parser("batch", parents=[common], help="answer many questions: .txt files, audio files, folders")
-    batch.add_argument("paths", nargs="+")
+    batch.add_argument("paths", nargs="*", help="inputs (with --expect and none given: the file's inputs)")
     batch.add_argument("--json", action="store_true", help="one JSON result per input")
-    batch.add_argument("--report", type=Path, help="also write the results to this JSON report file")
+    batch.add_argument("--report", type=Path,
+                       help="also write the results to this file, in the format its extension names: .json, "
+                       ".jsonl, .csv or .html (a page with the summary, misses first, a filter and players)")
+    batch.add_argument("--expect", type=Path, metavar="FILE",
+                       help="JSON Lines of expected answers (input, and topic, urgency, answer_contains or "
+                       "command): each result gains expected and pass, and a summary line ends the run")
+    batch.add_argument("--min-pass", type=_share, default=1.0, metavar="SHARE",
+                       help="with --expect: exit 1 when the share of inputs as expected is below this "
+                       "(0 to 1; default 1.0, every one)")
+    batch.add_argument("--junit", type=Path, metavar="FILE",
+                       help="also write JUnit XML here: one test case per input, for CI systems")
     batch.add_argument("--out-dir", type=Path, help="write each spoken answer as a WAV here")
     batch.add_argument(
         "--jobs", type=int, default=min(2, os.cpu_count() or 1),
