@@ -102,10 +102,6 @@ class Conversation:
         """Forget everything about the last person (start over, or a kiosk idle timeout)."""
         self._state = _State()
 
-    @property
-    def has_context(self) -> bool:
-        return self._state.context.section is not None
-
     def handle(self, text: str) -> Reply:
         command = parse_command(text)
         if command is not None:
