@@ -74,6 +74,20 @@ def test_compile_with_an_odd_entry_in_the_documents_folder(tmp_path: Path, kind:
     assert output.read_text() == "previous\n" and leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(("kind", "said"), [("fifo", "named pipe"), ("list", "not a YAML mapping")])
+def test_compile_with_a_bad_lexicon_leaves_the_content(tmp_path: Path, kind: str, said: str) -> None:
+    lexicon = tmp_path / "lexicon.yaml"
+    if kind == "fifo":
+        os.mkfifo(lexicon)
+    else:
+        lexicon.write_text("- a list, not the lexicon\n")
+    output = tmp_path / "compiled.json"
+    output.write_text("previous\n")
+    proc = run_cli(tmp_path, "compile", "--lexicon", str(lexicon), "--output", str(output), timeout=30)
+    assert_plain(proc, 1, "lexicon", said, "left as it was")
+    assert output.read_text() == "previous\n" and leftovers(tmp_path) == []
+
+
 def test_a_fifo_as_the_settings_file_does_not_hang_say(tmp_path: Path) -> None:
     env = cli_env(tmp_path)
     fifo = Path(env["VOICEGUIDE_CONFIG_DIR"]) / "config.json"

@@ -234,3 +234,35 @@ def test_say_output_on_a_full_disk_leaves_the_old_file(tmp_path: Path) -> None:
         assert old.read_bytes() == b"old" and leftovers(small) == []
         assert time.monotonic() - started < 30
     assert REPO.exists()
+
+
+# ---------------------------------------------------------------------------------------------- the transcript log
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "device"])
+def test_transcript_log_never_writes_through_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    from voiceguide.safe_files import SafeFileError, append_line
+
+    victim = tmp_path / "victim"
+    victim.write_text("keep\n")
+    target = tmp_path / "log.jsonl"
+    make_special(target, kind, link_to=victim)
+    started = time.monotonic()
+    with pytest.raises(SafeFileError, match=r"log\.jsonl"):
+        append_line(target, '{"heard": "x"}')
+    assert time.monotonic() - started < 5  # a pipe with no reader does not hang the loop
+    assert victim.read_text() == "keep\n" and same_kind(target, kind)
+
+
+def test_transcript_log_on_a_full_disk_keeps_whole_lines_only(tmp_path: Path) -> None:
+    from voiceguide.safe_files import FileWriteError, append_line
+
+    with mounted_tmpfs(tmp_path / "small", size="64k") as small:
+        log = small / "log.jsonl"
+        first = "x" * 4000  # the next line crosses into a page the full disk cannot give
+        append_line(log, first)
+        fill(small, 0)
+        with pytest.raises(FileWriteError, match="the disk is full"):
+            append_line(log, "y" * 300)
+        assert log.read_text() == first + "\n"
+        assert stat.S_IMODE(log.stat().st_mode) == 0o600  # a person's words: readable by the owner only

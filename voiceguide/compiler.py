@@ -137,10 +137,16 @@ def render_compiled(content: dict[str, Any]) -> str:
 
 
 def _load_lexicon(path: Path) -> dict[str, Any]:
+    from voiceguide.safe_files import InputFileError, read_bytes
+
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(read_bytes(path, "lexicon", max_bytes=4 * 2**20).decode("utf-8"))
+    except InputFileError as exc:
+        raise CompileError(str(exc)) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
         raise CompileError(f"{path}: cannot read the lexicon ({exc})") from None
+    if not isinstance(data, dict):
+        raise CompileError(f"{path}: the lexicon is not a YAML mapping")
     required = (
         "kinds", "locations", "synonyms", "anchors", "subjects", "uncovered", "neutral", "foreign", "triage",
         "question_frames",

@@ -41,6 +41,7 @@ from voiceguide.commands import Command
 from voiceguide.conversation import Conversation, Reply
 from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
+from voiceguide.safe_files import append_line
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
 
 log = logging.getLogger(__name__)
@@ -346,7 +347,8 @@ class AnswerPlayer:
 
 
 class TranscriptLog:
-    """Only with --log-transcripts: one JSON line per turn, appended (a person's words on disk by consent)."""
+    """Only with --log-transcripts: one JSON line per turn, appended (a person's words on disk by consent,
+    readable by the owner only)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -356,8 +358,7 @@ class TranscriptLog:
         record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "heard": heard}
         if reply is not None:
             record.update(topic=reply.topic, urgency=reply.urgency.value, answer=reply.answer)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        append_line(self.path, json.dumps(record, ensure_ascii=False))
 
 
 def match_wake_phrase(text: str, wake_phrase: str, cutoff: float = 75.0) -> tuple[bool, str]:
@@ -610,6 +611,7 @@ class AssistantLoop:
                 self.transcript_log.write(text, reply)
             except OSError as exc:
                 log.error("could not write the transcript log: %s", exc)
+                self.captions(f"(The transcript log was not written: {exc})")
         answer, tone = reply.answer, "got_it"
         if reply.command is Command.STOP:
             self.player.stop()

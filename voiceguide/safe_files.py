@@ -267,6 +267,37 @@ def write_text(target: str | Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
 
+def append_line(target: str | Path, line: str, mode: int = 0o600) -> None:
+    """Appends one whole line to a log, or nothing. A log grows by appending, so the rename of a whole new
+    file does not fit; the same refusals apply instead: the path is opened without following a link and
+    without blocking on a pipe, must be a regular file, and a write the disk cannot take (full, quota) is
+    cut back to where it began, so a reader never finds half a line. The default mode keeps a personal log
+    readable by its owner only."""
+    data = line.rstrip("\n").encode("utf-8") + b"\n"
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(target, flags, mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            check_target(target)  # a symbolic link: the plain refusal
+        raise FileWriteError(f"Cannot write {target}: {plain_reason(exc)}.", target, exc.errno) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeTargetError(f"Refusing to write {target}: it is {kind_of(info.st_mode)}, not a regular "
+                                    "file.", target)
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(errno.ENOSPC, "short write")
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, info.st_size)
+            raise FileWriteError(f"Cannot write {target}: {plain_reason(exc)}.", target, exc.errno) from None
+    finally:
+        os.close(fd)
+
+
 # ---------------------------------------------------------------------------------------------- reading
 
 
