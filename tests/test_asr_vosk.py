@@ -73,25 +73,6 @@ def test_grammar_restricts_what_can_be_heard(korean_vosk: VoskRecognizer) -> Non
     assert set(transcript.text.split()) <= allowed
 
 
-def test_streaming_chunks_end_of_utterance_and_partials(korean_vosk: VoskRecognizer) -> None:
-    first, second = _ko("무릎 통증", pad=1.5), _ko("혈전 증상", pad=1.5)
-    stream = korean_vosk.open_stream()
-    heard, partials = [], []
-    for audio in (first, second):
-        pcm = audio.to_int16()
-        for start in range(0, len(pcm), 4000):
-            chunk = pcm[start : start + 4000]
-            if stream.accept(chunk if start % 8000 else chunk.tobytes()):
-                heard.append(stream.result())
-            else:
-                partials.append(stream.partial())
-    assert [t.text for t in heard] == ["무릎 통증", "혈전 증상"]
-    assert any(partials)
-    assert all(w.confidence > 0 for t in heard for w in t.words)
-    stream.reset()
-    assert stream.result().text == ""
-
-
 def test_invalid_model_folders_are_explained(tmp_path: Path) -> None:
     assert "does not exist" in (model_problem(tmp_path / "nope") or "")
     assert "am/final.mdl" in (model_problem(tmp_path) or "")

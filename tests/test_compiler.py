@@ -13,8 +13,8 @@ from voiceguide.compiler import (
     DEFAULT_OUTPUT,
     CompileError,
     compile_content,
-    compile_to_file,
     render_compiled,
+    write_compiled,
 )
 from voiceguide.content_model import content_from_dict
 from voiceguide.conversation import Conversation
@@ -146,7 +146,7 @@ def test_bad_sources_name_the_file_and_keep_the_previous_output(tmp_path: Path, 
     docs = tmp_path / "documents"
     shutil.copytree(DEFAULT_DOCUMENTS, docs)
     output = tmp_path / "compiled.json"
-    compile_to_file(docs, output)
+    write_compiled(compile_content(docs), output)
     before = output.read_bytes()
     bad = docs / name
     bad.write_bytes(data)
@@ -155,7 +155,7 @@ def test_bad_sources_name_the_file_and_keep_the_previous_output(tmp_path: Path, 
             read_document(bad)
     else:
         with pytest.raises(DocumentError) as info:
-            compile_to_file(docs, output)
+            write_compiled(compile_content(docs), output)
     assert name in str(info.value) and problem in str(info.value)
     assert output.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".compiled")] == []

@@ -151,13 +151,13 @@ def test_stream_yields_each_sentence_and_renders_ahead(renderer: tts.Renderer) -
     assert second.rendered_at <= barrier_at
     rest = list(stream)
     assert [s.text for s in [first, second, *rest]] == tts.spoken_sentences(text)
-    audios = list(renderer.render_stream(text))
+    audios = [s.audio for s in renderer.render_sentences(text)]
     assert len(audios) == 3 and audios[1].duration > audios[2].duration
 
 
 def test_closing_a_stream_early_cancels_the_rest(renderer: tts.Renderer) -> None:
-    stream = renderer.render_stream(" ".join(f"Sentence number {i}." for i in range(30)))
-    assert next(stream).duration > 0.5
+    stream = renderer.render_sentences(" ".join(f"Sentence number {i}." for i in range(30)))
+    assert next(stream).audio.duration > 0.5
     stream.close()  # barge-in: nothing more is rendered for this answer
     assert renderer.render(SHORT).duration > 1.0
 

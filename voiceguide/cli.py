@@ -280,10 +280,8 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def _add_speech_commands(sub, common: argparse.ArgumentParser) -> None:
     """Speech commands live in their own module so text-only use never imports audio libraries."""
-    try:
-        from voiceguide import speech_cli
-    except ImportError:
-        return
+    from voiceguide import speech_cli
+
     speech_cli.add_commands(sub, common)
 
 
@@ -312,15 +310,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _default(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
     """Plain `voiceguide` starts the live assistant, or explains why it cannot and offers text mode."""
-    try:
-        from voiceguide import speech_cli
-    except ImportError:
-        speech_cli = None
-    if speech_cli is not None:
-        return speech_cli.default_entry(parser)
-    print(
-        "VoiceGuide's live voice mode is not available in this build. "
-        "Use text mode: voiceguide chat",
-        file=sys.stderr,
-    )
-    return main(["chat"])
+    from voiceguide import speech_cli
+
+    return speech_cli.default_entry(parser, lambda: main(["chat"]))

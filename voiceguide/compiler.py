@@ -476,15 +476,4 @@ def _vocabulary(
     return {"words": sorted(w for w in words if w), "phrases": sorted(p for p in phrases if p)}
 
 
-def compile_to_file(
-    documents_dir: Path = DEFAULT_DOCUMENTS,
-    output: Path = DEFAULT_OUTPUT,
-    lexicon_path: Path = DEFAULT_LEXICON,
-) -> dict[str, Any]:
-    """Compile and write; on any DocumentError/CompileError the previous output file is left untouched."""
-    content = compile_content(documents_dir, lexicon_path)
-    write_compiled(content, output)
-    return content
-
-
-__all__ = ["CompileError", "DocumentError", "compile_content", "compile_to_file", "render_compiled", "write_compiled"]
+__all__ = ["CompileError", "DocumentError", "compile_content", "render_compiled", "write_compiled"]

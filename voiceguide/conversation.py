@@ -102,10 +102,6 @@ class Conversation:
         """Forget everything about the last person (start over, or a kiosk idle timeout)."""
         self._state = _State()
 
-    @property
-    def has_context(self) -> bool:
-        return self._state.context.section is not None
-
     def urgency(self, text: str) -> Urgency:
         """How urgent `text` is, triaged as a question would be, without answering it or changing the
         conversation: the live loop asks this of speech it would otherwise ignore (no wake phrase), since

@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -455,7 +456,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- plain voiceguide
 
 
-def default_entry(parser: argparse.ArgumentParser) -> int:
+def default_entry(parser: argparse.ArgumentParser, text_mode: Callable[[], int]) -> int:
     """Plain `voiceguide`: listen; with no sound card, explain in plain words and offer text mode."""
     from voiceguide.audio_devices import NoAudioDeviceError
 
@@ -472,9 +473,7 @@ def default_entry(parser: argparse.ArgumentParser) -> int:
             print()
             return 1
         if answer in ("", "y", "yes"):
-            from voiceguide import cli
-
-            return cli.main(["chat"])
+            return text_mode()
         return 1
     return cmd_listen(args)
 

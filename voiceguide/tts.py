@@ -365,11 +365,6 @@ class Renderer:
             for _, _, future in pending:
                 future.cancel()
 
-    def render_stream(self, text: str, lookahead: int = 1) -> Iterator[Audio]:
-        """Audio per sentence, in the order of spoken_sentences(text)."""
-        for sentence in self.render_sentences(text, lookahead):
-            yield sentence.audio
-
 
 _default_voice: str | None = None
 

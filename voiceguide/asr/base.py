@@ -51,23 +51,6 @@ class RecognizerError(RuntimeError):
 
 
 @runtime_checkable
-class RecognizerStream(Protocol):
-    """Incremental recognition for live audio: feed 16-bit mono PCM at the recognizer's sample rate."""
-
-    def accept(self, pcm: bytes | np.ndarray) -> bool:
-        """Consume a chunk; True when the end of an utterance was detected (then call `result`)."""
-        ...
-
-    def partial(self) -> str: ...
-
-    def result(self) -> Transcript:
-        """The finished utterance (or what was heard so far, if the utterance has not ended)."""
-        ...
-
-    def reset(self) -> None: ...
-
-
-@runtime_checkable
 class Recognizer(Protocol):
     """`supports_streaming`: the engine decodes while audio arrives, with the same result as `transcribe` on
     the whole recording (then it offers `open_utterance()`); otherwise the live loop decodes at each pause."""

@@ -234,8 +234,6 @@ class VoskRecognizer:
         self._live.Reset()
         return VoskUtterance(self._live, self.name)
 
-    def open_stream(self) -> VoskStream:
-        return VoskStream(self._new_kaldi(), self.name)
 
 
 class VoskUtterance:
@@ -275,32 +273,3 @@ class VoskUtterance:
             self._pending = b""
         self._parts.append(_transcript(self._kaldi.FinalResult(), self._engine))
         return _combine(self._parts, self._engine)
-
-
-class VoskStream:
-    """Vosk's own endpointing (trailing silence rules in the model's conf) ends utterances."""
-
-    def __init__(self, kaldi, engine: str) -> None:
-        self._kaldi = kaldi
-        self._engine = engine
-        self._finished: Transcript | None = None
-
-    def accept(self, pcm: bytes | np.ndarray) -> bool:
-        if self._kaldi.AcceptWaveform(chunk_bytes(pcm)):
-            self._finished = _combine([_transcript(self._kaldi.Result(), self._engine)], self._engine)
-            return True
-        return False
-
-    def partial(self) -> str:
-        text = json.loads(self._kaldi.PartialResult()).get("partial", "")
-        return " ".join(w for w in text.lower().split() if w != UNKNOWN)
-
-    def result(self) -> Transcript:
-        if self._finished is not None:
-            finished, self._finished = self._finished, None
-            return finished
-        return _combine([_transcript(self._kaldi.FinalResult(), self._engine)], self._engine)
-
-    def reset(self) -> None:
-        self._kaldi.Reset()
-        self._finished = None
