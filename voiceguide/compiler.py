@@ -137,10 +137,11 @@ def render_compiled(content: dict[str, Any]) -> str:
 
 
 def _load_lexicon(path: Path) -> dict[str, Any]:
+    from voiceguide.input_limits import MAX_LEXICON_BYTES
     from voiceguide.safe_files import InputFileError, read_bytes
 
     try:
-        data = yaml.safe_load(read_bytes(path, "lexicon", max_bytes=4 * 2**20).decode("utf-8"))
+        data = yaml.safe_load(read_bytes(path, "lexicon", MAX_LEXICON_BYTES).decode("utf-8"))
     except InputFileError as exc:
         raise CompileError(str(exc)) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:

@@ -13,6 +13,7 @@ MAX_AUDIO_FILE_BYTES = 256 * 2**20  # one recorded question: 60 s even at 192 kH
 MAX_RECORDING_BYTES = 2 * 2**30  # listen --input-file: a whole recorded session
 MAX_RECORDING_SECONDS = 4 * 3600.0
 MAX_DOCUMENT_BYTES = 8 * 2**20  # one source document (the real ones are a few KB)
+MAX_LEXICON_BYTES = 4 * 2**20  # the lexicon YAML (the real one is well under 100 KB)
 
 
 def question_problem(text: str) -> str | None:
