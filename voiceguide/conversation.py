@@ -10,7 +10,7 @@ whose number is configurable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voiceguide import messages
 from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focus, Focuser, words_in
@@ -104,7 +104,7 @@ class Conversation:
 
     @property
     def has_context(self) -> bool:
-        return self._state.context.section is not None
+        return self._state.context.active
 
     def handle(self, text: str) -> Reply:
         command = parse_command(text)
@@ -167,7 +167,8 @@ class Conversation:
 
     # -- questions -----------------------------------------------------------------------------
     def _question(self, text: str) -> Reply:
-        query = self.router.understand(text)
+        # "And behind the knee?" is the last question again, about the knee.
+        query = self.router.resolve(self.router.understand(text), self._state.context)
         urgency, _signs = assess(query.text, self.content.lexicon["triage"])
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
@@ -191,7 +192,7 @@ class Conversation:
             return Reply(text, heard, None, urgency, message, (), route.score, route.status)
 
         answer = self._answer(route)
-        self._remember(route, answer.more, answer.titles)
+        self._remember(route, answer.more, answer.titles, topic=answer.topic)
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score, route.status)
 
@@ -207,13 +208,22 @@ class Conversation:
             state.hint_given += 1
         return parts
 
-    def _remember(self, route: Route, more: list[str], titles: list[str], source_line: str = "") -> None:
+    def _remember(
+        self, route: Route, more: list[str], titles: list[str], source_line: str = "", topic: str | None = None
+    ) -> None:
         state = self._state
         state.more = list(more)
         state.more_sources = tuple(titles)
         state.more_source_line = source_line
-        if route.status in ("answer", "combined"):
-            state.context = Context(route.location, route.kind, route.topic)
+        self._remember_context(route, topic)
+
+    def _remember_context(self, route: Route, topic: str | None = None) -> None:
+        """What a follow-up may refer to; `topic` is the section whose sentence led, if not the routed one."""
+        context = self.router.context_after(route, self._state.context)
+        if topic and context.section and topic != context.section and not topic.startswith("general."):
+            section = self.content.section(topic)
+            context = replace(context, section=topic, kind=section.about)
+        self._state.context = context
 
     # -- urgent advice -------------------------------------------------------------------------
     def _urgent(self, text: str, heard: str, urgency: Urgency, route: Route) -> Reply:
@@ -235,11 +245,14 @@ class Conversation:
             if answer:
                 parts.append(messages.text("say_more_for", topic=self.content.kind_label(route.kind)))
                 self._remember(route, [*answer.first, *answer.more], answer.titles,
-                               messages.source_line(answer.titles))
+                               messages.source_line(answer.titles), topic=answer.topic)
+            else:
+                self._remember_context(route)
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
         # See a doctor: the advice, then the answering sentence if it fits.
         parts = [advice]
         if answer is None:
+            self._remember_context(route)
             if route.status == "advice":
                 parts.append(messages.next_after_see_doctor(self.emergency_number))
             parts += [messages.source_line(advice_sources), *self._closing(False)]
@@ -249,11 +262,11 @@ class Conversation:
         if words_in(advice) + sum(words_in(s) for s in answer.first) <= _SEE_DOCTOR_MAX_WORDS:
             parts += answer.first
             said_sources = list(sources)
-            self._remember(route, more, answer.titles)
+            self._remember(route, more, answer.titles, topic=answer.topic)
         else:
             parts.append(messages.text("say_more_for", topic=self.content.kind_label(route.kind)))
             more = [*answer.first, *more]
-            self._remember(route, more, answer.titles, messages.source_line(answer.titles))
+            self._remember(route, more, answer.titles, messages.source_line(answer.titles), topic=answer.topic)
         parts += [messages.source_line(said_sources), *self._closing(bool(more))]
         return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -41,13 +41,28 @@ _MIN_SCORE = 1.0
 _COMBINE_MARGIN = 1.5
 
 
+# Words that stand for what was just talked about: "how do they work" after compression stockings.
+_REFERRING = frozenset("it its they them their that this those these".split())
+_OPENERS = frozenset("how why what when where which and".split())
+_CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
+_CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
+
+
 @dataclass(frozen=True)
 class Context:
-    """What the last answer was about, so "how is it treated" can follow a knee question."""
+    """What the last answer was about, so "how is it treated" can follow a knee question, "and behind the
+    knee?" can ask the last question again about another place, and "how do they work" knows what "they" are.
+    Kept in memory for the conversation only."""
 
     location: str | None = None
     kind: str | None = None
     section: str | None = None
+    question: str = ""  # the last question answered, as understood (a follow-up already resolved)
+    terms: tuple[str, ...] = ()  # what it was about beyond its kind and place ("compression stockings")
+
+    @property
+    def active(self) -> bool:
+        return self.section is not None or bool(self.question)
 
 
 @dataclass(frozen=True)
@@ -119,8 +134,11 @@ class Router:
                 if phrase:
                     terms += [phrase, phrase.split()[-1]]
         self._known = set(content.vocabulary.words) | intent_words
-        self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
+        # "walk" is known because the documents say "walking": a word is known by its stem too.
+        self._known_stems = frozenset(self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS)
+        self._place_words = frozenset(w for spec in self._locations.values() for t in spec["terms"] for w in t.split())
+        self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._kind_stems = {
             kind: frozenset(self._stem(w) for w in spec["heading"] if " " not in w)
             for kind, spec in self._kinds.items()
@@ -200,6 +218,54 @@ class Router:
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
         )
 
+    def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
+        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
+        "walking". Only for questions already in the domain; unanchored, any unseen word still says no."""
+        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems)
+
+    # -- follow-ups ----------------------------------------------------------------------------
+    def resolve(self, query: Query, context: Context) -> Query:
+        """A question that only names another place ("and behind the knee?", "what about in the bum") is
+        the last question asked again about that place; anything else is itself."""
+        if not context.question or query.location is None or query.kind or query.intent:
+            return query
+        leftover = [w for w in self._without_places(query.text).split()
+                    if w not in STOPWORDS and w not in self._neutral and w not in self._subjects]
+        if leftover:
+            return query
+        name = self._locations[query.location]["name"]
+        last = context.question
+        places = [t for spec in self._locations.values() for t in spec["terms"]]
+        hits = find_all(last, places)
+        if hits:
+            for start, end, _term in reversed(hits):
+                last = last[:start] + name + last[end:]
+        else:
+            last = f"{last} {name}"
+        again = self.understand(last)
+        return replace(again, heard=query.heard)
+
+    def context_after(self, route: Route, previous: Context) -> Context:
+        """What the next question may refer back to, once `route` has been answered."""
+        q = route.query
+        terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
+        location = route.location or q.location or (previous.location if self._refers(q) else None)
+        section = route.topic if route.status in ("answer", "combined") else None
+        return Context(location, route.kind or q.kind, section, q.text, terms)
+
+    def _topic_terms(self, q: Query) -> tuple[str, ...]:
+        """The words that say what a question was about, beyond its kind, place and subject."""
+        kind_heads = {w for spec in self._kinds.values() for h in spec["heading"] for w in h.split()}
+        return tuple(
+            w for w in q.content_words
+            if w not in self._subjects and w not in self._place_words and w not in self._neutral
+            and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
+        )
+
+    def _refers(self, q: Query) -> bool:
+        words = q.heard.split()
+        return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
+
     def _document_words(self, text: str) -> str:
         found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
         return " | ".join(alt for alternatives in found for alt in alternatives)
@@ -261,8 +327,9 @@ class Router:
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
         # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
         in_domain = q.anchored or (q.location is not None and q.kind not in (None, "overview"))
-        follow_up = not in_domain and context.section is not None and (
-            q.kind is not None or q.location is not None or q.intent is not None
+        refers = self._refers(q)
+        follow_up = not in_domain and context.active and (
+            q.kind is not None or q.location is not None or q.intent is not None or refers
         )
         if not in_domain and not follow_up:
             # A bare "what is" names no kind of its own: "what is the way we like to make" (a recognizer's
@@ -289,7 +356,7 @@ class Router:
         intent_kind = intent.get("kind")
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
-        if kind is None and q.unknown:
+        if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route("not-covered", q, location=location)
         asked = self._asked(q.text)
@@ -311,12 +378,17 @@ class Router:
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        # "How do they work": what "they" are is what the last question was about.
+        pronoun_only = follow_up and refers and q.kind is None and q.location is None
+        carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if follow_up and refers else frozenset()
+        here = context.section if pronoun_only else None
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
         ranking = sorted(
             (
                 (
-                    self._score(s, asked_stems, kind, location, echoed)
+                    self._score(s, asked_stems, kind, location, echoed, carried)
+                    + (_CONTEXT_BONUS if s.id == here else 0.0)
                     - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
                     , s,
                 )
@@ -342,7 +414,8 @@ class Router:
         )
 
     def _score(
-        self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str]
+        self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
+        carried: frozenset[str] = frozenset(),
     ) -> float:
         score = 0.0
         if kind and section.about == kind:
@@ -354,6 +427,7 @@ class Router:
         # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
         shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
         score += sum(self._idf.get(w, 0.0) for w in shared)
+        score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
         if section.id in echoed:
             score += _QUESTION_BONUS
         return score
