@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -38,6 +38,12 @@ _YES_NO = frozenset("can could is are does do did will would should may might ha
 _VAGUE_PENALTY = 3.0
 _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0
+_CARRIED_SHARE = 0.5  # a word of the last question, which this one refers to ("they" = compression stockings)
+_PLACE_SHARE = 0.5  # "can you get a clot in your bum": the sentence that says so of that place
+# A sentence of another section of the same place leads only if it answers clearly better than any sentence of
+# the section the router chose: the router weighed the whole section, the sentence is weighed on its own.
+_OTHER_SECTION = 1.0
+_OTHER_KIND = 1.0  # and more clearly still from a section about another kind of question
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,9 @@ class Focus:
     terms: tuple[tuple[tuple[str, ...], ...], ...]  # per term: alternatives, each a tuple of word stems
     kind: str | None = None
     yes_no: bool = False  # "can it ...", "is it ...": the sentence that says so in the asked words leads
+    carried: tuple[tuple[tuple[str, ...], ...], ...] = ()  # what "it" or "they" stands for, from the last question
+    place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no question
+    intent: tuple[tuple[tuple[str, ...], ...], ...] = ()  # a worried question's own document words
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class Focuser:
         self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
         self._vague = lex.get("vague_phrases", [])
         self._kinds = lex["kinds"]
+        self._locations = lex["locations"]
         places = {w for spec in lex["locations"].values() for t in spec["terms"] for w in t.split()}
         # Words that say nothing about which sentence answers: the subject, the places, everyday words.
         self._ignored = set(lex["subjects"]) | places | STOPWORDS
@@ -104,12 +114,18 @@ class Focuser:
                 self._about[sentence] = stems
 
     # -- what is asked --------------------------------------------------------------------------
-    def focus(self, heard: str, rewritten: str, kind: str | None, extra: tuple[str, ...] = ()) -> Focus:
+    def focus(
+        self, heard: str, rewritten: str, kind: str | None, extra: tuple[str, ...] = (),
+        carried: tuple[str, ...] = (), location: str | None = None,
+    ) -> Focus:
         """The question's own words, each with the document's words for it; `extra` adds whole terms (an
-        intent's focus, such as "seek medical attention" for "what should i do")."""
+        intent's focus, such as "seek medical attention" for "what should i do"); `carried` are the words of
+        the last question that this one refers to; `location` the place asked about."""
         kind_words = set()
         if kind:
-            kind_words = {w for h in self._kinds[kind]["heading"] for w in h.split()}
+            # The kind's heading words and the words that only ask for it ("what does it feel like").
+            spec = self._kinds[kind]
+            kind_words = {w for h in spec["heading"] + spec.get("asking", []) for w in h.split()}
         terms: list[tuple[tuple[str, ...], ...]] = []
         covered: set[str] = set()
         for text in (rewritten, heard):
@@ -125,10 +141,24 @@ class Focuser:
                 continue
             covered.add(word)
             terms.append((self._stems(word),))
-        for phrase in extra:
-            terms.append((self._stems(normalize(phrase)),))
+        intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
         first = heard.split()[0] if heard else ""
-        return Focus(tuple(t for t in terms if any(t)), kind, first in _YES_NO)
+        yes_no = first in _YES_NO
+        said = {s for t in terms for alt in t for s in alt}
+        before = tuple(
+            t for t in (self._term(w) for w in carried if w not in self._ignored and w not in kind_words)
+            if any(t) and not any(s in said for alt in t for s in alt)
+        )
+        place: tuple[str, ...] = ()
+        if yes_no and location in self._locations:  # a document about no one place has the place "general"
+            said_place = [t for _s, _e, t in find_all(rewritten, self._locations[location]["terms"])]
+            place = tuple(self._stem(w) for t in said_place for w in t.split() if w not in STOPWORDS)
+        own = tuple(t for t in terms if any(t))
+        return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)))
+
+    def _term(self, word: str) -> tuple[tuple[str, ...], ...]:
+        alternatives = [word, *self._synonyms.get(word, [])]
+        return tuple(self._stems(a) for a in alternatives)
 
     def _stems(self, phrase: str) -> tuple[str, ...]:
         return tuple(self._stem(w) for w in phrase.split() if w not in STOPWORDS)
@@ -136,16 +166,21 @@ class Focuser:
     # -- how well a sentence answers ------------------------------------------------------------
     def term_score(self, sentence: str, focus: Focus) -> float:
         stems = self._about.get(sentence) or {self._stem(w) for w in normalize(sentence).split()}
-        score = 0.0
         own = 2.0 if focus.yes_no else 1.0  # a yes or no said in the question's own words
-        for alternatives in focus.terms:
-            weights = [
-                max(self._idf.get(s, 0.0) for s in alt) * (own if n == 0 else _SYNONYM_SHARE)
-                for n, alt in enumerate(alternatives)
-                if alt and all(s in stems for s in alt)
-            ]
-            score += max(weights, default=0.0)
+        score = sum(self._term_weight(t, stems, own) for t in focus.terms)
+        score += sum(self._term_weight(t, stems, 1.0) for t in focus.intent)
+        score += _CARRIED_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)
+        if focus.place and focus.terms:
+            score += _PLACE_SHARE * max((self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0)
         return score
+
+    def _term_weight(self, alternatives: tuple[tuple[str, ...], ...], stems: set[str], own: float) -> float:
+        weights = [
+            max(self._idf.get(s, 0.0) for s in alt) * (own if n == 0 else _SYNONYM_SHARE)
+            for n, alt in enumerate(alternatives)
+            if alt and all(s in stems for s in alt)
+        ]
+        return max(weights, default=0.0)
 
     def kind_score(self, sentence: str, kind: str | None) -> float:
         """The facts a sentence names for the kind asked ("pain, swelling, warmth, and redness")."""
@@ -172,6 +207,32 @@ class Focuser:
         """The answering sentence, after whatever earlier sentence it needs to make sense."""
         best = max(range(len(section.sentences)), key=lambda i: (self.score(section, i, focus), -i))
         return self._with_referent(section, best)
+
+    def lead_elsewhere(
+        self, chosen: Section, others: list[Section], focus: Focus, keep_kind: bool
+    ) -> tuple[Section, tuple[int, ...]] | None:
+        """A sentence of another section about the same place that answers clearly better than any of the
+        chosen section's ("can a superficial clot cause a lump": the lump is among the symptoms, not the
+        types), with what it needs for sense; None if the chosen section holds the answer. With `keep_kind`
+        (the kind was named outright: "what causes ...") only sections of that kind compete."""
+        here = max(self.score(chosen, i, focus) for i in range(len(chosen.sentences)))
+        # What was asked in the question's own words: a worried question's usual words chose the section.
+        asked = replace(focus, intent=())
+        here_terms = max(self.term_score(s, asked) for s in chosen.sentences)
+        best: tuple[float, Section, int] | None = None
+        for section in others:
+            other_kind = section.about != (focus.kind or chosen.about)
+            if section.id == chosen.id or (keep_kind and other_kind):
+                continue
+            for i, sentence in enumerate(section.sentences):
+                if self.term_score(sentence, asked) <= here_terms:
+                    continue  # it must say more of what was asked, not only more of the kind
+                score = self.score(section, i, focus) - _OTHER_SECTION - (_OTHER_KIND if other_kind else 0.0)
+                if score > here and (best is None or score > best[0]):
+                    best = (score, section, i)
+        if best is None:
+            return None
+        return best[1], self._with_referent(best[1], best[2])
 
     def _with_referent(self, section: Section, index: int) -> tuple[int, ...]:
         unit = [index]

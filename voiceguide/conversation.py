@@ -324,14 +324,10 @@ class Conversation:
         q = route.query
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
-        focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus)
+        focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
         sections = self._sections_for(route, intent_focus)
         if len(sections) == 1:
-            section = sections[0]
-            choice = self.focuser.choose(section, focus, budget)
-            first = [section.sentences[i] for i in choice.first]
-            more = [section.sentences[i] for i in choice.rest]
-            return _Answer(first, more, self._titles((section,)), section.id)
+            return self._answer_from(sections[0], focus, budget, keep_kind=q.explicit_kind)
         first, more = [], []
         budget = budget // len(sections) + 10
         for section in sections:
@@ -344,6 +340,27 @@ class Conversation:
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _answer_from(self, section: Section, focus: Focus, budget: int, keep_kind: bool) -> _Answer:
+        """The chosen section's answering sentences, unless another section about the same place has a
+        sentence that answers clearly better: then that one leads, and the chosen section's lead follows if
+        there is room."""
+        place = self.content.location_of(section)
+        others = [s for s in self.content.sections if self.content.location_of(s) == place]
+        elsewhere = self.focuser.lead_elsewhere(section, others, focus, keep_kind)
+        if elsewhere is None:
+            choice = self.focuser.choose(section, focus, budget)
+            first = [section.sentences[i] for i in choice.first]
+            more = [section.sentences[i] for i in choice.rest]
+            return _Answer(first, more, self._titles((section,)), section.id)
+        other, unit = elsewhere
+        first = [other.sentences[i] for i in unit]
+        room = budget - sum(words_in(s) for s in first)
+        lead = [section.sentences[i] for i in self.focuser.lead(section, focus)]
+        if sum(words_in(s) for s in lead) <= room:
+            first += lead
+        more = [s for s in (*section.sentences, *other.sentences) if s not in first]
+        return _Answer(first, more, self._titles((other, section)), other.id)
 
     def _sections_for(self, route: Route, intent_focus: tuple[str, ...]) -> list[Section]:
         """The routed sections, unless a worried person's question ("will it go away") is answered by none of

@@ -93,6 +93,7 @@ class Route:
     kind: str | None = None
     topic: str | None = None
     ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    carried: tuple[str, ...] = ()  # words of the last question that this one refers to ("they" = stockings)
 
 
 _ROUTERS: dict[int, tuple[Content, Router]] = {}
@@ -407,10 +408,11 @@ class Router:
             if len(twins) > 1:
                 return Route(
                     "combined", q, tuple(twins), confidence, None, best.about, f"general.{best.about}",
-                    _ids(ranking),
+                    _ids(ranking), context.terms if carried else (),
                 )
         return Route(
-            "answer", q, (best,), confidence, self.content.location_of(best), best.about, best.id, _ids(ranking)
+            "answer", q, (best,), confidence, self.content.location_of(best), best.about, best.id, _ids(ranking),
+            context.terms if carried else (),
         )
 
     def _score(
