@@ -16,10 +16,10 @@ from voiceguide import messages
 from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focus, Focuser, words_in
 from voiceguide.commands import Command, parse_command
 from voiceguide.content_model import Content, Section
-from voiceguide.phrases import any_of
+from voiceguide.phrases import any_of, find_all
 from voiceguide.router import Context, Route, Router
 from voiceguide.speech_settings import adjustment_reply
-from voiceguide.triage import Urgency, assess
+from voiceguide.triage import Urgency, assess, suspects
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
@@ -272,8 +272,12 @@ class Conversation:
 
     def _about_themselves(self, route: Route) -> bool:
         q = route.query
-        personal = self.content.lexicon["triage"]["see-doctor"]["personal"]
-        return (q.anchored or q.location is not None) and bool(any_of(q.text, personal))
+        triage = self.content.lexicon["triage"]
+        personal = triage["see-doctor"]["personal"]
+        # A place of their own body ("a clot in my bum"), or a clot they say they (may) have; not someone asking
+        # what to do about a medicine or a habit ("i'm on tablets that might cause clots").
+        suspected = suspects(q.text, triage)
+        return (q.location is not None or suspected) and bool(any_of(q.text, personal))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:
         """"What should I do", "should I go to the ER". Right after urgent advice: that advice again and the
@@ -294,7 +298,11 @@ class Conversation:
     def _advice_sentence(self, route: Route) -> tuple[Section, int]:
         spec = self.content.lexicon["intents"][route.query.intent]
         phrases = [messages_norm(p) for p in spec.get("advice_phrases", [])]
-        focus = self.focuser.focus(route.query.heard, route.query.text, None, tuple(spec.get("focus", [])))
+        # The words of "should i see a doctor" say what kind of question it is; the rest say what it is about
+        # ("i'm on tablets that might cause clots": the medicines sentence).
+        asked = _without(route.query.text, spec["phrases"])
+        focus = self.focuser.focus(_without(route.query.heard, spec["phrases"]), asked, None,
+                                   tuple(spec.get("focus", [])))
         candidates = []
         for order, section in enumerate(self.content.sections):
             for i, sentence in enumerate(section.sentences):
@@ -393,6 +401,12 @@ def _dangling(sentence: str) -> int:
     """How many words point back to something not said ("these symptoms"), for choosing a sentence to say
     on its own."""
     return sum(w in ("this", "these", "those", "they") for w in messages_norm(sentence).split())
+
+
+def _without(text: str, phrases: list[str]) -> str:
+    for start, end, _phrase in reversed(find_all(text, phrases)):
+        text = text[:start] + text[end:]
+    return " ".join(text.split())
 
 
 def _join(parts: list[str]) -> str:

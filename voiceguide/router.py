@@ -277,7 +277,11 @@ class Router:
         rewritten)."""
         best, best_len = None, 0
         for name, spec in self._intents.items():
-            hits = any_of(heard, spec["phrases"]) + any_of(rewritten, spec["phrases"])
+            hits = [
+                phrase for text in (heard, rewritten) for _start, end, phrase in find_all(text, spec["phrases"])
+                # "what can i do to stop getting clots" asks how to do that, not what to do now.
+                if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
+            ]
             longest = max((len(h.split()) for h in hits), default=0)
             if longest > best_len:
                 best, best_len = name, longest
@@ -323,6 +327,10 @@ class Router:
         context = context or Context()
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
+        if q.uncovered and not q.location and q.anchored and not q.foreign:
+            # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
+            # help".
+            return Route("not-covered", q)
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or q.unknown)):
             return Route("out-of-scope", q)
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
