@@ -78,6 +78,7 @@ class Query:
     uncovered: tuple[str, ...] = ()  # places or subjects the documents do not cover ("brain", "period")
     intent: str | None = None  # a worried person's question ("what should i do", "will it go away")
     explicit_kind: bool = False  # the kind was named outright ("symptoms", "treated"), not guessed from a word
+    lay_kind: bool = False  # the kind was found only through the documents' words for a lay word ("drive")
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class Router:
     def _repair(self, first: str) -> str:
         repaired = []
         for word in first.split():
-            if word in self._known or word in STOPWORDS or len(word) < 4 or word.isdigit():
+            if word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit():
                 repaired.append(word)
                 continue
             match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
@@ -205,7 +206,8 @@ class Router:
         location = self._location(rewritten)
         # A kind named in lay words ("does it change the colour of the skin") is found through the document
         # words for them ("discoloration" is a symptom).
-        kind = self._kind(rewritten) or self._kind(self._document_words(rewritten))
+        said_kind = self._kind(rewritten)
+        kind = said_kind or self._kind(self._document_words(rewritten))
         anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
@@ -217,6 +219,7 @@ class Router:
         explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
+            kind is not None and said_kind is None,
         )
 
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
@@ -327,7 +330,7 @@ class Router:
         context = context or Context()
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
-        if q.uncovered and not q.location and q.anchored and not q.foreign:
+        if q.uncovered and not q.location and q.anchored:
             # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
             # help".
             return Route("not-covered", q)
@@ -356,7 +359,9 @@ class Router:
 
         location = q.location or (context.location if follow_up or not q.anchored else None)
         intent = self._intents.get(q.intent or "", {})
-        if intent and not intent.get("covered", True) and not (intent.get("only_without_kind") and q.kind):
+        if intent and not intent.get("covered", True) and not (
+            intent.get("only_without_kind") and q.kind and not q.lay_kind
+        ):
             return Route("not-covered", q, location=location)
         if intent.get("answer") == "advice" and not q.explicit_kind:
             return Route("advice", q, location=location, kind=q.kind)
