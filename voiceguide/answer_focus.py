@@ -26,6 +26,13 @@ from voiceguide.text import STOPWORDS, normalize
 
 FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
 _ANAPHORA = frozenset({"this", "these", "it", "they", "those", "such", "however"})
+_DETERMINERS = frozenset({"this", "these", "those"})
+# After "this" or "these", a noun that only points back ("these medications": which?) or a verb ("these
+# include"): the sentence still needs the one before it.
+_POINTING_NOUNS = frozenset("medications medicines symptoms signs factors conditions problems things steps measures "
+                            "treatments tests options changes ones".split())
+_VERBS_AFTER_PRONOUN = frozenset("include includes occur occurs happen happens work works help helps mean means "
+                                 "cause causes lead leads require requires increase increases".split())
 # "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
 _DUMMY_IT = re.compile(r"^it (is|can be|may be) \w+ (to|that|if)\b")
 # Two facts of the kind asked ("pain, swelling") show a sentence answers it; more do not make it a better
@@ -182,6 +189,12 @@ class Focuser:
         ]
         return max(weights, default=0.0)
 
+    def kind_hits(self, sentence: str, kind: str | None) -> int:
+        if not kind:
+            return 0
+        spec = self._kinds[kind]
+        return len(any_of(self._sentence_text.get(sentence) or normalize(sentence), spec["words"] + spec.get("phrases", [])))
+
     def kind_score(self, sentence: str, kind: str | None) -> float:
         """The facts a sentence names for the kind asked ("pain, swelling, warmth, and redness")."""
         if not kind:
@@ -206,7 +219,23 @@ class Focuser:
     def lead(self, section: Section, focus: Focus) -> tuple[int, ...]:
         """The answering sentence, after whatever earlier sentence it needs to make sense."""
         best = max(range(len(section.sentences)), key=lambda i: (self.score(section, i, focus), -i))
+        # "... can lead to a range of serious problems. These can include pulmonary embolism, ...": when the
+        # next sentence spells out this one, naming more facts of the kind asked, both are said, or the
+        # listener hears only the promise of an answer.
+        after = best + 1
+        if (
+            after < len(section.sentences)
+            and opens_with_reference(section.sentences[after])
+            and self.term_score(section.sentences[after], focus) >= self.term_score(section.sentences[best], focus)
+            and self.kind_hits(section.sentences[after], focus.kind) > self.kind_hits(section.sentences[best], focus.kind)
+        ):
+            best = after
         return self._with_referent(section, best)
+
+    def asked_fit(self, section: Section, focus: Focus) -> float:
+        """How much of what was asked, in the question's own words, the section's best sentence says."""
+        asked = replace(focus, intent=())
+        return max(self.term_score(s, asked) for s in section.sentences)
 
     def lead_elsewhere(
         self, chosen: Section, others: list[Section], focus: Focus, keep_kind: bool
@@ -218,7 +247,7 @@ class Focuser:
         here = max(self.score(chosen, i, focus) for i in range(len(chosen.sentences)))
         # What was asked in the question's own words: a worried question's usual words chose the section.
         asked = replace(focus, intent=())
-        here_terms = max(self.term_score(s, asked) for s in chosen.sentences)
+        here_terms = self.asked_fit(chosen, focus)
         best: tuple[float, Section, int] | None = None
         for section in others:
             other_kind = section.about != (focus.kind or chosen.about)
@@ -262,10 +291,15 @@ class Focuser:
 
 def opens_with_reference(sentence: str) -> bool:
     """True for "This can be caused by ..." or "These can include ...": a sentence a listener cannot follow
-    without the one before it."""
-    norm = normalize(sentence)
-    first = norm.split()[0] if norm else ""
-    return first in _ANAPHORA and not _DUMMY_IT.match(norm)
+    without the one before it. "These deep clots are ..." names what it speaks of and stands alone; "These
+    medications ..." does not say which."""
+    words = normalize(sentence).split()
+    if not words or words[0] not in _ANAPHORA or _DUMMY_IT.match(" ".join(words)):
+        return False
+    if words[0] in _DETERMINERS and len(words) > 1:
+        following = words[1]
+        return following in STOPWORDS or following in _POINTING_NOUNS or following in _VERBS_AFTER_PRONOUN
+    return True
 
 
 def words_in(text: str) -> int:

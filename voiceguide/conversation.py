@@ -25,6 +25,7 @@ DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
 # A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers.
 _SEE_DOCTOR_MAX_WORDS = 55
+_COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
 DISCLAIMER = messages.text("disclaimer")
 MORE_HINT = messages.text("more_hint")
@@ -334,6 +335,13 @@ class Conversation:
         intent_focus = tuple(intent.get("focus", []))
         focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
         sections = self._sections_for(route, intent_focus)
+        if len(sections) > 1:
+            # Asked with no place, and one place's article says what was asked where the other's does not
+            # ("can hrt cause clots": hormone replacement therapy is named among the buttocks' causes only):
+            # that article answers, and the listener is not made to hear both.
+            fits = [self.focuser.asked_fit(s, focus) for s in sections]
+            if max(fits) > 0:
+                sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
         if len(sections) == 1:
             return self._answer_from(sections[0], focus, budget, keep_kind=q.explicit_kind)
         first, more = [], []
