@@ -90,7 +90,10 @@ class Focuser:
         lex = content.lexicon
         self.content = content
         self._rewrite = Rewriter(lex["synonyms"])
-        self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
+        stem = snowballstemmer.stemmer("english").stemWord
+        # Words the stemmer folds together though they mean different things ("medications" and "medical").
+        exceptions: dict[str, str] = lex.get("stem_exceptions", {})
+        self._stem = lru_cache(maxsize=8192)(lambda word: exceptions.get(word) or stem(word))
         self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
         self._vague = lex.get("vague_phrases", [])
         self._kinds = lex["kinds"]

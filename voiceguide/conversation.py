@@ -309,9 +309,12 @@ class Conversation:
             for i, sentence in enumerate(section.sentences):
                 if any(p in messages_norm(sentence) for p in phrases):
                     here = route.location is not None and self.content.location_of(section) == route.location
-                    score = self.focuser.term_score(sentence, focus)
-                    # The place asked about, then the question's words, then a sentence that stands alone.
-                    candidates.append(((-here, -score, _dangling(sentence), words_in(sentence), order), section, i))
+                    own = self.focuser.term_score(sentence, replace(focus, intent=()))
+                    usual = self.focuser.term_score(sentence, focus) - own
+                    # The place asked about, then the question's own words, then the intent's usual words,
+                    # then a sentence that stands alone.
+                    key = (-here, -own, -usual, _dangling(sentence), words_in(sentence), order)
+                    candidates.append((key, section, i))
         _key, section, index = min(candidates, key=lambda c: c[0])
         return section, index
 
