@@ -46,7 +46,8 @@ _VAGUE_PENALTY = 3.0
 _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0
 _CARRIED_SHARE = 0.5  # a word of the last question, which this one refers to ("they" = compression stockings)
-_PLACE_SHARE = 0.5  # "can you get a clot in your bum": the sentence that says so of that place
+_PLACE_SHARE = 0.5
+_EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the words that name the subject  # "can you get a clot in your bum": the sentence that says so of that place
 # A sentence of another section of the same place leads only if it answers clearly better than any sentence of
 # the section the router chose: the router weighed the whole section, the sentence is weighed on its own.
 _OTHER_SECTION = 1.0
@@ -63,6 +64,7 @@ class Focus:
     carried: tuple[tuple[tuple[str, ...], ...], ...] = ()  # what "it" or "they" stands for, from the last question
     place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no question
     intent: tuple[tuple[tuple[str, ...], ...], ...] = ()  # a worried question's own document words
+    everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()  # everyday words beside the question's other words
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class Focuser:
         places = {w for spec in lex["locations"].values() for t in spec["terms"] for w in t.split()}
         # Words that say nothing about which sentence answers: the subject, the places, everyday words.
         self._ignored = set(lex["subjects"]) | places | STOPWORDS
+        self._everyday = frozenset(w for w in lex["neutral"] if isinstance(w, str))
         self._sentence_stems: dict[str, set[str]] = {}
         self._sentence_text: dict[str, str] = {}
         for section in content.sections:
@@ -146,11 +149,16 @@ class Focuser:
                 covered.update(text[start:end].split())
                 alternatives = [key, *self._synonyms[key]]
                 terms.append(tuple(self._stems(a) for a in alternatives))
+        everyday: list[tuple[tuple[str, ...], ...]] = []
         for word in rewritten.split():
             if word in covered or word in self._ignored or word in kind_words or len(word) < 3:
                 continue
             covered.add(word)
-            terms.append((self._stems(word),))
+            (everyday if word in self._everyday else terms).append((self._stems(word),))
+        # An everyday word says less of what is asked than a word of the documents' ("after" in "will my leg
+        # ever be the same after a dvt"), but it may be all there is ("how do they work").
+        if not terms:
+            terms, everyday = everyday, []
         intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
         first = heard.split()[0] if heard else ""
         yes_no = first in _YES_NO
@@ -164,7 +172,8 @@ class Focuser:
             said_place = [t for _s, _e, t in find_all(rewritten, self._locations[location]["terms"])]
             place = tuple(self._stem(w) for t in said_place for w in t.split() if w not in STOPWORDS)
         own = tuple(t for t in terms if any(t))
-        return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)))
+        return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
+                     tuple(t for t in everyday if any(t)))
 
     def _term(self, word: str) -> tuple[tuple[str, ...], ...]:
         alternatives = [word, *self._synonyms.get(word, [])]
@@ -179,6 +188,7 @@ class Focuser:
         own = 2.0 if focus.yes_no else 1.0  # a yes or no said in the question's own words
         score = sum(self._term_weight(t, stems, own) for t in focus.terms)
         score += sum(self._term_weight(t, stems, 1.0) for t in focus.intent)
+        score += _EVERYDAY_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.everyday)
         score += _CARRIED_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)
         if focus.place and focus.terms:
             score += _PLACE_SHARE * max((self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0)
