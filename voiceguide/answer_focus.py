@@ -143,7 +143,7 @@ class Focuser:
         covered: set[str] = set()
         for text in (rewritten, heard):
             for start, end, key in find_all(text, self._synonyms):
-                if key in covered:
+                if key in covered or key in kind_words:
                     continue
                 covered.add(key)
                 covered.update(text[start:end].split())
@@ -189,7 +189,9 @@ class Focuser:
         score = sum(self._term_weight(t, stems, own) for t in focus.terms)
         score += sum(self._term_weight(t, stems, 1.0) for t in focus.intent)
         score += _EVERYDAY_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.everyday)
-        score += _CARRIED_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)
+        # "Is it serious": when the question's own words name nothing, "it" is all of what it asks about.
+        carried_share = _CARRIED_SHARE if focus.terms else 1.0
+        score += carried_share * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)
         if focus.place and focus.terms:
             score += _PLACE_SHARE * max((self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0)
         return score
