@@ -7,7 +7,9 @@ word is across the content, plus how much the sentence says about the kind asked
 The best one leads. A sentence that opens with "This", "These" or "It" is brought its predecessor, because
 without it the listener does not know what it refers to; a sentence that only announces a subject ("The
 symptoms ... can vary from person to person") never leads. Other answering sentences follow only while the
-answer stays short enough to listen to; the rest waits for "more".
+answer stays short enough to listen to; the rest waits for "more". The router weighs whole sections; when a
+sentence of another section about the same place says clearly more of what was asked, that sentence leads
+(lead_elsewhere), so an answer that lives outside the routed section is still the first thing heard.
 """
 
 from __future__ import annotations
