@@ -342,6 +342,9 @@ class Conversation:
             # Asked with no place, and one place's article says what was asked where the other's does not
             # ("can hrt cause clots": hormone replacement therapy is named among the buttocks' causes only):
             # that article answers, and the listener is not made to hear both.
+            # In each place, the section of the kind asked that says most of it ("how do compression socks
+            # work": the knee's compression stockings section rather than its general treatment).
+            sections = [self._best_of_kind_here(s, focus) for s in sections]
             fits = [self.focuser.asked_fit(s, focus) for s in sections]
             if max(fits) > 0:
                 sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
@@ -359,6 +362,12 @@ class Conversation:
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _best_of_kind_here(self, section: Section, focus: Focus) -> Section:
+        place = self.content.location_of(section)
+        same = [s for s in self.content.sections if s.about == section.about and self.content.location_of(s) == place]
+        best = max(same, key=lambda s: self.focuser.asked_fit(s, focus))
+        return best if self.focuser.asked_fit(best, focus) > self.focuser.asked_fit(section, focus) else section
 
     def _answer_from(self, section: Section, focus: Focus, budget: int, keep_kind: bool) -> _Answer:
         """The chosen section's answering sentences, unless another section about the same place has a
