@@ -1,14 +1,16 @@
-"""A listener's judgement of first answers (tests/answer_scoring.py), on the blind set and the existing sets.
+"""A listener's judgement of first answers (tests/answer_scoring.py), on the blind sets and the existing sets.
 
-tests/questions_blind_answers.yaml was written by a helper who saw only the documents and issue 8's Why; it is
-scored, never tuned on. Floors are the measured levels, so a regression fails; the issue's targets are printed
-beside them (run with -s to see the figures).
+tests/questions_blind_answers.yaml and tests/questions_blind2_answers.yaml were written by helpers who saw only
+the documents and issue 8's Why; they are scored, never tuned on (scripts/tuning_answers.yaml is the set for
+tuning). Floors are the measured levels, so a regression fails; the issue's targets are printed beside them
+(run with -s to see the figures).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.answer_scoring import median, percentile, score
@@ -16,38 +18,66 @@ from tests.conftest import topic_matches
 from voiceguide.conversation import Conversation
 
 HERE = Path(__file__).parent
-BLIND_ANSWERS = yaml.safe_load((HERE / "questions_blind_answers.yaml").read_text(encoding="utf-8"))
 
-# Measured on the blind set (129 questions) when these floors were set; targets from issue 8.
-FLOOR_ANSWERING = 0.79  # target 0.95
+
+def _load(name: str) -> list[dict]:
+    return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+
+
+# Measured when these floors were set (answers carrying the answering sentence, of all questions); the target
+# from issue 8 is 95% for every set. Kinds listed under `whole` were all right and must stay so.
+SETS = {
+    "questions_blind_answers.yaml": {"floor": 111, "size": 129,
+                                     "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
+    "questions_blind2_answers.yaml": {"floor": 63, "size": 100, "whole": ("emergency", "out-of-scope")},
+}
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
+# Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
+TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
 
 
-def test_blind_answers_first_answer_carries_the_answering_sentence(content):
-    result = score(content, BLIND_ANSWERS)
-    print(f"\nblind set (tests/questions_blind_answers.yaml)\n{result.summary()}")
-    assert len(BLIND_ANSWERS) >= 110
-    assert result.rate() >= FLOOR_ANSWERING, result.failures
-    for expect in ("emergency", "see-doctor", "out-of-scope", "not-covered"):
-        assert result.rate(expect) == 1.0, (expect, [f for f in result.failures if f[1] == expect])
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_first_answer_carries_the_answering_sentence(content, name):
+    items, spec = _load(name), SETS[name]
+    result = score(content, items)
+    print(f"\n{name}\n{result.summary()}")
+    assert len(items) == spec["size"]
+    assert result.passed >= spec["floor"], f"{result.passed}/{result.total}, floor {spec['floor']}"
+    for expect in spec["whole"]:
+        assert result.rate(expect) == 1.0, expect
 
 
-def test_first_answers_are_short_enough_to_listen_to(content):
-    result = score(content, BLIND_ANSWERS)
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_first_answers_are_short_enough_to_listen_to(content, name):
+    result = score(content, _load(name))
     assert median(result.content_words) <= MEDIAN_WORDS_MAX
     assert percentile(result.content_words, 90) <= P90_WORDS_MAX
     assert max(result.emergency_words) <= EMERGENCY_WORDS_MAX
+
+
+def test_emergency_answers_are_short_with_any_number(content):
     for number in ("", "112"):
         emergency = Conversation(content, emergency_number=number).handle("my calf is swollen and my chest hurts")
         assert len(emergency.answer.split()) <= EMERGENCY_WORDS_MAX
 
 
+def test_a_follow_up_is_scored_after_the_question_before_it(content):
+    """`after` is the question asked just before (or a list of them): the follow-up is judged in that
+    conversation, not alone."""
+    wanted = "They work by applying pressure to the leg, which helps to promote circulation and reduce the risk of clots."
+    item = {"q": "how do they work", "expect": "answer", "sentences": [wanted]}
+    before = "can compression stockings help with a clot behind the knee"
+    assert score(content, [{**item, "after": before}]).passed == 1
+    assert score(content, [{**item, "after": [before]}]).passed == 1
+    assert score(content, [item]).passed == 0
+
+
 def test_existing_sets_topic_figures(content):
     """The older sets are labelled by topic, not sentence: their topic accuracy, as test_router_accuracy checks."""
-    for name in ("questions.yaml", "questions_blind.yaml"):
-        items = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    for name, floor in TOPIC_FLOORS.items():
+        items = _load(name)
         right = sum(topic_matches(i["topic"], Conversation(content).handle(i["q"]).topic) for i in items)
         print(f"\n{name}: topic {right}/{len(items)} ({right / len(items):.1%})")
-        assert right / len(items) >= 0.95
+        assert right >= floor

@@ -162,6 +162,70 @@ def test_follow_up_uses_the_place_of_the_last_question(conversation):
     assert conversation.handle("what about the buttocks").topic == "blood-clot-buttocks.treatment"
 
 
+def _said(content, *turns: str):
+    conversation = Conversation(content)
+    replies = [conversation.handle(turn) for turn in turns]
+    return replies[-1]
+
+
+def test_a_follow_up_that_names_only_a_place_asks_the_last_question_again_there(content):
+    # The specific thing asked (a fever) is kept, not only its kind.
+    reply = _said(content, "does a clot in the bum ever give you a fever", "and what about behind the knee?")
+    assert reply.answer.startswith("In some cases, the clot may cause a fever or chills.")
+    # After advice alone (no section answered), the place still carries the question over.
+    reply = _said(content, "should i go to the doctor about a clot in my bum", "and behind the knee?")
+    assert reply.urgency is Urgency.SEE_DOCTOR and reply.status != "out-of-scope"
+    assert all(advice.text in reply.answer for advice in content.urgent["see-doctor"])
+
+
+def test_they_and_it_in_a_follow_up_stand_for_what_was_just_asked_about(content):
+    reply = _said(content, "are compression stockings any use for a knee clot", "how do they work")
+    assert "They work by applying pressure to the leg" in reply.answer
+    assert not reply.answer.startswith("They")  # said after the sentence that says what "they" are
+    reply = _said(content, "could a clot behind my knee kill me", "how would it do that")
+    assert "A blood clot can travel to the lungs and cause a pulmonary embolism" in reply.answer
+    # Words with nothing in them are still not understood, context or not.
+    reply = _said(content, "what are the symptoms of a clot behind the knee", "is that it")
+    assert reply.status == "not-understood"
+
+
+def test_the_answering_sentence_leads_even_from_another_section(content):
+    # Routed among the types (superficial), answered among the symptoms (the lump).
+    reply = _said(content, "does a superficial clot in the buttocks make a lump")
+    assert reply.answer.startswith("For superficial clots, a visible, firm, or hard lump may be felt")
+    # A yes/no question leads with the sentence that says yes in the document's words.
+    reply = _said(content, "can you actually get a clot in the buttocks")
+    assert reply.answer.startswith("While most commonly associated with the legs, blood clots can occur in or "
+                                   "affect the buttocks region")
+    # A promise ("a range of serious problems") is said with the sentence that spells it out.
+    reply = _said(content, "what complications can a clot behind the knee lead to")
+    assert "These can include pulmonary embolism" in reply.answer
+
+
+def test_with_no_place_only_the_article_that_says_what_was_asked_answers(content):
+    reply = _said(content, "does hormone replacement therapy raise the risk of clots")
+    assert reply.answer.startswith("Hormonal influences")
+    assert reply.sources == ("Can You Get a Blood Clot in Your Buttocks?",)
+
+
+def test_uncovered_clot_questions_are_said_to_be_uncovered(content):
+    for question in ["is a blood clot in my arm dangerous", "can i take ibuprofen for a clot behind the knee",
+                     "can kids get a dvt", "is it safe to drive with a dvt"]:
+        reply = _said(content, question)
+        assert reply.status == "not-covered", (question, reply.answer)
+        assert "don't cover" in reply.answer
+
+
+def test_a_limb_gone_cold_and_pale_is_an_emergency_and_a_supposed_case_is_not_a_report(content):
+    assert _said(content, "my calf has gone pale and cold").urgency is Urgency.EMERGENCY
+    assert _said(content, "i think i'm about to pass out").urgency is Urgency.EMERGENCY
+    supposed = _said(content, "would my calf swell up if i had a clot behind the knee")
+    assert supposed.urgency is Urgency.NONE and supposed.topic == "blood-clot-behind-knee.symptoms"
+    # "What can i do to ..." asks how, not what to do now.
+    how = _said(content, "what can i do to avoid getting clots in my legs")
+    assert how.urgency is Urgency.NONE and how.topic.endswith("prevention")
+
+
 def test_unspecified_place_gets_a_combined_answer_and_can_be_narrowed(conversation):
     reply = conversation.handle("what are the symptoms of a blood clot")
     assert reply.topic == "general.symptoms"

@@ -7,7 +7,9 @@ word is across the content, plus how much the sentence says about the kind asked
 The best one leads. A sentence that opens with "This", "These" or "It" is brought its predecessor, because
 without it the listener does not know what it refers to; a sentence that only announces a subject ("The
 symptoms ... can vary from person to person") never leads. Other answering sentences follow only while the
-answer stays short enough to listen to; the rest waits for "more".
+answer stays short enough to listen to; the rest waits for "more". The router weighs whole sections; when a
+sentence of another section about the same place says clearly more of what was asked, that sentence leads
+(lead_elsewhere), so an answer that lives outside the routed section is still the first thing heard.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -26,6 +28,13 @@ from voiceguide.text import STOPWORDS, normalize
 
 FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
 _ANAPHORA = frozenset({"this", "these", "it", "they", "those", "such", "however"})
+_DETERMINERS = frozenset({"this", "these", "those"})
+# After "this" or "these", a noun that only points back ("these medications": which?) or a verb ("these
+# include"): the sentence still needs the one before it.
+_POINTING_NOUNS = frozenset("medications medicines symptoms signs factors conditions problems things steps measures "
+                            "treatments tests options changes ones".split())
+_VERBS_AFTER_PRONOUN = frozenset("include includes occur occurs happen happens work works help helps mean means "
+                                 "cause causes lead leads require requires increase increases".split())
 # "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
 _DUMMY_IT = re.compile(r"^it (is|can be|may be) \w+ (to|that|if)\b")
 # Two facts of the kind asked ("pain, swelling") show a sentence answers it; more do not make it a better
@@ -38,6 +47,13 @@ _YES_NO = frozenset("can could is are does do did will would should may might ha
 _VAGUE_PENALTY = 3.0
 _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0
+_CARRIED_SHARE = 0.5  # a word of the last question, which this one refers to ("they" = compression stockings)
+_PLACE_SHARE = 0.5
+_EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the words that name the subject  # "can you get a clot in your bum": the sentence that says so of that place
+# A sentence of another section of the same place leads only if it answers clearly better than any sentence of
+# the section the router chose: the router weighed the whole section, the sentence is weighed on its own.
+_OTHER_SECTION = 1.0
+_OTHER_KIND = 1.0  # and more clearly still from a section about another kind of question
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,10 @@ class Focus:
     terms: tuple[tuple[tuple[str, ...], ...], ...]  # per term: alternatives, each a tuple of word stems
     kind: str | None = None
     yes_no: bool = False  # "can it ...", "is it ...": the sentence that says so in the asked words leads
+    carried: tuple[tuple[tuple[str, ...], ...], ...] = ()  # what "it" or "they" stands for, from the last question
+    place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no question
+    intent: tuple[tuple[tuple[str, ...], ...], ...] = ()  # a worried question's own document words
+    everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()  # everyday words beside the question's other words
 
 
 @dataclass(frozen=True)
@@ -74,13 +94,18 @@ class Focuser:
         lex = content.lexicon
         self.content = content
         self._rewrite = Rewriter(lex["synonyms"])
-        self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
+        stem = snowballstemmer.stemmer("english").stemWord
+        # Words the stemmer folds together though they mean different things ("medications" and "medical").
+        exceptions: dict[str, str] = lex.get("stem_exceptions", {})
+        self._stem = lru_cache(maxsize=8192)(lambda word: exceptions.get(word) or stem(word))
         self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
         self._vague = lex.get("vague_phrases", [])
         self._kinds = lex["kinds"]
+        self._locations = lex["locations"]
         places = {w for spec in lex["locations"].values() for t in spec["terms"] for w in t.split()}
         # Words that say nothing about which sentence answers: the subject, the places, everyday words.
         self._ignored = set(lex["subjects"]) | places | STOPWORDS
+        self._everyday = frozenset(w for w in lex["neutral"] if isinstance(w, str))
         self._sentence_stems: dict[str, set[str]] = {}
         self._sentence_text: dict[str, str] = {}
         for section in content.sections:
@@ -104,31 +129,57 @@ class Focuser:
                 self._about[sentence] = stems
 
     # -- what is asked --------------------------------------------------------------------------
-    def focus(self, heard: str, rewritten: str, kind: str | None, extra: tuple[str, ...] = ()) -> Focus:
+    def focus(
+        self, heard: str, rewritten: str, kind: str | None, extra: tuple[str, ...] = (),
+        carried: tuple[str, ...] = (), location: str | None = None,
+    ) -> Focus:
         """The question's own words, each with the document's words for it; `extra` adds whole terms (an
-        intent's focus, such as "seek medical attention" for "what should i do")."""
+        intent's focus, such as "seek medical attention" for "what should i do"); `carried` are the words of
+        the last question that this one refers to; `location` the place asked about."""
         kind_words = set()
         if kind:
-            kind_words = {w for h in self._kinds[kind]["heading"] for w in h.split()}
+            # The kind's heading words and the words that only ask for it ("what does it feel like").
+            spec = self._kinds[kind]
+            kind_words = {w for h in spec["heading"] + spec.get("asking", []) for w in h.split()}
         terms: list[tuple[tuple[str, ...], ...]] = []
         covered: set[str] = set()
         for text in (rewritten, heard):
             for start, end, key in find_all(text, self._synonyms):
-                if key in covered:
+                if key in covered or key in kind_words:
                     continue
                 covered.add(key)
                 covered.update(text[start:end].split())
                 alternatives = [key, *self._synonyms[key]]
                 terms.append(tuple(self._stems(a) for a in alternatives))
+        everyday: list[tuple[tuple[str, ...], ...]] = []
         for word in rewritten.split():
             if word in covered or word in self._ignored or word in kind_words or len(word) < 3:
                 continue
             covered.add(word)
-            terms.append((self._stems(word),))
-        for phrase in extra:
-            terms.append((self._stems(normalize(phrase)),))
+            (everyday if word in self._everyday else terms).append((self._stems(word),))
+        # An everyday word says less of what is asked than a word of the documents' ("after" in "will my leg
+        # ever be the same after a dvt"), but it may be all there is ("how do they work").
+        if not terms:
+            terms, everyday = everyday, []
+        intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
         first = heard.split()[0] if heard else ""
-        return Focus(tuple(t for t in terms if any(t)), kind, first in _YES_NO)
+        yes_no = first in _YES_NO
+        said = {s for t in terms for alt in t for s in alt}
+        before = tuple(
+            t for t in (self._term(w) for w in carried if w not in self._ignored and w not in kind_words)
+            if any(t) and not any(s in said for alt in t for s in alt)
+        )
+        place: tuple[str, ...] = ()
+        if yes_no and location in self._locations:  # a document about no one place has the place "general"
+            said_place = [t for _s, _e, t in find_all(rewritten, self._locations[location]["terms"])]
+            place = tuple(self._stem(w) for t in said_place for w in t.split() if w not in STOPWORDS)
+        own = tuple(t for t in terms if any(t))
+        return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
+                     tuple(t for t in everyday if any(t)))
+
+    def _term(self, word: str) -> tuple[tuple[str, ...], ...]:
+        alternatives = [word, *self._synonyms.get(word, [])]
+        return tuple(self._stems(a) for a in alternatives)
 
     def _stems(self, phrase: str) -> tuple[str, ...]:
         return tuple(self._stem(w) for w in phrase.split() if w not in STOPWORDS)
@@ -136,16 +187,30 @@ class Focuser:
     # -- how well a sentence answers ------------------------------------------------------------
     def term_score(self, sentence: str, focus: Focus) -> float:
         stems = self._about.get(sentence) or {self._stem(w) for w in normalize(sentence).split()}
-        score = 0.0
         own = 2.0 if focus.yes_no else 1.0  # a yes or no said in the question's own words
-        for alternatives in focus.terms:
-            weights = [
-                max(self._idf.get(s, 0.0) for s in alt) * (own if n == 0 else _SYNONYM_SHARE)
-                for n, alt in enumerate(alternatives)
-                if alt and all(s in stems for s in alt)
-            ]
-            score += max(weights, default=0.0)
+        score = sum(self._term_weight(t, stems, own) for t in focus.terms)
+        score += sum(self._term_weight(t, stems, 1.0) for t in focus.intent)
+        score += _EVERYDAY_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.everyday)
+        # "Is it serious": when the question's own words name nothing, "it" is all of what it asks about.
+        carried_share = _CARRIED_SHARE if focus.terms else 1.0
+        score += carried_share * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)
+        if focus.place and focus.terms:
+            score += _PLACE_SHARE * max((self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0)
         return score
+
+    def _term_weight(self, alternatives: tuple[tuple[str, ...], ...], stems: set[str], own: float) -> float:
+        weights = [
+            max(self._idf.get(s, 0.0) for s in alt) * (own if n == 0 else _SYNONYM_SHARE)
+            for n, alt in enumerate(alternatives)
+            if alt and all(s in stems for s in alt)
+        ]
+        return max(weights, default=0.0)
+
+    def kind_hits(self, sentence: str, kind: str | None) -> int:
+        if not kind:
+            return 0
+        spec = self._kinds[kind]
+        return len(any_of(self._sentence_text.get(sentence) or normalize(sentence), spec["words"] + spec.get("phrases", [])))
 
     def kind_score(self, sentence: str, kind: str | None) -> float:
         """The facts a sentence names for the kind asked ("pain, swelling, warmth, and redness")."""
@@ -171,7 +236,49 @@ class Focuser:
     def lead(self, section: Section, focus: Focus) -> tuple[int, ...]:
         """The answering sentence, after whatever earlier sentence it needs to make sense."""
         best = max(range(len(section.sentences)), key=lambda i: (self.score(section, i, focus), -i))
+        # "... can lead to a range of serious problems. These can include pulmonary embolism, ...": when the
+        # next sentence spells out this one, naming more facts of the kind asked, both are said, or the
+        # listener hears only the promise of an answer.
+        after = best + 1
+        if (
+            after < len(section.sentences)
+            and opens_with_reference(section.sentences[after])
+            and self.term_score(section.sentences[after], focus) >= self.term_score(section.sentences[best], focus)
+            and self.kind_hits(section.sentences[after], focus.kind) > self.kind_hits(section.sentences[best], focus.kind)
+        ):
+            best = after
         return self._with_referent(section, best)
+
+    def asked_fit(self, section: Section, focus: Focus) -> float:
+        """How much of what was asked, in the question's own words, the section's best sentence says."""
+        asked = replace(focus, intent=())
+        return max(self.term_score(s, asked) for s in section.sentences)
+
+    def lead_elsewhere(
+        self, chosen: Section, others: list[Section], focus: Focus, keep_kind: bool
+    ) -> tuple[Section, tuple[int, ...]] | None:
+        """A sentence of another section about the same place that answers clearly better than any of the
+        chosen section's ("can a superficial clot cause a lump": the lump is among the symptoms, not the
+        types), with what it needs for sense; None if the chosen section holds the answer. With `keep_kind`
+        (the kind was named outright: "what causes ...") only sections of that kind compete."""
+        here = max(self.score(chosen, i, focus) for i in range(len(chosen.sentences)))
+        # What was asked in the question's own words: a worried question's usual words chose the section.
+        asked = replace(focus, intent=())
+        here_terms = self.asked_fit(chosen, focus)
+        best: tuple[float, Section, int] | None = None
+        for section in others:
+            other_kind = section.about != (focus.kind or chosen.about)
+            if section.id == chosen.id or (keep_kind and other_kind):
+                continue
+            for i, sentence in enumerate(section.sentences):
+                if self.term_score(sentence, asked) <= here_terms:
+                    continue  # it must say more of what was asked, not only more of the kind
+                score = self.score(section, i, focus) - _OTHER_SECTION - (_OTHER_KIND if other_kind else 0.0)
+                if score > here and (best is None or score > best[0]):
+                    best = (score, section, i)
+        if best is None:
+            return None
+        return best[1], self._with_referent(best[1], best[2])
 
     def _with_referent(self, section: Section, index: int) -> tuple[int, ...]:
         unit = [index]
@@ -201,10 +308,15 @@ class Focuser:
 
 def opens_with_reference(sentence: str) -> bool:
     """True for "This can be caused by ..." or "These can include ...": a sentence a listener cannot follow
-    without the one before it."""
-    norm = normalize(sentence)
-    first = norm.split()[0] if norm else ""
-    return first in _ANAPHORA and not _DUMMY_IT.match(norm)
+    without the one before it. "These deep clots are ..." names what it speaks of and stands alone; "These
+    medications ..." does not say which."""
+    words = normalize(sentence).split()
+    if not words or words[0] not in _ANAPHORA or _DUMMY_IT.match(" ".join(words)):
+        return False
+    if words[0] in _DETERMINERS and len(words) > 1:
+        following = words[1]
+        return following in STOPWORDS or following in _POINTING_NOUNS or following in _VERBS_AFTER_PRONOUN
+    return True
 
 
 def words_in(text: str) -> int:

@@ -10,21 +10,22 @@ whose number is configurable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voiceguide import messages
 from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focus, Focuser, words_in
 from voiceguide.commands import Command, parse_command
 from voiceguide.content_model import Content, Section
-from voiceguide.phrases import any_of
+from voiceguide.phrases import any_of, find_all
 from voiceguide.router import Context, Route, Router
 from voiceguide.speech_settings import adjustment_reply
-from voiceguide.triage import Urgency, assess
+from voiceguide.triage import Urgency, assess, suspects
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
 # A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers.
 _SEE_DOCTOR_MAX_WORDS = 55
+_COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
 DISCLAIMER = messages.text("disclaimer")
 MORE_HINT = messages.text("more_hint")
@@ -169,7 +170,8 @@ class Conversation:
 
     # -- questions -----------------------------------------------------------------------------
     def _question(self, text: str) -> Reply:
-        query = self.router.understand(text)
+        # "And behind the knee?" is the last question again, about the knee.
+        query = self.router.resolve(self.router.understand(text), self._state.context)
         urgency, _signs = assess(query.text, self.content.lexicon["triage"])
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
@@ -193,7 +195,7 @@ class Conversation:
             return Reply(text, heard, None, urgency, message, (), route.score, route.status)
 
         answer = self._answer(route)
-        self._remember(route, answer.more, answer.titles)
+        self._remember(route, answer.more, answer.titles, topic=answer.topic)
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score, route.status)
 
@@ -209,13 +211,22 @@ class Conversation:
             state.hint_given += 1
         return parts
 
-    def _remember(self, route: Route, more: list[str], titles: list[str], source_line: str = "") -> None:
+    def _remember(
+        self, route: Route, more: list[str], titles: list[str], source_line: str = "", topic: str | None = None
+    ) -> None:
         state = self._state
         state.more = list(more)
         state.more_sources = tuple(titles)
         state.more_source_line = source_line
-        if route.status in ("answer", "combined"):
-            state.context = Context(route.location, route.kind, route.topic)
+        self._remember_context(route, topic)
+
+    def _remember_context(self, route: Route, topic: str | None = None) -> None:
+        """What a follow-up may refer to; `topic` is the section whose sentence led, if not the routed one."""
+        context = self.router.context_after(route, self._state.context)
+        if topic and context.section and topic != context.section and not topic.startswith("general."):
+            section = self.content.section(topic)
+            context = replace(context, section=topic, kind=section.about)
+        self._state.context = context
 
     # -- urgent advice -------------------------------------------------------------------------
     def _urgent(self, text: str, heard: str, urgency: Urgency, route: Route) -> Reply:
@@ -237,11 +248,14 @@ class Conversation:
             if answer:
                 parts.append(messages.text("say_more_for", topic=self.content.kind_label(route.kind)))
                 self._remember(route, [*answer.first, *answer.more], answer.titles,
-                               messages.source_line(answer.titles))
+                               messages.source_line(answer.titles), topic=answer.topic)
+            else:
+                self._remember_context(route)
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
         # See a doctor: the advice, then the answering sentence if it fits.
         parts = [advice]
         if answer is None:
+            self._remember_context(route)
             if route.status == "advice":
                 parts.append(messages.next_after_see_doctor(self.emergency_number))
             parts += [messages.source_line(advice_sources), *self._closing(False)]
@@ -251,18 +265,22 @@ class Conversation:
         if words_in(advice) + sum(words_in(s) for s in answer.first) <= _SEE_DOCTOR_MAX_WORDS:
             parts += answer.first
             said_sources = list(sources)
-            self._remember(route, more, answer.titles)
+            self._remember(route, more, answer.titles, topic=answer.topic)
         else:
             parts.append(messages.text("say_more_for", topic=self.content.kind_label(route.kind)))
             more = [*answer.first, *more]
-            self._remember(route, more, answer.titles, messages.source_line(answer.titles))
+            self._remember(route, more, answer.titles, messages.source_line(answer.titles), topic=answer.topic)
         parts += [messages.source_line(said_sources), *self._closing(bool(more))]
         return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
 
     def _about_themselves(self, route: Route) -> bool:
         q = route.query
-        personal = self.content.lexicon["triage"]["see-doctor"]["personal"]
-        return (q.anchored or q.location is not None) and bool(any_of(q.text, personal))
+        triage = self.content.lexicon["triage"]
+        personal = triage["see-doctor"]["personal"]
+        # A place of their own body ("a clot in my bum"), or a clot they say they (may) have; not someone asking
+        # what to do about a medicine or a habit ("i'm on tablets that might cause clots").
+        suspected = suspects(q.text, triage)
+        return (q.location is not None or suspected) and bool(any_of(q.text, personal))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:
         """"What should I do", "should I go to the ER". Right after urgent advice: that advice again and the
@@ -283,15 +301,22 @@ class Conversation:
     def _advice_sentence(self, route: Route) -> tuple[Section, int]:
         spec = self.content.lexicon["intents"][route.query.intent]
         phrases = [messages_norm(p) for p in spec.get("advice_phrases", [])]
-        focus = self.focuser.focus(route.query.heard, route.query.text, None, tuple(spec.get("focus", [])))
+        # The words of "should i see a doctor" say what kind of question it is; the rest say what it is about
+        # ("i'm on tablets that might cause clots": the medicines sentence).
+        asked = _without(route.query.text, spec["phrases"])
+        focus = self.focuser.focus(_without(route.query.heard, spec["phrases"]), asked, None,
+                                   tuple(spec.get("focus", [])))
         candidates = []
         for order, section in enumerate(self.content.sections):
             for i, sentence in enumerate(section.sentences):
                 if any(p in messages_norm(sentence) for p in phrases):
                     here = route.location is not None and self.content.location_of(section) == route.location
-                    score = self.focuser.term_score(sentence, focus)
-                    # The place asked about, then the question's words, then a sentence that stands alone.
-                    candidates.append(((-here, -score, _dangling(sentence), words_in(sentence), order), section, i))
+                    own = self.focuser.term_score(sentence, replace(focus, intent=()))
+                    usual = self.focuser.term_score(sentence, focus) - own
+                    # The place asked about, then the question's own words, then the intent's usual words,
+                    # then a sentence that stands alone.
+                    key = (-here, -own, -usual, _dangling(sentence), words_in(sentence), order)
+                    candidates.append((key, section, i))
         _key, section, index = min(candidates, key=lambda c: c[0])
         return section, index
 
@@ -313,14 +338,20 @@ class Conversation:
         q = route.query
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
-        focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus)
+        focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
         sections = self._sections_for(route, intent_focus)
+        if len(sections) > 1:
+            # Asked with no place, and one place's article says what was asked where the other's does not
+            # ("can hrt cause clots": hormone replacement therapy is named among the buttocks' causes only):
+            # that article answers, and the listener is not made to hear both.
+            # In each place, the section of the kind asked that says most of it ("how do compression socks
+            # work": the knee's compression stockings section rather than its general treatment).
+            sections = [self._best_of_kind_here(s, focus) for s in sections]
+            fits = [self.focuser.asked_fit(s, focus) for s in sections]
+            if max(fits) > 0:
+                sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
         if len(sections) == 1:
-            section = sections[0]
-            choice = self.focuser.choose(section, focus, budget)
-            first = [section.sentences[i] for i in choice.first]
-            more = [section.sentences[i] for i in choice.rest]
-            return _Answer(first, more, self._titles((section,)), section.id)
+            return self._answer_from(sections[0], focus, budget, keep_kind=q.explicit_kind)
         first, more = [], []
         budget = budget // len(sections) + 10
         for section in sections:
@@ -333,6 +364,33 @@ class Conversation:
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _best_of_kind_here(self, section: Section, focus: Focus) -> Section:
+        place = self.content.location_of(section)
+        same = [s for s in self.content.sections if s.about == section.about and self.content.location_of(s) == place]
+        best = max(same, key=lambda s: self.focuser.asked_fit(s, focus))
+        return best if self.focuser.asked_fit(best, focus) > self.focuser.asked_fit(section, focus) else section
+
+    def _answer_from(self, section: Section, focus: Focus, budget: int, keep_kind: bool) -> _Answer:
+        """The chosen section's answering sentences, unless another section about the same place has a
+        sentence that answers clearly better: then that one leads, and the chosen section's lead follows if
+        there is room."""
+        place = self.content.location_of(section)
+        others = [s for s in self.content.sections if self.content.location_of(s) == place]
+        elsewhere = self.focuser.lead_elsewhere(section, others, focus, keep_kind)
+        if elsewhere is None:
+            choice = self.focuser.choose(section, focus, budget)
+            first = [section.sentences[i] for i in choice.first]
+            more = [section.sentences[i] for i in choice.rest]
+            return _Answer(first, more, self._titles((section,)), section.id)
+        other, unit = elsewhere
+        first = [other.sentences[i] for i in unit]
+        room = budget - sum(words_in(s) for s in first)
+        lead = [section.sentences[i] for i in self.focuser.lead(section, focus)]
+        if sum(words_in(s) for s in lead) <= room:
+            first += lead
+        more = [s for s in (*section.sentences, *other.sentences) if s not in first]
+        return _Answer(first, more, self._titles((other, section)), other.id)
 
     def _sections_for(self, route: Route, intent_focus: tuple[str, ...]) -> list[Section]:
         """The routed sections, unless a worried person's question ("will it go away") is answered by none of
@@ -365,6 +423,12 @@ def _dangling(sentence: str) -> int:
     """How many words point back to something not said ("these symptoms"), for choosing a sentence to say
     on its own."""
     return sum(w in ("this", "these", "those", "they") for w in messages_norm(sentence).split())
+
+
+def _without(text: str, phrases: list[str]) -> str:
+    for start, end, _phrase in reversed(find_all(text, phrases)):
+        text = text[:start] + text[end:]
+    return " ".join(text.split())
 
 
 def _join(parts: list[str]) -> str:

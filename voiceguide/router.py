@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -41,13 +41,28 @@ _MIN_SCORE = 1.0
 _COMBINE_MARGIN = 1.5
 
 
+# Words that stand for what was just talked about: "how do they work" after compression stockings.
+_REFERRING = frozenset("it its they them their that this those these".split())
+_OPENERS = frozenset("how why what when where which and".split())
+_CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
+_CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
+
+
 @dataclass(frozen=True)
 class Context:
-    """What the last answer was about, so "how is it treated" can follow a knee question."""
+    """What the last answer was about, so "how is it treated" can follow a knee question, "and behind the
+    knee?" can ask the last question again about another place, and "how do they work" knows what "they" are.
+    Kept in memory for the conversation only."""
 
     location: str | None = None
     kind: str | None = None
     section: str | None = None
+    question: str = ""  # the last question answered, as understood (a follow-up already resolved)
+    terms: tuple[str, ...] = ()  # what it was about beyond its kind and place ("compression stockings")
+
+    @property
+    def active(self) -> bool:
+        return self.section is not None or bool(self.question)
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,7 @@ class Query:
     uncovered: tuple[str, ...] = ()  # places or subjects the documents do not cover ("brain", "period")
     intent: str | None = None  # a worried person's question ("what should i do", "will it go away")
     explicit_kind: bool = False  # the kind was named outright ("symptoms", "treated"), not guessed from a word
+    lay_kind: bool = False  # the kind was found only through the documents' words for a lay word ("drive")
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,7 @@ class Route:
     kind: str | None = None
     topic: str | None = None
     ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    carried: tuple[str, ...] = ()  # words of the last question that this one refers to ("they" = stockings)
 
 
 _ROUTERS: dict[int, tuple[Content, Router]] = {}
@@ -119,8 +136,11 @@ class Router:
                 if phrase:
                     terms += [phrase, phrase.split()[-1]]
         self._known = set(content.vocabulary.words) | intent_words
-        self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
+        # "walk" is known because the documents say "walking": a word is known by its stem too.
+        self._known_stems = frozenset(self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS)
+        self._place_words = frozenset(w for spec in self._locations.values() for t in spec["terms"] for w in t.split())
+        self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._kind_stems = {
             kind: frozenset(self._stem(w) for w in spec["heading"] if " " not in w)
             for kind, spec in self._kinds.items()
@@ -167,7 +187,7 @@ class Router:
     def _repair(self, first: str) -> str:
         repaired = []
         for word in first.split():
-            if word in self._known or word in STOPWORDS or len(word) < 4 or word.isdigit():
+            if word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit():
                 repaired.append(word)
                 continue
             match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
@@ -186,7 +206,8 @@ class Router:
         location = self._location(rewritten)
         # A kind named in lay words ("does it change the colour of the skin") is found through the document
         # words for them ("discoloration" is a symptom).
-        kind = self._kind(rewritten) or self._kind(self._document_words(rewritten))
+        said_kind = self._kind(rewritten)
+        kind = said_kind or self._kind(self._document_words(rewritten))
         anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
@@ -198,7 +219,56 @@ class Router:
         explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
+            kind is not None and said_kind is None,
         )
+
+    def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
+        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
+        "walking". Only for questions already in the domain; unanchored, any unseen word still says no."""
+        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems)
+
+    # -- follow-ups ----------------------------------------------------------------------------
+    def resolve(self, query: Query, context: Context) -> Query:
+        """A question that only names another place ("and behind the knee?", "what about in the bum") is
+        the last question asked again about that place; anything else is itself."""
+        if not context.question or query.location is None or query.kind or query.intent:
+            return query
+        leftover = [w for w in self._without_places(query.text).split()
+                    if w not in STOPWORDS and w not in self._neutral and w not in self._subjects]
+        if leftover:
+            return query
+        name = self._locations[query.location]["name"]
+        last = context.question
+        places = [t for spec in self._locations.values() for t in spec["terms"]]
+        hits = find_all(last, places)
+        if hits:
+            for start, end, _term in reversed(hits):
+                last = last[:start] + name + last[end:]
+        else:
+            last = f"{last} {name}"
+        again = self.understand(last)
+        return replace(again, heard=query.heard)
+
+    def context_after(self, route: Route, previous: Context) -> Context:
+        """What the next question may refer back to, once `route` has been answered."""
+        q = route.query
+        terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
+        location = route.location or q.location or (previous.location if self._refers(q) else None)
+        section = route.topic if route.status in ("answer", "combined") else None
+        return Context(location, route.kind or q.kind, section, q.text, terms)
+
+    def _topic_terms(self, q: Query) -> tuple[str, ...]:
+        """The words that say what a question was about, beyond its kind, place and subject."""
+        kind_heads = {w for spec in self._kinds.values() for h in spec["heading"] for w in h.split()}
+        return tuple(
+            w for w in q.content_words
+            if w not in self._subjects and w not in self._place_words and w not in self._neutral
+            and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
+        )
+
+    def _refers(self, q: Query) -> bool:
+        words = q.heard.split()
+        return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
 
     def _document_words(self, text: str) -> str:
         found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
@@ -210,7 +280,11 @@ class Router:
         rewritten)."""
         best, best_len = None, 0
         for name, spec in self._intents.items():
-            hits = any_of(heard, spec["phrases"]) + any_of(rewritten, spec["phrases"])
+            hits = [
+                phrase for text in (heard, rewritten) for _start, end, phrase in find_all(text, spec["phrases"])
+                # "what can i do to stop getting clots" asks how to do that, not what to do now.
+                if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
+            ]
             longest = max((len(h.split()) for h in hits), default=0)
             if longest > best_len:
                 best, best_len = name, longest
@@ -256,13 +330,18 @@ class Router:
         context = context or Context()
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
+        if q.uncovered and not q.location and q.anchored:
+            # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
+            # help".
+            return Route("not-covered", q)
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or q.unknown)):
             return Route("out-of-scope", q)
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
         # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
         in_domain = q.anchored or (q.location is not None and q.kind not in (None, "overview"))
-        follow_up = not in_domain and context.section is not None and (
-            q.kind is not None or q.location is not None or q.intent is not None
+        refers = self._refers(q)
+        follow_up = not in_domain and context.active and (
+            q.kind is not None or q.location is not None or q.intent is not None or refers
         )
         if not in_domain and not follow_up:
             # A bare "what is" names no kind of its own: "what is the way we like to make" (a recognizer's
@@ -280,7 +359,9 @@ class Router:
 
         location = q.location or (context.location if follow_up or not q.anchored else None)
         intent = self._intents.get(q.intent or "", {})
-        if intent and not intent.get("covered", True) and not (intent.get("only_without_kind") and q.kind):
+        if intent and not intent.get("covered", True) and not (
+            intent.get("only_without_kind") and q.kind and not q.lay_kind
+        ):
             return Route("not-covered", q, location=location)
         if intent.get("answer") == "advice" and not q.explicit_kind:
             return Route("advice", q, location=location, kind=q.kind)
@@ -289,7 +370,7 @@ class Router:
         intent_kind = intent.get("kind")
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
-        if kind is None and q.unknown:
+        if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route("not-covered", q, location=location)
         asked = self._asked(q.text)
@@ -311,12 +392,17 @@ class Router:
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        # "How do they work": what "they" are is what the last question was about.
+        pronoun_only = follow_up and refers and q.kind is None and q.location is None
+        carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if follow_up and refers else frozenset()
+        here = context.section if pronoun_only else None
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
         ranking = sorted(
             (
                 (
-                    self._score(s, asked_stems, kind, location, echoed)
+                    self._score(s, asked_stems, kind, location, echoed, carried)
+                    + (_CONTEXT_BONUS if s.id == here else 0.0)
                     - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
                     , s,
                 )
@@ -335,14 +421,16 @@ class Router:
             if len(twins) > 1:
                 return Route(
                     "combined", q, tuple(twins), confidence, None, best.about, f"general.{best.about}",
-                    _ids(ranking),
+                    _ids(ranking), context.terms if carried else (),
                 )
         return Route(
-            "answer", q, (best,), confidence, self.content.location_of(best), best.about, best.id, _ids(ranking)
+            "answer", q, (best,), confidence, self.content.location_of(best), best.about, best.id, _ids(ranking),
+            context.terms if carried else (),
         )
 
     def _score(
-        self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str]
+        self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
+        carried: frozenset[str] = frozenset(),
     ) -> float:
         score = 0.0
         if kind and section.about == kind:
@@ -354,6 +442,7 @@ class Router:
         # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
         shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
         score += sum(self._idf.get(w, 0.0) for w in shared)
+        score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
         if section.id in echoed:
             score += _QUESTION_BONUS
         return score

@@ -86,6 +86,20 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
     return found
 
 
+def suspects(text: str, triage: dict[str, Any]) -> bool:
+    """"if i have a clot", "i might have a dvt": a clot the person says they have or may have, even asked as
+    a condition (what to do if so)."""
+    doctor = triage["see-doctor"]
+    frames, conditions = doctor["suspect"], doctor["conditions"]
+    for _start, end, _frame in find_all(text, frames):
+        rest = text[end:].split()
+        while rest and rest[0] in _BEFORE_CONDITION:
+            rest = rest[1:]
+        if any(" ".join(rest[: len(c.split())]) == c for c in conditions):
+            return True
+    return False
+
+
 _BEFORE_CONDITION = frozenset("a an the blood some another small big possible deep vein superficial".split())
 
 
@@ -122,7 +136,9 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
     # calf"); a general question ("what causes swelling behind the knee") is not a report.
     words = text.split()
-    reporting = any_of(text, doctor["personal"]) or (words and words[0] not in _QUESTION_WORDS)
+    # "Would my leg feel heavy if i had a clot": a question about a case, not a report of one.
+    supposing = bool(words) and words[0] in _QUESTION_WORDS and any(w in triage["hypothetical"] for w in words)
+    reporting = not supposing and (any_of(text, doctor["personal"]) or (words and words[0] not in _QUESTION_WORDS))
     if reporting and body and body_signs:
         return Urgency.SEE_DOCTOR, body + body_signs
     return Urgency.NONE, []
