@@ -296,3 +296,54 @@ def test_log_transcripts_only_when_asked(tmp_path):
         assert process.stop() == 0
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert records[-1]["heard"] == "how do you prevent blood clots" and records[-1]["answer"] == handled.text
+
+
+@pytest.mark.parametrize(("given", "served"), [
+    ("tcp://127.0.0.1:10700", "tcp://127.0.0.1:10700"),
+    ("tcp://:10700", "tcp://127.0.0.1:10700"),  # no host: this computer only
+    ("tcp://0.0.0.0:10700", "tcp://0.0.0.0:10700"),
+    ("unix:///run/vg.sock", "unix:///run/vg.sock"),
+])
+def test_the_host_is_127_0_0_1_unless_given(given, served):
+    from voiceguide.wyoming_service.server import network_note, normalized_uri
+
+    assert normalized_uri(given) == served
+    assert (network_note(served) is not None) == ("0.0.0.0" in served)
+
+
+def test_unusable_uris_and_busy_ports_are_one_line_errors(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from tests.wyoming_client import REPO
+
+    def serve(uri):
+        return subprocess.run([sys.executable, "-m", "voiceguide", "serve", "--uri", uri], capture_output=True,
+                              text=True, timeout=120, cwd=REPO, env={**private_env(tmp_path), "PYTHONPATH": str(REPO)})
+
+    for uri, words in (("http://127.0.0.1:10700", "not a tcp:// or unix://"), ("tcp://127.0.0.1", "needs a port")):
+        done = serve(uri)
+        assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = serve(f"tcp://127.0.0.1:{taken.getsockname()[1]}")
+    assert done.returncode == 1 and "cannot listen on" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_named_conversations_are_forgotten_when_idle_and_bounded_in_number(content):
+    from voiceguide.conversation import Conversation
+    from voiceguide.wyoming_service.conversations import Conversations
+
+    now = [0.0]
+    kept = Conversations(lambda: Conversation(content), idle_seconds=300, max_kept=3, clock=lambda: now[0])
+    first = kept.named("a")
+    assert kept.named("a") is first
+    now[0] = 301.0
+    assert kept.named("a") is not first  # idle too long: a new conversation
+    for name in "bcd":
+        kept.named(name)
+    assert len(kept) == 3 and kept.named("b") is not None
+    kept.forget("b")
+    assert len(kept) == 2
