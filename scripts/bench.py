@@ -1,6 +1,6 @@
 """VoiceGuide's speed and memory figures, printed; the targets live here, not in timed tests.
 
-Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [loop] [soak] [fuzz]   (no argument: all)
+Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [loop] [soak] [fuzz] [wyoming]   (no argument: all)
 
 Each section prints its figures and the target next to them, and the script exits 0 whatever they are: a slow
 shared CI machine must not fail the build, but the figures must be seen and reported.
@@ -311,8 +311,84 @@ def bench_fuzz(examples: int = 10000) -> None:
         _line(f"{target} ({time.perf_counter() - started:.0f} s)", verdict, "0 failures")
 
 
+def bench_wyoming(rounds: int = 3) -> None:
+    """`voiceguide serve` against the same questions in-process: the time from the end of a streamed question
+    to the handle's answer, beside `ask --audio`'s path (read, recognize, answer) in this process, each question
+    `rounds` times (medians); then 4 clients at once, each asking, hearing the answer and having it spoken."""
+    import asyncio
+    import tempfile
+
+    from tests.sessions import private_env
+    from tests.wyoming_client import ServerProcess, Session
+    from voiceguide.asr.models import choose_recognizer
+    from voiceguide.audio_file import load_audio
+    from voiceguide.content_model import load_content
+    from voiceguide.conversation import Conversation
+
+    labels = yaml.safe_load((REPO / "tests" / "audio" / "labels.yaml").read_text())
+    files = [REPO / "tests" / "audio" / item["file"] for item in labels[::12]]
+    print(f"wyoming server ({len(files)} recorded questions from tests/audio, {rounds} rounds each)")
+    content = load_content()
+    recognizer, _ = choose_recognizer(content, models_dir=Path("/nonexistent"))
+
+    def in_process(path: Path) -> tuple[float, str]:
+        started = time.perf_counter()
+        reply = Conversation(content).handle(recognizer.transcribe(load_audio(path)).text)
+        return (time.perf_counter() - started) * 1000, reply.answer
+
+    async def over_wyoming(port: int, path: Path) -> tuple[float, str]:
+        async with Session(port) as s:
+            await s.stream(path, stop=False)
+            from wyoming.audio import AudioStop
+
+            started = time.perf_counter()
+            await s.send(AudioStop().event())
+            event = await s.read()
+            handled = await s.handle(event.data["text"])
+            return (time.perf_counter() - started) * 1000, handled.text or ""
+
+    async def client(port: int, path: Path) -> bool:
+        async with Session(port) as s:
+            handled = await s.handle(await s.transcribe(path))
+            spoken = await s.synthesize(handled.text or "")
+            return bool(spoken.pcm)
+
+    async def four_at_once(port: int, paths: list[Path]) -> list[bool | BaseException]:
+        return await asyncio.gather(*(client(port, p) for p in paths), return_exceptions=True)
+
+    with tempfile.TemporaryDirectory(prefix="voiceguide-bench-") as scratch:
+        server = ServerProcess(Path(scratch) / "server.log", env=private_env(Path(scratch)))
+        try:
+            server.wait_ready()
+            differences, wyoming_ms, local_ms, same = [], [], [], 0
+            for path in files:
+                remote = [asyncio.run(over_wyoming(server.port, path)) for _ in range(rounds)]
+                local = [in_process(path) for _ in range(rounds)]
+                r, lo = statistics.median(t for t, _ in remote), statistics.median(t for t, _ in local)
+                wyoming_ms.append(r)
+                local_ms.append(lo)
+                differences.append(r - lo)
+                same += remote[0][1] == local[0][1]
+            _line("end of question -> answer over Wyoming, median", f"{statistics.median(wyoming_ms):.0f} ms")
+            _line("the same through ask --audio's path, median", f"{statistics.median(local_ms):.0f} ms")
+            _line("difference per question, median", f"{statistics.median(differences):+.0f} ms", "<= 50 ms")
+            _line("difference per question, worst", f"{max(differences):+.0f} ms")
+            _line("same answer both ways", f"{same} of {len(files)}")
+            errors, wall = 0, []
+            for start in range(0, len(files) - 3, 2):
+                started = time.perf_counter()
+                results = asyncio.run(four_at_once(server.port, files[start : start + 4]))
+                wall.append(time.perf_counter() - started)
+                errors += sum(result is not True for result in results)
+            _line(f"4 clients at once, {len(wall)} rounds: errors", f"{errors} of {4 * len(wall)}", "0")
+            _line("4 clients at once: wall time per round, median", f"{statistics.median(wall):.2f} s")
+        finally:
+            code = server.stop()
+        _line("server exit after SIGTERM", f"{code}", "0")
+
+
 SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop,
-            "soak": bench_soak, "fuzz": bench_fuzz}
+            "soak": bench_soak, "fuzz": bench_fuzz, "wyoming": bench_wyoming}
 
 
 def main(argv: list[str]) -> int:
