@@ -173,9 +173,11 @@ input[type=search] { font: inherit; padding: .3rem .5rem; min-width: 18rem; disp
 fieldset { border: 1px solid; padding: .3rem .8rem; }
 fieldset label { font-weight: 400; margin-right: 1rem; }
 input:focus-visible, audio:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+col.result { width: 7.5rem; } col.input { width: 17rem; } col.heard, col.expected { width: 15%; }
+col.got { width: 13%; }
 th, td { border-bottom: 1px solid #8888; padding: .4rem .5rem; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; }
 thead th { position: sticky; top: 0; background: Canvas; }
 .result { font-weight: 700; white-space: nowrap; }
 tr.miss .result { color: var(--miss); } tr.pass .result { color: var(--pass); }
@@ -324,6 +326,8 @@ def html_page(rows: list[dict[str, Any]], summary: dict[str, Any], folder: Path)
 </form>
 <table id="results">
 <caption>Results, misses first ({len(rows)} inputs)</caption>
+<colgroup><col class="result"><col class="input"><col class="heard"><col class="expected"><col class="got"><col>
+</colgroup>
 <thead><tr><th scope="col">Result</th><th scope="col">Input</th><th scope="col">Heard</th>
 <th scope="col">Expected</th><th scope="col">Got</th><th scope="col">Answer</th></tr></thead>
 <tbody>
