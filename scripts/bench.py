@@ -141,7 +141,7 @@ def bench_expect(repeats: int = 200) -> None:
         started = time.perf_counter()
         done = subprocess.run(command + extra, capture_output=True, text=True)
         walls[name] = time.perf_counter() - started
-        _line(f"`voiceguide batch --json tests/audio` {name}", f"{walls[name]:.1f} s")
+        _line(f"whole run, {name}", f"{walls[name]:.1f} s")
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     print(f"  {done.stderr.strip().splitlines()[-1]}")
     ids = topic_ids(load_content())
@@ -156,11 +156,10 @@ def bench_expect(repeats: int = 200) -> None:
         scorer.tally.line()
         timings.append(time.perf_counter() - started)
     checking = statistics.median(timings)
-    _line(f"checking {len(rows)} rows in-process (median of {repeats})", f"{checking * 1000:.2f} ms")
+    _line(f"checking {len(rows)} rows (median of {repeats})", f"{checking * 1000:.2f} ms")
     base = walls["without --expect"]
     _line("what checking adds to the run", f"{checking / base:.4%}", "< 5%")
-    _line("wall-time difference of the two runs", f"{(walls['with --expect'] - base) / base:+.1%}",
-          "noise on a shared machine")
+    _line("wall-time difference of the two runs (noise)", f"{(walls['with --expect'] - base) / base:+.1%}")
 
 
 def _peak_rss_mb() -> float:
