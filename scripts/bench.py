@@ -1,6 +1,7 @@
 """VoiceGuide's speed and memory figures, printed; the targets live here, not in timed tests.
 
-Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [loop] [soak] [fuzz] [wyoming]   (no argument: all)
+Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [expect] [loop] [soak] [fuzz] [wyoming]
+       (no argument: all)
 
 Each section prints its figures and the target next to them, and the script exits 0 whatever they are: a slow
 shared CI machine must not fail the build, but the figures must be seen and reported.
@@ -120,6 +121,46 @@ def bench_batch_command() -> None:
     count = len(done.stdout.splitlines())
     _line(f"`voiceguide batch --json tests/audio` ({count} files)", f"{time.perf_counter() - started:.1f} s",
           "<= 30 s")
+
+
+def bench_expect(repeats: int = 200) -> None:
+    """What `batch --expect` adds to a run on tests/audio: the whole command with and without it (wall time, one
+    run each: on a shared machine their difference is mostly noise), and the checking itself timed in-process
+    (reading the file, matching and scoring every row, the summary), which is what --expect really adds."""
+    import json
+    import subprocess
+
+    from voiceguide.content_model import load_content
+    from voiceguide.expectations import Scorer, load_expectations, topic_ids
+
+    audio = REPO / "tests" / "audio"
+    expect = audio / "expect.jsonl"
+    print("batch --expect (tests/audio)")
+    command = [str(Path(sys.executable).parent / "voiceguide"), "batch", "--json", str(audio)]
+    walls = {}
+    for name, extra in (("without --expect", []), ("with --expect", ["--expect", str(expect), "--min-pass", "0"])):
+        started = time.perf_counter()
+        done = subprocess.run(command + extra, capture_output=True, text=True)
+        walls[name] = time.perf_counter() - started
+        _line(f"whole run, {name}", f"{walls[name]:.1f} s")
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    print(f"  {done.stderr.strip().splitlines()[-1]}")
+    ids = topic_ids(load_content())
+    timings = []
+    for _ in range(repeats):
+        fresh = [{k: v for k, v in row.items() if k not in ("expected", "missed", "pass")} for row in rows]
+        started = time.perf_counter()
+        scorer = Scorer(load_expectations(expect))
+        scorer.expectations.unknown_topics(ids)
+        for row in fresh:
+            scorer.score(row, Path(row["input"]), None)
+        scorer.tally.line()
+        timings.append(time.perf_counter() - started)
+    checking = statistics.median(timings)
+    _line(f"checking {len(rows)} rows (median of {repeats})", f"{checking * 1000:.2f} ms")
+    base = walls["without --expect"]
+    _line("what checking adds to the run", f"{checking / base:.4%}", "< 5%")
+    _line("wall-time difference of the two runs (noise)", f"{(walls['with --expect'] - base) / base:+.1%}")
 
 
 def _peak_rss_mb() -> float:
@@ -388,7 +429,7 @@ def bench_wyoming(rounds: int = 3) -> None:
 
 
 SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop,
-            "soak": bench_soak, "fuzz": bench_fuzz, "wyoming": bench_wyoming}
+            "soak": bench_soak, "fuzz": bench_fuzz, "expect": bench_expect, "wyoming": bench_wyoming}
 
 
 def main(argv: list[str]) -> int:

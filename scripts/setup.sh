@@ -11,7 +11,10 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null;
   echo "VoiceGuide setup: need root (or sudo) to install: $*" >&2; exit 1; fi; }
 
 missing=()
-for pkg in espeak-ng libportaudio2 libsndfile1; do
+packages=(espeak-ng libportaudio2 libsndfile1)
+# The tests open pages in a real browser (the batch report): Debian's chromium and its driver.
+[ "$extras" = test ] && packages+=(chromium chromium-driver)
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if ! command -v python3 >/dev/null; then

@@ -1,7 +1,8 @@
 """Recorded questions in, answers out: the embedded recognizer feeding the router, scored like typed questions.
 
-This is the hearing yardstick (issue 13). Each recording in tests/audio goes through the same path as `voiceguide batch`
-(load_audio -> recognizer.transcribe -> Conversation.handle) and is scored against its label. The floors below
+This is the hearing yardstick (issue 13). The recordings in tests/audio go through `voiceguide batch tests/audio
+--expect tests/audio/expect.jsonl` itself (the labels as expectations), and each is scored by that command's
+`pass`: what a tester's run reports is what the build checks. The floors below
 are what the embedded recognizer reaches today on the corpus's synthetic voices; they fail the build if it gets
 worse. The targets (issue 13: clean 95%, 10 dB noise 85%, far field 85%, every emergency) are printed next to
 them.
@@ -9,12 +10,16 @@ them.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import answered_as_labelled
+from tests.conftest import REPO, answered_as_labelled
 from voiceguide.asr.models import choose_recognizer
 from voiceguide.audio_file import load_audio
 from voiceguide.content_model import load_content
@@ -45,19 +50,23 @@ def _group(item) -> str:
 
 
 @pytest.fixture(scope="module")
-def heard():
-    content = load_content()
-    recognizer, _reason = choose_recognizer(content, models_dir=Path("/nonexistent-models-dir"))
-    assert recognizer.name == "whisper"
-    results = {}
-    for item in LABELS:
-        transcript = recognizer.transcribe(load_audio(AUDIO / item["file"]))
-        results[item["file"]] = (transcript.text, Conversation(content).handle(transcript.text))
-    return results
+def heard() -> dict[str, dict]:
+    """Each recording's result row from the batch command, by file name."""
+    env = {k: v for k, v in os.environ.items() if k != "VOICEGUIDE_MODEL"} | {"PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "batch", str(AUDIO), "--expect", str(AUDIO / "expect.jsonl"),
+         "--json", "--engine", "whisper", "--min-pass", "0"],
+        capture_output=True, text=True, env=env, timeout=1800, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    rows = {Path(row["input"]).name: row for row in map(json.loads, done.stdout.splitlines())}
+    assert sorted(rows) == sorted(i["file"] for i in LABELS)
+    assert all(row["engine"] == "whisper" and row["expected"] for row in rows.values())
+    print(done.stderr.splitlines()[-1])  # the command's own summary line
+    return rows
 
 
 def _rate(heard, items) -> tuple[float, list]:
-    misses = [(i["text"], heard[i["file"]][0]) for i in items if not answered_as_labelled(i, heard[i["file"]][1])]
+    misses = [(i["text"], heard[i["file"]]["heard"]) for i in items if not heard[i["file"]]["pass"]]
     return 1 - len(misses) / len(items), misses
 
 
@@ -75,8 +84,8 @@ def test_each_group_of_recordings(heard, group: str, floor: float, target: str):
 
 def test_emergencies(heard):
     emergencies = [i for i in LABELS if i["urgency"] == "emergency"]
-    caught = [i for i in emergencies if heard[i["file"]][1].urgency.value == "emergency"]
-    missed = [(i["text"], heard[i["file"]][0]) for i in emergencies if i not in caught]
+    caught = [i for i in emergencies if heard[i["file"]]["urgency"] == "emergency"]
+    missed = [(i["text"], heard[i["file"]]["heard"]) for i in emergencies if i not in caught]
     print(f"emergencies: {len(caught)}/{len(emergencies)} caught (target all); missed: {missed}")
     assert len(caught) / len(emergencies) >= EMERGENCY_FLOOR, missed
 
@@ -87,11 +96,11 @@ def test_no_false_emergency_or_clot_answer_out_of_scope(heard):
     one: erring toward safety is the documented policy.)"""
     false_emergencies, answered = [], []
     for item in LABELS:
-        reply = heard[item["file"]][1]
-        if item["kind"] in ("domain", "command", "out-of-scope") and reply.urgency.value == "emergency":
-            false_emergencies.append((item["file"], heard[item["file"]][0]))
-        if item["topic"] is None and item["kind"] == "out-of-scope" and reply.topic is not None:
-            answered.append((item["file"], heard[item["file"]][0], reply.topic))
+        row = heard[item["file"]]
+        if item["kind"] in ("domain", "command", "out-of-scope") and row["urgency"] == "emergency":
+            false_emergencies.append((item["file"], row["heard"]))
+        if item["topic"] is None and item["kind"] == "out-of-scope" and row["topic"] is not None:
+            answered.append((item["file"], row["heard"], row["topic"]))
     print(f"false emergencies: {false_emergencies}; out of scope given clot content: {answered} (target none)")
     assert len(false_emergencies) <= FALSE_EMERGENCY_CEILING, false_emergencies
     assert len(answered) <= OUT_OF_SCOPE_ANSWERED_CEILING, answered
@@ -116,7 +125,7 @@ def test_heard_nearly_as_well_as_typed(heard):
     """The same questions typed are the ceiling: what a perfect recognizer would get. Printed side by side."""
     content = load_content()
     typed = sum(answered_as_labelled(i, Conversation(content).handle(i["text"])) for i in LABELS)
-    spoken = sum(answered_as_labelled(i, heard[i["file"]][1]) for i in LABELS)
+    spoken = sum(heard[i["file"]]["pass"] for i in LABELS)
     print(f"answered right: spoken {spoken}/{len(LABELS)}, the same questions typed {typed}/{len(LABELS)}")
     assert typed == len(LABELS)  # every label was checked against the typed router (test_audio_corpus)
     assert spoken / typed >= SPOKEN_OVER_TYPED_FLOOR

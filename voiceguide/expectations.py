@@ -166,8 +166,8 @@ class Expectations:
         for item in self.items:
             for topic in item.topics:
                 if topic is not None and topic not in known:
-                    return (f"{self.path} line {item.line}: topic {topic!r} is not a section of the content "
-                            "(`voiceguide topics` lists them)")
+                    return (f"{self.path} line {item.line}: topic {topic!r} is not a topic of the content "
+                            "(`voiceguide topics` lists the sections; general.ABOUT names a combined answer)")
         return None
 
 

@@ -164,21 +164,26 @@ _STYLE = """
 body { font: 1.125rem/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 80rem; padding: 1rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
 #summary { font-size: 1.3rem; font-weight: 700; margin: .5rem 0; }
-.facts { margin: 0 0 1rem; }
+.facts { display: flex; flex-wrap: wrap; gap: .2rem 2rem; margin: 0 0 1rem; }
+.facts div { display: flex; gap: .4rem; } .facts dt { font-weight: 600; } .facts dt::after { content: ":"; }
+.facts dd { margin: 0; }
 form { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: end; margin: 1rem 0; }
 label, legend { font-weight: 600; }
 input[type=search] { font: inherit; padding: .3rem .5rem; min-width: 18rem; display: block; }
 fieldset { border: 1px solid; padding: .3rem .8rem; }
 fieldset label { font-weight: 400; margin-right: 1rem; }
 input:focus-visible, audio:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #8888; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+col.result { width: 7.5rem; } col.input { width: 17rem; } col.heard, col.expected { width: 15%; }
+col.got { width: 13%; }
+th, td { border-bottom: 1px solid #8888; padding: .4rem .5rem; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
 thead th { position: sticky; top: 0; background: Canvas; }
 .result { font-weight: 700; white-space: nowrap; }
 tr.miss .result { color: var(--miss); } tr.pass .result { color: var(--pass); }
 tr.error .result { color: var(--err); }
 @media (prefers-color-scheme: dark) { :root { --miss: #ff8a8a; --pass: #7ddc8f; --err: #ffc46b; } }
-audio { display: block; max-width: 16rem; margin-top: .3rem; }
+audio { display: block; width: 100%; max-width: 16rem; min-width: 8rem; margin-top: .3rem; }
 .why { display: block; font-weight: 400; }
 """
 
@@ -295,7 +300,7 @@ def html_page(rows: list[dict[str, Any]], summary: dict[str, Any], folder: Path)
             f"<td>{esc(_expected_text(row.get('expected')))}</td><td>{got}</td><td>{answer_cell}</td></tr>")
     policy = (f"default-src 'none'; style-src {_sha256(_STYLE)}; script-src {_sha256(_SCRIPT)}; "
               "media-src 'self' file:")
-    fact_items = "".join(f"<dt>{esc(name)}</dt><dd>{esc(str(value))}</dd>" for name, value in facts)
+    fact_items = "".join(f"<div><dt>{esc(name)}</dt><dd>{esc(str(value))}</dd></div>" for name, value in facts)
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -321,6 +326,8 @@ def html_page(rows: list[dict[str, Any]], summary: dict[str, Any], folder: Path)
 </form>
 <table id="results">
 <caption>Results, misses first ({len(rows)} inputs)</caption>
+<colgroup><col class="result"><col class="input"><col class="heard"><col class="expected"><col class="got"><col>
+</colgroup>
 <thead><tr><th scope="col">Result</th><th scope="col">Input</th><th scope="col">Heard</th>
 <th scope="col">Expected</th><th scope="col">Got</th><th scope="col">Answer</th></tr></thead>
 <tbody>
