@@ -280,13 +280,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self) -> None:
         hub = self.server.screen.hub
+        client = hub.subscribe()  # before the headers: a page told it is connected misses nothing after
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        client = hub.subscribe()
         try:
+            self.end_headers()
             self.wfile.write(b"retry: 1000\n\n")
             while True:
                 try:

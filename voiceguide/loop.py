@@ -440,7 +440,7 @@ class AssistantLoop:
         dirty = False  # the conversation holds something of the current person
         ending = False
         interrupted = False
-        was_speaking = False
+        was_speaking = opts.welcome  # told once each time speech ends (an unpaced input has no chunk during it)
 
         def begin_capture() -> None:
             nonlocal capturing, captured, silence, captured_samples, voiced_until, judged
@@ -454,7 +454,7 @@ class AssistantLoop:
                 early.feed(earlier)
 
         def finish_capture() -> None:
-            nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted
+            nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted, was_speaking
             capturing = False
             endpoint_wall = time.monotonic()
             transcript = early.finish(captured_chunks, voiced_until)
@@ -464,6 +464,7 @@ class AssistantLoop:
                                  endpoint_wall=endpoint_wall)
             turn.barged_in = interrupted
             interrupted = False
+            was_speaking = was_speaking or player.busy
             if turn.heard or turn.reply is not None:
                 result.turns.append(turn)
             engaged = turn.label == "wake"
@@ -494,9 +495,10 @@ class AssistantLoop:
                 speaking = player.busy
                 if speaking:
                     last_activity = quiet_since = clock
+                    was_speaking = True
                 elif was_speaking:
                     self._waiting(armed=engaged or armed_until >= clock)
-                was_speaking = speaking
+                    was_speaking = False
 
                 for key in self.keys.poll() if self.keys is not None else []:
                     if key not in ("\n", "\r", " "):
@@ -511,7 +513,7 @@ class AssistantLoop:
                     elif opts.push_to_talk:
                         armed_until = clock + opts.listen_window
                         player.tone("listening")
-                        speaking = True  # let the tone play before taking speech
+                        speaking = was_speaking = True  # let the tone play before taking speech
 
                 if capturing:
                     captured_chunks.append(chunk)
