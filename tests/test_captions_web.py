@@ -323,7 +323,7 @@ def test_page_shows_each_turn_as_it_happens(session_in_browser: dict) -> None:
     # "stop": the page says so, and shows no sentence that was never said.
     stopped = next(i for i, s in enumerate(snapshots) if s["state"] == COPY["stopped"])
     assert snapshots.index(turn[0]) < stopped
-    assert snapshots[stopped]["stopped"] == f"({COPY['stopped']})" or snapshots[stopped]["heard"] == "stop"
+    assert snapshots[stopped]["stopped"] == f"({COPY['stopped']})" and snapshots[stopped]["heard"] == question
     assert not any(s["now"] in answer_q[len(said_q):] for s in snapshots if s["now"])
 
     # The emergency: the panel, labelled in words, with the advice sentence being said now.
