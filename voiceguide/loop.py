@@ -41,6 +41,7 @@ from voiceguide.commands import Command
 from voiceguide.conversation import Conversation, Reply
 from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
+from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
 from voiceguide.safe_files import append_line
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
 from voiceguide.triage import Urgency
@@ -231,10 +232,11 @@ class AnswerPlayer:
     """
 
     def __init__(self, renderer: Any, output: Any, captions: Callable[[str], None],
-                 on_error: Callable[[BaseException], None]) -> None:
+                 on_error: Callable[[BaseException], None], events: EventSink = no_events) -> None:
         self.renderer = renderer
         self.output = output
         self.captions = captions
+        self.events = events
         self.on_error = on_error
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
@@ -335,6 +337,7 @@ class AnswerPlayer:
                         if job.cancelled:
                             break
                         self.captions(f"Saying: {sentence.text}")
+                        self.events(LoopEvent(EventKind.SPEAKING, sentence.text, index=index - 1, label=job.label))
                         self.output.play(sentence.audio, f"{job.label}:{index}")
             finally:
                 sentences.close()  # cancels renders not yet started (barge-in)
@@ -384,12 +387,14 @@ def match_wake_phrase(text: str, wake_phrase: str, cutoff: float = 75.0) -> tupl
 class AssistantLoop:
     def __init__(self, conversation: Conversation, recognizer: Recognizer, renderer: Any,
                  options: LoopOptions | None = None, *, captions: Callable[[str], None] | None = None,
-                 transcript_log: TranscriptLog | None = None, keys: KeySource | None = None) -> None:
+                 transcript_log: TranscriptLog | None = None, keys: KeySource | None = None,
+                 events: EventSink | None = None) -> None:
         self.conversation = conversation
         self.recognizer = recognizer
         self.renderer = renderer
         self.options = options or LoopOptions()
         self.captions = captions or (lambda line: print(line, flush=True))
+        self.events = events or no_events  # typed events for a screen (voiceguide/live_events.py)
         self.transcript_log = transcript_log
         self.keys = keys
         self.player: AnswerPlayer | None = None
@@ -422,7 +427,8 @@ class AssistantLoop:
         captured_samples = 0
         voiced_until = 0  # samples of the capture up to the end of its last voiced chunk
         judged = False  # this pause's early transcript has been judged finished or not
-        player = self.player = AnswerPlayer(self.renderer, audio_out, self.captions, self._player_error)
+        player = self.player = AnswerPlayer(self.renderer, audio_out, self.captions, self._player_error,
+                                            self.events)
 
         clock = 0.0
         capturing = False
@@ -436,6 +442,7 @@ class AssistantLoop:
         dirty = False  # the conversation holds something of the current person
         ending = False
         interrupted = False
+        was_speaking = opts.welcome  # told once each time speech ends (an unpaced input has no chunk during it)
 
         def begin_capture() -> None:
             nonlocal capturing, captured, silence, captured_samples, voiced_until, judged
@@ -449,7 +456,7 @@ class AssistantLoop:
                 early.feed(earlier)
 
         def finish_capture() -> None:
-            nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted
+            nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted, was_speaking
             capturing = False
             endpoint_wall = time.monotonic()
             transcript = early.finish(captured_chunks, voiced_until)
@@ -459,6 +466,7 @@ class AssistantLoop:
                                  endpoint_wall=endpoint_wall)
             turn.barged_in = interrupted
             interrupted = False
+            was_speaking = was_speaking or player.busy
             if turn.heard or turn.reply is not None:
                 result.turns.append(turn)
             engaged = turn.label == "wake"
@@ -475,9 +483,11 @@ class AssistantLoop:
 
         if opts.welcome:
             text = welcome_text(opts.push_to_talk, opts.wake_phrase, self.conversation.content)
+            self.events(LoopEvent(EventKind.ANSWER, text, sentences=_sentences(text), label="welcome"))
             player.say(text, "welcome", cue_after=not opts.push_to_talk)
         result.ready_wall = time.monotonic()
         self.captions("Ready." + (" Press Enter or space to talk." if opts.push_to_talk else " Listening."))
+        self.events(LoopEvent(EventKind.READY, push_to_talk=opts.push_to_talk, wake_phrase=opts.wake_phrase or ""))
 
         try:
             for chunk in audio_in.chunks():
@@ -487,6 +497,10 @@ class AssistantLoop:
                 speaking = player.busy
                 if speaking:
                     last_activity = quiet_since = clock
+                    was_speaking = True
+                elif was_speaking:
+                    self._waiting(armed=engaged or armed_until >= clock)
+                    was_speaking = False
 
                 for key in self.keys.poll() if self.keys is not None else []:
                     if key not in ("\n", "\r", " "):
@@ -495,12 +509,13 @@ class AssistantLoop:
                         result.barge_ins += 1
                         speaking = False
                         self.captions("(Stopped.)")
+                        self.events(LoopEvent(EventKind.STOPPED))
                     if capturing:
                         finish_capture()
                     elif opts.push_to_talk:
                         armed_until = clock + opts.listen_window
                         player.tone("listening")
-                        speaking = True  # let the tone play before taking speech
+                        speaking = was_speaking = True  # let the tone play before taking speech
 
                 if capturing:
                     captured_chunks.append(chunk)
@@ -542,6 +557,7 @@ class AssistantLoop:
                         result.barge_ins += 1
                         interrupted = True
                         self.captions("(Stopped: you started speaking.)")
+                        self.events(LoopEvent(EventKind.STOPPED))
                         engaged = True
                         begin_capture()
                         speech_end_wall = time.monotonic()
@@ -555,6 +571,7 @@ class AssistantLoop:
                     dirty = False
                     result.idle_resets += 1
                     self.captions(f"(No one has spoken for {opts.idle_timeout:g} seconds: starting fresh.)")
+                    self.events(LoopEvent(EventKind.RESET))
                     log.info("idle timeout: conversation reset")
                 if opts.push_to_talk and armed_until < clock:
                     continue
@@ -594,15 +611,18 @@ class AssistantLoop:
                 text = rest
                 if not text:
                     self.captions(f"Heard: {opts.wake_phrase}")
+                    self.events(LoopEvent(EventKind.HEARD, opts.wake_phrase))
                     self.player.tone("listening")
                     turn.heard, turn.label = opts.wake_phrase, "wake"
                     return turn
         if not text:
             if opts.push_to_talk or engaged:
                 self.captions("Heard: (nothing I could make out)")
+                self.events(LoopEvent(EventKind.NOT_CAUGHT))
                 self.player.tone("not_understood")
             return turn
         self.captions(f"Heard: {text}")
+        self.events(LoopEvent(EventKind.HEARD, text))
         turn.heard = text
         try:
             reply = self.conversation.handle(text)
@@ -619,6 +639,7 @@ class AssistantLoop:
         answer, tone = reply.answer, "got_it"
         if reply.command is Command.STOP:
             self.player.stop()
+            self.events(LoopEvent(EventKind.STOPPED))
             return turn
         if reply.command is not None and reply.command.value in ADJUSTMENTS:
             answer = self._adjust(reply.command.value)
@@ -629,8 +650,18 @@ class AssistantLoop:
             turn.label, turn.said = f"answer-{self._answers}", answer
             self.player.stop()  # a new answer replaces whatever was still playing
             cue = opts.cue_after_answer and not opts.push_to_talk and not opts.wake_phrase
+            self.events(LoopEvent(EventKind.ANSWER, answer, sentences=_sentences(answer), label=turn.label,
+                                  urgency=reply.urgency.value, status=reply.status))
             self.player.say(answer, turn.label, earcon_before=tone, cue_after=cue)
         return turn
+
+    def _waiting(self, armed: bool) -> None:
+        """Told once each time speech ends: whether the loop now takes speech or waits for the key."""
+        opts = self.options
+        if opts.push_to_talk and not armed:
+            self.events(LoopEvent(EventKind.IDLE, push_to_talk=True))
+        else:
+            self.events(LoopEvent(EventKind.LISTENING, wake_phrase="" if armed else opts.wake_phrase or ""))
 
     def _adjust(self, word: str) -> str:
         before = self.renderer.settings
@@ -648,6 +679,7 @@ class AssistantLoop:
         log.error("error while answering: %s: %s", type(exc).__name__, exc)
         log.debug("details", exc_info=exc)
         self.captions("(Something went wrong; see the log.)")
+        self.events(LoopEvent(EventKind.ERROR, ERROR_SPOKEN))
         assert self.player is not None
         self.player.say(ERROR_SPOKEN, "error", earcon_before="error")
 
@@ -655,9 +687,17 @@ class AssistantLoop:
         log.error("could not speak: %s: %s", type(exc).__name__, exc)
         log.debug("details", exc_info=exc)
         self.captions(f"(Could not speak: {exc})")
+        self.events(LoopEvent(EventKind.ERROR, f"Could not speak: {exc}"))
         if self.player is not None:
             with contextlib.suppress(Exception):
                 self.player.output.play(earcon("error"), "earcon:error")
+
+
+def _sentences(text: str) -> tuple[str, ...]:
+    """The sentences the player will say one by one (and report by index)."""
+    from voiceguide.tts import spoken_sentences
+
+    return tuple(spoken_sentences(text))
 
 
 # ---------------------------------------------------------------------------------------------- kiosk

@@ -112,3 +112,8 @@ def next_after_see_doctor(number: str = "") -> str:
 def fixed_phrases() -> set[str]:
     """Every message that needs no field: what a test may allow besides the document's own sentences."""
     return {v for v in _copy().values() if isinstance(v, str) and "{" not in v}
+
+
+def caption_screen() -> dict[str, str]:
+    """The words the caption screen shows of its own (its states and labels)."""
+    return {key: str(value) for key, value in _copy()["caption_screen"].items()}

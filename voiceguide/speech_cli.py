@@ -28,6 +28,15 @@ def _positive(value: str) -> float:
     return number
 
 
+def _captions_address(value: str) -> Any:
+    from voiceguide.captions_web import CaptionScreenError, parse_address
+
+    try:
+        return parse_address(value)
+    except CaptionScreenError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_voice_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--voice", help="voice name or id (see: voiceguide voices); default: your saved setting")
     p.add_argument("--rate", type=int, help="speaking rate in words per minute (80-300)")
@@ -62,6 +71,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                      help="seconds of silence after which the conversation is forgotten (kiosk default: 120)")
     how.add_argument("--log-transcripts", type=Path, metavar="FILE",
                      help="append what was heard and answered to FILE (nothing is written without this)")
+    how.add_argument("--captions-web", type=_captions_address, metavar="[HOST:]PORT",
+                     help="show a large-print caption screen in a browser at http://HOST:PORT/ (host: 127.0.0.1 "
+                          "unless given); its space bar talks or stops, like Enter or space here")
     add_recognizer_args(how)
     _add_voice_args(listen)
     listen.set_defaults(func=cmd_listen)
@@ -182,8 +194,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
     if args.push_to_talk and args.fast:
         return ("--push-to-talk listens after key presses, which happen in real time: use --speed N instead "
                 "of --fast.")
-    if args.push_to_talk and not sys.stdin.isatty():
-        return "--push-to-talk needs a terminal to press Enter or space in."
+    if args.push_to_talk and not sys.stdin.isatty() and getattr(args, "captions_web", None) is None:
+        return "--push-to-talk needs a terminal to press Enter or space in, or a caption screen (--captions-web)."
     return _output_path_problem(args)
 
 
@@ -212,12 +224,18 @@ def cmd_listen(args: argparse.Namespace) -> int:
         return 2
     _setup_logging(args.kiosk)
     from voiceguide.audio_devices import AudioDeviceError, AudioFileInputError
+    from voiceguide.captions_web import CaptionScreenError
 
+    screen = None
     try:
+        screen = _open_caption_screen(args)
         if args.kiosk:
-            return _listen(args, _kiosk_start(args))
+            return _listen(args, _kiosk_start(args), screen)
         _check_live_devices(args)
-        return _listen(args, _start(args))
+        return _listen(args, _start(args), screen)
+    except CaptionScreenError as exc:
+        print(f"voiceguide listen: {exc}", file=sys.stderr)
+        return 1
     except AudioFileInputError as exc:
         print(f"voiceguide listen: {exc}", file=sys.stderr)
         return 2
@@ -231,6 +249,33 @@ def cmd_listen(args: argparse.Namespace) -> int:
         logging.getLogger(__name__).debug("details", exc_info=exc)
         print(f"voiceguide listen: something went wrong: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if screen is not None:
+            screen.close()
+
+
+def _open_caption_screen(args: argparse.Namespace) -> Any:
+    """The caption screen, serving before the models load so that a browser can be opened on it at once."""
+    if getattr(args, "captions_web", None) is None:
+        return None
+    from voiceguide.captions_web import CaptionScreen
+
+    screen = CaptionScreen(args.captions_web)
+    print(f"Caption screen: {screen.url}", flush=True)
+    if not screen.address.is_local:
+        print("The caption screen is open to other computers on this network, and it shows what people ask.",
+              flush=True)
+    return screen
+
+
+class _BothKeys:
+    """Keys from the terminal and from the caption screen, as one KeySource."""
+
+    def __init__(self, *sources: Any) -> None:
+        self.sources = [s for s in sources if s is not None]
+
+    def poll(self) -> list[str]:
+        return [key for source in self.sources for key in source.poll()]
 
 
 STARTUP_ERROR_SPOKEN = "Sorry, VoiceGuide cannot start right now. It will try again shortly."
@@ -313,7 +358,7 @@ def _speak_startup_error(args: argparse.Namespace) -> None:
             out.close()
 
 
-def _listen(args: argparse.Namespace, startup: _Startup) -> int:
+def _listen(args: argparse.Namespace, startup: _Startup, screen: Any = None) -> int:
     from voiceguide.audio_devices import (
         FileInput,
         FileOutput,
@@ -331,7 +376,9 @@ def _listen(args: argparse.Namespace, startup: _Startup) -> int:
                           idle_timeout=idle, welcome=not args.no_welcome)
     keys = TerminalKeys() if sys.stdin.isatty() and not args.fast else None
     log_file = TranscriptLog(args.log_transcripts) if args.log_transcripts else None
-    loop = AssistantLoop(conversation, recognizer, renderer, options, transcript_log=log_file, keys=keys)
+    loop = AssistantLoop(conversation, recognizer, renderer, options, transcript_log=log_file,
+                         keys=_BothKeys(keys, screen.keys) if screen is not None else keys,
+                         events=screen.publish if screen is not None else None)
     realtime = not args.fast
     speed = args.speed
 
