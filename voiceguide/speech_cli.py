@@ -28,6 +28,10 @@ def _positive(value: str) -> float:
 
 
 def _add_voice_args(p: argparse.ArgumentParser) -> None:
+    from voiceguide.tts_base import TtsEngine
+
+    p.add_argument("--tts", choices=[e.value for e in TtsEngine], default=TtsEngine.PYTTSX3.value,
+                   help="speech engine: pyttsx3 (espeak-ng, the default) or piper (a clearer voice, if installed)")
     p.add_argument("--voice", help="voice name or id (see: voiceguide voices); default: your saved setting")
     p.add_argument("--rate", type=int, help="speaking rate in words per minute (80-300)")
     p.add_argument("--volume", type=float, help="volume from 0.2 to 1.0")
@@ -74,6 +78,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
     voices = sub.add_parser("voices", help="list the voices the speech engine has")
     voices.add_argument("--all", action="store_true", help="all languages, not only English")
+    voices.add_argument("--tts", choices=["pyttsx3", "piper"], default="pyttsx3", help="whose voices to list")
     voices.set_defaults(func=cmd_voices)
 
     devices = sub.add_parser("devices", help="list microphones and speakers")
@@ -211,6 +216,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
         return 2
     _setup_logging(args.kiosk)
     from voiceguide.audio_devices import AudioDeviceError, AudioFileInputError
+    from voiceguide.tts_base import SpeechEngineError
 
     try:
         if args.kiosk:
@@ -220,7 +226,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     except AudioFileInputError as exc:
         print(f"voiceguide listen: {exc}", file=sys.stderr)
         return 2
-    except AudioDeviceError as exc:
+    except (AudioDeviceError, SpeechEngineError) as exc:
         print(f"voiceguide listen: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -250,12 +256,12 @@ def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.audio_devices import FileInput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
-    from voiceguide.tts import Renderer
+    from voiceguide.tts_base import make_renderer
 
     started = time.perf_counter()
     if args.input_file is not None:
         FileInput(args.input_file, realtime=False)  # unreadable recordings fail here, before anything loads
-    renderer = Renderer(_settings(args), strict=False)
+    renderer = make_renderer(args.tts, _settings(args), strict=False)
     content = load_content(args.content)
     conversation = Conversation(content, emergency_number=args.emergency_number or DEFAULT_EMERGENCY_NUMBER)
     wake = (" ".join(args.wake_phrase.lower().split()),) if args.wake_phrase else ()
@@ -304,9 +310,10 @@ def _speak_startup_error(args: argparse.Namespace) -> None:
         try:
             out.play(earcon("error"), "earcon:error")
             with contextlib.suppress(Exception):
-                from voiceguide.tts import Renderer
+                from voiceguide.tts_base import make_renderer
 
-                out.play(Renderer(_settings(args), strict=False).render(STARTUP_ERROR_SPOKEN), "error")
+                out.play(make_renderer(args.tts, _settings(args), strict=False).render(STARTUP_ERROR_SPOKEN),
+                         "error")
             out.wait(15)
         finally:
             out.close()
@@ -387,12 +394,13 @@ def cmd_say(args: argparse.Namespace) -> int:
 
     try:
         if args.output is not None:
-            path = say_to_file(text, args.output, _settings(args))
+            path = say_to_file(text, args.output, _settings(args), engine=args.tts)
             print(f"Wrote {path}", file=sys.stderr)
             return 0
         from voiceguide.audio_devices import AudioDeviceError, SoundDeviceOutput
-        from voiceguide.tts import Renderer
+        from voiceguide.tts_base import make_renderer
 
+        renderer = make_renderer(args.tts, _settings(args))  # a missing voice is told before the speaker opens
         try:
             speaker = SoundDeviceOutput(args.output_device)
         except AudioDeviceError as exc:
@@ -400,7 +408,7 @@ def cmd_say(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 1
         with speaker:
-            for sentence in Renderer(_settings(args)).render_sentences(text):
+            for sentence in renderer.render_sentences(text):
                 speaker.wait()
                 speaker.play(sentence.audio, "say")
             speaker.wait()
@@ -414,10 +422,10 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from voiceguide.tts import SpeechEngineError, list_voices
+    from voiceguide.tts_base import SpeechEngineError, list_engine_voices
 
     try:
-        voices = list_voices()
+        voices = list_engine_voices(args.tts)
     except SpeechEngineError as exc:
         print(f"voiceguide voices: {exc}", file=sys.stderr)
         return 1
