@@ -119,6 +119,8 @@ def _setup_logging(kiosk: bool) -> None:
     logging.basicConfig(level=logging.INFO if kiosk else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s voiceguide %(levelname)s: %(message)s" if kiosk
                         else "voiceguide: %(message)s")
+    # faster-whisper logs every utterance's length at INFO: a line per question in a kiosk's journal.
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)
 
 
 class TerminalKeys:
@@ -273,27 +275,55 @@ def _start(args: argparse.Namespace) -> _Startup:
 
 
 def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Startup:
-    """An unattended kiosk does not give up at start-up: bad content, a missing speaker or microphone, a
-    broken model are logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since
-    whoever fixes it (plugs the speaker in, recompiles) should not also have to restart the assistant."""
+    """An unattended kiosk does not give up at start-up. Missing sound devices (common at boot) are waited for
+    (voiceguide.kiosk_startup: shown, and spoken where a speaker exists); bad content or a broken model are
+    logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since whoever fixes it
+    (plugs the microphone in, recompiles) should not also have to restart the assistant."""
+    from voiceguide.kiosk_startup import wait_for_devices
+
     log = logging.getLogger("voiceguide.kiosk")
     delay, attempt = 1.0, 0
     while True:
         attempt += 1
+        wait_for_devices(lambda tries: _check_kiosk_devices(args, rescan=tries > 1),
+                         lambda missing: _announce_wait(args, missing), max_backoff=max_backoff)
         try:
-            _check_live_devices(args)
             return _start(args)
         except Exception as exc:
             log.error("start-up failed (attempt %d): %s: %s; trying again in %g s", attempt,
                       type(exc).__name__, exc, delay)
             log.debug("details", exc_info=exc)
-            _speak_startup_error(args)
+            _speak_on_startup(args, STARTUP_ERROR_SPOKEN, "error", tone="error")
         time.sleep(delay)
         delay = min(max_backoff, delay * 2)
 
 
-def _speak_startup_error(args: argparse.Namespace) -> None:
-    """The error tone and a sentence on whatever output this run has; silently nothing when there is none."""
+def _check_kiosk_devices(args: argparse.Namespace, *, rescan: bool) -> None:
+    """The devices this run needs, re-scanned after the first try; a recording standing in for the microphone
+    must be there and readable (it stands in for a microphone that is not plugged in yet)."""
+    from voiceguide.audio_devices import FileInput, refresh_devices
+
+    live = args.input_file is None or (args.output_file is None and args.output_dir is None)
+    if rescan and live:
+        refresh_devices()
+    _check_live_devices(args)
+    if args.input_file is not None:
+        FileInput(args.input_file, realtime=False)
+
+
+def _announce_wait(args: argparse.Namespace, missing: Any) -> None:
+    """Shown on the terminal (and the journal) each time what start-up waits for changes; spoken too when
+    the speaker is there."""
+    from voiceguide import messages
+
+    print(f"Waiting for the {missing.what}: {missing.reason}", flush=True)
+    if missing.speaker_works:
+        _speak_on_startup(args, messages.text("waiting_for_microphone"), "waiting")
+
+
+def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: str | None = None) -> None:
+    """A sentence (after a tone) on whatever output this run has, before the loop runs; silently nothing when
+    there is none. With --output-dir it is a file of its own, named after `label`."""
     import contextlib
 
     from voiceguide.audio_devices import FileOutput, SoundDeviceOutput
@@ -305,15 +335,16 @@ def _speak_startup_error(args: argparse.Namespace) -> None:
             out: Any = FileOutput(args.output_file, realtime=False)
         elif args.output_dir is not None:
             out = AnswerDirOutput(args.output_dir, realtime=False)
+            out.begin_answer(label)
         else:
             out = SoundDeviceOutput(args.output_device)
         try:
-            out.play(earcon("error"), "earcon:error")
+            if tone is not None:
+                out.play(earcon(tone), f"earcon:{tone}")
             with contextlib.suppress(Exception):
                 from voiceguide.tts_base import make_renderer
 
-                out.play(make_renderer(args.tts, _settings(args), strict=False).render(STARTUP_ERROR_SPOKEN),
-                         "error")
+                out.play(make_renderer(args.tts, _settings(args), strict=False).render(text), label)
             out.wait(15)
         finally:
             out.close()
