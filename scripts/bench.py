@@ -308,7 +308,7 @@ print(time.perf_counter() - started, int(peak) / 1024)
 """
 
 
-def bench_tts(count: int = 20, loop_count: int = 6) -> None:
+def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     """Issue 10: time to the first sample of an answer with each speech engine, side by side. Three figures:
     the renderer alone (warm engine, the first sentence of real answers); a new process from nothing to the
     first sentence (engine start included); and end of speech -> first answer sample through the real loop
@@ -392,9 +392,9 @@ def bench_tts(count: int = 20, loop_count: int = 6) -> None:
                     loop_ms[engine].append((words_at - turn.speech_end_wall) * 1000)
     if all(loop_ms.values()):
         n = min(len(v) for v in loop_ms.values())
-        _side_by_side(f"loop: speech end -> first answer sample, p50 (n={n})",
+        _side_by_side(f"loop: end of speech -> words, p50 (n={n})",
                       [f"{_percentile(loop_ms[e], 50):.0f} ms" for e in engines])
-        _side_by_side("loop: speech end -> first answer sample, p95",
+        _side_by_side("loop: end of speech -> words, p95",
                       [f"{_percentile(loop_ms[e], 95):.0f} ms" for e in engines], "<= 600 ms")
 
 
