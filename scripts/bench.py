@@ -1,7 +1,7 @@
 """VoiceGuide's speed and memory figures, printed; the targets live here, not in timed tests.
 
-Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [expect] [loop] [soak] [fuzz] [wyoming]
-       [captions]   (no argument: all)
+Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [expect] [loop] [tts] [soak] [fuzz]
+       [wyoming] [captions]   (no argument: all)
 
 Each section prints its figures and the target next to them, and the script exits 0 whatever they are: a slow
 shared CI machine must not fail the build, but the figures must be seen and reported.
@@ -334,6 +334,111 @@ def bench_soak(turns: int = 1000) -> None:
     _line("wall time", f"{f.seconds:.0f} s")
 
 
+def _side_by_side(name: str, values: list[str], target: str = "") -> None:
+    print(f"  {name:44} {values[0]:>12} {values[1]:>12}   {('target ' + target) if target else ''}")
+
+
+_COLD_TTS = """
+import sys, time
+started = time.perf_counter()
+from voiceguide.tts_base import make_renderer
+renderer = make_renderer(sys.argv[1])
+first = next(renderer.render_sentences(sys.argv[2], lookahead=0))
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:")).split()[1]
+print(time.perf_counter() - started, int(peak) / 1024)
+"""
+
+
+def bench_tts(count: int = 20, loop_count: int = 10) -> None:
+    """Issue 10: time to the first sample of an answer with each speech engine, side by side. Three figures:
+    the renderer alone (warm engine, the first sentence of real answers); a new process from nothing to the
+    first sentence (engine start included); and end of speech -> first answer sample through the real loop
+    (file-backed devices, recording fed in real time, embedded Whisper)."""
+    import subprocess
+    import tempfile
+
+    import numpy as np
+    import soundfile as sf
+
+    from voiceguide.asr.models import choose_recognizer
+    from voiceguide.audio_devices import FileInput, FileOutput
+    from voiceguide.content_model import load_content
+    from voiceguide.conversation import Conversation
+    from voiceguide.loop import AssistantLoop, LoopOptions
+    from voiceguide.tts_base import TtsEngine, make_renderer
+
+    engines = [TtsEngine.PYTTSX3, TtsEngine.PIPER]
+    try:
+        make_renderer(TtsEngine.PIPER)
+    except Exception as exc:
+        print(f"speech engines: skipped (Piper is not usable here: {exc})")
+        return
+    print("speech engines: time to the first sample of an answer")
+    _side_by_side("", [e.value for e in engines])
+    content = load_content()
+    questions = [q["q"] for q in yaml.safe_load((REPO / "tests" / "questions.yaml").read_text())]
+    answers = list(dict.fromkeys(a for a in (Conversation(content).handle(q).answer for q in questions) if a))[:count]
+
+    warm: dict[TtsEngine, list[float]] = {}
+    speed: dict[TtsEngine, list[float]] = {}
+    for engine in engines:
+        renderer = make_renderer(engine)
+        renderer.render("Ready.")  # warm, as it is once the welcome has been spoken
+        warm[engine], speed[engine] = [], []
+        for answer in answers:
+            started = time.perf_counter()
+            stream = renderer.render_sentences(answer, lookahead=0)
+            first = next(stream)
+            warm[engine].append((first.rendered_at - started) * 1000)
+            speed[engine].append(first.render_seconds / max(first.audio.duration, 1e-6))
+            stream.close()
+    _side_by_side(f"renderer, first sentence, p50 (n={len(answers)})",
+                  [f"{_percentile(warm[e], 50):.0f} ms" for e in engines])
+    _side_by_side("renderer, first sentence, p95", [f"{_percentile(warm[e], 95):.0f} ms" for e in engines])
+    _side_by_side("render time / audio time, p50", [f"{_percentile(speed[e], 50):.3f}" for e in engines])
+
+    cold = [subprocess.run([sys.executable, "-c", _COLD_TTS, e.value, answers[0]], capture_output=True, text=True,
+                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}).stdout.split() for e in engines]
+    _side_by_side("new process -> first sentence (engine start)", [f"{float(c[0]):.2f} s" if c else "n/a" for c in cold])
+    _side_by_side("  peak memory of that process (VmHWM)", [f"{float(c[1]):.0f} MB" if c else "n/a" for c in cold])
+
+    labels_path = REPO / "tests" / "audio" / "labels.yaml"
+    if not labels_path.exists():
+        print("  (loop figures skipped: no tests/audio corpus)")
+        return
+    labels = [item for item in yaml.safe_load(labels_path.read_text()) if item.get("kind") != "command"][:loop_count]
+    recognizer, _reason = choose_recognizer(content, models_dir=Path("/nonexistent"))
+    loop_ms: dict[TtsEngine, list[float]] = {}
+    for engine in engines:
+        renderer = make_renderer(engine)
+        renderer.render("Ready.")
+        loop_ms[engine] = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for item in labels:
+                speech, rate = sf.read(REPO / "tests" / "audio" / item["file"], dtype="float32")
+                session = Path(tmp) / "session.wav"
+                sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
+                output = FileOutput(Path(tmp) / "out.wav", realtime=False)
+                loop = AssistantLoop(Conversation(content), recognizer, renderer,
+                                     LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
+                                     captions=lambda _line: None)
+                result = loop.run(FileInput(session, realtime=True), output)
+                clips = output.timeline
+                for turn in result.turns:
+                    at = next((i for i, c in enumerate(clips) if turn.label and c.label == f"{turn.label}:1"), None)
+                    if at is None:
+                        continue
+                    tone = clips[at - 1] if at and clips[at - 1].label.startswith("earcon:") else None
+                    words_at = max(clips[at].wall_start, tone.wall_start + tone.duration if tone else 0.0)
+                    loop_ms[engine].append((words_at - turn.speech_end_wall) * 1000)
+    if all(loop_ms.values()):
+        n = min(len(v) for v in loop_ms.values())
+        _side_by_side(f"loop: end of speech -> words, p50 (n={n})",
+                      [f"{_percentile(loop_ms[e], 50):.0f} ms" for e in engines])
+        _side_by_side("loop: end of speech -> words, p95",
+                      [f"{_percentile(loop_ms[e], 95):.0f} ms" for e in engines], "<= 600 ms")
+
+
 def bench_fuzz(examples: int = 10000) -> None:
     """Issue 9's fuzzing at full size: tests/test_fuzz.py with VOICEGUIDE_FUZZ_EXAMPLES generated inputs per
     target (text path, audio loader, document reader); any traceback or unexplained answer fails a target."""
@@ -476,7 +581,7 @@ def bench_captions() -> None:
 
 
 SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop,
-            "soak": bench_soak, "fuzz": bench_fuzz, "expect": bench_expect, "wyoming": bench_wyoming,
+            "tts": bench_tts, "soak": bench_soak, "fuzz": bench_fuzz, "expect": bench_expect, "wyoming": bench_wyoming,
             "captions": bench_captions}
 
 

@@ -38,6 +38,10 @@ def _captions_address(value: str) -> Any:
 
 
 def _add_voice_args(p: argparse.ArgumentParser) -> None:
+    from voiceguide.tts_base import TtsEngine
+
+    p.add_argument("--tts", choices=[e.value for e in TtsEngine], default=TtsEngine.PYTTSX3.value,
+                   help="speech engine: pyttsx3 (espeak-ng, the default) or piper (a clearer voice, if installed)")
     p.add_argument("--voice", help="voice name or id (see: voiceguide voices); default: your saved setting")
     p.add_argument("--rate", type=int, help="speaking rate in words per minute (80-300)")
     p.add_argument("--volume", type=float, help="volume from 0.2 to 1.0")
@@ -87,6 +91,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
     voices = sub.add_parser("voices", help="list the voices the speech engine has")
     voices.add_argument("--all", action="store_true", help="all languages, not only English")
+    voices.add_argument("--tts", choices=["pyttsx3", "piper"], default="pyttsx3", help="whose voices to list")
     voices.set_defaults(func=cmd_voices)
 
     devices = sub.add_parser("devices", help="list microphones and speakers")
@@ -127,6 +132,8 @@ def _setup_logging(kiosk: bool) -> None:
     logging.basicConfig(level=logging.INFO if kiosk else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s voiceguide %(levelname)s: %(message)s" if kiosk
                         else "voiceguide: %(message)s")
+    # faster-whisper logs every utterance's length at INFO: a line per question in a kiosk's journal.
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)
 
 
 class TerminalKeys:
@@ -225,6 +232,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     _setup_logging(args.kiosk)
     from voiceguide.audio_devices import AudioDeviceError, AudioFileInputError
     from voiceguide.captions_web import CaptionScreenError
+    from voiceguide.tts_base import SpeechEngineError
 
     screen = None
     try:
@@ -239,7 +247,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
     except AudioFileInputError as exc:
         print(f"voiceguide listen: {exc}", file=sys.stderr)
         return 2
-    except AudioDeviceError as exc:
+    except (AudioDeviceError, SpeechEngineError) as exc:
         print(f"voiceguide listen: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -296,12 +304,12 @@ def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.audio_devices import FileInput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
-    from voiceguide.tts import Renderer
+    from voiceguide.tts_base import make_renderer
 
     started = time.perf_counter()
     if args.input_file is not None:
         FileInput(args.input_file, realtime=False)  # unreadable recordings fail here, before anything loads
-    renderer = Renderer(_settings(args), strict=False)
+    renderer = make_renderer(args.tts, _settings(args), strict=False)
     content = load_content(args.content)
     conversation = Conversation(content, emergency_number=args.emergency_number or DEFAULT_EMERGENCY_NUMBER)
     wake = (" ".join(args.wake_phrase.lower().split()),) if args.wake_phrase else ()
@@ -313,27 +321,55 @@ def _start(args: argparse.Namespace) -> _Startup:
 
 
 def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Startup:
-    """An unattended kiosk does not give up at start-up: bad content, a missing speaker or microphone, a
-    broken model are logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since
-    whoever fixes it (plugs the speaker in, recompiles) should not also have to restart the assistant."""
+    """An unattended kiosk does not give up at start-up. Missing sound devices (common at boot) are waited for
+    (voiceguide.kiosk_startup: shown, and spoken where a speaker exists); bad content or a broken model are
+    logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since whoever fixes it
+    (plugs the microphone in, recompiles) should not also have to restart the assistant."""
+    from voiceguide.kiosk_startup import wait_for_devices
+
     log = logging.getLogger("voiceguide.kiosk")
     delay, attempt = 1.0, 0
     while True:
         attempt += 1
+        wait_for_devices(lambda tries: _check_kiosk_devices(args, rescan=tries > 1),
+                         lambda missing: _announce_wait(args, missing), max_backoff=max_backoff)
         try:
-            _check_live_devices(args)
             return _start(args)
         except Exception as exc:
             log.error("start-up failed (attempt %d): %s: %s; trying again in %g s", attempt,
                       type(exc).__name__, exc, delay)
             log.debug("details", exc_info=exc)
-            _speak_startup_error(args)
+            _speak_on_startup(args, STARTUP_ERROR_SPOKEN, "error", tone="error")
         time.sleep(delay)
         delay = min(max_backoff, delay * 2)
 
 
-def _speak_startup_error(args: argparse.Namespace) -> None:
-    """The error tone and a sentence on whatever output this run has; silently nothing when there is none."""
+def _check_kiosk_devices(args: argparse.Namespace, *, rescan: bool) -> None:
+    """The devices this run needs, re-scanned after the first try; a recording standing in for the microphone
+    must be there and readable (it stands in for a microphone that is not plugged in yet)."""
+    from voiceguide.audio_devices import FileInput, refresh_devices
+
+    live = args.input_file is None or (args.output_file is None and args.output_dir is None)
+    if rescan and live:
+        refresh_devices()
+    _check_live_devices(args)
+    if args.input_file is not None:
+        FileInput(args.input_file, realtime=False)
+
+
+def _announce_wait(args: argparse.Namespace, missing: Any) -> None:
+    """Shown on the terminal (and the journal) each time what start-up waits for changes; spoken too when
+    the speaker is there."""
+    from voiceguide import messages
+
+    print(f"Waiting for the {missing.what}: {missing.reason}", flush=True)
+    if missing.speaker_works:
+        _speak_on_startup(args, messages.text("waiting_for_microphone"), "waiting")
+
+
+def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: str | None = None) -> None:
+    """A sentence (after a tone) on whatever output this run has, before the loop runs; silently nothing when
+    there is none. With --output-dir it is a file of its own, named after `label`."""
     import contextlib
 
     from voiceguide.audio_devices import FileOutput, SoundDeviceOutput
@@ -345,14 +381,16 @@ def _speak_startup_error(args: argparse.Namespace) -> None:
             out: Any = FileOutput(args.output_file, realtime=False)
         elif args.output_dir is not None:
             out = AnswerDirOutput(args.output_dir, realtime=False)
+            out.begin_answer(label)
         else:
             out = SoundDeviceOutput(args.output_device)
         try:
-            out.play(earcon("error"), "earcon:error")
+            if tone is not None:
+                out.play(earcon(tone), f"earcon:{tone}")
             with contextlib.suppress(Exception):
-                from voiceguide.tts import Renderer
+                from voiceguide.tts_base import make_renderer
 
-                out.play(Renderer(_settings(args), strict=False).render(STARTUP_ERROR_SPOKEN), "error")
+                out.play(make_renderer(args.tts, _settings(args), strict=False).render(text), label)
             out.wait(15)
         finally:
             out.close()
@@ -435,12 +473,13 @@ def cmd_say(args: argparse.Namespace) -> int:
 
     try:
         if args.output is not None:
-            path = say_to_file(text, args.output, _settings(args))
+            path = say_to_file(text, args.output, _settings(args), engine=args.tts)
             print(f"Wrote {path}", file=sys.stderr)
             return 0
         from voiceguide.audio_devices import AudioDeviceError, SoundDeviceOutput
-        from voiceguide.tts import Renderer
+        from voiceguide.tts_base import make_renderer
 
+        renderer = make_renderer(args.tts, _settings(args))  # a missing voice is told before the speaker opens
         try:
             speaker = SoundDeviceOutput(args.output_device)
         except AudioDeviceError as exc:
@@ -448,7 +487,7 @@ def cmd_say(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 1
         with speaker:
-            for sentence in Renderer(_settings(args)).render_sentences(text):
+            for sentence in renderer.render_sentences(text):
                 speaker.wait()
                 speaker.play(sentence.audio, "say")
             speaker.wait()
@@ -462,10 +501,10 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from voiceguide.tts import SpeechEngineError, list_voices
+    from voiceguide.tts_base import SpeechEngineError, list_engine_voices
 
     try:
-        voices = list_voices()
+        voices = list_engine_voices(args.tts)
     except SpeechEngineError as exc:
         print(f"voiceguide voices: {exc}", file=sys.stderr)
         return 1

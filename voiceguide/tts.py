@@ -9,7 +9,8 @@ Why it is built this way:
   stdout file descriptor would also swallow captions printed by other threads while a sentence renders in the
   background, so instead the driver module's own `print` is rebound to a debug logger (tests check at the
   file-descriptor level that nothing reaches stdout).
-- Answers are rendered per sentence so the first sentence can play while the next ones render.
+- Sentences, the speakable-text step, settings and lookahead are shared with the other engines
+  (voiceguide.tts_base); this module only renders one sentence with espeak-ng and names its voices.
 """
 
 from __future__ import annotations
@@ -20,56 +21,35 @@ import os
 import tempfile
 import threading
 import time
-import warnings
-from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
 import soundfile as sf
 
 from voiceguide.audio import Audio
-from voiceguide.speakable import speakable
 from voiceguide.speech_settings import SpeechSettings
-from voiceguide.text import split_sentences
+from voiceguide.tts_base import (
+    OUTPUT_RATE,
+    SentenceRenderer,
+    SpeechEngineError,
+    SpokenSentence,
+    TtsEngine,
+    VoiceInfo,
+    VoiceNotFoundError,
+    VoiceWarning,
+    make_renderer,
+    resampled,
+    spoken_sentences,
+)
+
+__all__ = ["OUTPUT_RATE", "Renderer", "SpeechEngineError", "SpokenSentence", "VoiceInfo", "VoiceNotFoundError",
+           "VoiceWarning", "list_voices", "resolve_voice", "say_to_file", "spoken_sentences"]
 
 log = logging.getLogger(__name__)
 
-OUTPUT_RATE = 22050  # espeak-ng's native rate: no resampling on the normal path
 _T = TypeVar("_T")
-
-
-class SpeechEngineError(RuntimeError):
-    """The speech engine could not start or render; the message says what to install or change."""
-
-
-class VoiceNotFoundError(ValueError):
-    """A voice name that the speech engine does not have; the message names some that it does."""
-
-
-class VoiceWarning(UserWarning):
-    """An unknown voice was replaced by the default voice so the assistant can keep talking."""
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    id: str  # what to put in settings / --voice, e.g. "gmw/en-us"
-    name: str  # e.g. "English (America)"
-    languages: tuple[str, ...]
-    gender: str | None = None
-
-
-@dataclass(frozen=True)
-class SpokenSentence:
-    """One rendered sentence; the text travels with the audio so captions show what is being said."""
-
-    text: str
-    audio: Audio
-    render_seconds: float  # from queueing to ready (includes waiting behind earlier sentences)
-    rendered_at: float  # time.perf_counter() when the audio was ready, for first-audio figures
 
 
 # ---------------------------------------------------------------------------------------------- engine thread
@@ -216,33 +196,6 @@ def resolve_voice(voice: str) -> str:
     return match.id
 
 
-# ---------------------------------------------------------------------------------------------- sentences
-
-def _split_long(sentence: str, max_chars: int) -> list[str]:
-    """Very long sentences are cut at clause boundaries so the first audio is never held up by one."""
-    parts: list[str] = []
-    rest = sentence
-    while len(rest) > max_chars:
-        window = rest[:max_chars]
-        cut = max(window.rfind("; "), window.rfind(": "), window.rfind(", "))
-        if cut < max_chars // 3:
-            cut = window.rfind(" ")
-        if cut <= 0:
-            break
-        parts.append(rest[: cut + 1].strip())
-        rest = rest[cut + 1 :].strip()
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-def spoken_sentences(text: str, max_chars: int = 250) -> list[str]:
-    """What is rendered and captioned one at a time: the text's sentences (voiceguide.text.split_sentences,
-    the same ones the compiler stored), with any longer than `max_chars` cut at clause boundaries."""
-    return [part for sentence in split_sentences(text) for part in _split_long(sentence, max_chars)
-            if any(c.isalnum() for c in part)]
-
-
 # ---------------------------------------------------------------------------------------------- rendering
 
 
@@ -281,89 +234,25 @@ def _render_job(
                 raise SpeechEngineError(f"The speech engine produced no audio for: {text[:60]!r}")
             samples, rate_in = sf.read(str(wav), dtype="float32", always_2d=True)
         mono = samples.mean(axis=1) if samples.shape[1] > 1 else samples[:, 0]
-        if rate_in != output_rate and len(mono):
-            import soxr
-
-            mono = soxr.resample(mono, rate_in, output_rate).astype(np.float32)
-        return Audio(np.ascontiguousarray(mono, dtype=np.float32), output_rate)
+        return resampled(mono, rate_in, output_rate)
 
     return job
 
 
-class Renderer:
-    """Renders text with one set of speech settings. Cheap to create; all instances share the engine thread.
+class Renderer(SentenceRenderer):
+    """pyttsx3 (espeak-ng). Cheap to create; all instances share the one engine thread."""
 
-    strict=True (commands such as `say`): an unknown voice raises VoiceNotFoundError.
-    strict=False (the live assistant): an unknown voice falls back to the default voice with a VoiceWarning,
-    and `fallback_message` holds a sentence that can be spoken or shown.
-    """
+    engine = TtsEngine.PYTTSX3
 
-    def __init__(self, settings: SpeechSettings | None = None, output_rate: int = OUTPUT_RATE,
-                 *, strict: bool = True) -> None:
-        self.output_rate = output_rate
-        self.strict = strict
-        self.fallback_message: str | None = None
-        self._voice_id: str | None = None
-        self._settings = SpeechSettings()
-        self.settings = settings or SpeechSettings()
+    def _resolve_voice(self, voice: str) -> str:
+        return resolve_voice(voice)
 
-    @property
-    def settings(self) -> SpeechSettings:
-        return self._settings
+    def _default_voice(self) -> str | None:
+        return _default_voice_id()
 
-    @settings.setter
-    def settings(self, settings: SpeechSettings) -> None:
-        settings = settings.clamped()
-        voice_id = None
-        if settings.voice is not None:
-            try:
-                voice_id = resolve_voice(settings.voice)
-            except VoiceNotFoundError as exc:
-                if self.strict:
-                    raise
-                self.fallback_message = (
-                    f"I don't have the voice {settings.voice}, so I am using my usual voice."
-                )
-                warnings.warn(f"{exc} Using the default voice instead.", VoiceWarning, stacklevel=3)
-                settings = SpeechSettings(voice=None, rate=settings.rate, volume=settings.volume)
-        if voice_id is None:
-            voice_id = _default_voice_id()
-        self._settings, self._voice_id = settings, voice_id
-
-    def _submit(self, sentence: str) -> Future[tuple[Audio, float]]:
-        s = self._settings
-        job = _render_job(speakable(sentence), self._voice_id, s.rate, s.volume, self.output_rate)
+    def _submit(self, text: str, voice_id: str | None, settings: SpeechSettings) -> Future[tuple[Audio, float]]:
+        job = _render_job(text, voice_id, settings.rate, settings.volume, self.output_rate)
         return _ENGINE.submit(lambda engine: (job(engine), time.perf_counter()))
-
-    def render(self, text: str) -> Audio:
-        """The whole text as one clip (sentences joined), for files and short prompts."""
-        clips = [s.audio.samples for s in self.render_sentences(text)]
-        joined = np.concatenate(clips) if clips else np.zeros(0, dtype=np.float32)
-        return Audio(joined, self.output_rate)
-
-    def render_sentences(self, text: str, lookahead: int = 1) -> Iterator[SpokenSentence]:
-        """Sentence by sentence; up to `lookahead` further sentences render in the background while the
-        caller plays the current one. Closing the iterator early (barge-in) cancels what has not started."""
-        sentences = iter(spoken_sentences(text))
-        pending: deque[tuple[str, float, Future[tuple[Audio, float]]]] = deque()
-
-        def top_up() -> None:
-            while len(pending) <= lookahead:
-                sentence = next(sentences, None)
-                if sentence is None:
-                    return
-                pending.append((sentence, time.perf_counter(), self._submit(sentence)))
-
-        try:
-            top_up()
-            while pending:
-                sentence, queued_at, future = pending.popleft()
-                audio, rendered_at = future.result()
-                top_up()
-                yield SpokenSentence(sentence, audio, rendered_at - queued_at, rendered_at)
-        finally:
-            for _, _, future in pending:
-                future.cancel()
 
 
 _default_voice: str | None = None
@@ -383,7 +272,7 @@ def _default_voice_id() -> str | None:
 
 
 def say_to_file(text: str, path: str | Path, settings: SpeechSettings | None = None,
-                output_rate: int = OUTPUT_RATE) -> Path:
+                output_rate: int = OUTPUT_RATE, engine: TtsEngine | str = TtsEngine.PYTTSX3) -> Path:
     """Writes the spoken text as a 16-bit mono WAV (for `say --output` and `batch --out-dir`).
 
     Through safe_files: a reader never sees half a file, two writers never share a temporary name, and a
@@ -395,7 +284,7 @@ def say_to_file(text: str, path: str | Path, settings: SpeechSettings | None = N
         raise ValueError("There is no text to speak.")
     target = Path(path)
     check_target(target)
-    audio = Renderer(settings, output_rate, strict=True).render(text)
+    audio = make_renderer(engine, settings, output_rate, strict=True).render(text)
     with replacing(target) as temp:
         sf.write(str(temp), audio.to_int16(), audio.sample_rate, subtype="PCM_16", format="WAV")
     return target
