@@ -341,7 +341,7 @@ def _side_by_side(name: str, values: list[str], target: str = "") -> None:
 _COLD_TTS = """
 import sys, time
 started = time.perf_counter()
-from voiceguide.tts_base import make_renderer
+from voiceguide.tts_engines import make_renderer
 renderer = make_renderer(sys.argv[1])
 first = next(renderer.render_sentences(sys.argv[2], lookahead=0))
 peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:")).split()[1]
@@ -365,7 +365,8 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     from voiceguide.content_model import load_content
     from voiceguide.conversation import Conversation
     from voiceguide.loop import AssistantLoop, LoopOptions
-    from voiceguide.tts_base import TtsEngine, make_renderer
+    from voiceguide.tts_base import TtsEngine
+    from voiceguide.tts_engines import make_renderer
 
     engines = [TtsEngine.PYTTSX3, TtsEngine.PIPER]
     try:

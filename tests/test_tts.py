@@ -13,6 +13,7 @@ from voiceguide import tts
 from voiceguide.audio import Audio
 from voiceguide.speech_settings import SpeechSettings
 from voiceguide.text import split_sentences
+from voiceguide.tts_engines import say_to_file
 
 SHORT = "A blood clot can be serious."
 LONG = ("A blood clot behind the knee is called a deep vein thrombosis. It can cause swelling, pain and "
@@ -169,23 +170,23 @@ def test_nothing_reaches_stdout_and_temp_files_are_removed(
     private_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
     renderer.render(LONG)
-    tts.say_to_file(SHORT, tmp_path / "out.wav")
+    say_to_file(SHORT, tmp_path / "out.wav")
     out, _err = capfd.readouterr()
     assert out == ""
     assert list(private_tmp.iterdir()) == []
 
 
 def test_say_to_file_writes_16_bit_wav_and_resamples(tmp_path: Path) -> None:
-    path = tts.say_to_file(LONG, tmp_path / "answers" / "a.wav", SpeechSettings(voice="en-us"))
+    path = say_to_file(LONG, tmp_path / "answers" / "a.wav", SpeechSettings(voice="en-us"))
     info = sf.info(str(path))
     assert (info.format, info.subtype, info.channels, info.samplerate) == ("WAV", "PCM_16", 1, 22050)
     assert info.duration > 5.0
     assert not list(path.parent.glob(".*partial"))
-    narrow = tts.say_to_file(LONG, tmp_path / "b.wav", SpeechSettings(voice="en-us"), output_rate=16000)
+    narrow = say_to_file(LONG, tmp_path / "b.wav", SpeechSettings(voice="en-us"), output_rate=16000)
     assert sf.info(str(narrow)).samplerate == 16000
     assert sf.info(str(narrow)).duration == pytest.approx(info.duration, rel=0.02)
     with pytest.raises(ValueError, match="no text"):
-        tts.say_to_file("  ... ", tmp_path / "c.wav")
+        say_to_file("  ... ", tmp_path / "c.wav")
 
 
 RENDER_IN_A_FRESH_PROCESS = """

@@ -27,9 +27,9 @@ from voiceguide.tts_base import (
     TtsEngine,
     VoiceNotFoundError,
     VoiceWarning,
-    make_renderer,
     spoken_sentences,
 )
+from voiceguide.tts_engines import make_renderer
 
 pytest.importorskip("piper", reason="Piper is an optional extra: pip install -e '.[piper]'")
 
@@ -128,7 +128,7 @@ for name in ("connect", "connect_ex", "sendto", "sendall", "send"):
     setattr(socket.socket, name, refuse)
 socket.create_connection = socket.getaddrinfo = refuse
 import numpy as np
-from voiceguide.tts_base import make_renderer
+from voiceguide.tts_engines import make_renderer
 audio = make_renderer("piper").render("My calf is swollen. What should I do?")
 print(float(np.sqrt(np.mean(audio.samples ** 2))), audio.duration)
 """

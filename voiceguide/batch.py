@@ -323,7 +323,7 @@ def _expect_outcome(scorer, args: argparse.Namespace, *, failed_unexpected: int)
 
 def _speak_to_file(result: dict[str, Any], path: Path) -> None:
     from voiceguide.speech_settings import load_settings
-    from voiceguide.tts import say_to_file
+    from voiceguide.tts_engines import say_to_file
 
     try:
         say_to_file(result["answer"], path, load_settings())

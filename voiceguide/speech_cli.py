@@ -304,7 +304,7 @@ def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.audio_devices import FileInput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
-    from voiceguide.tts_base import make_renderer
+    from voiceguide.tts_engines import make_renderer
 
     started = time.perf_counter()
     if args.input_file is not None:
@@ -388,7 +388,7 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
             if tone is not None:
                 out.play(earcon(tone), f"earcon:{tone}")
             with contextlib.suppress(Exception):
-                from voiceguide.tts_base import make_renderer
+                from voiceguide.tts_engines import make_renderer
 
                 out.play(make_renderer(args.tts, _settings(args), strict=False).render(text), label)
             out.wait(15)
@@ -463,7 +463,8 @@ def _listen(args: argparse.Namespace, startup: _Startup, screen: Any = None) -> 
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from voiceguide.tts import SpeechEngineError, VoiceNotFoundError, say_to_file
+    from voiceguide.tts import SpeechEngineError, VoiceNotFoundError
+    from voiceguide.tts_engines import say_to_file
 
     text = " ".join(args.text).strip()
     if not any(c.isalnum() for c in text):
@@ -477,7 +478,7 @@ def cmd_say(args: argparse.Namespace) -> int:
             print(f"Wrote {path}", file=sys.stderr)
             return 0
         from voiceguide.audio_devices import AudioDeviceError, SoundDeviceOutput
-        from voiceguide.tts_base import make_renderer
+        from voiceguide.tts_engines import make_renderer
 
         renderer = make_renderer(args.tts, _settings(args))  # a missing voice is told before the speaker opens
         try:
@@ -501,7 +502,8 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from voiceguide.tts_base import SpeechEngineError, list_engine_voices
+    from voiceguide.tts_base import SpeechEngineError
+    from voiceguide.tts_engines import list_engine_voices
 
     try:
         voices = list_engine_voices(args.tts)

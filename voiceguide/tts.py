@@ -39,13 +39,12 @@ from voiceguide.tts_base import (
     VoiceInfo,
     VoiceNotFoundError,
     VoiceWarning,
-    make_renderer,
     resampled,
     spoken_sentences,
 )
 
 __all__ = ["OUTPUT_RATE", "Renderer", "SpeechEngineError", "SpokenSentence", "VoiceInfo", "VoiceNotFoundError",
-           "VoiceWarning", "list_voices", "resolve_voice", "say_to_file", "spoken_sentences"]
+           "VoiceWarning", "list_voices", "resolve_voice", "spoken_sentences"]
 
 log = logging.getLogger(__name__)
 
@@ -269,22 +268,3 @@ def _default_voice_id() -> str | None:
 
         _default_voice = _ENGINE.run(query)
     return _default_voice
-
-
-def say_to_file(text: str, path: str | Path, settings: SpeechSettings | None = None,
-                output_rate: int = OUTPUT_RATE, engine: TtsEngine | str = TtsEngine.PYTTSX3) -> Path:
-    """Writes the spoken text as a 16-bit mono WAV (for `say --output` and `batch --out-dir`).
-
-    Through safe_files: a reader never sees half a file, two writers never share a temporary name, and a
-    device, pipe, link or folder at the path is refused before anything is rendered.
-    """
-    from voiceguide.safe_files import check_target, replacing
-
-    if not any(c.isalnum() for c in text):
-        raise ValueError("There is no text to speak.")
-    target = Path(path)
-    check_target(target)
-    audio = make_renderer(engine, settings, output_rate, strict=True).render(text)
-    with replacing(target) as temp:
-        sf.write(str(temp), audio.to_int16(), audio.sample_rate, subtype="PCM_16", format="WAV")
-    return target

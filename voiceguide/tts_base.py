@@ -202,26 +202,3 @@ def resampled(samples: np.ndarray, rate_in: int, output_rate: int) -> Audio:
 
         mono = soxr.resample(mono, rate_in, output_rate).astype(np.float32)
     return Audio(np.ascontiguousarray(mono, dtype=np.float32), output_rate)
-
-
-def make_renderer(engine: TtsEngine | str = TtsEngine.PYTTSX3, settings: SpeechSettings | None = None,
-                  output_rate: int = OUTPUT_RATE, *, strict: bool = True) -> SentenceRenderer:
-    """The renderer for `--tts ENGINE`; each engine's libraries are imported only when it is chosen."""
-    chosen = TtsEngine(engine)
-    if chosen is TtsEngine.PIPER:
-        from voiceguide.tts_piper import PiperRenderer
-
-        return PiperRenderer(settings, output_rate, strict=strict)
-    from voiceguide.tts import Renderer
-
-    return Renderer(settings, output_rate, strict=strict)
-
-
-def list_engine_voices(engine: TtsEngine | str = TtsEngine.PYTTSX3) -> list[VoiceInfo]:
-    if TtsEngine(engine) is TtsEngine.PIPER:
-        from voiceguide.tts_piper import list_voices as piper_voices
-
-        return piper_voices()
-    from voiceguide.tts import list_voices
-
-    return list_voices()
