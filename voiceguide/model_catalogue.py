@@ -203,3 +203,8 @@ def _trust(raw: dict[str, Any], where: str) -> Trust | None:
     except ValueError:
         allowed = ", ".join(t.value for t in Trust)
         raise CatalogueError(f"Model catalogue {where}: trust must be one of {allowed}.") from None
+
+
+# The official model: the catalogue's first Vosk entry (model_catalogue.yaml says where its size and checksum
+# come from).
+OFFICIAL_MODEL = load_catalogue().vosk[0]

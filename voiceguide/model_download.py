@@ -37,7 +37,9 @@ from typing import IO
 
 from tqdm import tqdm
 
-from voiceguide.model_catalogue import ModelSource, load_catalogue
+from voiceguide.asr.model_folders import missing_model_files
+from voiceguide.asr.models import MODELS_DIR_ENV, default_models_dir
+from voiceguide.model_catalogue import OFFICIAL_MODEL, ModelSource, load_catalogue
 
 try:  # POSIX only; without it two concurrent downloads are simply not guarded against each other.
     import fcntl
@@ -45,17 +47,8 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
-# The official model: the catalogue's first Vosk entry (model_catalogue.yaml says where its size and checksum
-# come from).
-OFFICIAL_MODEL = load_catalogue().vosk[0]
-
 MODEL_SITE = "https://alphacephei.com/vosk/models"
-MODELS_DIR_ENV = "VOICEGUIDE_MODELS_DIR"
 
-# A Vosk model is unusable without these (Vosk's "v2" folder layout, which all current models use).
-REQUIRED_FILES = ("am/final.mdl", "conf/model.conf")
-# The decoding graph: either one static graph, or the lookahead pair that small models ship.
-GRAPH_ALTERNATIVES = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
 
 CHUNK_SIZE = 64 * 1024
 DEFAULT_TIMEOUT = 30.0
@@ -97,42 +90,6 @@ class _Interrupted(Exception):
 
 class _Restart(Exception):
     """What is on disk cannot be continued (server changed, range refused); start from byte 0."""
-
-
-# --------------------------------------------------------------------------------------- where models live
-
-
-def default_models_dir() -> Path:
-    """The ``models/`` folder VoiceGuide reads from.
-
-    The repository's ``models/`` (next to the package) when running from a checkout, so a clone keeps models
-    where its README says; an installed package has no such folder and uses the per-user data folder instead.
-    ``VOICEGUIDE_MODELS_DIR`` overrides both, for kiosks that keep models on a separate disk.
-    """
-    override = os.environ.get(MODELS_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    import voiceguide
-
-    repo_models = Path(voiceguide.__file__).resolve().parent.parent / "models"
-    if repo_models.is_dir():
-        return repo_models
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("voiceguide")) / "models"
-
-
-def missing_model_files(folder: Path) -> list[str]:
-    """The files a Vosk model needs that ``folder`` lacks (empty list: it looks like a usable model).
-
-    Checked before install, and by ``models list``, because Vosk itself reports a broken model only as a crash
-    deep inside Kaldi.
-    """
-    folder = Path(folder)
-    missing = [rel for rel in REQUIRED_FILES if not _is_nonempty_file(folder / rel)]
-    if not any(all(_is_nonempty_file(folder / rel) for rel in option) for option in GRAPH_ALTERNATIVES):
-        missing.append(" or ".join(" + ".join(option) for option in GRAPH_ALTERNATIVES))
-    return missing
 
 
 # --------------------------------------------------------------------------------------------- downloading
@@ -725,13 +682,6 @@ def _size(path: Path) -> int:
 def _unlink(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-
-
-def _is_nonempty_file(path: Path) -> bool:
-    try:
-        return path.is_file() and path.stat().st_size > 0
-    except OSError:
-        return False
 
 
 def _mb(n: int | None) -> str:

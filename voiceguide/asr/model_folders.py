@@ -34,6 +34,11 @@ WHISPER_VOCABULARIES = ("vocabulary.txt", "vocabulary.json")
 # CTranslate2 itself would load the folder without it.
 WHISPER_REQUIRED = ("model.bin", "config.json", "tokenizer.json")
 
+# A Vosk model is unusable without these (Vosk's "v2" folder layout, which all current models use).
+VOSK_REQUIRED = ("am/final.mdl", "conf/model.conf")
+# The decoding graph: either one static graph, or the lookahead pair that small models ship.
+VOSK_GRAPHS = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
+
 
 def model_kind(path: str | Path) -> Kind | None:
     """The kind of model ``path`` is meant to be (complete or not), or None when it looks like neither."""
@@ -48,6 +53,19 @@ def model_kind(path: str | Path) -> Kind | None:
     except OSError:  # an unreadable folder is not a model of either kind
         return None
     return None
+
+
+def missing_model_files(folder: Path) -> list[str]:
+    """The files a Vosk model needs that ``folder`` lacks (empty list: it looks like a usable model).
+
+    Checked before install, and by ``models list``, because Vosk itself reports a broken model only as a crash
+    deep inside Kaldi.
+    """
+    folder = Path(folder)
+    missing = [rel for rel in VOSK_REQUIRED if not _nonempty_file(folder / rel)]
+    if not any(all(_nonempty_file(folder / rel) for rel in option) for option in VOSK_GRAPHS):
+        missing.append(" or ".join(" + ".join(option) for option in VOSK_GRAPHS))
+    return missing
 
 
 def whisper_model_problem(path: str | Path) -> str | None:

@@ -26,6 +26,7 @@ from voiceguide.asr.model_folders import Kind, model_kind, whisper_model_problem
 from voiceguide.content_model import Content
 
 MODEL_ENV = "VOICEGUIDE_MODEL"
+MODELS_DIR_ENV = "VOICEGUIDE_MODELS_DIR"
 
 
 ENGINE_NAMES = tuple(kind.value for kind in Kind)
@@ -48,6 +49,26 @@ def add_recognizer_args(p: argparse.ArgumentParser) -> None:
                    help="the recognizer (default: VOICEGUIDE_MODEL, then an installed model, then Whisper tiny.en)")
     p.add_argument("--model", help="a Vosk or Whisper model folder (default: VOICEGUIDE_MODEL, then an installed "
                                    "model, then the embedded Whisper tiny.en)")
+
+
+def default_models_dir() -> Path:
+    """The ``models/`` folder VoiceGuide reads from.
+
+    The repository's ``models/`` (next to the package) when running from a checkout, so a clone keeps models
+    where its README says; an installed package has no such folder and uses the per-user data folder instead.
+    ``VOICEGUIDE_MODELS_DIR`` overrides both, for kiosks that keep models on a separate disk.
+    """
+    override = os.environ.get(MODELS_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import voiceguide
+
+    repo_models = Path(voiceguide.__file__).resolve().parent.parent / "models"
+    if repo_models.is_dir():
+        return repo_models
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("voiceguide")) / "models"
 
 
 def model_problem(path: Path, kind: Kind | None) -> str | None:
@@ -87,7 +108,7 @@ def installed(models_dir: Path, kind: Kind) -> list[Path]:
 
 def choose_engine(engine: str | None = None, model: str | Path | None = None, *,
                   environ: Mapping[str, str] | None = None, models_dir: Path | None = None) -> EngineChoice:
-    from voiceguide.model_download import OFFICIAL_MODEL, default_models_dir
+    from voiceguide.model_catalogue import OFFICIAL_MODEL
 
     environ = os.environ if environ is None else environ
     wanted = Kind(engine) if engine else None
