@@ -21,9 +21,10 @@ import pytest
 from model_server import ModelServer, serve
 
 from voiceguide import model_download as md
-from voiceguide.asr.model_folders import Kind
+from voiceguide.asr.model_folders import Kind, missing_model_files
 from voiceguide.asr.models import installed
-from voiceguide.model_download import ModelDownloadError, download_model, missing_model_files, models_command
+from voiceguide.model_download import ModelDownloadError, download_model
+from voiceguide.models_cli import models_command
 
 MODEL_NAME = "vosk-model-test-0.1"
 MODEL_FILES = {

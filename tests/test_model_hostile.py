@@ -23,7 +23,8 @@ from model_server import serve
 from test_model_download import GOOD_ZIP, MODEL_NAME, assert_nothing_installed
 
 from voiceguide import model_download as md
-from voiceguide.model_download import ModelDownloadError, download_model, models_command
+from voiceguide.model_download import ModelDownloadError, download_model
+from voiceguide.models_cli import models_command
 
 GIB = 1024**3
 

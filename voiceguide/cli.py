@@ -273,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from voiceguide.model_download import models_command
+    from voiceguide.models_cli import models_command
 
     return models_command(args.rest or ["--help"])
 
