@@ -20,10 +20,13 @@ from pathlib import Path
 import pytest
 from model_server import ModelServer, serve
 
-from voiceguide import model_download as md
 from voiceguide.asr.model_folders import Kind, missing_model_files
 from voiceguide.asr.models import installed
-from voiceguide.model_download import ModelDownloadError, download_model
+from voiceguide.model_catalogue import OFFICIAL_MODEL
+from voiceguide.model_install.disk import ensure_free_space
+from voiceguide.model_install.errors import ModelDownloadError
+from voiceguide.model_install.fetch import model_name_from_url
+from voiceguide.model_install.vosk import download_model
 from voiceguide.models_cli import models_command
 
 MODEL_NAME = "vosk-model-test-0.1"
@@ -269,7 +272,7 @@ def test_not_enough_disk_space_is_explained(tmp_path: Path) -> None:
     with pytest.raises(
         ModelDownloadError, match=r"is full: the model needs about .* MB more\. Free some space"
     ):
-        md.ensure_free_space(tmp_path, 10**18)  # no real disk has an exabyte free
+        ensure_free_space(tmp_path, 10**18)  # no real disk has an exabyte free
 
 
 def test_urls_that_cannot_name_a_model_folder_are_refused(tmp_path: Path) -> None:
@@ -280,9 +283,9 @@ def test_urls_that_cannot_name_a_model_folder_are_refused(tmp_path: Path) -> Non
 
 
 def test_official_model_is_pinned() -> None:
-    assert md.OFFICIAL_MODEL.url == "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
-    assert md.model_name_from_url(md.OFFICIAL_MODEL.url) == md.OFFICIAL_MODEL.name
-    assert md.OFFICIAL_MODEL.size == 41_205_931
+    assert OFFICIAL_MODEL.url == "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
+    assert model_name_from_url(OFFICIAL_MODEL.url) == OFFICIAL_MODEL.name
+    assert OFFICIAL_MODEL.size == 41_205_931
 
 
 def test_real_korean_vosk_model_passes_the_model_file_check() -> None:

@@ -22,8 +22,9 @@ import pytest
 from model_server import serve
 from test_model_download import GOOD_ZIP, MODEL_NAME, assert_nothing_installed
 
-from voiceguide import model_download as md
-from voiceguide.model_download import ModelDownloadError, download_model
+from voiceguide.model_install import unpack
+from voiceguide.model_install.errors import ModelDownloadError
+from voiceguide.model_install.vosk import download_model
 from voiceguide.models_cli import models_command
 
 GIB = 1024**3
@@ -128,7 +129,7 @@ def test_headers_that_understate_the_contents_are_refused(tmp_path: Path) -> Non
     archive = tmp_path / f"{MODEL_NAME}.zip"
     archive.write_bytes(liar)
     with pytest.raises(ModelDownloadError, match=r"damaged"):
-        md.install_model_zip(archive, tmp_path / "models")
+        unpack.install_model_zip(archive, tmp_path / "models")
     assert_nothing_installed(tmp_path / "models")
 
 
@@ -142,17 +143,17 @@ def test_bytes_written_while_unpacking_are_capped(tmp_path: Path) -> None:
         members = archive.infolist()
         budget = sum(m.file_size for m in members) // 2
         with pytest.raises(ModelDownloadError, match=r"unpacks to more than it declares.*not installed"):
-            md._extract(archive, members, work, archive_path, budget=budget)
+            unpack._extract(archive, members, work, archive_path, budget=budget)
     written = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
     assert written <= budget
 
 
 def test_real_model_archives_are_within_the_budget() -> None:
     # The official small English model: 41,205,931 bytes unpacking to about 68 MB.
-    assert md.unpack_budget(41_205_931) > 70_000_000
+    assert unpack.unpack_budget(41_205_931) > 70_000_000
     # A big model (vosk-model-en-us-0.22: about 1.8 GB unpacking to under 3 GB).
-    assert md.unpack_budget(1_800_000_000) > 3_000_000_000
-    assert md.unpack_budget(2_087_450) < 2 * GIB
+    assert unpack.unpack_budget(1_800_000_000) > 3_000_000_000
+    assert unpack.unpack_budget(2_087_450) < 2 * GIB
 
 
 # ------------------------------------------------------------------------------------ read-only models folder

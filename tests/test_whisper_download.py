@@ -23,9 +23,9 @@ from test_model_hostile import read_only_mount
 from voiceguide import model_catalogue
 from voiceguide.asr.model_folders import Kind, model_kind
 from voiceguide.model_catalogue import CatalogueError, Trust, WhisperSource, load_catalogue
-from voiceguide.model_download import ModelDownloadError
+from voiceguide.model_install.errors import ModelDownloadError
+from voiceguide.model_install.whisper import download_whisper_model, install_whisper_folder
 from voiceguide.models_cli import models_command
-from voiceguide.whisper_download import download_whisper_model, install_whisper_folder
 
 REPO_PATH = "/Systran/faster-whisper-tiny.en/resolve/main"
 FOLDER = "faster-whisper-tiny.en"

@@ -1,7 +1,7 @@
 """`voiceguide models`: list the installed models and download or install one.
 
 Only the command line lives here (options, messages, exit codes); fetching, checking and installing are
-voiceguide.model_download's and voiceguide.whisper_download's, and which model would be used is
+voiceguide.model_install's, and which model would be used is
 voiceguide.asr.models' one policy.
 """
 
@@ -16,16 +16,11 @@ from typing import IO
 from voiceguide.asr.model_folders import missing_model_files
 from voiceguide.asr.models import default_models_dir
 from voiceguide.model_catalogue import OFFICIAL_MODEL, ModelSource, load_catalogue
-from voiceguide.model_download import (
-    ModelDownloadError,
-    _folder_size,
-    _mb,
-    _size,
-    check_checksums,
-    download_model,
-    install_model_zip,
-    model_name_from_url,
-)
+from voiceguide.model_install.disk import file_size, folder_size, mb
+from voiceguide.model_install.errors import ModelDownloadError
+from voiceguide.model_install.fetch import model_name_from_url
+from voiceguide.model_install.unpack import install_model_zip
+from voiceguide.model_install.vosk import check_checksums, download_model
 
 
 def configure_models_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -101,7 +96,7 @@ def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], N
     if args.name and args.url:
         raise ModelDownloadError("Give a model's name or --url, not both.", transient=False)
     if isinstance(entry, WhisperSource):
-        from voiceguide.whisper_download import download_whisper_model, install_whisper_folder
+        from voiceguide.model_install.whisper import download_whisper_model, install_whisper_folder
 
         if args.file is not None:
             if not args.file.is_dir():
@@ -111,7 +106,7 @@ def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], N
                     transient=False,
                 )
             return install_whisper_folder(args.file, models_dir, model=entry, report=say)
-        say(f"Downloading {entry.name} from {entry.page}" + (f" ({_mb(entry.size)})." if entry.size else "."))
+        say(f"Downloading {entry.name} from {entry.page}" + (f" ({mb(entry.size)})." if entry.size else "."))
         return download_whisper_model(entry, models_dir, progress=not args.no_progress, report=say)
     if args.file is not None:
         if args.file.is_dir():
@@ -123,7 +118,7 @@ def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], N
         source = ModelSource(name=model_name_from_url(args.url), url=args.url)
     else:
         source = entry if isinstance(entry, ModelSource) else OFFICIAL_MODEL
-    say(f"Downloading {source.name} from {source.url}" + (f" ({_mb(source.size)})." if source.size else "."))
+    say(f"Downloading {source.name} from {source.url}" + (f" ({mb(source.size)})." if source.size else "."))
     return download_model(
         source.url,
         models_dir,
@@ -140,7 +135,7 @@ def _install_folder(folder: Path, models_dir: Path, say: Callable[[str], None]) 
 
     kind = model_kind(folder)
     if kind is Kind.WHISPER:
-        from voiceguide.whisper_download import install_whisper_folder
+        from voiceguide.model_install.whisper import install_whisper_folder
 
         return install_whisper_folder(folder, models_dir, report=say)
     if kind is Kind.VOSK:
@@ -193,16 +188,16 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
     for folder in folders:
         if model_kind(folder) is Kind.WHISPER:
             problem = whisper_model_problem(folder)
-            state = f"Whisper, {_mb(_folder_size(folder))}" if problem is None else f"incomplete: {problem}"
+            state = f"Whisper, {mb(folder_size(folder))}" if problem is None else f"incomplete: {problem}"
         else:
             missing = missing_model_files(folder)
-            state = f"Vosk, {_mb(_folder_size(folder))}" if not missing else f"incomplete, lacks {', '.join(missing)}"
+            state = f"Vosk, {mb(folder_size(folder))}" if not missing else f"incomplete, lacks {', '.join(missing)}"
         print(f"  {folder.name}  ({state})", file=out)
     catalogue = load_catalogue()
     if models_dir.is_dir():
         for part in sorted(models_dir.glob("*.zip.part")):
             print(
-                f"  {part.name}: unfinished download, {_mb(_size(part))} so far; "
+                f"  {part.name}: unfinished download, {mb(file_size(part))} so far; "
                 "`voiceguide models download` continues it",
                 file=out,
             )
@@ -210,14 +205,14 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
             work = models_dir / f".{whisper.folder}.download"
             if work.is_dir():
                 print(
-                    f"  {whisper.folder}: unfinished download, {_mb(_folder_size(work))} so far; "
+                    f"  {whisper.folder}: unfinished download, {mb(folder_size(work))} so far; "
                     f"`voiceguide models download {whisper.name}` continues it",
                     file=out,
                 )
     print("Can be downloaded with `voiceguide models download NAME`:", file=out)
     for entry in (*catalogue.vosk, *catalogue.whisper):
         kind = "Whisper" if entry in catalogue.whisper else "Vosk"
-        size = _mb(entry.size) if entry.size else "size not known in advance"
+        size = mb(entry.size) if entry.size else "size not known in advance"
         print(f"  {entry.name}  ({kind}, {size}): {entry.description}", file=out)
     from voiceguide.asr.base import RecognizerError
     from voiceguide.asr.models import choose_engine

@@ -7,7 +7,7 @@ connection so the next run resumes with a Range request), must have the size and
 and the SHA-256 the server declares (Hugging Face sends it with large files in X-Linked-ETag) where the
 catalogue has none. A complete folder must then load in faster-whisper on the CPU, because a file can match
 its checksum and still be a conversion this CTranslate2 cannot read; only then is the hidden folder renamed
-into place. The network is used here and by the Vosk downloader only.
+into place. The network is used here and by the Vosk installer only.
 """
 
 from __future__ import annotations
@@ -26,24 +26,26 @@ from pathlib import Path
 
 from voiceguide.asr.model_folders import whisper_load_problem, whisper_model_problem
 from voiceguide.model_catalogue import ModelFile, WhisperSource
-from voiceguide.model_download import (
-    _USER_AGENT,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    LocalFileError,
-    ModelDownloadError,
-    _mb,
-    _size,
-    _unlink,
-    connection_error_message,
+from voiceguide.model_install.disk import (
+    MODEL_NAME,
     ensure_free_space,
     ensure_writable,
-    fetch_file,
-    http_error_message,
+    file_size,
     locked_folder,
     make_work_folder,
+    mb,
     remove_stale_work_folders,
     swap_into_place,
+    unlink,
+)
+from voiceguide.model_install.errors import LocalFileError, ModelDownloadError
+from voiceguide.model_install.fetch import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    USER_AGENT,
+    connection_error_message,
+    fetch_file,
+    http_error_message,
 )
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -127,7 +129,7 @@ def install_whisper_folder(
     if problem:
         raise ModelDownloadError(f"Cannot install {source}: {problem}.", transient=False)
     name = model.folder if model else source.name
-    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", name):
+    if not MODEL_NAME.match(name):
         raise ModelDownloadError(f"{name!r} is not a usable model folder name; rename the folder.")
     files = [p for p in sorted(source.iterdir()) if p.is_file() and not p.name.startswith(".")]
     ensure_writable(models_dir)
@@ -184,7 +186,7 @@ def probe(url: str, timeout: float, site: str) -> Declared:
     """Ask the server (HEAD, following redirects) what it will send for ``url``; nothing is downloaded."""
     recorder = _RecordRedirects()
     opener = urllib.request.build_opener(recorder)
-    request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": _USER_AGENT})
+    request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
     try:
         with opener.open(request, timeout=timeout) as response:
             hops = [*recorder.hops, response.headers]
@@ -256,7 +258,7 @@ def _expected(file: ModelFile, declared: Declared, site: str) -> tuple[int, str 
 
 
 def _have(work: Path, file: ModelFile) -> int:
-    return _size(work / file.name) or _size(work / f"{file.name}.part")
+    return file_size(work / file.name) or file_size(work / f"{file.name}.part")
 
 
 def _fetch_verified(
@@ -277,12 +279,12 @@ def _fetch_verified(
             _check_file(final, size, sha256, file.name)
             return
         except ModelDownloadError:
-            _unlink(final)
+            unlink(final)
     # A partial file from an earlier run may be of another version; if it completes to the wrong bytes, one
     # fresh download is worth it before giving up (as for Vosk archives).
-    fresh_tries = 2 if _size(part) else 1
+    fresh_tries = 2 if file_size(part) else 1
     for attempt in range(fresh_tries):
-        say(f"Downloading {file.name} ({_mb(size)}).")
+        say(f"Downloading {file.name} ({mb(size)}).")
         announced = fetch_file(file.url, part, size, progress, timeout, retries, say, site)
         try:
             _check_file(part, size, sha256, file.name)
@@ -291,7 +293,7 @@ def _fetch_verified(
                     f"The server announced {announced:,} bytes for {file.name}, not {size:,}."
                 )
         except ModelDownloadError as exc:
-            _unlink(part)  # resuming bytes that failed verification would only fail again
+            unlink(part)  # resuming bytes that failed verification would only fail again
             if attempt + 1 < fresh_tries:
                 say(f"{exc} Downloading it again from the beginning.")
                 continue
@@ -304,7 +306,7 @@ def _fetch_verified(
 
 
 def _check_file(path: Path, size: int | None, sha256: str | None, label: str) -> None:
-    actual = _size(path)
+    actual = file_size(path)
     if size is not None and actual != size:
         raise ModelDownloadError(
             f"{label} is {actual:,} bytes but should be {size:,}, so it is incomplete or damaged."
