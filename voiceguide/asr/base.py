@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import soxr
 
-from voiceguide.audio import Audio
+from voiceguide.audio import Audio, float_to_int16
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def pcm16(audio: Audio, sample_rate: int) -> np.ndarray:
         samples = samples.mean(axis=1, dtype=np.float32)
     if audio.sample_rate != sample_rate and len(samples):
         samples = soxr.resample(samples, audio.sample_rate, sample_rate, quality="HQ").astype(np.float32)
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+    return float_to_int16(samples)
 
 
 def chunk_bytes(pcm: bytes | np.ndarray) -> bytes:

@@ -27,7 +27,7 @@ from voiceguide.asr.bias import WhisperBias
 from voiceguide.asr.model_folders import whisper_model_problem
 from voiceguide.asr.transcript_text import for_router
 from voiceguide.asr.voice_gate import VoiceGate
-from voiceguide.audio import Audio
+from voiceguide.audio import Audio, int16_to_float
 
 SHORT_UTTERANCE = 2.0  # seconds: a command or a few words, cheap to decode twice
 
@@ -141,7 +141,7 @@ class WhisperRecognizer:
         span = self.voice_gate.speech_span(pcm, self.sample_rate)
         if span is None:
             return Transcript.empty(self.name)
-        samples = pcm[span[0] : span[1]].astype(np.float32) / 32768.0
+        samples = int16_to_float(pcm[span[0] : span[1]])
         with self._lock:
             kept, logprob = self._decode(samples, self.bias.hotword_text)
             # The content's hotwords help long questions with rare terms, but can talk Whisper out of a short

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import soxr
 
-from voiceguide.audio import Audio
+from voiceguide.audio import Audio, int16_to_float
 from voiceguide.audio_file import DEFAULT_MAX_SECONDS
 
 WIDTHS = (1, 2, 4)  # 8-bit unsigned, 16- and 32-bit signed: the widths WAV and Wyoming clients use
@@ -57,7 +57,7 @@ class StreamFormat:
         if self.width == 1:
             samples = (np.frombuffer(data, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
         elif self.width == 2:
-            samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+            samples = int16_to_float(np.frombuffer(data, dtype="<i2"))
         else:
             samples = (np.frombuffer(data, dtype="<i4").astype(np.float64) / 2147483648.0).astype(np.float32)
         if self.channels > 1:
