@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.answer_scoring import content_words
 from voiceguide import messages
 from voiceguide.commands import Command
 from voiceguide.conversation import DISCLAIMER, MORE_HINT, OUT_OF_SCOPE, Conversation, emergency_instruction
+from voiceguide.reply import ReplyStatus
+from voiceguide.router import RouteStatus
 from voiceguide.triage import Urgency
 
 
@@ -294,3 +298,16 @@ def test_every_answer_sentence_comes_from_the_documents(content):
             for sentence in sorted(allowed | fixed, key=len, reverse=True):
                 rest = rest.replace(sentence, "")
             assert not rest.strip(), f"{session!r} said something not from the documents: {rest!r}"
+
+
+def test_statuses_are_enums_that_read_as_their_text(conversation):
+    """Route and reply statuses are enums, and still the plain words in JSON and in comparisons."""
+    answered = conversation.handle("what are the symptoms of a blood clot behind the knee")
+    command = conversation.handle("help")
+    lost = conversation.handle("what is the capital of france")
+    assert answered.status is ReplyStatus.ANSWER and answered.status == "answer"
+    assert command.status is ReplyStatus.COMMAND
+    assert isinstance(lost.status, ReplyStatus) and lost.status in ("out-of-scope", "not-understood")
+    assert json.dumps([answered.status, command.status]) == '["answer", "command"]'
+    route = conversation.router.route("what are the symptoms of a blood clot behind the knee")
+    assert route.status is RouteStatus.ANSWER and json.dumps(route.status) == '"answer"'

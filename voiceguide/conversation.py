@@ -17,7 +17,8 @@ from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focus, Focuser, 
 from voiceguide.commands import Command, parse_command
 from voiceguide.content_model import Content, Section
 from voiceguide.phrases import any_of, find_all
-from voiceguide.router import Context, Route, Router
+from voiceguide.reply import Reply, ReplyStatus
+from voiceguide.router import Context, Route, Router, RouteStatus
 from voiceguide.speech_settings import adjustment_reply
 from voiceguide.triage import Urgency, assess, suspects
 
@@ -41,33 +42,6 @@ def __getattr__(name: str) -> str:
 
         return messages.about(load_content(), keys[name])
     raise AttributeError(name)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What one turn produces; `answer` is the exact text to speak, urgent advice first."""
-
-    input: str
-    heard: str
-    topic: str | None
-    urgency: Urgency
-    answer: str
-    sources: tuple[str, ...] = ()
-    score: float = 0.0
-    # answer | combined | advice | not-covered | command | out-of-scope | not-understood | urgent
-    status: str = "answer"
-    command: Command | None = None
-
-    def to_json(self) -> dict:
-        """The documented JSON contract (README): these six keys always, in this order."""
-        return {
-            "input": self.input,
-            "heard": self.heard,
-            "topic": self.topic,
-            "urgency": self.urgency.value,
-            "answer": self.answer,
-            "sources": list(self.sources),
-        }
 
 
 @dataclass(frozen=True)
@@ -114,7 +88,7 @@ class Conversation:
         if command is not None:
             return self._command(text, command)
         reply = self._question(text)
-        if reply.status in ("answer", "combined", "urgent", "advice"):
+        if reply.status in (ReplyStatus.ANSWER, ReplyStatus.COMBINED, ReplyStatus.URGENT, ReplyStatus.ADVICE):
             self._state.last = reply
         return reply
 
@@ -141,7 +115,7 @@ class Conversation:
             answer = ""
         else:  # slower, faster, louder, quieter: the live loop applies them and says whether a limit was hit
             answer = adjustment_reply(command.value)
-        return Reply(text, heard, topic, Urgency.NONE, answer, sources, 1.0, "command", command)
+        return Reply(text, heard, topic, Urgency.NONE, answer, sources, 1.0, ReplyStatus.COMMAND, command)
 
     def _more(self) -> tuple[str, tuple[str, ...]]:
         state = self._state
@@ -177,27 +151,28 @@ class Conversation:
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, self._state.context, default_kind=default_kind, query=query)
         heard = route.query.heard
-        if route.status == "advice" and urgency is Urgency.NONE and self._about_themselves(route):
+        if route.status == RouteStatus.ADVICE and urgency is Urgency.NONE and self._about_themselves(route):
             # "Should I go to the ER if I've got a clot in my bum": a person asking what to do about their own
             # (possible) clot gets the see-a-doctor advice, as one describing it would.
             urgency = Urgency.SEE_DOCTOR
 
         if urgency is not Urgency.NONE:
             return self._urgent(text, heard, urgency, route)
-        if route.status == "advice":
+        if route.status == RouteStatus.ADVICE:
             return self._advice(text, heard, route)
-        if route.status in ("out-of-scope", "not-understood", "not-covered"):
+        if route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD, RouteStatus.NOT_COVERED):
             if not heard:
                 return Reply(text, heard, None, urgency, messages.about(self.content, "nothing_heard"), (), 0.0,
-                             "not-understood")
+                             ReplyStatus.NOT_UNDERSTOOD)
             key = {"out-of-scope": "out_of_scope", "not-understood": "not_understood"}.get(route.status)
             message = messages.about(self.content, key) if key else messages.text("not_covered")
-            return Reply(text, heard, None, urgency, message, (), route.score, route.status)
+            return Reply(text, heard, None, urgency, message, (), route.score, ReplyStatus(route.status))
 
         answer = self._answer(route)
         self._remember(route, answer.more, answer.titles, topic=answer.topic)
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
-        return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score, route.status)
+        return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score,
+                     ReplyStatus(route.status))
 
     def _closing(self, has_more: bool) -> list[str]:
         """The once-per-conversation disclaimer and, the first two times, how to hear the rest."""
@@ -234,15 +209,15 @@ class Conversation:
         "more" will add (at most 45 words): nothing may stand between the person and the phone."""
         advice_sources = list(self._urgent_sources(urgency))
         advice = self._urgent_text(urgency)
-        answered = route.status in ("answer", "combined")
+        answered = route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED)
         room = FIRST_ANSWER_WORDS if urgency is Urgency.EMERGENCY else _SEE_DOCTOR_MAX_WORDS - words_in(advice)
         answer = self._answer(route, room) if answered else None
-        if route.status == "advice":
+        if route.status == RouteStatus.ADVICE:
             # "What should I do, my calf is swollen": the advice is the answer, and then the next step.
             answer = None
         sources = tuple(dict.fromkeys([*advice_sources, *(answer.titles if answer else [])]))
         topic = answer.topic if answer else None
-        status = route.status if answer else "urgent"
+        status = ReplyStatus(route.status) if answer else ReplyStatus.URGENT
         if urgency is Urgency.EMERGENCY:
             parts = [advice]
             if answer:
@@ -256,7 +231,7 @@ class Conversation:
         parts = [advice]
         if answer is None:
             self._remember_context(route)
-            if route.status == "advice":
+            if route.status == RouteStatus.ADVICE:
                 parts.append(messages.next_after_see_doctor(self.emergency_number))
             parts += [messages.source_line(advice_sources), *self._closing(False)]
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
@@ -291,12 +266,14 @@ class Conversation:
             if last.urgency is Urgency.SEE_DOCTOR:
                 parts.append(messages.next_after_see_doctor(self.emergency_number))
             sources = self._urgent_sources(last.urgency)
-            return Reply(text, heard, last.topic, last.urgency, _join(parts), sources, 1.0, "advice")
+            return Reply(text, heard, last.topic, last.urgency, _join(parts), sources, 1.0,
+                         ReplyStatus.ADVICE)
         section, index = self._advice_sentence(route)
         titles = self._titles((section,))
         parts = [section.sentences[index], messages.source_line(titles), *self._closing(False)]
         self._remember(route, [], titles)
-        return Reply(text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0, "advice")
+        return Reply(text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0,
+                     ReplyStatus.ADVICE)
 
     def _advice_sentence(self, route: Route) -> tuple[Section, int]:
         spec = self.content.lexicon["intents"][route.query.intent]

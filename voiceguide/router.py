@@ -18,6 +18,7 @@ Why it scores the way it does (see also the README):
 
 from __future__ import annotations
 
+import enum
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -81,12 +82,20 @@ class Query:
     lay_kind: bool = False  # the kind was found only through the documents' words for a lay word ("drive")
 
 
+class RouteStatus(enum.StrEnum):
+    """What the router made of a question; a string, so JSON and comparisons with text keep working."""
+
+    ANSWER = "answer"  # one section
+    COMBINED = "combined"  # several places
+    ADVICE = "advice"  # what to do, from the documents' advice sentences
+    NOT_COVERED = "not-covered"  # in the domain, but the documents do not say
+    OUT_OF_SCOPE = "out-of-scope"
+    NOT_UNDERSTOOD = "not-understood"
+
+
 @dataclass(frozen=True)
 class Route:
-    """`status`: answer (one section), combined (several places), advice (what to do, from the documents'
-    advice sentences), not-covered (in the domain, but the documents do not say), out-of-scope, not-understood."""
-
-    status: str
+    status: RouteStatus
     query: Query
     sections: tuple[Section, ...] = ()
     score: float = 0.0
@@ -254,7 +263,7 @@ class Router:
         q = route.query
         terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
         location = route.location or q.location or (previous.location if self._refers(q) else None)
-        section = route.topic if route.status in ("answer", "combined") else None
+        section = route.topic if route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED) else None
         return Context(location, route.kind or q.kind, section, q.text, terms)
 
     def _topic_terms(self, q: Query) -> tuple[str, ...]:
@@ -333,9 +342,9 @@ class Router:
         if q.uncovered and not q.location and q.anchored:
             # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
             # help".
-            return Route("not-covered", q)
+            return Route(RouteStatus.NOT_COVERED, q)
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or q.unknown)):
-            return Route("out-of-scope", q)
+            return Route(RouteStatus.OUT_OF_SCOPE, q)
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
         # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
         in_domain = q.anchored or (q.location is not None and q.kind not in (None, "overview"))
@@ -354,7 +363,7 @@ class Router:
                 # knows its documents' subject, so that is what is asked about.
                 in_domain = True
             else:
-                status = "out-of-scope" if q.content_words else "not-understood"
+                status = RouteStatus.OUT_OF_SCOPE if q.content_words else RouteStatus.NOT_UNDERSTOOD
                 return Route(status, q)
 
         location = q.location or (context.location if follow_up or not q.anchored else None)
@@ -362,9 +371,9 @@ class Router:
         if intent and not intent.get("covered", True) and not (
             intent.get("only_without_kind") and q.kind and not q.lay_kind
         ):
-            return Route("not-covered", q, location=location)
+            return Route(RouteStatus.NOT_COVERED, q, location=location)
         if intent.get("answer") == "advice" and not q.explicit_kind:
-            return Route("advice", q, location=location, kind=q.kind)
+            return Route(RouteStatus.ADVICE, q, location=location, kind=q.kind)
         # A worried person's question says what it is about more surely than a stray kind word ("will the
         # swelling go away" is about treatment), unless the kind was named outright.
         intent_kind = intent.get("kind")
@@ -372,7 +381,7 @@ class Router:
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
         if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
-            return Route("not-covered", q, location=location)
+            return Route(RouteStatus.NOT_COVERED, q, location=location)
         asked = self._asked(q.text)
         # The document's own question counts only within a known place: with no place it would favour
         # whichever document happens to have an FAQ.
@@ -413,18 +422,20 @@ class Router:
         best_score, best = ranking[0]
         if best_score < _MIN_SCORE:
             # Anchored in the domain, yet nothing in the documents fits: honest, not "I didn't understand".
-            status = "not-covered" if q.anchored else "not-understood"
+            status = RouteStatus.NOT_COVERED if q.anchored else RouteStatus.NOT_UNDERSTOOD
             return Route(status, q, score=best_score, ranking=_ids(ranking))
         confidence = min(1.0, best_score / 10.0)
         if location is None:
             twins = self._one_per_place(ranking, best.about, best_score)
             if len(twins) > 1:
                 return Route(
-                    "combined", q, tuple(twins), confidence, None, best.about, f"general.{best.about}",
+                    RouteStatus.COMBINED, q, tuple(twins), confidence, None, best.about,
+                    f"general.{best.about}",
                     _ids(ranking), context.terms if carried else (),
                 )
         return Route(
-            "answer", q, (best,), confidence, self.content.location_of(best), best.about, best.id, _ids(ranking),
+            RouteStatus.ANSWER, q, (best,), confidence, self.content.location_of(best), best.about, best.id,
+            _ids(ranking),
             context.terms if carried else (),
         )
 

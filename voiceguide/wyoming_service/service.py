@@ -19,8 +19,9 @@ from voiceguide.asr.base import Transcript as Heard
 from voiceguide.audio import Audio
 from voiceguide.commands import Command
 from voiceguide.content_model import Content
-from voiceguide.conversation import Conversation, Reply
+from voiceguide.conversation import Conversation
 from voiceguide.loop import TranscriptLog
+from voiceguide.reply import Reply
 from voiceguide.speech_settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback
 from voiceguide.tts import Renderer, resolve_voice
 from voiceguide.wyoming_service.conversations import Conversations
