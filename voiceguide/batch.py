@@ -6,7 +6,6 @@ input fails alone: its result carries `error`, the batch goes on, and the exit c
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -20,6 +19,31 @@ from voiceguide.safe_files import plain_reason
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga")
 TEXT_SUFFIXES = (".txt",)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What a batch run was asked for: the options of `batch` (and of `ask --audio`, a batch of one)."""
+
+    emergency_number: str
+    content: Path | None = None  # None: the packaged compiled content
+    engine: str | None = None
+    model: str | None = None
+    json: bool = False
+    jobs: int = 1  # recordings decoded at once, one process each
+    out_dir: Path | None = None  # each spoken answer as a WAV here
+    report: Path | None = None
+    junit: Path | None = None
+    expect: Path | None = None
+    min_pass: float = 1.0  # with `expect`: the share of inputs that must be as expected
+
+
+@dataclass(frozen=True)
+class WorkerAnswer:
+    """One result from a worker process, and how that process's recognizer was chosen (said once at the end)."""
+
+    result: dict[str, Any]
+    recognizer_reason: str
 
 
 @dataclass(frozen=True)
@@ -197,22 +221,20 @@ def _start_worker(content_path, engine, model, emergency_number) -> None:
     _worker = (content, _LazyRecognizer(content, engine, model), emergency_number)
 
 
-def _answer_in_worker(item: BatchInput) -> dict[str, Any]:
+def _answer_in_worker(item: BatchInput) -> WorkerAnswer:
     assert _worker is not None
     content, recognizer, emergency_number = _worker
-    result = answer_one(item, content, recognizer, emergency_number)
-    result["_reason"] = recognizer.reason
-    return result
+    return WorkerAnswer(answer_one(item, content, recognizer, emergency_number), recognizer.reason)
 
 
-def _answers(items: list[BatchInput], args: argparse.Namespace, content, recognizer: _LazyRecognizer):
+def _answers(items: list[BatchInput], options: BatchOptions, content, recognizer: _LazyRecognizer):
     """Results in input order. Recordings are decoded by `--jobs` worker processes (one recognizer each),
     since decoding is CPU-bound and a batch of recordings is exactly the case that can use every core."""
-    jobs = max(1, int(getattr(args, "jobs", 1) or 1))
+    jobs = max(1, options.jobs)
     recordings = sum(item.audio is not None for item in items)
     if jobs == 1 or recordings < 2:
         for item in items:
-            yield answer_one(item, content, recognizer, args.emergency_number)
+            yield answer_one(item, content, recognizer, options.emergency_number)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -221,23 +243,20 @@ def _answers(items: list[BatchInput], args: argparse.Namespace, content, recogni
         max_workers=min(jobs, recordings),
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(getattr(args, "content", None), getattr(args, "engine", None), getattr(args, "model", None),
-                  args.emergency_number),
+        initargs=(options.content, options.engine, options.model, options.emergency_number),
     ) as pool:
-        for result in pool.map(_answer_in_worker, items):
-            recognizer.reason = result.pop("_reason", "") or recognizer.reason
-            yield result
+        for answered in pool.map(_answer_in_worker, items):
+            recognizer.reason = answered.recognizer_reason or recognizer.reason
+            yield answered.result
 
 
-def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = False) -> int:
+def run_batch(paths: list[str], options: BatchOptions, *, single: bool = False) -> int:
     from tqdm import tqdm
 
     from voiceguide.content_model import load_content
     from voiceguide.safe_files import SafeFileError, check_target
 
-    out_dir: Path | None = getattr(args, "out_dir", None)
-    report: Path | None = getattr(args, "report", None)
-    junit: Path | None = getattr(args, "junit", None)
+    out_dir, report, junit = options.out_dir, options.report, options.junit
     try:  # refused before any work is done, not after the last answer
         for target in (report, junit):
             if target is not None:
@@ -252,20 +271,20 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
     except (SafeFileError, ValueError) as exc:
         print(f"voiceguide batch: {_shown(str(exc))}", file=sys.stderr)
         return 2
-    content = load_content(getattr(args, "content", None))
+    content = load_content(options.content)
     scorer = None
-    if getattr(args, "expect", None) is not None:
+    if options.expect is not None:
         from voiceguide.expectations import ExpectationError, Scorer, load_expectations, topic_ids
 
         try:
-            scorer = Scorer(load_expectations(args.expect))
+            scorer = Scorer(load_expectations(options.expect))
             problem = scorer.expectations.unknown_topics(topic_ids(content))
             if problem:
                 raise ExpectationError(problem)
         except ExpectationError as exc:
             print(f"voiceguide batch: --expect {_shown(str(exc))}", file=sys.stderr)
             return 2
-    recognizer = _LazyRecognizer(content, getattr(args, "engine", None), getattr(args, "model", None))
+    recognizer = _LazyRecognizer(content, options.engine, options.model)
     if paths or scorer is None:
         items = unique_out_names(list(expand_inputs(paths)))
     else:  # no paths: the expectations name the inputs
@@ -273,7 +292,7 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
     results = []
     failed = 0
     show_bar = sys.stderr.isatty() and not single
-    answers = _answers(items, args, content, recognizer)
+    answers = _answers(items, options, content, recognizer)
     for item, result in tqdm(
         zip(items, answers, strict=True), total=len(items), desc="VoiceGuide batch", unit="input",
         disable=not show_bar, file=sys.stderr,
@@ -284,7 +303,7 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
         if scorer is not None:
             scorer.score(result, item.audio or (Path(item.label) if item.text is None else None), item.text)
         results.append(result)
-        _print_result(result, as_json=args.json, single=single)
+        _print_result(result, as_json=options.json, single=single)
     summary = _summary(results, recognizer.reason, scorer)
     for target, writer in ((report, "write_report"), (junit, "write_junit")):
         if target is None:
@@ -297,28 +316,27 @@ def run_batch(paths: list[str], args: argparse.Namespace, *, single: bool = Fals
             what = "the report" if target is report else "the JUnit file"
             print(f"voiceguide batch: {what} was not written: {_shown(str(exc))}", file=sys.stderr)
             return 1
-    if recognizer.reason and not args.json:
+    if recognizer.reason and not options.json:
         print(recognizer.reason, file=sys.stderr)
     if scorer is None:
         return 1 if failed else 0
-    return _expect_outcome(scorer, args, failed_unexpected=sum(
+    return _expect_outcome(scorer, options, failed_unexpected=sum(
         "error" in r and r.get("expected") is None for r in results))
 
 
-def _expect_outcome(scorer, args: argparse.Namespace, *, failed_unexpected: int) -> int:
+def _expect_outcome(scorer, options: BatchOptions, *, failed_unexpected: int) -> int:
     """Prints the one summary line (on stderr under --json, so stdout stays JSON Lines) and says whether the run
     met --min-pass. Expectations whose input was not in this run are named, not counted."""
-    stream = sys.stderr if args.json else sys.stdout
+    stream = sys.stderr if options.json else sys.stdout
     for item in scorer.not_run()[:5]:
         print(_shown(f"not in this run: {item.input} (line {item.line})"), file=sys.stderr)
     if len(scorer.not_run()) > 5:
         print(f"not in this run: {len(scorer.not_run()) - 5} more expected inputs", file=sys.stderr)
     print(scorer.tally.line(), file=stream, flush=True)
-    min_pass = getattr(args, "min_pass", 1.0)
     if scorer.tally.checked == 0:
         print("voiceguide batch: no input of this run is in the expectations file.", file=sys.stderr)
         return 1
-    return 1 if scorer.tally.share < min_pass or failed_unexpected else 0
+    return 1 if scorer.tally.share < options.min_pass or failed_unexpected else 0
 
 
 def _speak_to_file(result: dict[str, Any], path: Path) -> None:

@@ -26,9 +26,11 @@ def _conversation(args: argparse.Namespace):
 # -- text commands -----------------------------------------------------------------------------
 def cmd_ask(args: argparse.Namespace) -> int:
     if args.audio:
-        from voiceguide.batch import run_batch
+        from voiceguide.batch import BatchOptions, run_batch
 
-        return run_batch([args.audio], args, single=True)
+        options = BatchOptions(args.emergency_number, content=args.content, engine=args.engine, model=args.model,
+                               json=args.json)
+        return run_batch([args.audio], options, single=True)
     text = " ".join(args.text)
     if not text.strip():
         print("Give a question, for example: voiceguide ask what are the symptoms of a blood clot", file=sys.stderr)
@@ -109,13 +111,18 @@ def _share(text: str) -> float:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from voiceguide.batch import run_batch
+    from voiceguide.batch import BatchOptions, run_batch
 
     if not args.paths and args.expect is None:
         print("voiceguide batch: give one or more inputs (question files, recordings, folders), or --expect FILE.",
               file=sys.stderr)
         return 2
-    return run_batch(args.paths, args)
+    options = BatchOptions(
+        args.emergency_number, content=args.content, engine=args.engine, model=args.model, json=args.json,
+        jobs=args.jobs, out_dir=args.out_dir, report=args.report, junit=args.junit, expect=args.expect,
+        min_pass=args.min_pass,
+    )
+    return run_batch(args.paths, options)
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
