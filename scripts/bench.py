@@ -181,9 +181,9 @@ def bench_loop(count: int = 16) -> None:
     import soundfile as sf
 
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_devices import FileInput, FileOutput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import Conversation
+    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.tts import Renderer
 
@@ -361,9 +361,9 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     import soundfile as sf
 
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_devices import FileInput, FileOutput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import Conversation
+    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.tts_base import TtsEngine
     from voiceguide.tts_engines import make_renderer

@@ -117,9 +117,9 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     import time
 
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_devices import FileInput, FileOutput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import Conversation
+    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.recorded_session import WaitingPersonInput
     from voiceguide.tts import Renderer

@@ -18,6 +18,8 @@ import pytest
 import soundfile as sf
 
 from voiceguide import audio_devices as ad
+from voiceguide import file_devices as fd
+from voiceguide import playback_queue
 from voiceguide.audio import Audio
 from voiceguide.speech_settings import SpeechSettings
 from voiceguide.tts import Renderer
@@ -172,8 +174,8 @@ def test_streams_fall_back_to_the_device_rate_and_fail_in_words(tmp_path: Path) 
 def test_file_output_instant_writes_clips_back_to_back(tmp_path: Path) -> None:
     speech = Renderer(SpeechSettings(voice="en-us")).render("Call your local emergency number.")
     clips = [("speech", speech), ("beep", _tone(880, 0.2)), ("low", _tone(300, 0.1, rate=16000))]
-    out = ad.FileOutput(tmp_path / "out.wav", realtime=False)
-    assert isinstance(out, ad.AudioOutput)
+    out = fd.FileOutput(tmp_path / "out.wav", realtime=False)
+    assert isinstance(out, playback_queue.AudioOutput)
     for label, clip in clips:
         out.play(clip, label)
     assert out.wait(timeout=5)
@@ -194,7 +196,7 @@ def test_file_output_instant_writes_clips_back_to_back(tmp_path: Path) -> None:
 def test_file_output_realtime_stop_cuts_the_answer_where_a_speaker_would(tmp_path: Path) -> None:
     answer = _tone(440, 2.0)
     path = tmp_path / "barge-in.wav"
-    with ad.FileOutput(path, realtime=True) as out:
+    with fd.FileOutput(path, realtime=True) as out:
         out.play(_tone(880, 0.15), "got_it")
         out.play(answer, "answer")
         assert out.is_playing
@@ -219,7 +221,7 @@ def test_file_output_realtime_stop_cuts_the_answer_where_a_speaker_would(tmp_pat
 
 
 def test_file_output_realtime_writes_silence_between_clips(tmp_path: Path) -> None:
-    with ad.FileOutput(tmp_path / "gaps.wav", realtime=True, speed=4.0) as out:
+    with fd.FileOutput(tmp_path / "gaps.wav", realtime=True, speed=4.0) as out:
         out.play(_tone(500, 0.2), "one")
         out.wait()
         time.sleep(0.1)  # 0.4 s of session time at 4x
@@ -242,7 +244,7 @@ def test_file_input_feeds_16k_mono_int16_chunks(tmp_path: Path, fmt: str, rate: 
     data = np.stack([mono] * channels, axis=1)
     path = tmp_path / f"question.{fmt.lower()}"
     sf.write(str(path), data, rate, format=fmt)
-    source = ad.FileInput(path, realtime=False)
+    source = fd.FileInput(path, realtime=False)
     assert isinstance(source, ad.AudioInput)
     chunks = list(source.chunks())
     assert all(c.dtype == np.int16 and len(c) == 320 for c in chunks)
@@ -257,13 +259,13 @@ def test_file_input_realtime_paces_like_a_microphone_and_can_be_closed(tmp_path:
     path = tmp_path / "q.wav"
     sf.write(str(path), np.zeros(int(0.4 * 16000), dtype=np.int16), 16000)
     started = time.monotonic()
-    assert len(list(ad.FileInput(path, realtime=True).chunks())) == 20
+    assert len(list(fd.FileInput(path, realtime=True).chunks())) == 20
     assert time.monotonic() - started >= 0.38  # never faster than the recording itself
-    faster = ad.FileInput(path, realtime=True, speed=4.0)
+    faster = fd.FileInput(path, realtime=True, speed=4.0)
     started = time.monotonic()
     assert len(list(faster.chunks())) == 20
     assert time.monotonic() - started >= 0.09
-    source = ad.FileInput(path, realtime=False, chunk_ms=30)
+    source = fd.FileInput(path, realtime=False, chunk_ms=30)
     got = []
     for chunk in source.chunks():
         got.append(chunk)
@@ -273,9 +275,9 @@ def test_file_input_realtime_paces_like_a_microphone_and_can_be_closed(tmp_path:
 
 def test_speech_written_by_file_output_reads_back_through_file_input(tmp_path: Path) -> None:
     speech = Renderer(SpeechSettings(voice="en-us")).render("Is the swelling behind my knee a blood clot?")
-    with ad.FileOutput(tmp_path / "spoken.wav", realtime=False) as out:
+    with fd.FileOutput(tmp_path / "spoken.wav", realtime=False) as out:
         out.play(speech, "answer")
-    back = np.concatenate(list(ad.FileInput(tmp_path / "spoken.wav", realtime=False).chunks()))
+    back = np.concatenate(list(fd.FileInput(tmp_path / "spoken.wav", realtime=False).chunks()))
     assert len(back) / 16000 == pytest.approx(speech.duration, abs=0.02)
     assert np.abs(back).max() > 0.2 * 32767
 
@@ -293,5 +295,5 @@ def test_file_input_errors_name_the_file(tmp_path: Path, name: str, content: byt
     elif isinstance(content, bytes):
         path.write_bytes(content)
     with pytest.raises(ad.AudioFileInputError, match=problem) as raised:
-        ad.FileInput(path)
+        fd.FileInput(path)
     assert name in str(raised.value)

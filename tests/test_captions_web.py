@@ -187,7 +187,7 @@ def test_listen_says_plainly_when_the_address_cannot_be_used(tmp_path: Path) -> 
 def test_loop_reports_each_turn_as_typed_events(tmp_path: Path) -> None:
     """The events a screen gets for a session, with the terminal's captions as they always were."""
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_devices import FileInput, FileOutput
+    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.recorded_session import WaitingPersonInput
     from voiceguide.tts import Renderer

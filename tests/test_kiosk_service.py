@@ -21,7 +21,7 @@ import soundfile as sf
 
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
-from voiceguide.audio_devices import FileInput
+from voiceguide.file_devices import FileInput
 from voiceguide.kiosk_startup import Missing, wait_for_devices
 
 UNIT = REPO / "scripts" / "voiceguide-kiosk.service"

@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 
 from voiceguide.audio import Audio
-from voiceguide.audio_devices import AudioDeviceError, FileInput, FileOutput, PlayedClip
+from voiceguide.audio_devices import AudioDeviceError
+from voiceguide.file_devices import FileInput, FileOutput
+from voiceguide.playback_queue import PlayedClip
 from voiceguide.safe_files import plain_reason
 
 

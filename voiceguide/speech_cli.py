@@ -301,9 +301,9 @@ class _Startup:
 
 def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_devices import FileInput
     from voiceguide.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
+    from voiceguide.file_devices import FileInput
     from voiceguide.tts_engines import make_renderer
 
     started = time.perf_counter()
@@ -347,7 +347,8 @@ def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Sta
 def _check_kiosk_devices(args: argparse.Namespace, *, rescan: bool) -> None:
     """The devices this run needs, re-scanned after the first try; a recording standing in for the microphone
     must be there and readable (it stands in for a microphone that is not plugged in yet)."""
-    from voiceguide.audio_devices import FileInput, refresh_devices
+    from voiceguide.audio_devices import refresh_devices
+    from voiceguide.file_devices import FileInput
 
     live = args.input_file is None or (args.output_file is None and args.output_dir is None)
     if rescan and live:
@@ -372,8 +373,9 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
     there is none. With --output-dir it is a file of its own, named after `label`."""
     import contextlib
 
-    from voiceguide.audio_devices import FileOutput, SoundDeviceOutput
+    from voiceguide.audio_devices import SoundDeviceOutput
     from voiceguide.earcons import earcon
+    from voiceguide.file_devices import FileOutput
     from voiceguide.recorded_session import AnswerDirOutput
 
     with contextlib.suppress(Exception):
@@ -397,13 +399,8 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
 
 
 def _listen(args: argparse.Namespace, startup: _Startup, screen: Any = None) -> int:
-    from voiceguide.audio_devices import (
-        FileInput,
-        FileOutput,
-        MicrophoneInput,
-        SoundDeviceOutput,
-        refresh_devices,
-    )
+    from voiceguide.audio_devices import MicrophoneInput, SoundDeviceOutput, refresh_devices
+    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions, TranscriptLog, run_with_retries
     from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
 
