@@ -19,8 +19,9 @@ import yaml
 from rapidfuzz import fuzz
 
 from voiceguide import commands
+from voiceguide.document_titles import plural, singular, subject_of, title_place
 from voiceguide.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
-from voiceguide.phrases import Rewriter, any_of, contains, find_all
+from voiceguide.phrases import Rewriter, any_of, contains
 from voiceguide.text import STOPWORDS, normalize, slug, split_sentences
 
 FORMAT_VERSION = 1
@@ -97,15 +98,15 @@ def compile_content(
     documents, sections = [], []
     for source in sources:
         doc_id = slug(source.path.stem)
-        subject = _subject_of(source.title, lexicon)
+        subject = subject_of(source.title, lexicon)
         documents.append(
             {
                 "id": doc_id,
                 "title": source.title,
                 "file": source.path.name,
-                "location": _title_place(normalize(source.title), lexicon) or "general",
-                "subject": _plural(subject),
-                "subject_one": _singular(subject),
+                "location": title_place(normalize(source.title), lexicon) or "general",
+                "subject": plural(subject),
+                "subject_one": singular(subject),
             }
         )
         sections.extend(_sections_of(doc_id, source, classifier))
@@ -164,66 +165,6 @@ def _location_of(norm_text: str, lexicon: dict[str, Any]) -> str | None:
     }
     best = max(counts, key=lambda loc: counts[loc])
     return best if counts[best] else None
-
-
-_PREPOSITIONS = frozenset("in behind on at of around near under inside to".split())
-_PLACE_LEAD_INS = frozenset("the your my a an".split())
-
-
-def _place_spans(words: list[str], lexicon: dict[str, Any]) -> list[tuple[int, int, str]]:
-    """Where a title names a place: a location term after a preposition ("... Behind the Knee", "... in Your
-    Buttocks"). A location word that starts a title names what it is about instead ("Leg Cramps")."""
-    text = " ".join(words)
-    spans = []
-    for loc, spec in lexicon["locations"].items():
-        for start, end, _term in find_all(text, spec["terms"]):
-            first = len(text[:start].split())
-            last = first + len(text[start:end].split())
-            before = first - 1
-            while before >= 0 and words[before] in _PLACE_LEAD_INS:
-                before -= 1
-            if words[first] in _PREPOSITIONS or (before >= 0 and words[before] in _PREPOSITIONS):
-                spans.append((min(first, before + 1) if before >= 0 else first, last, loc))
-    return spans
-
-
-def _title_place(norm_title: str, lexicon: dict[str, Any]) -> str | None:
-    counts = Counter(loc for _s, _e, loc in _place_spans(norm_title.split(), lexicon))
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def _subject_of(title: str, lexicon: dict[str, Any]) -> str:
-    """What a document is about, from its title: the longest run of words that are not its question ("what
-    are the", "can you get"), its kind ("symptoms") or its place ("behind the knee"). "What Are the Symptoms
-    of a Blood Clot Behind the Knee?" is about "blood clot"; "What Causes Leg Cramps?" about "leg cramps".
-    The scope reply, help and welcome speak of it, so a document on a new subject needs no code change."""
-    words = normalize(title).split()
-    dropped = set()
-    for start, end, _loc in _place_spans(words, lexicon):
-        dropped.update(range(start, end))
-    text = " ".join(words)
-    for start, end, _kind in find_all(text, [h for spec in lexicon["kinds"].values() for h in spec["heading"]]):
-        first = len(text[:start].split())
-        dropped.update(range(first, first + len(text[start:end].split())))
-    frame = STOPWORDS | set(lexicon.get("title_frame_words", []))
-    runs, run = [], []
-    for i, word in enumerate(words):
-        if i in dropped or word in frame:
-            runs.append(run)
-            run = []
-        else:
-            run.append(word)
-    runs.append(run)
-    best = max(runs, key=len)
-    return " ".join(best) or "this subject"
-
-
-def _plural(phrase: str) -> str:
-    return phrase if phrase.endswith("s") else phrase + "s"
-
-
-def _singular(phrase: str) -> str:
-    return phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
 
 
 def _sections_of(doc_id: str, source: SourceDocument, classifier: _Classifier) -> list[_Section]:
