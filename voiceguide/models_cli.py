@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from voiceguide.asr.model_folders import missing_model_files
-from voiceguide.asr.models import default_models_dir
+from voiceguide.asr.models import MODEL_ENV, default_models_dir
 from voiceguide.model_catalogue import OFFICIAL_MODEL, ModelSource, load_catalogue
 from voiceguide.model_install.disk import file_size, folder_size, mb
 from voiceguide.model_install.errors import ModelDownloadError
@@ -141,7 +141,7 @@ def _install_folder(folder: Path, models_dir: Path, say: Callable[[str], None]) 
     if kind is Kind.VOSK:
         raise ModelDownloadError(
             f"{folder} is an unpacked Vosk model: use it where it is with --model {folder} (or "
-            "VOICEGUIDE_MODEL), or install its zip with --file.",
+            f"{MODEL_ENV}), or install its zip with --file.",
             transient=False,
         )
     raise ModelDownloadError(
