@@ -23,11 +23,11 @@ from voiceguide.loop import (
     BargeInDetector,
     LoopOptions,
     SpeechGate,
-    TranscriptLog,
     match_wake_phrase,
     run_with_retries,
 )
 from voiceguide.recorded_session import WaitingPersonInput
+from voiceguide.transcript_log import TranscriptLog
 from voiceguide.tts import Renderer, spoken_sentences
 
 SESSION = [

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -41,8 +40,8 @@ from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
 from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
 from voiceguide.player import AnswerPlayer
-from voiceguide.safe_files import append_line
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
+from voiceguide.transcript_log import TranscriptLog
 from voiceguide.triage import Urgency
 
 log = logging.getLogger(__name__)
@@ -206,24 +205,6 @@ class BargeInDetector:
         self._recent.append(loud)
         self._levels.append(rms)
         return sum(self._recent) >= self.needed
-
-
-# ---------------------------------------------------------------------------------------------- transcripts
-
-
-class TranscriptLog:
-    """Only with --log-transcripts: one JSON line per turn, appended (a person's words on disk by consent,
-    readable by the owner only)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-    def write(self, heard: str, reply: Reply | None) -> None:
-        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "heard": heard}
-        if reply is not None:
-            record.update(topic=reply.topic, urgency=reply.urgency.value, answer=reply.answer)
-        append_line(self.path, json.dumps(record, ensure_ascii=False))
 
 
 def match_wake_phrase(text: str, wake_phrase: str, cutoff: float = 75.0) -> tuple[bool, str]:
