@@ -23,12 +23,12 @@ from voiceguide.loop import (
     BargeInDetector,
     LoopOptions,
     SpeechGate,
-    match_wake_phrase,
     run_with_retries,
 )
 from voiceguide.recorded_session import WaitingPersonInput
 from voiceguide.transcript_log import TranscriptLog
 from voiceguide.tts import Renderer, spoken_sentences
+from voiceguide.wake_phrase import match_wake_phrase
 
 SESSION = [
     "what are the symptoms of a blood clot behind the knee",

@@ -43,6 +43,7 @@ from voiceguide.player import AnswerPlayer
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
 from voiceguide.transcript_log import TranscriptLog
 from voiceguide.triage import Urgency
+from voiceguide.wake_phrase import match_wake_phrase
 
 log = logging.getLogger(__name__)
 
@@ -205,22 +206,6 @@ class BargeInDetector:
         self._recent.append(loud)
         self._levels.append(rms)
         return sum(self._recent) >= self.needed
-
-
-def match_wake_phrase(text: str, wake_phrase: str, cutoff: float = 75.0) -> tuple[bool, str]:
-    """(said the wake phrase at the start, what followed it). Fuzzy: recognizers bend unusual words."""
-    from rapidfuzz import fuzz
-
-    words, wake = text.split(), wake_phrase.lower().split()
-    best: tuple[float, int] = (0.0, 0)
-    for n in {len(wake) - 1, len(wake), len(wake) + 1}:
-        if 0 < n <= len(words):
-            score = fuzz.ratio(" ".join(words[:n]), " ".join(wake))
-            if score > best[0]:
-                best = (score, n)
-    if best[0] >= cutoff:
-        return True, " ".join(words[best[1]:])
-    return False, text
 
 
 # ---------------------------------------------------------------------------------------------- the loop
