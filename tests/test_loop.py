@@ -18,12 +18,12 @@ from voiceguide.audio_devices import FileInput, FileOutput, NoAudioDeviceError
 from voiceguide.commands import Command
 from voiceguide.content_model import load_content
 from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
+from voiceguide.kiosk_retries import run_with_retries
 from voiceguide.loop import (
     AssistantLoop,
     BargeInDetector,
     LoopOptions,
     SpeechGate,
-    run_with_retries,
 )
 from voiceguide.recorded_session import WaitingPersonInput
 from voiceguide.transcript_log import TranscriptLog
