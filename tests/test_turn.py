@@ -21,7 +21,7 @@ from voiceguide.turn import (
     TurnState,
     TurnTaker,
 )
-from voiceguide.voice_activity import SpeechGate
+from voiceguide.voice_activity import EndOfSpeech, SpeechGate
 
 RATE = 16000
 CHUNK = 320  # 20 ms
@@ -307,6 +307,21 @@ def test_push_to_talk_waits_for_the_key_after_an_answer() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- detectors
+
+
+def test_end_of_speech_follows_the_last_three_tenths_of_a_second() -> None:
+    detector = EndOfSpeech(RATE)
+    assert not any(detector.accept(c) for c in chunks(silence(1.0)))  # nothing heard: nothing over
+    voiced = [detector.accept(c) for c in chunks(voice(1.0))]
+    assert detector.in_speech and not any(voiced)
+    over = [detector.accept(c) for c in chunks(silence(1.0))]
+    assert over[-1] and not detector.in_speech
+    assert over.index(True) * CHUNK_S <= 0.6  # webrtcvad's own hangover plus the window
+    assert detector.quiet_for == pytest.approx((len(over) - over.index(True)) * CHUNK_S, abs=0.04)
+    again = [detector.accept(c) for c in chunks(voice(1.0))]
+    assert not again[-1] and detector.quiet_for == 0.0  # speech may start again
+    with pytest.raises(ValueError):
+        EndOfSpeech(22050)
 
 
 def test_speech_gate_ignores_what_is_below_its_floor() -> None:
