@@ -21,7 +21,8 @@ def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[An
                      retry: bool, sleep: Callable[[float], None] = time.sleep,
                      max_backoff: float = 60.0) -> LoopResult:
     """Runs the loop; in kiosk mode a lost or missing device is retried with backoff (1, 2, 4 ... 60 s)
-    until it comes back, and any other error is spoken and logged and the loop restarts after the same backoff. Without retry, device errors go to the caller, who explains them in words."""
+    until it comes back, and any other error is spoken and logged and the loop restarts after the same
+    backoff. Without retry, device errors go to the caller, who explains them in words."""
     attempt = 0
     delay = 1.0
     while True:

@@ -4,13 +4,13 @@ Data flows one way. One thread walks the input chunks and feeds each one to the 
 (voiceguide/turn.py: voice detection, endpointing, barge-in, the idle clock); this module only wires what it
 decides to the recognizer, the conversation, the screen and the player, which plays answers sentence by
 sentence on a second thread (voiceguide/player.py), so rendering and playback never hold up listening. The
-loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a file-backed run execute
-exactly the same code here.
+loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a file-backed run
+execute exactly the same code here.
 
-Time inside the loop is the input's audio clock (seconds of audio consumed), not the wall clock, so a recording
-fed faster than real time keeps the same behaviour (that is what makes a "fast clock" test of a 120 s idle
-timeout possible without waiting). A key press (Enter or space on a terminal) always stops an answer at once,
-and "stop"/"cancel" are always obeyed, even in wake-phrase mode.
+Time inside the loop is the input's audio clock (seconds of audio consumed), not the wall clock, so a
+recording fed faster than real time keeps the same behaviour (that is what makes a "fast clock" test of a
+120 s idle timeout possible without waiting). A key press (Enter or space on a terminal) always stops an
+answer at once, and "stop"/"cancel" are always obeyed, even in wake-phrase mode.
 """
 
 from __future__ import annotations
@@ -137,11 +137,11 @@ class AssistantLoop:
         opts = self.options
         result = LoopResult("input-ended")
         taker = TurnTaker(opts, audio_in.sample_rate, audio_in.chunk_samples, playing=opts.welcome)
-        # The words are the whole utterance's transcript, the one a batch run gets, so a live session hears as
-        # well as a recorded-audio run (a recognizer reads a whole utterance at once). EarlyDecoder gets it
-        # sooner: Whisper decodes from the first pause, overlapping the end-of-utterance wait; Vosk, which loses
-        # nothing by it, while the person speaks. No recognizer decodes for endpointing: that CPU is better
-        # spent on the words.
+        # The words are the whole utterance's transcript, the one a batch run gets, so a live session hears
+        # as well as a recorded-audio run (a recognizer reads a whole utterance at once). EarlyDecoder gets it
+        # sooner: Whisper decodes from the first pause, overlapping the end-of-utterance wait; Vosk, which
+        # loses nothing by it, while the person speaks. No recognizer decodes for endpointing: that CPU is
+        # better spent on the words.
         early = EarlyDecoder(self.recognizer, audio_in.sample_rate)
         player = self.player = AnswerPlayer(self.renderer, audio_out, self.captions, self._player_error,
                                             self.events)
@@ -151,7 +151,8 @@ class AssistantLoop:
             player.say(text, "welcome", cue_after=not opts.push_to_talk)
         result.ready_wall = time.monotonic()
         self.captions("Ready." + (" Press Enter or space to talk." if opts.push_to_talk else " Listening."))
-        self.events(LoopEvent(EventKind.READY, push_to_talk=opts.push_to_talk, wake_phrase=opts.wake_phrase or ""))
+        self.events(LoopEvent(EventKind.READY, push_to_talk=opts.push_to_talk,
+                              wake_phrase=opts.wake_phrase or ""))
 
         speech_end_wall = 0.0  # time.monotonic() when the last voiced chunk was processed
         try:
@@ -218,7 +219,8 @@ class AssistantLoop:
 
     def _answer(self, utterance: Utterance, taker: TurnTaker, early: EarlyDecoder, speech_end_wall: float,
                 result: LoopResult) -> bool:
-        """Decodes and answers an utterance that has ended; True when the person said goodbye (not a kiosk)."""
+        """Decodes and answers an utterance that has ended; True when the person said goodbye (on a kiosk,
+        goodbye only forgets the conversation)."""
         endpoint_wall = time.monotonic()
         transcript = early.finish(list(utterance.chunks), utterance.voiced_until)
         text = " ".join(str(getattr(transcript, "text", "") or "").split())

@@ -54,7 +54,8 @@ class AnswerPlayer:
     def busy(self) -> bool:
         return not self._idle.is_set()
 
-    def say(self, text: str, label: str, *, earcon_before: str | None = None, cue_after: bool = False) -> None:
+    def say(self, text: str, label: str, *, earcon_before: str | None = None,
+            cue_after: bool = False) -> None:
         with self._lock:
             self._pending += 1
             self._idle.clear()
@@ -139,7 +140,8 @@ class AnswerPlayer:
                         if job.cancelled:
                             break
                         self.captions(f"Saying: {sentence.text}")
-                        self.events(LoopEvent(EventKind.SPEAKING, sentence.text, index=index - 1, label=job.label))
+                        self.events(LoopEvent(EventKind.SPEAKING, sentence.text, index=index - 1,
+                                              label=job.label))
                         self.output.play(sentence.audio, f"{job.label}:{index}")
             finally:
                 sentences.close()  # cancels renders not yet started (barge-in)

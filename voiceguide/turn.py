@@ -37,7 +37,7 @@ class TurnOptions:
     idle_timeout: float | None = None  # seconds of audio; None: never
     barge_in: bool = True
     end_silence: float = 0.6  # trailing non-speech that ends an utterance (one that may not be finished)
-    early_decode_after: float = 0.1  # a pause this long starts decoding what was said so far (see early_decode)
+    early_decode_after: float = 0.1  # a pause this long starts decoding what was said so far (early_decode)
     end_silence_finished: float = 0.3  # ...and this much ends it, if what was said so far sounds finished
     max_utterance: float = 15.0
     listen_window: float = 8.0  # after a key press or the wake phrase alone: how long to wait for speech
@@ -203,7 +203,8 @@ class TurnTaker:
         self.state = self._waiting_state()
         if self.clock - self._quiet_since < ECHO_GUARD:
             return Step(self.state, tuple(events), voiced)
-        if opts.idle_timeout and self._holds_conversation and self.clock - self._last_activity >= opts.idle_timeout:
+        idle = self.clock - self._last_activity
+        if opts.idle_timeout and self._holds_conversation and idle >= opts.idle_timeout:
             self._holds_conversation = False
             events.append(TurnEvent.IDLE_RESET)
         if self.state is TurnState.WAITING_FOR_KEY:

@@ -55,7 +55,7 @@ class EndOfSpeech:
         self.frame_length = self.frame_samples / sample_rate
         self.window = self.WINDOW_FRAMES * self.frame_length  # how far behind the audio its verdict is
         if not webrtcvad.valid_rate_and_frame_length(sample_rate, self.frame_samples):
-            raise ValueError(f"voice activity detection needs 8, 16, 32 or 48 kHz audio, not {sample_rate} Hz")
+            raise ValueError(f"voice detection needs 8, 16, 32 or 48 kHz audio, not {sample_rate} Hz")
         self._new_vad = lambda: webrtcvad.Vad(self.MODE)
         self.reset()
 
