@@ -404,8 +404,10 @@ def _listen(args: argparse.Namespace, startup: _Startup, screen: Any = None) -> 
         SoundDeviceOutput,
         refresh_devices,
     )
-    from voiceguide.loop import AssistantLoop, LoopOptions, TranscriptLog, run_with_retries
+    from voiceguide.kiosk_retries import run_with_retries
+    from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
+    from voiceguide.transcript_log import TranscriptLog
 
     renderer, conversation, recognizer, started = (startup.renderer, startup.conversation, startup.recognizer,
                                                     startup.started)

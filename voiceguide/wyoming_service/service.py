@@ -20,8 +20,8 @@ from voiceguide.audio import Audio
 from voiceguide.commands import Command
 from voiceguide.content_model import Content
 from voiceguide.conversation import Conversation, Reply
-from voiceguide.loop import TranscriptLog
 from voiceguide.speech_settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback
+from voiceguide.transcript_log import TranscriptLog
 from voiceguide.tts import Renderer, resolve_voice
 from voiceguide.wyoming_service.conversations import Conversations
 
