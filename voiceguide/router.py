@@ -135,7 +135,10 @@ class Router:
             for phrase in (doc.subject, doc.subject_one):
                 if phrase:
                     terms += [phrase, phrase.split()[-1]]
-        self._known = set(content.vocabulary.words) | intent_words
+        # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood, though no
+        # document says it.
+        lay_words = {w for key in self._focus_synonyms for w in key.split()}
+        self._known = set(content.vocabulary.words) | intent_words | lay_words
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
         # "walk" is known because the documents say "walking": a word is known by its stem too.
         self._known_stems = frozenset(self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS)
@@ -187,6 +190,8 @@ class Router:
     def _repair(self, first: str) -> str:
         repaired = []
         for word in first.split():
+            if word.endswith("'s") and word not in self._known and word[:-2] in self._known:
+                word = word[:-2]  # "my calf's been swollen": the calf
             if word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit():
                 repaired.append(word)
                 continue
@@ -330,7 +335,7 @@ class Router:
         context = context or Context()
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
-        if q.uncovered and not q.location and q.anchored:
+        if q.uncovered and not q.location and (q.anchored or (context.active and _only_place(q))):
             # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
             # help".
             return Route("not-covered", q)
@@ -455,6 +460,11 @@ class Router:
             if section.about == kind and where not in chosen and score >= best - _COMBINE_MARGIN:
                 chosen[where] = section
         return list(chosen.values())
+
+
+def _only_place(q: Query) -> bool:
+    """"What about in my arm" after a clot question: a place the documents do not cover, and nothing else."""
+    return all(w in q.uncovered for w in q.unknown)
 
 
 def _ids(ranking: list[tuple[float, Section]]) -> tuple[tuple[str, float], ...]:
