@@ -46,6 +46,8 @@ _REFERRING = frozenset("it its they them their that this those these".split())
 _OPENERS = frozenset("how why what when where which and".split())
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
+_LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
+_WEAK_KIND_WORD = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,8 @@ class Router:
 
     def _kind(self, text: str) -> str | None:
         scores = {
-            kind: len(any_of(text, spec["words"])) + 2 * len(any_of(text, spec.get("phrases", [])))
+            kind: sum(_WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"]))
+            + 2 * len(any_of(text, spec.get("phrases", [])))
             for kind, spec in self._kinds.items()
         }
         # "What is" and "what are" open every kind of question: overview only when no other kind is named
@@ -397,6 +400,9 @@ class Router:
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        lay_stems = frozenset(
+            self._stem(w) for w in self._document_words(q.text).split() if w != "|" and w not in STOPWORDS
+        ) - asked_stems
         # "How do they work": what "they" are is what the last question was about.
         pronoun_only = follow_up and refers and q.kind is None and q.location is None
         carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if follow_up and refers else frozenset()
@@ -406,7 +412,7 @@ class Router:
         ranking = sorted(
             (
                 (
-                    self._score(s, asked_stems, kind, location, echoed, carried)
+                    self._score(s, asked_stems, kind, location, echoed, carried, lay_stems)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
                     , s,
@@ -435,7 +441,7 @@ class Router:
 
     def _score(
         self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
-        carried: frozenset[str] = frozenset(),
+        carried: frozenset[str] = frozenset(), lay: frozenset[str] = frozenset(),
     ) -> float:
         score = 0.0
         if kind and section.about == kind:
@@ -448,6 +454,8 @@ class Router:
         shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
         score += sum(self._idf.get(w, 0.0) for w in shared)
         score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
+        lay_shared = (lay & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
+        score += _LAY_SHARE * sum(self._idf.get(w, 0.0) for w in lay_shared)
         if section.id in echoed:
             score += _QUESTION_BONUS
         return score
