@@ -137,10 +137,10 @@ class Router:
             for phrase in (doc.subject, doc.subject_one):
                 if phrase:
                     terms += [phrase, phrase.split()[-1]]
-        # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood, though no
-        # document says it.
-        lay_words = {w for key in self._focus_synonyms for w in key.split()}
-        self._known = set(content.vocabulary.words) | intent_words | lay_words
+        self._known = set(content.vocabulary.words) | intent_words
+        # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot question
+        # or a follow-up, though no document says it; on its own it does not make a question ours ("a bruise").
+        self._lay_words = frozenset(w for key in self._focus_synonyms for w in key.split()) - self._known
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
         # "walk" is known because the documents say "walking": a word is known by its stem too.
         self._known_stems = frozenset(self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS)
@@ -194,7 +194,8 @@ class Router:
         for word in first.split():
             if word.endswith("'s") and word not in self._known and word[:-2] in self._known:
                 word = word[:-2]  # "my calf's been swollen": the calf
-            if word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit():
+            if (word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit()
+                    or word in self._lay_words):
                 repaired.append(word)
                 continue
             match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
@@ -232,7 +233,7 @@ class Router:
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
         """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
         "walking". Only for questions already in the domain; unanchored, any unseen word still says no."""
-        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems)
+        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words)
 
     # -- follow-ups ----------------------------------------------------------------------------
     def resolve(self, query: Query, context: Context) -> Query:
@@ -342,7 +343,9 @@ class Router:
             # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
             # help".
             return Route("not-covered", q)
-        if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or q.unknown)):
+        # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill).
+        unknown = [w for w in q.unknown if not (context.active and w in self._lay_words)]
+        if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
             return Route("out-of-scope", q)
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
         # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
