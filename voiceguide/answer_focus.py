@@ -32,7 +32,7 @@ _DETERMINERS = frozenset({"this", "these", "those"})
 # After "this" or "these", a noun that only points back ("these medications": which?) or a verb ("these
 # include"): the sentence still needs the one before it.
 _POINTING_NOUNS = frozenset("medications medicines symptoms signs factors conditions problems things steps measures "
-                            "treatments tests options changes ones".split())
+                            "treatments tests options changes ones discomfort lack".split())
 _VERBS_AFTER_PRONOUN = frozenset("include includes occur occurs happen happens work works help helps mean means "
                                  "cause causes lead leads require requires increase increases".split())
 # "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
@@ -171,7 +171,9 @@ class Focuser:
         )
         place: tuple[str, ...] = ()
         if yes_no and location in self._locations:  # a document about no one place has the place "general"
+            # The place as said ("bottom") and as the documents name it ("buttocks").
             said_place = [t for _s, _e, t in find_all(rewritten, self._locations[location]["terms"])]
+            said_place.append(self._locations[location]["name"])
             place = tuple(self._stem(w) for t in said_place for w in t.split() if w not in STOPWORDS)
         own = tuple(t for t in terms if any(t))
         return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
