@@ -47,6 +47,7 @@ _YES_NO = frozenset("can could is are does do did will would should may might ha
 _VAGUE_PENALTY = 3.0
 _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0
+_SAID = -100.0  # a sentence the listener has just heard in the advice
 _CARRIED_SHARE = 0.5  # a word of the last question, which this one refers to ("they" = compression stockings)
 _PLACE_SHARE = 0.5
 _EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the words that name the subject  # "can you get a clot in your bum": the sentence that says so of that place
@@ -67,6 +68,7 @@ class Focus:
     place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no question
     intent: tuple[tuple[tuple[str, ...], ...], ...] = ()  # a worried question's own document words
     everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()  # everyday words beside the question's other words
+    said: frozenset[str] = frozenset()  # sentences already said in this reply (the urgent advice): never again
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ class Focuser:
 
     def score(self, section: Section, index: int, focus: Focus) -> float:
         sentence = section.sentences[index]
+        if sentence in focus.said:
+            return _SAID
         score = self.term_score(sentence, focus) + self.kind_score(sentence, focus.kind)
         if self.vague(sentence):
             score -= _VAGUE_PENALTY

@@ -236,7 +236,8 @@ class Conversation:
         advice = self._urgent_text(urgency)
         answered = route.status in ("answer", "combined")
         room = FIRST_ANSWER_WORDS if urgency is Urgency.EMERGENCY else _SEE_DOCTOR_MAX_WORDS - words_in(advice)
-        answer = self._answer(route, room) if answered else None
+        said = frozenset(a.text for a in self.content.urgent[urgency.value])
+        answer = self._answer(route, room, said) if answered else None
         if route.status == "advice":
             # "What should I do, my calf is swollen": the advice is the answer, and then the next step.
             answer = None
@@ -334,11 +335,13 @@ class Conversation:
         return tuple(dict.fromkeys(self.content.documents[a.document].title for a in self.content.urgent[urgency.value]))
 
     # -- answers -------------------------------------------------------------------------------
-    def _answer(self, route: Route, budget: int = FIRST_ANSWER_WORDS) -> _Answer:
+    def _answer(self, route: Route, budget: int = FIRST_ANSWER_WORDS, said: frozenset[str] = frozenset()) -> _Answer:
+        """`said`: document sentences this reply has already spoken (the urgent advice), not to be led with."""
         q = route.query
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
         focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
+        focus = replace(focus, said=said)
         sections = self._sections_for(route, intent_focus)
         if len(sections) > 1:
             # Asked with no place, and one place's article says what was asked where the other's does not
