@@ -407,8 +407,13 @@ class Router:
             self._stem(w) for w in self._document_words(q.text).split() if w != "|" and w not in STOPWORDS
         ) - asked_stems
         # "How do they work": what "they" are is what the last question was about.
-        pronoun_only = follow_up and refers and q.kind is None and q.location is None
-        carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if follow_up and refers else frozenset()
+        # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it" is
+        # what was just talked about. "Do they break the clot up" after blood thinners: "they" are those, though
+        # the clot word alone makes the question ours.
+        kind_unsaid = q.kind is None or (q.intent is not None and not q.explicit_kind)
+        refers_back = refers and (follow_up or (context.active and q.kind is None and q.location is None))
+        pronoun_only = refers_back and kind_unsaid and q.location is None
+        carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
         here = context.section if pronoun_only else None
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
