@@ -403,6 +403,8 @@ class Router:
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
+        meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
         lay_stems = frozenset(
             self._stem(w) for w in self._document_words(q.text).split() if w != "|" and w not in STOPWORDS
         ) - asked_stems
@@ -420,7 +422,7 @@ class Router:
         ranking = sorted(
             (
                 (
-                    self._score(s, asked_stems, kind, location, echoed, carried, lay_stems)
+                    self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
                     , s,
@@ -449,12 +451,12 @@ class Router:
 
     def _score(
         self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
-        carried: frozenset[str] = frozenset(), lay: frozenset[str] = frozenset(),
+        carried: frozenset[str] = frozenset(), lay: frozenset[str] = frozenset(), meaning: bool = False,
     ) -> float:
         score = 0.0
         if kind and section.about == kind:
             # "what is ..." says little about which section; the words after it say more.
-            score += _WEAK_KIND_WEIGHT if kind == "overview" else _KIND_WEIGHT
+            score += _WEAK_KIND_WEIGHT if kind == "overview" and not meaning else _KIND_WEIGHT
         where = self.content.location_of(section)
         if location:
             score += _LOCATION_WEIGHT if where == location else -_LOCATION_PENALTY
