@@ -405,8 +405,11 @@ class Router:
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
+        # The documents' words for the lay words said, except everyday ones ("get" is not "occur" here).
         lay_stems = frozenset(
-            self._stem(w) for w in self._document_words(q.text).split() if w != "|" and w not in STOPWORDS
+            self._stem(w)
+            for key in any_of(q.text, self._focus_synonyms) if key not in self._neutral
+            for alt in self._focus_synonyms[key] for w in alt.split() if w not in STOPWORDS
         ) - asked_stems
         # "How do they work": what "they" are is what the last question was about.
         # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it" is
