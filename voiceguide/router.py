@@ -46,6 +46,7 @@ _REFERRING = frozenset("it its they them their that this those these".split())
 _OPENERS = frozenset("how why what when where which and".split())
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
+_EVERYDAY_SHARE = 0.5
 _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
 _WEAK_KIND_WORD = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 
@@ -143,6 +144,7 @@ class Router:
         self._lay_words = frozenset(w for key in self._focus_synonyms for w in key.split()) - self._known
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
         # "walk" is known because the documents say "walking": a word is known by its stem too.
+        self._neutral_stems = frozenset(self._stem(w) for w in self._neutral)
         self._known_stems = frozenset(self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS)
         self._place_words = frozenset(w for spec in self._locations.values() for t in spec["terms"] for w in t.split())
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
@@ -465,7 +467,8 @@ class Router:
             score += _LOCATION_WEIGHT if where == location else -_LOCATION_PENALTY
         # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
         shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
-        score += sum(self._idf.get(w, 0.0) for w in shared)
+        # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
+        score += sum(self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared)
         score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
         lay_shared = (lay & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
         score += _LAY_SHARE * sum(self._idf.get(w, 0.0) for w in lay_shared)
