@@ -194,7 +194,7 @@ class Conversation:
             message = messages.about(self.content, key) if key else messages.text("not_covered")
             return Reply(text, heard, None, urgency, message, (), route.score, route.status)
 
-        answer = self._answer(route)
+        answer = self._answer(route, said=self._said_before(route))
         self._remember(route, answer.more, answer.titles, topic=answer.topic)
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score, route.status)
@@ -273,6 +273,17 @@ class Conversation:
             self._remember(route, more, answer.titles, messages.source_line(answer.titles), topic=answer.topic)
         parts += [messages.source_line(said_sources), *self._closing(bool(more))]
         return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
+
+    def _said_before(self, route: Route) -> frozenset[str]:
+        """"What other scans might they do" after the D-dimer test: the last answer's sentences about what it
+        was asked about (the D-dimer), which this question asks past."""
+        last, terms = self._state.last, set(self._state.context.terms)
+        if last is None or not terms or not any_of(route.query.heard, self.content.lexicon.get("other_words", [])):
+            return frozenset()
+        return frozenset(
+            s for sec in self.content.sections for s in sec.sentences
+            if s in last.answer and terms & set(messages_norm(s).split())
+        )
 
     def _about_themselves(self, route: Route) -> bool:
         q = route.query
