@@ -408,11 +408,12 @@ class Router:
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
         # The documents' words for the lay words said, except everyday ones ("get" is not "occur" here).
-        lay_stems = frozenset(
-            self._stem(w)
+        # Each lay word counts once, by the best of its document words a section has.
+        lay_stems = tuple(
+            frozenset(self._stem(w) for alt in self._focus_synonyms[key] for w in alt.split() if w not in STOPWORDS)
+            - asked_stems
             for key in any_of(q.text, self._focus_synonyms) if key not in self._neutral
-            for alt in self._focus_synonyms[key] for w in alt.split() if w not in STOPWORDS
-        ) - asked_stems
+        )
         # "How do they work": what "they" are is what the last question was about.
         # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it" is
         # what was just talked about. "Do they break the clot up" after blood thinners: "they" are those, though
@@ -456,7 +457,7 @@ class Router:
 
     def _score(
         self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
-        carried: frozenset[str] = frozenset(), lay: frozenset[str] = frozenset(), meaning: bool = False,
+        carried: frozenset[str] = frozenset(), lay: tuple[frozenset[str], ...] = (), meaning: bool = False,
     ) -> float:
         score = 0.0
         if kind and section.about == kind:
@@ -470,8 +471,9 @@ class Router:
         # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
         score += sum(self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared)
         score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
-        lay_shared = (lay & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
-        score += _LAY_SHARE * sum(self._idf.get(w, 0.0) for w in lay_shared)
+        for stems in lay:
+            lay_shared = (stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
+            score += _LAY_SHARE * max((self._idf.get(w, 0.0) for w in lay_shared), default=0.0)
         if section.id in echoed:
             score += _QUESTION_BONUS
         return score
