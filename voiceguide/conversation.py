@@ -364,6 +364,8 @@ class Conversation:
             fits = [self.focuser.asked_fit(s, focus) for s in sections]
             if max(fits) > 0:
                 sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
+            else:
+                sections = self._said_elsewhere(focus) or sections
         if len(sections) == 1:
             return self._answer_from(sections[0], focus, budget, keep_kind=q.explicit_kind)
         first, more = [], []
@@ -378,6 +380,21 @@ class Conversation:
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _said_elsewhere(self, focus: Focus) -> list[Section]:
+        """"What are the warning signs that a clot has reached the lungs": none of the places' symptoms sections
+        says it, but a sentence elsewhere names what was asked and facts of the kind asked (the signs of a
+        pulmonary embolism). That sentence's section answers, alone."""
+        asked = replace(focus, intent=())
+        best: tuple[float, Section] | None = None
+        for section in self.content.sections:
+            for i, sentence in enumerate(section.sentences):
+                if self.focuser.term_score(sentence, asked) > 0 and self.focuser.kind_hits(sentence, focus.kind) > 0:
+                    # Facts of the kind asked count twice: these are what the routed sections lacked.
+                    score = self.focuser.score(section, i, focus) + self.focuser.kind_score(sentence, focus.kind)
+                    if best is None or score > best[0]:
+                        best = (score, section)
+        return [best[1]] if best else []
 
     def _best_of_kind_here(self, section: Section, focus: Focus) -> Section:
         place = self.content.location_of(section)
