@@ -23,8 +23,9 @@ from voiceguide.triage import Urgency, assess, suspects
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
-# A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers.
-_SEE_DOCTOR_MAX_WORDS = 55
+# A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers (one
+# sentence of up to about 25 words: the advice alone would leave the question unanswered).
+_SEE_DOCTOR_MAX_WORDS = 60
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
 DISCLAIMER = messages.text("disclaimer")
