@@ -386,7 +386,7 @@ class Conversation:
         """"What are the warning signs that a clot has reached the lungs": none of the places' symptoms sections
         says it, but a sentence elsewhere names what was asked and facts of the kind asked (the signs of a
         pulmonary embolism). That sentence's section answers, alone."""
-        asked = replace(focus, intent=())
+        asked = self.focuser.specific(focus)
         best: tuple[float, Section] | None = None
         for section in self.content.sections:
             for i, sentence in enumerate(section.sentences):
