@@ -368,7 +368,8 @@ class Conversation:
             else:
                 sections = self._said_elsewhere(focus) or sections
         if len(sections) == 1:
-            return self._answer_from(sections[0], focus, budget, keep_kind=q.explicit_kind)
+            section = self._at_place_asked(sections[0], q.location, focus)
+            return self._answer_from(section, focus, budget, keep_kind=q.explicit_kind)
         first, more = [], []
         budget = budget // len(sections) + 10
         for section in sections:
@@ -381,6 +382,18 @@ class Conversation:
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _at_place_asked(self, section: Section, place: str | None, focus: Focus) -> Section:
+        """"Can you die from a clot in your buttocks": the knee article says "fatal", but the buttocks article
+        says "life-threatening", and the place asked about is the buttocks. A section of the place asked about
+        that says what was asked answers, before another place's."""
+        if place is None or self.content.location_of(section) == place:
+            return section
+        here = [s for s in self.content.sections if self.content.location_of(s) == place]
+        asked = self.focuser.specific(focus)
+        fits = [(self.focuser.asked_fit(s, asked) + (1.0 if s.about == section.about else 0.0), s) for s in here]
+        _fit, best = max(fits, key=lambda pair: pair[0], default=(0.0, section))
+        return best if self.focuser.asked_fit(best, asked) > 0 else section
 
     def _said_elsewhere(self, focus: Focus) -> list[Section]:
         """"What are the warning signs that a clot has reached the lungs": none of the places' symptoms sections
