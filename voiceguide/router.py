@@ -166,8 +166,14 @@ class Router:
         # not pull a question that names no place toward the knee.
         self._subjects = frozenset(lex["subjects"])
         # Words a bare question may consist of and still be ours ("what are the symptoms", "how is it treated").
+        # The words of a kind's phrases count too: "is there anything i can do to lower my chances".
         self._plain_words = self._subjects | self._neutral | {
-            w for spec in self._kinds.values() for w in spec["words"] + spec["heading"] if " " not in w
+            w for spec in self._kinds.values() for p in spec["words"] + spec["heading"] for w in p.split()
+        }
+        # A kind's own cue words ("stop" for prevention) found in a section of another kind ("stop bleeding")
+        # are a coincidence, not a sign that it answers.
+        self._kind_cues = {
+            kind: frozenset(self._stem(w) for w in spec["words"] if " " not in w) for kind, spec in self._kinds.items()
         }
         self._questions = [
             (self._asked(self._rewrite(normalize(q))), s) for s in content.sections for q in s.questions
@@ -468,6 +474,8 @@ class Router:
             score += _LOCATION_WEIGHT if where == location else -_LOCATION_PENALTY
         # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
         shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
+        if kind and section.about != kind:
+            shared -= self._kind_cues[kind]
         # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
         score += sum(self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared)
         score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
