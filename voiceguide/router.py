@@ -129,7 +129,12 @@ class Router:
         self._focus_synonyms = lex.get("focus_synonyms", {})
         self._subject_phrases = lex.get("subject_phrases", [])
         # A worried person's words ("should i go to the er") are ours even where no document uses them.
-        intent_words = {w for spec in self._intents.values() for p in spec["phrases"] for w in p.split()}
+        # Words of everyday life ("running", "swimming") are ours only in a question already about the subject:
+        # `needs_anchor` intents lend their words no scope of their own.
+        intent_words = {
+            w for spec in self._intents.values() if not spec.get("needs_anchor")
+            for p in spec["phrases"] for w in p.split()
+        }
         self._intent_words = frozenset(intent_words)
         # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot", "clot").
         self._subject_terms: dict[str, list[str]] = {}
@@ -141,7 +146,10 @@ class Router:
         self._known = set(content.vocabulary.words) | intent_words
         # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot question
         # or a follow-up, though no document says it; on its own it does not make a question ours ("a bruise").
-        self._lay_words = frozenset(w for key in self._focus_synonyms for w in key.split()) - self._known
+        anchored_words = {
+            w for spec in self._intents.values() if spec.get("needs_anchor") for p in spec["phrases"] for w in p.split()
+        }
+        self._lay_words = frozenset({w for key in self._focus_synonyms for w in key.split()} | anchored_words) - self._known
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
         # "walk" is known because the documents say "walking": a word is known by its stem too.
         self._neutral_stems = frozenset(self._stem(w) for w in self._neutral)
@@ -210,6 +218,9 @@ class Router:
             # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
             # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
             if match and len(word) < 6 and match[0] in self._anchor_words:
+                match = None
+            # Nor into a word with another first letter: "spain" is not "pain".
+            if match and len(word) < 6 and match[0][0] != word[0]:
                 match = None
             repaired.append(match[0] if match else word)
         return self._rewrite(" ".join(repaired))
