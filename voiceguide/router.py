@@ -48,7 +48,8 @@ _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one s
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
 _EVERYDAY_SHARE = 0.5
 _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
-_WEAK_KIND_WORD = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
+_WEAK_KIND_WORD = 0.5
+_HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class Router:
                 if phrase:
                     terms += [phrase, phrase.split()[-1]]
         self._known = set(content.vocabulary.words) | intent_words
+        self._document_text = " " + " ".join(normalize(s) for sec in content.sections for s in sec.sentences) + " "
         # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot question
         # or a follow-up, though no document says it; on its own it does not make a question ours ("a bruise").
         anchored_words = {
@@ -238,7 +240,7 @@ class Router:
         anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
-        uncovered = tuple(any_of(rewritten, self._uncovered))
+        uncovered = tuple(u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u))
         intent, intent_words = self._intent(heard, rewritten)
         named = any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", [])) if kind else []
         # The kind counts as named outright when its words say more than the worried question's phrase: in
@@ -248,6 +250,18 @@ class Router:
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
             kind is not None and said_kind is None,
         )
+
+    def _in_documents(self, text: str, term: str) -> bool:
+        """"Heart disease" is a cause the documents name, though a clot in the heart is not their subject: an
+        uncovered word counts as covered where the question says it with a neighbour the documents say too."""
+        words = text.split()
+        for i, word in enumerate(words):
+            if word != term:
+                continue
+            pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if 0 <= j and j + 1 < len(words)]
+            if any(f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS):
+                return True
+        return False
 
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
         """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
@@ -333,9 +347,15 @@ class Router:
         return ranked[0][0]
 
     def _kind(self, text: str) -> str | None:
+        # A word that names the kind ("prevent") says more than one of its cues ("smoking"): "can you prevent
+        # clots by quitting smoking" asks about prevention. Not "cause": "can a clot cause pain" asks about an
+        # effect.
         scores = {
             kind: sum(_WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"]))
             + 2 * len(any_of(text, spec.get("phrases", [])))
+            + _HEADING_BONUS * len(any_of(text, [
+                h for h in spec["heading"] if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
+            ]))
             for kind, spec in self._kinds.items()
         }
         # "What is" and "what are" open every kind of question: overview only when no other kind is named
