@@ -258,7 +258,7 @@ class Router:
         for i, word in enumerate(words):
             if word != term:
                 continue
-            pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if 0 <= j and j + 1 < len(words)]
+            pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
             if any(f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS):
                 return True
         return False
