@@ -363,7 +363,13 @@ class Conversation:
             # work": the knee's compression stockings section rather than its general treatment).
             sections = [self._best_of_kind_here(s, focus) for s in sections]
             fits = [self.focuser.asked_fit(s, focus) for s in sections]
-            if max(fits) > 0:
+            # "What signs show a clot has reached the lungs": the words chose sections about the lungs, but the
+            # kind named outright (signs) is what must be answered.
+            other_kind = q.explicit_kind and q.kind is not None and q.kind != route.kind
+            elsewhere = self._said_elsewhere(replace(focus, kind=q.kind)) if other_kind else []
+            if elsewhere:
+                sections, focus = elsewhere, replace(focus, kind=q.kind)
+            elif max(fits) > 0:
                 sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
             else:
                 sections = self._said_elsewhere(focus) or sections
@@ -400,12 +406,12 @@ class Conversation:
         says it, but a sentence elsewhere names what was asked and facts of the kind asked (the signs of a
         pulmonary embolism). That sentence's section answers, alone."""
         asked = self.focuser.specific(focus)
-        best: tuple[float, Section] | None = None
+        best: tuple[tuple[float, float], Section] | None = None
         for section in self.content.sections:
             for i, sentence in enumerate(section.sentences):
                 if self.focuser.term_score(sentence, asked) > 0 and self.focuser.kind_hits(sentence, focus.kind) > 0:
-                    # Facts of the kind asked count twice: these are what the routed sections lacked.
-                    score = self.focuser.score(section, i, focus) + self.focuser.kind_score(sentence, focus.kind)
+                    # Facts of the kind asked first: these are what the routed sections lacked.
+                    score = (self.focuser.kind_score(sentence, focus.kind), self.focuser.score(section, i, focus))
                     if best is None or score > best[0]:
                         best = (score, section)
         return [best[1]] if best else []

@@ -465,7 +465,8 @@ class Router:
         ranking = sorted(
             (
                 (
-                    self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning)
+                    self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning,
+                                q.explicit_kind and kind == q.kind)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
                     , s,
@@ -495,7 +496,10 @@ class Router:
     def _score(
         self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
         carried: frozenset[str] = frozenset(), lay: tuple[frozenset[str], ...] = (), meaning: bool = False,
+        named: bool = False,
     ) -> float:
+        """`named`: the kind was named outright, so another kind's cue ("sore" in "my bum is sore, what would the
+        doctor do") does not pull toward that kind's section."""
         score = 0.0
         if kind and section.about == kind:
             # "what is ..." says little about which section; the words after it say more.
@@ -507,6 +511,8 @@ class Router:
         shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
         if kind and section.about != kind:
             shared -= self._kind_cues[kind]
+            if named:
+                shared -= self._kind_cues[section.about]
         # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
         score += sum(self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared)
         score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
