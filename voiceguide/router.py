@@ -144,7 +144,13 @@ class Router:
             for phrase in (doc.subject, doc.subject_one):
                 if phrase:
                     terms += [phrase, phrase.split()[-1]]
-        self._known = set(content.vocabulary.words) | intent_words
+        # The lexicon's words for kinds of question ("prevention", "different") are understood too.
+        kind_words = {
+            w for spec in self._kinds.values()
+            for p in spec["words"] + spec["heading"] + spec.get("phrases", []) + spec.get("meaning", [])
+            for w in p.split()
+        }
+        self._known = set(content.vocabulary.words) | intent_words | kind_words
         self._document_text = " " + " ".join(normalize(s) for sec in content.sections for s in sec.sentences) + " "
         # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot question
         # or a follow-up, though no document says it; on its own it does not make a question ours ("a bruise").
