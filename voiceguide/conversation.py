@@ -19,13 +19,16 @@ from voiceguide.content_model import Content, Section
 from voiceguide.phrases import any_of, find_all
 from voiceguide.router import Context, Route, Router
 from voiceguide.speech_settings import adjustment_reply
-from voiceguide.triage import Urgency, assess, suspects
+from voiceguide.triage import QUESTION_WORDS, Urgency, assess, suspects
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
 # A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers (one
 # sentence of up to about 25 words: the advice alone would leave the question unanswered).
 _SEE_DOCTOR_MAX_WORDS = 60
+# Asked as a question ("will my leg always be swollen after a dvt"), the answer is what was asked for: the
+# advice comes first, and the answering sentence is said even when it is long.
+_SEE_DOCTOR_QUESTION_MAX_WORDS = 70
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
 DISCLAIMER = messages.text("disclaimer")
@@ -264,7 +267,9 @@ class Conversation:
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
         more = list(answer.more)
         said_sources = advice_sources
-        if words_in(advice) + sum(words_in(s) for s in answer.first) <= _SEE_DOCTOR_MAX_WORDS:
+        asked = heard.split()[:1] and heard.split()[0] in QUESTION_WORDS
+        limit = _SEE_DOCTOR_QUESTION_MAX_WORDS if asked else _SEE_DOCTOR_MAX_WORDS
+        if words_in(advice) + sum(words_in(s) for s in answer.first) <= limit:
             parts += answer.first
             said_sources = list(sources)
             self._remember(route, more, answer.titles, topic=answer.topic)
