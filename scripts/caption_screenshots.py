@@ -35,11 +35,14 @@ def _is(element: str, prop: str, value: str) -> str:
 STEPS = [
     ("1-listening.png", "waiting for a question", _is("state", "textContent", COPY["listening"])),
     ("2-speaking.png", "what was heard, the sentence being said, the rest below",
-     f"{_is('state', 'textContent', COPY['speaking'])} && document.getElementById('rest').children.length > 0"),
+     f"{_is('state', 'textContent', COPY['speaking'])}"
+     " && document.getElementById('rest').children.length > 0"),
     ("3-stopped.png", "'stop' said over the answer", _is("state", "textContent", COPY["stopped"])),
     ("4-emergency.png", "the emergency advice being said",
-     f"{_is('answer-box', 'dataset.urgency', 'emergency')} && document.getElementById('now').textContent !== ''"),
-    ("5-ended.png", "the session over, the advice left on screen", _is("state", "textContent", COPY["ended"])),
+     f"{_is('answer-box', 'dataset.urgency', 'emergency')}"
+     " && document.getElementById('now').textContent !== ''"),
+    ("5-ended.png", "the session over, the advice left on screen",
+     _is("state", "textContent", COPY["ended"])),
 ]
 
 

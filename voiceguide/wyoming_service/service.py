@@ -55,7 +55,8 @@ class Service:
 
     # -- speech to text --------------------------------------------------------------------------
     async def transcribe(self, audio: Audio) -> Heard:
-        return await asyncio.get_running_loop().run_in_executor(self._decoder, self.recognizer.transcribe, audio)
+        return await asyncio.get_running_loop().run_in_executor(self._decoder, self.recognizer.transcribe,
+                                                                audio)
 
     # -- answers ---------------------------------------------------------------------------------
     def new_conversation(self) -> Conversation:
