@@ -1,9 +1,9 @@
 """Speech rendering, room and noise simulation shared by the recorded-question generators.
 
-Why one module: the test corpus (make_test_audio.py, into tests/audio) and the tuning set (make_tuning_audio.py,
-into out/tuning) must be made the same way, so that what is tuned on one carries over to the other. Only what
-is deliberately different differs: the wordings, the voices and rates, the seeds (so noise offsets and rooms
-differ) and the SNRs.
+Why one module: the test corpus (make_test_audio.py, into tests/audio) and the tuning set
+(make_tuning_audio.py, into out/tuning) must be made the same way, so that what is tuned on one carries over
+to the other. Only what is deliberately different differs: the wordings, the voices and rates, the seeds (so
+noise offsets and rooms differ) and the SNRs.
 
 Why it is built this way:
 - Speech is real synthesis: espeak-ng through voiceguide.tts (the renderer the assistant speaks with), and
@@ -149,7 +149,8 @@ def room_impulse_response(name: str, seed: int) -> np.ndarray:
     rng = _rng(seed, name, ROOM_STREAM)
     rt60 = float(rng.uniform(*RT60_RANGE_S))
     drr_db = float(rng.uniform(*DRR_RANGE_DB))
-    length = int(rt60 * max(factor for _, _, factor in DECAY_BANDS) * SAMPLE_RATE)  # the slowest band fades out
+    # long enough for the slowest band to fade out
+    length = int(rt60 * max(factor for _, _, factor in DECAY_BANDS) * SAMPLE_RATE)
     t = np.arange(length) / SAMPLE_RATE
     spectrum = np.fft.rfft(rng.standard_normal(length))
     freqs = np.fft.rfftfreq(length, 1 / SAMPLE_RATE)
@@ -183,7 +184,8 @@ def far_field(speech: np.ndarray, name: str, seed: int) -> np.ndarray:
 
 
 def mix_with_noise(speech: np.ndarray, noise: np.ndarray, name: str, snr_db: float, seed: int) -> np.ndarray:
-    """Speech (trimmed, unpadded) plus a noise segment at `snr_db`; the segment's offset comes from the seed."""
+    """Speech (trimmed, unpadded) plus a noise segment at `snr_db`; the segment's offset comes from
+    the seed."""
     clean = padded(speech)
     if len(noise) < len(clean):
         raise SystemExit(f"the noise recording is shorter than {name}")

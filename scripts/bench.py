@@ -1,7 +1,7 @@
 """VoiceGuide's speed and memory figures, printed; the targets live here, not in timed tests.
 
 Usage: .venv/bin/python scripts/bench.py [router] [asr] [batch] [expect] [loop] [tts] [soak] [fuzz]
-       [wyoming] [captions]   (no argument: all)
+       [wyoming] [captions] [turn]   (no argument: all)
 
 Each section prints its figures and the target next to them, and the script exits 0 whatever they are: a slow
 shared CI machine must not fail the build, but the figures must be seen and reported.
@@ -581,9 +581,39 @@ def bench_captions() -> None:
               "<= 100 ms" if name == "heard" else "")
 
 
+def bench_turn() -> None:
+    """Issue 12's turn-taking state machine (voiceguide/turn.py): the CPU it takes per 20 ms input chunk, the
+    loop's own share of listening, on the 125 recordings of tests/audio with a second of silence after each
+    (every pause judged unfinished, as no recognizer runs here)."""
+    import numpy as np
+
+    from voiceguide.audio_file import load_audio
+    from voiceguide.turn import Frame, TurnEvent, TurnOptions, TurnOutcome, TurnState, TurnTaker
+
+    print("turn-taking (voiceguide/turn.py)")
+    recordings = sorted((REPO / "tests" / "audio").glob("*.wav"))
+    pcm = np.concatenate([part for path in recordings
+                          for part in (load_audio(path).to_int16(), np.zeros(16000, np.int16))])
+    taker = TurnTaker(TurnOptions(), 16000, 320)
+    timings, ended = [], 0
+    for start in range(0, len(pcm) - 319, 320):
+        started = time.perf_counter()
+        step = taker.feed(Frame(pcm[start : start + 320]))
+        if TurnEvent.JUDGE_PAUSE in step.events:
+            step = taker.judge_pause(False)
+        timings.append(time.perf_counter() - started)
+        if step.state is TurnState.END_OF_TURN:
+            ended += 1
+            taker.end_turn(TurnOutcome.NOTHING, playing=False)
+    _line(f"feed one 20 ms chunk, p50 ({len(timings)} chunks)", f"{_percentile(timings, 50) * 1e6:.0f} us")
+    _line("feed one 20 ms chunk, p99", f"{_percentile(timings, 99) * 1e6:.0f} us")
+    _line("share of one core while listening", f"{sum(timings) / (len(timings) * 0.02) * 100:.2f} %")
+    _line(f"utterances ended ({len(recordings)} recordings)", f"{ended}")
+
+
 SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop,
             "tts": bench_tts, "soak": bench_soak, "fuzz": bench_fuzz, "expect": bench_expect, "wyoming": bench_wyoming,
-            "captions": bench_captions}
+            "captions": bench_captions, "turn": bench_turn}
 
 
 def main(argv: list[str]) -> int:

@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python scripts/make_expectations.py [--check]
 
-labels.yaml stays the source (scripts/make_test_audio.py writes it); this file is made from it, so the two never
-drift: tests/test_batch_expect.py fails when they disagree. --check only says whether the file is up to date.
+labels.yaml stays the source (scripts/make_test_audio.py writes it); this file is made from it, so the two
+never drift: tests/test_batch_expect.py fails when they disagree. --check only says whether the file is up to
+date.
 """
 
 from __future__ import annotations

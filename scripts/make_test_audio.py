@@ -103,15 +103,17 @@ def planned_labels(items: list[Item], with_noise: bool = True) -> list[dict[str,
     for index, item in enumerate(items, start=1):
         condition = item.condition if with_noise else ar.Condition(None, item.condition.far)
         named = Item(item.text, item.kind, item.voice, item.rate, condition)
-        labels.append(ar.label(file_name(index, named), item.text, item.voice, item.rate, condition, item.topic,
-                               item.urgency, item.command, item.kind))
+        labels.append(ar.label(file_name(index, named), item.text, item.voice, item.rate, condition,
+                               item.topic, item.urgency, item.command, item.kind))
     return labels
 
 
-LABELS_HEADER = """\
-# Labels for the recorded questions in this folder, written by scripts/make_test_audio.py (do not edit by hand:
-# change scripts/test_audio_items.yaml and regenerate). One entry per WAV file; see README.md for the fields.
-"""
+LABELS_HEADER = (
+    "# Labels for the recorded questions in this folder, written by scripts/make_test_audio.py"
+    " (do not edit by hand:\n"
+    "# change scripts/test_audio_items.yaml and regenerate). One entry per WAV file;"
+    " see README.md for the fields.\n"
+)
 
 
 def build(out_dir: Path, items_path: Path, noise_path: Path | None) -> list[dict[str, Any]]:
@@ -121,7 +123,8 @@ def build(out_dir: Path, items_path: Path, noise_path: Path | None) -> list[dict
     out_dir.mkdir(parents=True, exist_ok=True)
     for item, entry in zip(items, labels, strict=True):
         condition = ar.Condition(entry["noise"], entry["far_field"])
-        samples = ar.recording(item.text, item.voice, item.rate, condition, entry["file"], SEED, noise, PROGRAM)
+        samples = ar.recording(item.text, item.voice, item.rate, condition, entry["file"], SEED, noise,
+                               PROGRAM)
         ar.write_wav(out_dir / entry["file"], samples)
     ar.write_labels(out_dir, labels, LABELS_HEADER)
     return labels
@@ -144,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         noise_path = args.noise
     items = load_items(args.items)
     if ar.needs_flite([item.voice for item in items]) and not ar.flite_available():
-        print(f"{PROGRAM}: some voices are flite voices, and flite is not installed: apt-get install -y flite",
-              file=sys.stderr)
+        print(f"{PROGRAM}: some voices are flite voices, and flite is not installed: "
+              "apt-get install -y flite", file=sys.stderr)
         return 2
     labels = build(args.out, args.items, noise_path)
     total = sum((args.out / label["file"]).stat().st_size for label in labels)

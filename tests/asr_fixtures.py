@@ -49,7 +49,8 @@ def write_wav(audio: Audio, path: Path, subtype: str = "PCM_16") -> Path:
 
 
 def with_kitchen_noise(audio: Audio, snr_db: float = 10.0, seed: int = 0) -> Audio:
-    """Mixes a random stretch of the real kitchen recording at `snr_db` (speech power over non-silent part)."""
+    """Mixes a random stretch of the real kitchen recording at `snr_db`
+    (speech power over non-silent part)."""
     if not KITCHEN_NOISE.exists():
         pytest.skip(f"{KITCHEN_NOISE} is absent (it lives in ../shared/corpora next to the repo)")
     noise, rate = sf.read(str(KITCHEN_NOISE), dtype="float32")

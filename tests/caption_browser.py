@@ -66,7 +66,8 @@ class ListenRun:
     def __init__(self, args: list[str], root: Path) -> None:
         work = root / "work"
         work.mkdir(exist_ok=True)
-        env = {**private_env(root), "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+        env = {**private_env(root), "PYTHONPATH": str(REPO),
+               "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
         self.proc = subprocess.Popen([sys.executable, "-m", "voiceguide", "listen", *args], cwd=work, env=env,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
@@ -138,7 +139,8 @@ def seen(driver: Any) -> list[dict]:
 
 
 def timings(driver: Any) -> list[dict]:
-    """The page's own record of each event: created (by the loop), shown (DOM updated), painted (next frame)."""
+    """The page's own record of each event: created (by the loop), shown (DOM updated),
+    painted (next frame)."""
     return list(driver.execute_script("return window.captionTimings;"))
 
 
@@ -174,7 +176,8 @@ def run_axe(driver: Any) -> dict:
 def emulate(driver: Any, *, width: int | None = None, height: int | None = None, scale: float = 1.0,
             media: dict[str, str] | None = None) -> None:
     """A window `width` CSS px wide drawn at `scale` device px each (400% zoom of a 1280 px screen: width
-    320, scale 4), and media features such as {"prefers-color-scheme": "dark"}; no arguments: back to normal."""
+    320, scale 4), and media features such as {"prefers-color-scheme": "dark"};
+    no arguments: back to normal."""
     if width is None:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     else:

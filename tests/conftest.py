@@ -34,8 +34,9 @@ def label_expectation(label: dict) -> dict:
 
 
 def answered_as_labelled(label: dict, reply) -> bool:
-    """A label against a Conversation reply, scored by the batch command's own check (voiceguide/expectations.py):
-    the one scoring used by `batch --expect`, the corpus tests and the tuning scripts."""
+    """A label against a Conversation reply, scored by the batch command's own check
+    (voiceguide/expectations.py): the one scoring used by `batch --expect`, the corpus tests and the tuning
+    scripts."""
     expectation = parse_expectation(label_expectation(label))
     command = reply.command.value if reply.command else None
     return not expectation.missed(reply.topic, reply.urgency.value, reply.answer, command)
@@ -54,5 +55,6 @@ def conversation(content: Content) -> Conversation:
 @pytest.fixture
 def corpora() -> Path:
     if not (CORPORA / "kitchen-noise-16k.wav").exists():
-        pytest.skip(f"../shared/corpora is not beside this checkout ({CORPORA}); it holds the real recordings")
+        pytest.skip(f"../shared/corpora is not beside this checkout ({CORPORA}); "
+                    "it holds the real recordings")
     return CORPORA

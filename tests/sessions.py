@@ -20,8 +20,8 @@ from tests.conftest import CORPORA, REPO
 GAP = 1.5
 
 
-def build_session(path: Path, utterances: list[str], gaps: list[float] | float = GAP, noise_db: float | None = 18.0,
-                  lead: float = 0.5) -> Path:
+def build_session(path: Path, utterances: list[str], gaps: list[float] | float = GAP,
+                  noise_db: float | None = 18.0, lead: float = 0.5) -> Path:
     """One 16 kHz recording of espeak-ng saying each utterance, separated by silence (plus kitchen noise
     at `noise_db` SNR when ../shared/corpora is present)."""
     gap_list = gaps if isinstance(gaps, list) else [gaps] * len(utterances)
@@ -54,10 +54,10 @@ for index, text in enumerate(sys.argv[3:]):
 
 
 def render_in_fresh_engine(utterances: list[str], scratch: Path, rate: int = 16000) -> list[np.ndarray]:
-    """Each utterance in the default voice, rendered by a new process, as a `voiceguide` run would. In this process espeak-ng keeps a
-    trace of any voice an earlier test used (measured: "repeat that" came out 7 samples longer after an
-    en-gb-x-rp render, which was enough to change what the recognizer heard), so a session built here would
-    depend on which tests ran before it."""
+    """Each utterance in the default voice, rendered by a new process, as a `voiceguide` run would. In this
+    process espeak-ng keeps a trace of any voice an earlier test used (measured: "repeat that" came out 7
+    samples longer after an en-gb-x-rp render, which was enough to change what the recognizer heard), so a
+    session built here would depend on which tests ran before it."""
     folder = scratch / f"render-{os.getpid()}-{time.monotonic_ns()}"
     folder.mkdir()
     subprocess.run([sys.executable, "-c", _RENDER_SCRIPT, str(folder), str(rate), *utterances],

@@ -27,9 +27,9 @@ def _load(name: str) -> list[dict]:
 # Measured when these floors were set (answers carrying the answering sentence, of all questions); the target
 # from issue 8 is 95% for every set. Kinds listed under `whole` were all right and must stay so.
 SETS = {
-    "questions_blind_answers.yaml": {"floor": 111, "size": 129,
+    "questions_blind_answers.yaml": {"floor": 118, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind2_answers.yaml": {"floor": 63, "size": 100, "whole": ("emergency", "out-of-scope")},
+    "questions_blind2_answers.yaml": {"floor": 74, "size": 100, "whole": ("emergency", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70

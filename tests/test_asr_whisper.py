@@ -72,10 +72,12 @@ def test_kitchen_noise_alone_never_gets_content_words(whisper: WhisperRecognizer
     heard = []
     for start in range(0, len(noise) - 3 * rate, 10 * rate):  # twelve 3 s stretches, at three loudnesses
         for gain in (1.0, 2.0, 4.0):
-            text = whisper.transcribe(Audio(np.clip(noise[start : start + 3 * rate] * gain, -1, 1), rate)).text
+            text = whisper.transcribe(Audio(np.clip(noise[start : start + 3 * rate] * gain, -1, 1),
+                                            rate)).text
             heard.append(text)
             assert not set(text.split()) & content_words, (start, gain, text)
-    print(f"kitchen noise alone: {sum(bool(t) for t in heard)}/{len(heard)} stretches gave any words: {heard}")
+    print(f"kitchen noise alone: {sum(bool(t) for t in heard)}/{len(heard)} stretches gave any words: "
+          f"{heard}")
 
 
 def test_real_coffee_orders_are_heard_as_coffee_orders(whisper: WhisperRecognizer, corpora: Path) -> None:
@@ -97,7 +99,8 @@ def test_bias_comes_from_the_content() -> None:
     assert terms == ["D-dimer", "DVT", "thrombophlebitis"]
     bias = whisper_bias(content, pieces, extra=("hey guide",))
     assert bias.hotwords[0] == "hey guide" and "pulmonary embolism" in bias.hotwords
-    assert bias.prompt == ""  # titles as a prompt were written into kitchen noise (see voiceguide/asr/bias.py)
+    # titles as a prompt were written into kitchen noise (see voiceguide/asr/bias.py)
+    assert bias.prompt == ""
 
 
 def test_bias_with_whispers_own_tokenizer_names_the_documents_rare_terms(whisper: WhisperRecognizer) -> None:

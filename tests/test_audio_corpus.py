@@ -2,8 +2,8 @@
 
 Recognition accuracy on these files is tested elsewhere, with the real recognizers; this file only makes sure
 the corpus those tests stand on is sound: every label has its file and every file its label, the audio is what
-recognizers are fed (16 kHz mono 16-bit), there is enough variety (voices, rates, noise, rooms, kinds of question), and
-the labels are still what the generator would write from the question set today.
+recognizers are fed (16 kHz mono 16-bit), there is enough variety (voices, rates, noise, rooms, kinds of
+question), and the labels are still what the generator would write from the question set today.
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ def test_every_label_has_a_file_and_every_file_a_label():
 
 def test_labels_have_the_documented_fields_and_values(content):
     # A topic is a section id, or "general.<aspect>" for the combined answer across both places.
-    section_ids = {section.id for section in content.sections} | {f"general.{s.about}" for s in content.sections}
+    section_ids = ({section.id for section in content.sections}
+                   | {f"general.{s.about}" for s in content.sections})
     commands = {command.value for command in Command}
     urgencies = {urgency.value for urgency in Urgency}
     for label in LABELS:
@@ -124,7 +125,8 @@ def test_corpus_is_large_and_varied_enough(content):
     groups = Counter(_group(label) for label in LABELS)
     assert groups["clean"] >= 40 and groups["10 dB"] >= 20 and groups["5 dB"] >= 15, groups
     assert groups["far-field"] >= 20 and set(groups) == {"clean", "10 dB", "5 dB", "far-field"}, groups
-    assert {label["noise"] for label in LABELS if label["far_field"]} == {None, 20.0}, "far field: a little noise"
+    assert {label["noise"] for label in LABELS if label["far_field"]} == {None, 20.0}, (
+        "far field: a little noise")
     kinds = Counter(label["kind"] for label in LABELS)
     assert kinds["emergency"] >= 22 and kinds["see-doctor"] >= 12 and kinds["out-of-scope"] >= 10, kinds
     assert {"repeat", "more", "help", "stop"} <= {label["command"] for label in LABELS}
@@ -146,9 +148,9 @@ def test_corpus_stays_small():
 
 def test_noisy_files_are_not_digitally_clean():
     """The SNR cannot be re-measured once speech and noise are mixed, but the noise can still be seen: clean
-    files have digital silence at their edges, noisy ones a noise floor everywhere, and that floor sits a little
-    more than the labelled SNR under the file's level (the quietest 100 ms of kitchen noise is below its average;
-    a noise 40 dB down, as a barely audible hiss would be, fails)."""
+    files have digital silence at their edges, noisy ones a noise floor everywhere, and that floor sits a
+    little more than the labelled SNR under the file's level (the quietest 100 ms of kitchen noise is below
+    its average; a noise 40 dB down, as a barely audible hiss would be, fails)."""
     clean_floor = max(_quietest_frame_rms(_read(label)) for label in _clean())
     for label in _noisy():
         samples = _read(label)
@@ -182,7 +184,8 @@ def test_labels_are_what_the_generator_writes_today():
     expected = gen.planned_labels(gen.labelled(gen.load_items()))
     assert len(expected) == len(LABELS)
     for want, label in zip(expected, LABELS, strict=True):
-        assert label == want, f"{label['file']}: labels are stale; run .venv/bin/python scripts/make_test_audio.py"
+        assert label == want, (f"{label['file']}: labels are stale; "
+                               "run .venv/bin/python scripts/make_test_audio.py")
 
 
 def test_every_label_is_what_the_typed_router_answers(content):

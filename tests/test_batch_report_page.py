@@ -73,9 +73,11 @@ def test_the_page_in_chromium(browser, report):
     browser.get(page.as_uri())
     summary = browser.find_element(By.ID, "summary")
     assert summary.is_displayed()
-    assert summary.text == "2 of 4 as expected (topic 2/3, urgency 1/2, answer 0/0); 1 input not in the expectations"
+    assert summary.text == ("2 of 4 as expected (topic 2/3, urgency 1/2, answer 0/0); "
+                            "1 input not in the expectations")
     table = browser.find_element(By.ID, "results")
-    assert summary.location["y"] < table.location["y"] < 900  # the summary first, the results in the first view
+    # the summary first, the results in the first view
+    assert summary.location["y"] < table.location["y"] < 900
 
     lines = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     assert [line.get_attribute("data-result") for line in lines] == ["miss", "miss", "pass", "pass", "pass"]

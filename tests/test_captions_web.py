@@ -1,5 +1,5 @@
-"""The caption screen (`listen --captions-web`): its address, its server on localhost, the loop's typed events,
-and the page itself in Debian's chromium while a real session runs (espeak-ng speech in, the embedded
+"""The caption screen (`listen --captions-web`): its address, its server on localhost, the loop's typed
+events, and the page itself in Debian's chromium while a real session runs (espeak-ng speech in, the embedded
 recognizer, the Conversation, espeak-ng speech out to a file: the recording and the output file stand in for
 the microphone and speaker, nothing else does).
 
@@ -47,7 +47,7 @@ SCREENSHOTS = Path(os.environ.get("VOICEGUIDE_SCREENSHOT_DIR", "")) if os.enviro
     "VOICEGUIDE_SCREENSHOT_DIR") else None
 
 
-# ---------------------------------------------------------------------------------------------- address and page
+# ------------------------------------------------------------------------------------------- address and page
 
 
 def test_address_forms() -> None:
@@ -71,7 +71,8 @@ def test_page_is_small_self_contained_and_worded_from_the_copy() -> None:
     # Nothing from elsewhere: no address with a scheme or a network path, no @import or url() to fetch.
     for outside in ("http:", "https:", "//cdn", "src=\"//", "@import", "url("):
         assert outside not in text, outside
-    assert "default-src 'none'" in policy and "connect-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert ("default-src 'none'" in policy and "connect-src 'self'" in policy
+            and "'unsafe-inline'" not in policy)
     assert policy.count("'sha256-") == 2  # exactly its own script and its own style may run
     for key in ("title", "you_said", "talk_or_stop", "key_hint", "starting"):
         assert f">{COPY[key]}<" in text.replace("&#x27;", "'"), key
@@ -169,7 +170,8 @@ def test_listen_says_plainly_when_the_address_cannot_be_used(tmp_path: Path) -> 
         port = taken.getsockname()[1]
         env = {**private_env(tmp_path), "PYTHONPATH": str(REPO)}
         proc = subprocess.run([sys.executable, "-m", "voiceguide", "listen", "--input-file", str(session),
-                               "--output-file", str(tmp_path / "out.wav"), "--fast", "--captions-web", str(port)],
+                               "--output-file", str(tmp_path / "out.wav"), "--fast",
+                               "--captions-web", str(port)],
                               capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.stderr.strip() == (f"voiceguide listen: cannot show the caption screen at "
@@ -181,7 +183,7 @@ def test_listen_says_plainly_when_the_address_cannot_be_used(tmp_path: Path) -> 
     assert "Traceback" not in bad.stderr + proc.stderr
 
 
-# ---------------------------------------------------------------------------------------------- the loop's events
+# ------------------------------------------------------------------------------------------ the loop's events
 
 
 def test_loop_reports_each_turn_as_typed_events(tmp_path: Path) -> None:
@@ -200,7 +202,8 @@ def test_loop_reports_each_turn_as_typed_events(tmp_path: Path) -> None:
     loop = AssistantLoop(Conversation(content), recognizer, Renderer(), LoopOptions(welcome=False),
                          captions=captions.append, events=events.append)
     out = FileOutput(tmp_path / "out.wav", realtime=False)
-    loop.run(WaitingPersonInput(FileInput(session, realtime=False), lambda: loop.is_speaking, realtime=False), out)
+    loop.run(WaitingPersonInput(FileInput(session, realtime=False), lambda: loop.is_speaking, realtime=False),
+             out)
     out.close()
 
     kinds = [e.kind for e in events]
@@ -236,8 +239,13 @@ const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055
 const luminance = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(channel);
                            return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
 const opaque = (c) => c && c !== "transparent" && !/rgba\\(.*,\\s*0\\)$/.test(c);
-const background = (el) => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
-                                                                 if (opaque(c)) return c; } return "rgb(255, 255, 255)"; };
+const background = (el) => {
+  for (; el; el = el.parentElement) {
+    const c = getComputedStyle(el).backgroundColor;
+    if (opaque(c)) return c;
+  }
+  return "rgb(255, 255, 255)";
+};
 const out = [];
 for (const el of document.querySelectorAll("body *")) {
   if (el.closest(".visually-hidden") || !el.getClientRects().length) continue;
@@ -262,8 +270,8 @@ def _turn_snapshots(snapshots: list[dict], heard: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def session_in_browser(tmp_path_factory: pytest.TempPathFactory):
     """A question, "stop" said over its answer, and an emergency, in real time as a microphone hears them
-    (--as-recorded), with the caption screen open in chromium from before the models load. Screenshots are taken
-    while the emergency advice is being said, at 100% and at 400% zoom."""
+    (--as-recorded), with the caption screen open in chromium from before the models load. Screenshots are
+    taken while the emergency advice is being said, at 100% and at 400% zoom."""
     root = tmp_path_factory.mktemp("captions-session")
     session = build_session(root / "session.wav", [QUESTION, "stop", EMERGENCY], gaps=[6.0, 3.0, 2.0],
                             noise_db=None)
@@ -271,8 +279,8 @@ def session_in_browser(tmp_path_factory: pytest.TempPathFactory):
     shots.mkdir(parents=True, exist_ok=True)
     driver = open_browser()
     port = free_port()
-    run = ListenRun(["--input-file", str(session), "--output-file", "out.wav", "--no-welcome", "--as-recorded",
-                     "--captions-web", f"127.0.0.1:{port}"], root)
+    run = ListenRun(["--input-file", str(session), "--output-file", "out.wav", "--no-welcome",
+                     "--as-recorded", "--captions-web", f"127.0.0.1:{port}"], root)
     try:
         url = run.wait_for("Caption screen: ")
         driver.get(url)
@@ -284,13 +292,15 @@ def session_in_browser(tmp_path_factory: pytest.TempPathFactory):
         emulate(driver, width=320, height=200, scale=4)  # 400% zoom of the same 1280 x 800 screen
         zoomed = driver.execute_script("const s = document.scrollingElement;"
                                        "return [s.scrollWidth, s.clientWidth, window.innerWidth];")
-        # The picture of it: the same 320 CSS px layout, taller, drawn at 2 device px each to keep the file small.
+        # The picture of it: the same 320 CSS px layout, taller,
+        # drawn at 2 device px each to keep the file small.
         emulate(driver, width=320, height=480, scale=2)
         driver.execute_script("document.getElementById('answer-box').scrollIntoView();")
         driver.save_screenshot(str(shots / "captions-400.png"))
         emulate(driver)
         code = run.finish()
-        wait_until(driver, f"document.getElementById('state').textContent === {json.dumps(COPY['ended'])}", 30)
+        wait_until(driver,
+                   f"document.getElementById('state').textContent === {json.dumps(COPY['ended'])}", 30)
         yield {"driver": driver, "run": run, "code": code, "seen": seen(driver), "zoomed_live": zoomed,
                "shots": shots, "latencies": heard_latencies(driver)}
     finally:
@@ -348,7 +358,8 @@ def test_emergency_is_unmistakable_and_everything_is_large_and_contrasted(sessio
     style = driver.execute_script(
         "const box = getComputedStyle(document.getElementById('answer-box'));"
         "const label = document.getElementById('urgent-label');"
-        "return {border: box.borderTopStyle, width: parseFloat(box.borderTopWidth), back: box.backgroundColor,"
+        "return {border: box.borderTopStyle, width: parseFloat(box.borderTopWidth),"
+        " back: box.backgroundColor,"
         " page: getComputedStyle(document.body).backgroundColor, label: label.textContent,"
         " labelShown: label.getClientRects().length > 0};")
     assert style["border"] == "double" and style["width"] >= 8, style
@@ -383,7 +394,8 @@ def test_reflows_at_400_percent_and_follows_reduced_motion(session_in_browser: d
     width, client, inner = session_in_browser["zoomed_live"]
     assert inner == 320 and width <= client, session_in_browser["zoomed_live"]  # while the emergency was said
     emulate(driver, width=320, height=200, scale=4)
-    width, client = driver.execute_script("const s = document.scrollingElement; return [s.scrollWidth, s.clientWidth];")
+    width, client = driver.execute_script("const s = document.scrollingElement;"
+                                          " return [s.scrollWidth, s.clientWidth];")
     assert width <= client  # the whole emergency answer, laid out in 320 CSS px
     emulate(driver)
     moving = "return getComputedStyle(document.getElementById('now')).transitionDuration;"
@@ -400,19 +412,20 @@ def test_reflows_at_400_percent_and_follows_reduced_motion(session_in_browser: d
 
 @needs_browser
 def test_space_on_the_page_talks_and_stops(tmp_path: Path) -> None:
-    """Push-to-talk with no terminal at all: space pressed on the page arms listening (the question after it is
-    answered), and space on the focused button stops the answer; keyboard only, no mouse."""
+    """Push-to-talk with no terminal at all: space pressed on the page arms listening (the question after it
+    is answered), and space on the focused button stops the answer; keyboard only, no mouse."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
     session = build_session(tmp_path / "session.wav", [QUESTION], gaps=4.0, noise_db=None, lead=4.0)
     driver = open_browser()
-    run = ListenRun(["--input-file", str(session), "--output-file", "out.wav", "--no-welcome", "--push-to-talk",
-                     "--captions-web", f"127.0.0.1:{free_port()}"], tmp_path)
+    run = ListenRun(["--input-file", str(session), "--output-file", "out.wav", "--no-welcome",
+                     "--push-to-talk", "--captions-web", f"127.0.0.1:{free_port()}"], tmp_path)
     try:
         driver.get(run.wait_for("Caption screen: "))
         watch(driver)
-        wait_until(driver, f"document.getElementById('state').textContent === {json.dumps(COPY['press_to_talk'])}")
+        wait_until(driver,
+                   f"document.getElementById('state').textContent === {json.dumps(COPY['press_to_talk'])}")
         ActionChains(driver).send_keys(Keys.SPACE).perform()
         wait_until(driver, "document.getElementById('now').textContent !== ''")
         ActionChains(driver).send_keys(Keys.TAB).perform()
@@ -433,8 +446,8 @@ def test_space_on_the_page_talks_and_stops(tmp_path: Path) -> None:
     assert "blood-clot-behind-knee" in (Conversation(load_content()).handle(heard).topic or "")
     assert "(Stopped.)" in run.stdout and 0 < len(said) < len(answer)
     states = [s["state"] for s in snapshots]
-    assert states.index(COPY["press_to_talk"]) < states.index(COPY["heard"]) < states.index(COPY["speaking"]) \
-        < states.index(COPY["stopped"])
+    assert states.index(COPY["press_to_talk"]) < states.index(COPY["heard"]) \
+        < states.index(COPY["speaking"]) < states.index(COPY["stopped"])
 
 
 def test_push_to_talk_without_a_terminal_needs_the_caption_screen(tmp_path: Path) -> None:

@@ -279,7 +279,8 @@ def test_every_answer_sentence_comes_from_the_documents(content):
     fixed = messages.fixed_phrases() | {emergency_instruction(), DISCLAIMER, MORE_HINT}
     fixed |= {messages.text("say_more_for", topic=content.kind_label(k)) for k in content.lexicon["kinds"]}
     fixed |= {messages.text("place_intro", noun="clot", place=p) for p in places}
-    fixed |= {messages.text("narrow", names="knee or buttocks"), messages.next_after_see_doctor()}
+    fixed |= {messages.text("narrow", names=n) for n in ("knee or buttocks", "buttocks or knee")}
+    fixed.add(messages.next_after_see_doctor())
     fixed |= {messages.source_line([d.title]) for d in content.documents.values()}
     fixed.add(messages.source_line([d.title for d in content.documents.values()]))
     fixed.add(messages.source_line([d.title for d in reversed(content.documents.values())]))
@@ -298,6 +299,85 @@ def test_every_answer_sentence_comes_from_the_documents(content):
             for sentence in sorted(allowed | fixed, key=len, reverse=True):
                 rest = rest.replace(sentence, "")
             assert not rest.strip(), f"{session!r} said something not from the documents: {rest!r}"
+
+
+def _reply(content, question: str, *before: str):
+    conversation = Conversation(content)
+    for said in before:
+        conversation.handle(said)
+    return conversation.handle(question)
+
+
+def test_everyday_activities_with_a_clot_are_not_covered_and_lend_no_scope(content):
+    """"Can I go swimming with a DVT": the articles do not say, and that is said honestly; but "swimming" alone
+    does not make a question about a sore knee one of ours."""
+    not_covered = messages.text("not_covered")
+    for question in ("can i go swimming with a dvt", "is it okay to play sport after a blood clot",
+                     "should i put an ice pack on my clot", "how much anticoagulant do people take",
+                     "are blood thinner injections painful", "can you catch a clot off someone else"):
+        assert _reply(content, question).answer == not_covered, question
+    assert _reply(content, "what causes knee pain after swimming").status == "out-of-scope"
+
+
+def test_conditions_near_the_subject_are_not_covered_rather_than_out_of_scope(content):
+    not_covered = messages.text("not_covered")
+    for question in ("what are varicose veins", "is a bakers cyst the same as a clot", "what is thrombophilia"):
+        assert _reply(content, question).answer == not_covered, question
+    # A cause the documents name is answered, though "heart" alone is a place they do not cover.
+    assert _reply(content, "does heart disease make clots more likely").answer.startswith("Certain medical conditions")
+
+
+def test_a_possessive_is_its_noun(content):
+    reply = _reply(content, "my calf's swollen and warm")
+    assert reply.urgency is Urgency.SEE_DOCTOR
+
+
+def test_another_place_after_a_clot_question_is_not_covered(content):
+    reply = _reply(content, "what about my wrist", "what are the symptoms of a clot in the buttocks")
+    assert reply.answer == messages.text("not_covered")
+
+
+def test_other_in_a_follow_up_asks_past_what_was_just_said(content):
+    first = _reply(content, "what is a venogram")
+    assert "venogram" in first.answer
+    reply = _reply(content, "what other tests can they do", "what is a venogram")
+    assert not reply.answer.startswith("In some cases, they may also recommend a venogram")
+    assert "Doppler ultrasound" in reply.answer
+
+
+def test_the_place_asked_about_answers_in_its_own_words(content):
+    """The knee article says "fatal", the buttocks article "life-threatening": a question about the buttocks
+    hears the buttocks article."""
+    reply = _reply(content, "could a clot in my backside be fatal")
+    assert reply.sources == ("Can You Get a Blood Clot in Your Buttocks?",), reply.answer
+    assert "life-threatening" in reply.answer
+
+
+def test_see_doctor_advice_is_not_said_twice_and_leaves_room_for_the_answer(content):
+    reply = _reply(content, "my bum is sore, what would the doctor do first")
+    advice = content.urgent["see-doctor"][0].text
+    assert reply.urgency is Urgency.SEE_DOCTOR
+    assert reply.answer.count(advice) == 1
+    assert "A healthcare provider begins with a physical examination" in reply.answer
+
+
+def test_signs_no_place_article_lists_are_found_where_a_document_names_them(content):
+    """No symptoms section names the signs of a clot in the lungs; the sentence that does (shortness of breath,
+    chest pain) answers."""
+    reply = _reply(content, "what signs show a clot has travelled to the lungs")
+    assert "shortness of breath or chest pain" in reply.answer.split("From the article")[0]
+
+
+def test_a_short_word_is_not_repaired_into_one_with_another_first_letter(content):
+    from voiceguide.router import Router
+
+    assert "pain" not in Router.for_content(content).understand("can i go to spain with a clot").text.split()
+
+
+def test_a_kind_word_outweighs_another_kinds_cue(content):
+    assert _reply(content, "can i prevent a clot by giving up smoking").topic.endswith(".prevention")
+    # "cause" asks for an effect as often as for a cause, so it does not outweigh a symptom.
+    assert _reply(content, "could a clot make my bottom ache").topic.endswith(".symptoms")
 
 
 def test_statuses_are_enums_that_read_as_their_text(conversation):

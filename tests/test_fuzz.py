@@ -38,16 +38,18 @@ ROUTER = Router(CONTENT)
 # ---------------------------------------------------------------------------------------------- text path
 
 _WORDS = sorted({w for s in CONTENT.sections for w in s.heading.lower().split()} |
-                {"clot", "knee", "buttocks", "chest", "pain", "breathe", "swollen", "repeat", "more", "help", "stop",
-                 "slower", "louder", "goodbye", "start", "over", "not", "don't", "my", "i", "have", "what", "is"})
-_CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1F) | st.sampled_from("\x7f\x85\x9b\u2028\u202e\ufeff")
+                {"clot", "knee", "buttocks", "chest", "pain", "breathe", "swollen", "repeat", "more", "help",
+                 "stop", "slower", "louder", "goodbye", "start", "over", "not", "don't", "my", "i", "have",
+                 "what", "is"})
+_CONTROL = (st.characters(min_codepoint=0, max_codepoint=0x1F)
+            | st.sampled_from("\x7f\x85\x9b\u2028\u202e\ufeff"))
 _TOKEN = st.sampled_from(_WORDS) | st.text(max_size=12) | st.text(_CONTROL, min_size=1, max_size=4)
 _QUESTION = st.lists(_TOKEN, max_size=25).map(" ".join)
 _HUGE = st.tuples(_QUESTION, st.integers(50, 400)).map(lambda t: (t[0] + " ") * t[1])  # up to ~100,000 chars
 TEXTS = st.one_of(_QUESTION, st.text(), _HUGE, st.text(_CONTROL, max_size=200))
 
-# The assistant's own words are data (content/messages.yaml); each template is matched with its fields ({topic},
-# {titles}, ...) standing for any short text, so this check follows the messages as they change.
+# The assistant's own words are data (content/messages.yaml); each template is matched with its fields
+# ({topic}, {titles}, ...) standing for any short text, so this check follows the messages as they change.
 _MESSAGES = yaml.safe_load((Path(messages.__file__).parent / "content" / "messages.yaml").read_text())
 _TEMPLATES = sorted((v for v in _MESSAGES.values() if isinstance(v, str)), key=len, reverse=True)
 _FIXED = [re.compile(re.sub(r"\\\{\w+\\\}", lambda _m: ".{1,200}?", re.escape(t))) for t in _TEMPLATES]
@@ -131,7 +133,7 @@ def test_audio_loader_returns_clean_audio_or_says_what_is_wrong(data: bytes) -> 
         assert audio.sample_rate == 16000 and np.all(np.isfinite(audio.samples))
 
 
-# ---------------------------------------------------------------------------------------------- document reader
+# -------------------------------------------------------------------------------------------- document reader
 
 SENTINEL = "zqxsentinel"  # in link targets, script bodies and table cells: it must never be read aloud
 _MARKUP = [

@@ -148,11 +148,12 @@ def test_links_entities_and_tables_never_reach_spoken_text(tmp_path: Path) -> No
     sentences = [s for sec in sections if sec["id"].startswith("hostile") for s in sec["sentences"]]
     spoken = " ".join(sentences)
     assert "A clot can make the leg swell." in sentences and "the guide" in spoken
-    for bad in ("javascript", "alert", "script", "<", ">", "|", "tablecellword", "cellsecret", "onerror", "&"):
+    for bad in ("javascript", "alert", "script", "<", ">", "|", "tablecellword", "cellsecret",
+                "onerror", "&"):
         assert bad not in spoken, (bad, sentences)
 
 
-# ---------------------------------------------------------------------------------------------- question files and terminals
+# ------------------------------------------------------------------------------- question files and terminals
 
 
 def test_one_bad_utf8_byte_loses_only_its_line(tmp_path: Path) -> None:

@@ -81,7 +81,8 @@ def test_kiosk_with_bad_content_speaks_logs_and_retries(tmp_path: Path) -> None:
     bad = tmp_path / "compiled.json"
     bad.write_text('{"format": 1')
     out = tmp_path / "out.wav"
-    code, stderr, gap = _kiosk_until_retried(tmp_path, "--content", str(bad), "--input-file", str(QUESTION_WAV),
+    code, stderr, gap = _kiosk_until_retried(tmp_path, "--content", str(bad),
+                                             "--input-file", str(QUESTION_WAV),
                                              "--output-file", str(out), "--fast")
     assert code == 0 and "Traceback" not in stderr
     assert "start-up failed (attempt 1)" in stderr and "start-up failed (attempt 2)" in stderr

@@ -1,5 +1,5 @@
-"""Issue 9, the write side: nothing at a path is replaced unless it is a regular file or a new name, nothing is
-half-written, answers are never lost to a name clash, and a full or read-only disk is a plain error with a
+"""Issue 9, the write side: nothing at a path is replaced unless it is a regular file or a new name, nothing
+is half-written, answers are never lost to a name clash, and a full or read-only disk is a plain error with a
 non-zero exit. Every case runs the real command on real files, pipes, device nodes and file systems."""
 
 from __future__ import annotations
@@ -142,8 +142,8 @@ def test_two_batches_on_one_out_dir_do_not_share_temporary_files(tmp_path: Path)
     out = tmp_path / "out"
     env = cli_env(tmp_path)
     command = [sys.executable, "-m", "voiceguide", "batch", "--out-dir", str(out), str(questions)]
-    batches = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True) for _ in range(2)]
+    batches = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
     for batch in batches:
         stdout, stderr = batch.communicate(timeout=120)
         assert batch.returncode == 0 and "Traceback" not in stderr and "ERROR" not in stdout, stdout + stderr
@@ -151,7 +151,7 @@ def test_two_batches_on_one_out_dir_do_not_share_temporary_files(tmp_path: Path)
     assert all(_valid_wav(p) for p in out.iterdir())
 
 
-# ---------------------------------------------------------------------------------------------- full and read-only disks
+# ----------------------------------------------------------------------------------- full and read-only disks
 
 
 def _listen(root: Path, *output: str) -> subprocess.CompletedProcess:
@@ -236,7 +236,7 @@ def test_say_output_on_a_full_disk_leaves_the_old_file(tmp_path: Path) -> None:
     assert REPO.exists()
 
 
-# ---------------------------------------------------------------------------------------------- the transcript log
+# ----------------------------------------------------------------------------------------- the transcript log
 
 
 @pytest.mark.parametrize("kind", ["fifo", "symlink", "device"])

@@ -29,8 +29,8 @@ QUESTION = "what are the symptoms of a blood clot behind the knee"
 
 
 def test_start_up_waits_for_a_microphone_that_appears_later(tmp_path: Path) -> None:
-    """Tries 1-2 find no recording; the wait before the third puts it in place. Backoff doubles; what is waited
-    for is announced once, and again only when it changes (here: first missing, then an empty file)."""
+    """Tries 1-2 find no recording; the wait before the third puts it in place. Backoff doubles; what is
+    waited for is announced once, and again only when it changes (here: first missing, then an empty file)."""
     session = build_session(tmp_path / "session.wav", [QUESTION], noise_db=None)
     microphone = tmp_path / "microphone.wav"
     delays: list[float] = []
@@ -71,8 +71,8 @@ def test_kiosk_waits_speaks_and_starts_when_the_microphone_appears(tmp_path: Pat
     session = build_session(tmp_path / "session.wav", [QUESTION], noise_db=None)
     microphone = tmp_path / "microphone.wav"
     answers = tmp_path / "answers"
-    proc = subprocess.Popen([str(REPO / ".venv/bin/voiceguide"), "listen", "--kiosk", "--no-welcome", "--fast",
-                             "--input-file", str(microphone), "--output-dir", str(answers)],
+    proc = subprocess.Popen([str(REPO / ".venv/bin/voiceguide"), "listen", "--kiosk", "--no-welcome",
+                             "--fast", "--input-file", str(microphone), "--output-dir", str(answers)],
                             env=private_env(tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
@@ -125,8 +125,9 @@ def test_the_unit_runs_the_kiosk_unprivileged_and_restarts_it() -> None:
 
 
 def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:
-    """systemd's own check of the unit. It also checks that ExecStart's program exists, so the unit is verified
-    with its program path pointing at this checkout's voiceguide; the user need not exist for verify."""
+    """systemd's own check of the unit. It also checks that ExecStart's program exists,
+    so the unit is verified with its program path pointing at this checkout's voiceguide;
+    the user need not exist for verify."""
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed here (Debian: apt-get install systemd)")

@@ -1,5 +1,5 @@
-"""`voiceguide listen` run as a person runs it, with recordings for the microphone: `--output-dir` (one WAV per
-spoken answer) and push-to-talk driven through a real pseudo-terminal with real key presses.
+"""`voiceguide listen` run as a person runs it, with recordings for the microphone: `--output-dir` (one WAV
+per spoken answer) and push-to-talk driven through a real pseudo-terminal with real key presses.
 
 Everything is real: a subprocess of .venv/bin/voiceguide, espeak-ng speech in, the embedded recognizer, the
 Conversation, espeak-ng speech out and the WAV files it writes. What each answer file must hold is worked out
@@ -43,8 +43,8 @@ FRAME = RATE // 100  # 10 ms
 
 
 def expected_clips(text: str, tone_before: str | None, cue_after: bool) -> list[np.ndarray]:
-    """What the loop sends to the speaker for one answer, clip by clip: its tone, each spoken sentence (rendered
-    again here), the listening cue."""
+    """What the loop sends to the speaker for one answer, clip by clip: its tone, each spoken sentence
+    (rendered again here), the listening cue."""
     global _RENDERER
     _RENDERER = _RENDERER or Renderer()
     clips = [earcon(tone_before, volume=TONE_VOLUME).samples] if tone_before else []
@@ -110,9 +110,9 @@ def hands_free_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     session = build_session(root / "session.wav", HANDS_FREE, noise_db=None)
     work = root / "work"
     work.mkdir()
-    proc = subprocess.run([VOICEGUIDE, "listen", "--input-file", str(session), "--output-dir", "answers", "--fast"],
-                          cwd=work, env=private_env(root), capture_output=True, text=True, timeout=180,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run([VOICEGUIDE, "listen", "--input-file", str(session), "--output-dir", "answers",
+                           "--fast"], cwd=work, env=private_env(root), capture_output=True, text=True,
+                          timeout=180, stdin=subprocess.DEVNULL)
     return {"proc": proc, "dir": work / "answers"}
 
 

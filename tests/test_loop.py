@@ -19,17 +19,14 @@ from voiceguide.commands import Command
 from voiceguide.content_model import load_content
 from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.file_devices import FileInput, FileOutput
-from voiceguide.loop import (
-    AssistantLoop,
-    BargeInDetector,
-    LoopOptions,
-    SpeechGate,
-    TranscriptLog,
-    match_wake_phrase,
-    run_with_retries,
-)
+from voiceguide.kiosk_retries import run_with_retries
+from voiceguide.loop import AssistantLoop, LoopOptions
 from voiceguide.recorded_session import WaitingPersonInput
+from voiceguide.transcript_log import TranscriptLog
 from voiceguide.tts import Renderer, spoken_sentences
+from voiceguide.turn import BargeInDetector
+from voiceguide.voice_activity import SpeechGate
+from voiceguide.wake_phrase import match_wake_phrase
 
 SESSION = [
     "what are the symptoms of a blood clot behind the knee",

@@ -21,7 +21,8 @@ def tiny_en() -> Path:
 
 
 def linked_copy(source: Path, dest: Path, skip: tuple[str, ...] = ()) -> Path:
-    """``source``'s files as symlinks in ``dest``, so a test can remove or replace one without copying 75 MB."""
+    """``source``'s files as symlinks in ``dest``, so a test can remove or replace one
+    without copying 75 MB."""
     dest.mkdir()
     for path in source.iterdir():
         if path.is_file() and path.name not in skip:

@@ -1,9 +1,10 @@
-"""Recorded questions in, answers out: the embedded recognizer feeding the router, scored like typed questions.
+"""Recorded questions in, answers out: the embedded recognizer feeding the router,
+scored like typed questions.
 
-This is the hearing yardstick (issue 13). The recordings in tests/audio go through `voiceguide batch tests/audio
---expect tests/audio/expect.jsonl` itself (the labels as expectations), and each is scored by that command's
-`pass`: what a tester's run reports is what the build checks. The floors below
-are what the embedded recognizer reaches today on the corpus's synthetic voices; they fail the build if it gets
+This is the hearing yardstick (issue 13). The recordings in tests/audio go through
+`voiceguide batch tests/audio --expect tests/audio/expect.jsonl` itself (the labels as expectations), and each
+is scored by that command's `pass`: what a tester's run reports is what the build checks. The floors below are
+what the embedded recognizer reaches today on the corpus's synthetic voices; they fail the build if it gets
 worse. The targets (issue 13: clean 95%, 10 dB noise 85%, far field 85%, every emergency) are printed next to
 them.
 """
@@ -101,7 +102,8 @@ def test_no_false_emergency_or_clot_answer_out_of_scope(heard):
             false_emergencies.append((item["file"], row["heard"]))
         if item["topic"] is None and item["kind"] == "out-of-scope" and row["topic"] is not None:
             answered.append((item["file"], row["heard"], row["topic"]))
-    print(f"false emergencies: {false_emergencies}; out of scope given clot content: {answered} (target none)")
+    print(f"false emergencies: {false_emergencies}; "
+          f"out of scope given clot content: {answered} (target none)")
     assert len(false_emergencies) <= FALSE_EMERGENCY_CEILING, false_emergencies
     assert len(answered) <= OUT_OF_SCOPE_ANSWERED_CEILING, answered
 

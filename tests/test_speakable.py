@@ -25,9 +25,11 @@ def test_emergency_numbers_are_read_digit_by_digit() -> None:
     assert speakable("Call your local emergency number, such as 911, now.") == (
         "Call your local emergency number, such as nine. one. one, now."
     )
-    assert speakable("This could be an emergency. Call 112 now.") == "This could be an emergency. Call one. one. two now."
+    assert speakable("This could be an emergency. Call 112 now.") == (
+        "This could be an emergency. Call one. one. two now.")
     # A configured number that is in no list is still dialled digit by digit after "call".
-    assert speakable("Call 0800 555-01 now.") == "Call zero. eight. zero. zero. five. five. five. zero. one now."
+    assert speakable("Call 0800 555-01 now.") == (
+        "Call zero. eight. zero. zero. five. five. five. zero. one now.")
     assert digit_by_digit("000") == "zero. zero. zero"
 
 
@@ -103,8 +105,10 @@ def test_the_ear_test_tells_a_number_said_wrong(number: str, monkeypatch: pytest
 
 
 @pytest.mark.parametrize(("extra", "number"), [([], "911"), (["--emergency-number", "112"], "112")])
-def test_listen_says_the_emergency_number_digit_by_digit(tmp_path: Path, extra: list[str], number: str) -> None:
-    session = build_session(tmp_path / "session.wav", ["i have chest pain and i can't breathe"], noise_db=None)
+def test_listen_says_the_emergency_number_digit_by_digit(tmp_path: Path, extra: list[str],
+                                                         number: str) -> None:
+    session = build_session(tmp_path / "session.wav", ["i have chest pain and i can't breathe"],
+                            noise_db=None)
     out = tmp_path / "out.wav"
     proc = subprocess.run([VOICEGUIDE, "listen", "--no-welcome", "--fast", "--input-file", str(session),
                            "--output-file", str(out), *extra], env=private_env(tmp_path), capture_output=True,

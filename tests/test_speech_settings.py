@@ -51,7 +51,8 @@ def test_adjustments_step_and_stop_at_limits(config_dir: Path) -> None:
     assert ss.adjust(current, "faster") == current
     assert ss.adjustment_feedback(current, ss.adjust(current, "faster"), "faster") == (
         "This is the fastest I can speak.")
-    assert ss.adjustment_feedback(start, ss.adjust(start, "quieter"), "quieter") == "I will speak more quietly."
+    assert ss.adjustment_feedback(start, ss.adjust(start, "quieter"), "quieter") == (
+        "I will speak more quietly.")
     for _ in range(20):
         current = ss.adjust(current, "quieter")
     assert current.volume == pytest.approx(ss.VOLUME_MIN)

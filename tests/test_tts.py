@@ -200,7 +200,8 @@ print(repr(os.environ.get("PULSE_SERVER")))
 
 
 @pytest.mark.parametrize("user_pulse_server", [None, "unix:/run/user/1000/pulse/native"])
-def test_rendering_leaves_no_sound_system_entries_behind(tmp_path: Path, user_pulse_server: str | None) -> None:
+def test_rendering_leaves_no_sound_system_entries_behind(tmp_path: Path,
+                                                         user_pulse_server: str | None) -> None:
     """espeak-ng 1.51 opens PulseAudio while it initialises even though we only take its samples; without
     the renderer's guard that left ~/.config/pulse, $TMPDIR/pulse-* and a symlink behind on every run.
     A fresh process (espeak-ng initialises once per process) with HOME and TMPDIR pointing at empty

@@ -63,12 +63,14 @@ def test_a_piper_sentence_is_heard_as_written(piper: SentenceRenderer) -> None:
 def _digits_apart(hearings: list[str]) -> bool:
     """Heard as three digits said one by one: some decoding writes them apart ("9 1 1") and none writes a
     quantity ("900 11", "nine hundred eleven", "9 11"). Whisper writes "911" for both readings, so that form
-    decides nothing; and Piper's voice varies from render to render, so the hearings of three renders count."""
+    decides nothing; and Piper's voice varies from render to render,
+    so the hearings of three renders count."""
     return (any(re.search(r"\b9 1 1\b", h) for h in hearings)
             and not any(re.search(r"hundred|eleven|\b900\b|\b11\b", h) for h in hearings))
 
 
-def test_piper_goes_through_the_speakable_step(piper: SentenceRenderer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_piper_goes_through_the_speakable_step(piper: SentenceRenderer,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The emergency number is said digit by digit by Piper too; and without the step (the control) the same
     sentence is not, so the check can fail."""
     text = "This could be an emergency. Call 911 now. A blood clot can travel."
@@ -91,14 +93,16 @@ def test_piper_goes_through_the_speakable_step(piper: SentenceRenderer, monkeypa
 
 def test_the_two_engines_are_interchangeable(piper: SentenceRenderer) -> None:
     """The same sentences, in the same order, for captions and playback; closing early (barge-in) stops."""
-    answer = Conversation(load_content()).handle("what are the symptoms of a blood clot behind the knee").answer
+    answer = Conversation(load_content()).handle(
+        "what are the symptoms of a blood clot behind the knee").answer
     espeak = make_renderer(TtsEngine.PYTTSX3)
     for renderer in (espeak, piper):
         stream = renderer.render_sentences(answer)
         first = next(stream)
         assert first.text == spoken_sentences(answer)[0] and first.audio.duration > 1.0
         stream.close()
-        assert renderer.render("Say more.").duration > 0.3  # a new render after the cancelled ones runs at once
+        # a new render after the cancelled ones runs at once
+        assert renderer.render("Say more.").duration > 0.3
     assert [s.text for s in piper.render_sentences(answer)] == spoken_sentences(answer)
 
 
@@ -144,7 +148,8 @@ def test_piper_loads_and_renders_offline_and_writes_nothing(tmp_path: Path) -> N
     env = {k: v for k, v in private_env(tmp_path).items() if not k.startswith("ORT_")}
     trace = tmp_path / "trace.txt"
     strace = shutil.which("strace")
-    prefix = [strace, "-f", "-qq", "-e", "trace=socket,connect,sendto,sendmsg", "-o", str(trace)] if strace else []
+    prefix = ([strace, "-f", "-qq", "-e", "trace=socket,connect,sendto,sendmsg", "-o", str(trace)]
+              if strace else [])
     proc = subprocess.run([*prefix, sys.executable, "-c", OFFLINE_RENDER], env=env, cwd=tmp_path / "tmp",
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -178,13 +183,14 @@ def test_listen_with_piper_answers(tmp_path: Path) -> None:
 def test_say_and_voices_take_tts_piper(tmp_path: Path) -> None:
     env = private_env(tmp_path)
     out = tmp_path / "said.wav"
-    proc = subprocess.run([VOICEGUIDE, "say", "--tts", "piper", "--output", str(out), "Call your doctor today."],
-                          env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([VOICEGUIDE, "say", "--tts", "piper", "--output", str(out),
+                           "Call your doctor today."], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     samples, rate = sf.read(str(out), dtype="float32")
     assert {"call", "doctor", "today"} <= set(heard(samples, rate).split())
     proc = subprocess.run([VOICEGUIDE, "say", "--tts", "piper", "--voice", "nosuchvoice", "--output",
-                           str(tmp_path / "x.wav"), "hello"], env=env, capture_output=True, text=True, timeout=120)
+                           str(tmp_path / "x.wav"), "hello"],
+                          env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "en_US-joe-medium" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x.wav").exists()
     proc = subprocess.run([VOICEGUIDE, "voices", "--tts", "piper"], env=env, capture_output=True, text=True,

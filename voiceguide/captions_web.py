@@ -184,7 +184,8 @@ def build_page(copy: dict[str, str] | None = None) -> tuple[bytes, str]:
                         for b in bodies)
 
     policy = (f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; "
-              "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+              "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'none'")
     return page.encode("utf-8"), policy
 
 

@@ -367,6 +367,7 @@ def _runtime_lexicon(
         "triage": lexicon["triage"],
         "focus_synonyms": lexicon.get("focus_synonyms", {}),
         "vague_phrases": lexicon.get("vague_phrases", []),
+        "other_words": lexicon.get("other_words", []),
         "stem_exceptions": lexicon.get("stem_exceptions", {}),
         "intents": _intents(lexicon.get("intents", {}), sections),
     }

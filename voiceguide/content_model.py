@@ -68,7 +68,8 @@ class Content:
 
     def location_of(self, section: Section) -> str:
         """Where a section applies; a section that names no place applies where its document does."""
-        return section.location if section.location != "general" else self.documents[section.document].location
+        return (section.location if section.location != "general"
+                else self.documents[section.document].location)
 
     def location_name(self, location: str) -> str:
         spec = self.lexicon["locations"].get(location)
@@ -114,10 +115,12 @@ def load_content(path: Path | None = None) -> Content:
         data = json.loads(read_bytes(path, "compiled content", 64 * 2**20).decode("utf-8"))
     except OSError as exc:
         if not path.exists() and not path.is_symlink():
-            raise ContentError(f"No compiled content at {path}. Run `voiceguide compile` to build it.") from None
+            raise ContentError(f"No compiled content at {path}. "
+                               "Run `voiceguide compile` to build it.") from None
         raise ContentError(f"Cannot read compiled content: {exc} Run `voiceguide compile`.") from None
     except (ValueError, RecursionError) as exc:
-        raise ContentError(f"Cannot read compiled content {path} ({exc}). Run `voiceguide compile`.") from None
+        raise ContentError(f"Cannot read compiled content {path} ({exc}). "
+                           "Run `voiceguide compile`.") from None
     try:
         return content_from_dict(data)
     except (KeyError, TypeError) as exc:

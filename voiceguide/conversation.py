@@ -20,12 +20,16 @@ from voiceguide.phrases import any_of, find_all
 from voiceguide.reply import Reply, ReplyStatus
 from voiceguide.router import Context, Route, Router, RouteStatus
 from voiceguide.speech_settings import adjustment_reply
-from voiceguide.triage import Urgency, assess, suspects
+from voiceguide.triage import QUESTION_WORDS, Urgency, assess, suspects
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
-# A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers.
-_SEE_DOCTOR_MAX_WORDS = 55
+# A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers (one
+# sentence of up to about 25 words: the advice alone would leave the question unanswered).
+_SEE_DOCTOR_MAX_WORDS = 60
+# Asked as a question ("will my leg always be swollen after a dvt"), the answer is what was asked for: the
+# advice comes first, and the answering sentence is said even when it is long.
+_SEE_DOCTOR_QUESTION_MAX_WORDS = 70
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
 DISCLAIMER = messages.text("disclaimer")
@@ -168,7 +172,7 @@ class Conversation:
             message = messages.about(self.content, key) if key else messages.text("not_covered")
             return Reply(text, heard, None, urgency, message, (), route.score, ReplyStatus(route.status))
 
-        answer = self._answer(route)
+        answer = self._answer(route, said=self._said_before(route))
         self._remember(route, answer.more, answer.titles, topic=answer.topic)
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score,
@@ -211,7 +215,8 @@ class Conversation:
         advice = self._urgent_text(urgency)
         answered = route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED)
         room = FIRST_ANSWER_WORDS if urgency is Urgency.EMERGENCY else _SEE_DOCTOR_MAX_WORDS - words_in(advice)
-        answer = self._answer(route, room) if answered else None
+        said = frozenset(a.text for a in self.content.urgent[urgency.value])
+        answer = self._answer(route, room, said) if answered else None
         if route.status == RouteStatus.ADVICE:
             # "What should I do, my calf is swollen": the advice is the answer, and then the next step.
             answer = None
@@ -237,7 +242,9 @@ class Conversation:
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
         more = list(answer.more)
         said_sources = advice_sources
-        if words_in(advice) + sum(words_in(s) for s in answer.first) <= _SEE_DOCTOR_MAX_WORDS:
+        asked = heard.split()[:1] and heard.split()[0] in QUESTION_WORDS
+        limit = _SEE_DOCTOR_QUESTION_MAX_WORDS if asked else _SEE_DOCTOR_MAX_WORDS
+        if words_in(advice) + sum(words_in(s) for s in answer.first) <= limit:
             parts += answer.first
             said_sources = list(sources)
             self._remember(route, more, answer.titles, topic=answer.topic)
@@ -247,6 +254,17 @@ class Conversation:
             self._remember(route, more, answer.titles, messages.source_line(answer.titles), topic=answer.topic)
         parts += [messages.source_line(said_sources), *self._closing(bool(more))]
         return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
+
+    def _said_before(self, route: Route) -> frozenset[str]:
+        """"What other scans might they do" after the D-dimer test: the last answer's sentences about what it
+        was asked about (the D-dimer), which this question asks past."""
+        last, terms = self._state.last, set(self._state.context.terms)
+        if last is None or not terms or not any_of(route.query.heard, self.content.lexicon.get("other_words", [])):
+            return frozenset()
+        return frozenset(
+            s for sec in self.content.sections for s in sec.sentences
+            if s in last.answer and terms & set(messages_norm(s).split())
+        )
 
     def _about_themselves(self, route: Route) -> bool:
         q = route.query
@@ -311,11 +329,13 @@ class Conversation:
         return tuple(dict.fromkeys(self.content.documents[a.document].title for a in self.content.urgent[urgency.value]))
 
     # -- answers -------------------------------------------------------------------------------
-    def _answer(self, route: Route, budget: int = FIRST_ANSWER_WORDS) -> _Answer:
+    def _answer(self, route: Route, budget: int = FIRST_ANSWER_WORDS, said: frozenset[str] = frozenset()) -> _Answer:
+        """`said`: document sentences this reply has already spoken (the urgent advice), not to be led with."""
         q = route.query
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
         focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
+        focus = replace(focus, said=said)
         sections = self._sections_for(route, intent_focus)
         if len(sections) > 1:
             # Asked with no place, and one place's article says what was asked where the other's does not
@@ -325,10 +345,19 @@ class Conversation:
             # work": the knee's compression stockings section rather than its general treatment).
             sections = [self._best_of_kind_here(s, focus) for s in sections]
             fits = [self.focuser.asked_fit(s, focus) for s in sections]
-            if max(fits) > 0:
+            # "What signs show a clot has reached the lungs": the words chose sections about the lungs, but the
+            # kind named outright (signs) is what must be answered.
+            other_kind = q.explicit_kind and q.kind is not None and q.kind != route.kind
+            elsewhere = self._said_elsewhere(replace(focus, kind=q.kind)) if other_kind else []
+            if elsewhere:
+                sections, focus = elsewhere, replace(focus, kind=q.kind)
+            elif max(fits) > 0:
                 sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
+            else:
+                sections = self._said_elsewhere(focus) or sections
         if len(sections) == 1:
-            return self._answer_from(sections[0], focus, budget, keep_kind=q.explicit_kind)
+            section = self._at_place_asked(sections[0], q.location, focus)
+            return self._answer_from(section, focus, budget, keep_kind=q.explicit_kind)
         first, more = [], []
         budget = budget // len(sections) + 10
         for section in sections:
@@ -341,6 +370,33 @@ class Conversation:
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _at_place_asked(self, section: Section, place: str | None, focus: Focus) -> Section:
+        """"Can you die from a clot in your buttocks": the knee article says "fatal", but the buttocks article
+        says "life-threatening", and the place asked about is the buttocks. A section of the place asked about
+        that says what was asked answers, before another place's."""
+        if place is None or self.content.location_of(section) == place:
+            return section
+        here = [s for s in self.content.sections if self.content.location_of(s) == place]
+        asked = self.focuser.specific(focus)
+        fits = [(self.focuser.asked_fit(s, asked) + (1.0 if s.about == section.about else 0.0), s) for s in here]
+        _fit, best = max(fits, key=lambda pair: pair[0], default=(0.0, section))
+        return best if self.focuser.asked_fit(best, asked) > 0 else section
+
+    def _said_elsewhere(self, focus: Focus) -> list[Section]:
+        """"What are the warning signs that a clot has reached the lungs": none of the places' symptoms sections
+        says it, but a sentence elsewhere names what was asked and facts of the kind asked (the signs of a
+        pulmonary embolism). That sentence's section answers, alone."""
+        asked = self.focuser.specific(focus)
+        best: tuple[tuple[float, float], Section] | None = None
+        for section in self.content.sections:
+            for i, sentence in enumerate(section.sentences):
+                if self.focuser.term_score(sentence, asked) > 0 and self.focuser.kind_hits(sentence, focus.kind) > 0:
+                    # Facts of the kind asked first: these are what the routed sections lacked.
+                    score = (self.focuser.kind_score(sentence, focus.kind), self.focuser.score(section, i, focus))
+                    if best is None or score > best[0]:
+                        best = (score, section)
+        return [best[1]] if best else []
 
     def _best_of_kind_here(self, section: Section, focus: Focus) -> Section:
         place = self.content.location_of(section)

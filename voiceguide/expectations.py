@@ -2,8 +2,8 @@
 
 FILE is JSON Lines, one expectation a line: `input` (a recording's path relative to FILE's folder, or a typed
 question) and any of `topic`, `urgency`, `answer_contains` and `command`. The same check scores the recorded
-corpus in the tests (tests/conftest.answered_as_labelled), so a tester's run and the test suite cannot disagree
-about what "answered right" means.
+corpus in the tests (tests/conftest.answered_as_labelled), so a tester's run and the test suite cannot
+disagree about what "answered right" means.
 
 A bad line is refused before any work starts, with its line number: a typo in a field name would otherwise
 check nothing and pass.
@@ -133,7 +133,8 @@ def parse_expectation(obj: Any, line: int = 0, folder: Path | None = None) -> Ex
     if is_audio_input(text):
         audio = Path(text) if folder is None else folder / text
     checks = tuple(c for c, key in ((Check.TOPIC, "topic"), (Check.URGENCY, "urgency"),
-                                    (Check.ANSWER, "answer_contains"), (Check.COMMAND, "command")) if key in obj)
+                                    (Check.ANSWER, "answer_contains"), (Check.COMMAND, "command"))
+                   if key in obj)
     if not checks:
         raise ExpectationError("nothing to check: give `topic`, `urgency`, `answer_contains` or `command`")
     return Expectation(text, checks, line, tuple(topic) if isinstance(topic, list) else (topic,),
@@ -200,14 +201,15 @@ def load_expectations(path: str | Path) -> Expectations:
         try:
             line = line_bytes.decode("utf-8").strip()
         except UnicodeDecodeError as exc:
-            raise ExpectationError(f"{path} line {number}: not UTF-8 text (a bad byte at column {exc.start + 1})"
-                                   ) from None
+            raise ExpectationError(f"{path} line {number}: not UTF-8 text "
+                                   f"(a bad byte at column {exc.start + 1})") from None
         if not line:
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ExpectationError(f"{path} line {number}: not JSON ({exc.msg} at column {exc.colno})") from None
+            raise ExpectationError(f"{path} line {number}: not JSON ({exc.msg} at column {exc.colno})"
+                                   ) from None
         try:
             items.append(parse_expectation(obj, number, folder))
         except ExpectationError as exc:

@@ -2,9 +2,9 @@
 
 At boot the service can start before the sound system has found the USB microphone, and a person may plug the
 speaker in only after switching the kiosk on. Exiting would leave it to systemd's restart limit; instead
-start-up asks for the devices again after 1, 2, 4 ... 60 s (re-scanning the hardware each time, since PortAudio
-keeps the list it saw when it started), logs every try, and tells what it waits for once each time that
-changes: shown as a caption, and spoken when the speaker is there and only the microphone is missing.
+start-up asks for the devices again after 1, 2, 4 ... 60 s (re-scanning the hardware each time, since
+PortAudio keeps the list it saw when it started), logs every try, and tells what it waits for once each time
+that changes: shown as a caption, and spoken when the speaker is there and only the microphone is missing.
 """
 
 from __future__ import annotations

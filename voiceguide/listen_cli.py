@@ -305,8 +305,10 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
 def _listen(args: argparse.Namespace, startup: _Startup, screen: Any = None) -> int:
     from voiceguide.audio_devices import MicrophoneInput, SoundDeviceOutput, refresh_devices
     from voiceguide.file_devices import FileInput, FileOutput
-    from voiceguide.loop import AssistantLoop, LoopOptions, TranscriptLog, run_with_retries
+    from voiceguide.kiosk_retries import run_with_retries
+    from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
+    from voiceguide.transcript_log import TranscriptLog
 
     renderer, conversation, recognizer, started = (startup.renderer, startup.conversation, startup.recognizer,
                                                     startup.started)

@@ -1,40 +1,27 @@
 """The live assistant: audio in -> end of utterance -> text -> Conversation -> sentences -> audio out.
 
-Data flows one way. One thread walks the input chunks (it owns endpointing, barge-in, the idle clock and
-every decision); a second thread plays answers sentence by sentence, so rendering and playback never hold up
-listening. The loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a
-file-backed run execute exactly the same code here.
+Data flows one way. One thread walks the input chunks and feeds each one to the turn-taking state machine
+(voiceguide/turn.py: voice detection, endpointing, barge-in, the idle clock); this module only wires what it
+decides to the recognizer, the conversation, the screen and the player, which plays answers sentence by
+sentence on a second thread (voiceguide/player.py), so rendering and playback never hold up listening. The
+loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a file-backed run
+execute exactly the same code here.
 
-Time inside the loop is the input's audio clock (seconds of audio consumed), not the wall clock: idle timeouts,
-pre-roll and end-of-speech silence are all counted in audio, so a recording fed faster than real time keeps the
-same behaviour (that is what makes a "fast clock" test of a 120 s idle timeout possible without waiting).
-
-Barge-in policy (why it is not "any speech stops the answer"): with a real speaker and no echo canceller, the
-microphone hears VoiceGuide's own voice, which a voice activity detector rightly calls speech. So while an
-answer plays, the loop learns the level it hears from the speaker (the median input level over the last three
-seconds of playback) and an interruption needs *sustained* speech: voiced frames covering at least 180 ms of
-the last 300 ms (a short "stop" has about 200 ms of voicing), each clearly louder than that echo level (2x, i.e. +6 dB) and above an absolute floor. A
-person speaking up near the device passes; the speaker's own echo, a cough or a clatter does not. A key press
-(Enter or space on a terminal) always stops an answer at once, and "stop"/"cancel" are always obeyed, even in
-wake-phrase mode. The speech that interrupted is not lost: the 0.6 s of pre-roll before the trigger is handed
-to the recognizer, so "stop" or the next question said over an answer is heard whole.
+Time inside the loop is the input's audio clock (seconds of audio consumed), not the wall clock, so a
+recording fed faster than real time keeps the same behaviour (that is what makes a "fast clock" test of a
+120 s idle timeout possible without waiting). A key press (Enter or space on a terminal) always stops an
+answer at once, and "stop"/"cancel" are always obeyed, even in wake-phrase mode.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import json
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-
-import numpy as np
 
 from voiceguide.audio import Audio
 from voiceguide.commands import Command
@@ -42,14 +29,16 @@ from voiceguide.conversation import Conversation, Reply
 from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
 from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
-from voiceguide.safe_files import append_line
+from voiceguide.player import AnswerPlayer
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
+from voiceguide.transcript_log import TranscriptLog
 from voiceguide.triage import Urgency
+from voiceguide.turn import Frame, Step, TurnEvent, TurnOptions, TurnOutcome, TurnTaker, Utterance
+from voiceguide.wake_phrase import match_wake_phrase
 
 log = logging.getLogger(__name__)
 
 ERROR_SPOKEN = "Sorry, something went wrong on my side. Please ask again."
-DEVICE_RETRY_SPOKEN = "The microphone stopped working. I am trying to reconnect."
 
 
 def welcome_text(push_to_talk: bool, wake_phrase: str | None, content: Any = None) -> str:
@@ -86,18 +75,12 @@ class KeySource(Protocol):
 
 
 @dataclass
-class LoopOptions:
-    push_to_talk: bool = False
+class LoopOptions(TurnOptions):
+    """How a session runs; the turn-taking timings are TurnOptions' (voiceguide/turn.py)."""
+
     wake_phrase: str | None = None
     kiosk: bool = False
-    idle_timeout: float | None = None  # seconds of audio; None: never
     welcome: bool = True
-    barge_in: bool = True
-    end_silence: float = 0.6  # trailing non-speech that ends an utterance (one that may not be finished)
-    early_decode_after: float = 0.1  # a pause this long starts decoding what was said so far (see early_decode)
-    end_silence_finished: float = 0.3  # ...and this much ends it, if what was said so far sounds finished
-    max_utterance: float = 15.0
-    listen_window: float = 8.0  # after a key press or the wake phrase alone: how long to wait for speech
     cue_after_answer: bool = True  # the "listening" tone after each answer in hands-free mode
     settings_dir: Path | None = None  # where spoken rate/volume changes are remembered (None: user config)
 
@@ -122,263 +105,6 @@ class LoopResult:
     barge_ins: int = 0
     idle_resets: int = 0
     ready_wall: float = 0.0
-
-
-# ---------------------------------------------------------------------------------------------- speech gate
-
-
-class SpeechGate:
-    """webrtcvad on 10/20/30 ms frames, plus the chunk's level; the one judge of "is someone talking"."""
-
-    FLOOR_RMS = 250.0  # int16 units, about -42 dBFS: below this nothing counts as speech
-
-    def __init__(self, sample_rate: int = 16000, aggressiveness: int = 2) -> None:
-        import webrtcvad
-
-        self._vad = webrtcvad.Vad(aggressiveness)
-        self.sample_rate = sample_rate
-
-    def frame(self, chunk: np.ndarray) -> tuple[bool, float]:
-        pcm = np.asarray(chunk, dtype=np.int16)
-        rms = float(np.sqrt(np.mean(pcm.astype(np.float64) ** 2))) if len(pcm) else 0.0
-        if rms < self.FLOOR_RMS:
-            return False, rms
-        step = self.sample_rate * 10 // 1000
-        usable = len(pcm) - len(pcm) % step
-        frame_len = next((n for n in (3 * step, 2 * step, step) if usable and usable % n == 0), step)
-        votes = [self._vad.is_speech(pcm[i : i + frame_len].tobytes(), self.sample_rate)
-                 for i in range(0, usable, frame_len)]
-        return bool(votes) and sum(votes) * 2 >= len(votes), rms
-
-
-class EndOfSpeech:
-    """pocketsphinx's Endpointer: a voice activity detector that calls speech over once less than a tenth of
-    the last 0.3 s was voiced. Unlike a bare silence count it is not held open by the odd voiced frame that
-    room noise produces (measured: in kitchen noise at 10 dB two questions a second apart ran together with the
-    count alone). It is a detector only; nothing is decoded here."""
-
-    def __init__(self, sample_rate: int) -> None:
-        import pocketsphinx
-
-        self._endpointer_type = pocketsphinx.Endpointer
-        self.window = float(pocketsphinx.Endpointer.DEFAULT_WINDOW)  # how far behind the audio its verdict is
-        self.sample_rate = sample_rate
-        self.reset()
-
-    def reset(self) -> None:
-        self._endpointer = self._endpointer_type(sample_rate=self.sample_rate)
-        self._pending = b""
-        self._heard_speech = False
-        self.quiet_for = 0.0  # seconds since the endpointer last called speech over (0 while in speech)
-
-    def accept(self, chunk: np.ndarray) -> bool:
-        """True while speech, having started, is over (it may start again: then False once more)."""
-        self._pending += np.asarray(chunk, dtype=np.int16).tobytes()
-        size = self._endpointer.frame_bytes
-        while len(self._pending) >= size:
-            frame, self._pending = self._pending[:size], self._pending[size:]
-            self._endpointer.process(frame)
-            if self._endpointer.in_speech:
-                self._heard_speech = True
-                self.quiet_for = 0.0
-            elif self._heard_speech:
-                self.quiet_for += self._endpointer.frame_length
-        return self._heard_speech and not self._endpointer.in_speech
-
-
-class BargeInDetector:
-    """Sustained speech clearly above the echo of our own voice (see the module docstring)."""
-
-    def __init__(self, chunk_seconds: float, window: float = 0.3, needed: float = 0.18,
-                 echo_factor: float = 2.0, history_seconds: float = 3.0) -> None:
-        self.window = max(1, round(window / chunk_seconds))
-        self.needed = max(1, round(needed / chunk_seconds))
-        self.echo_factor = echo_factor
-        self._recent: collections.deque[bool] = collections.deque(maxlen=self.window)
-        self._levels: collections.deque[float] = collections.deque(maxlen=max(1, round(history_seconds / chunk_seconds)))
-
-    def reset(self) -> None:
-        self._recent.clear()
-        self._levels.clear()
-
-    def update(self, voiced: bool, rms: float) -> bool:
-        echo = float(np.median(self._levels)) if self._levels else 0.0
-        loud = voiced and rms >= max(SpeechGate.FLOOR_RMS, self.echo_factor * echo)
-        self._recent.append(loud)
-        self._levels.append(rms)
-        return sum(self._recent) >= self.needed
-
-
-# ---------------------------------------------------------------------------------------------- playback
-
-
-@dataclass
-class _Job:
-    text: str
-    label: str
-    earcon_before: str | None
-    cue_after: bool
-    generation: int = 0
-    cancelled: bool = False
-
-
-class AnswerPlayer:
-    """Plays one answer at a time, sentence by sentence, on its own thread.
-
-    The next sentence renders while the current one plays (Renderer.render_sentences' lookahead); it is
-    handed to the output only when the current one has finished, so the "Saying:" caption appears when the
-    sentence really starts. stop() cancels under the same lock that guards play(), so nothing from a stopped
-    answer can slip out after it.
-    """
-
-    def __init__(self, renderer: Any, output: Any, captions: Callable[[str], None],
-                 on_error: Callable[[BaseException], None], events: EventSink = no_events) -> None:
-        self.renderer = renderer
-        self.output = output
-        self.captions = captions
-        self.events = events
-        self.on_error = on_error
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
-        self._lock = threading.Lock()
-        self._active: _Job | None = None
-        self._pending = 0
-        self._generation = 0  # bumped by stop(): a job from an older generation never plays
-        self._idle = threading.Event()
-        self._idle.set()
-        self._thread = threading.Thread(target=self._run, name="voiceguide-player", daemon=True)
-        self._thread.start()
-
-    @property
-    def busy(self) -> bool:
-        return not self._idle.is_set()
-
-    def say(self, text: str, label: str, *, earcon_before: str | None = None, cue_after: bool = False) -> None:
-        with self._lock:
-            self._pending += 1
-            self._idle.clear()
-            self._jobs.put(_Job(text, label, earcon_before, cue_after, self._generation))
-
-    def tone(self, name: str) -> None:
-        self.say("", f"earcon-{name}", earcon_before=name)
-
-    def stop(self) -> bool:
-        """Silences at once and drops what is queued; True if something was playing or about to."""
-        with self._lock:
-            was_busy = self.busy
-            self._generation += 1
-            if self._active is not None:
-                self._active.cancelled = True
-            while True:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._jobs.put(None)
-                    break
-                self._pending -= 1
-            self.output.stop()
-            if self._active is None and self._pending == 0:
-                self._idle.set()
-        return was_busy
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._idle.wait(timeout)
-
-    def close(self) -> None:
-        self._jobs.put(None)
-        self._thread.join(timeout=10)
-
-    def _play(self, job: _Job, audio: Audio, label: str) -> bool:
-        with self._lock:
-            if job.cancelled:
-                return False
-            self.output.play(audio, label)
-            return True
-
-    def _wait_output(self, job: _Job) -> None:
-        while not job.cancelled and self.output.is_playing:
-            self.output.wait(0.02)
-
-    def _run(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            with self._lock:
-                job.cancelled = job.cancelled or job.generation != self._generation
-                self._active = job
-            try:
-                self._speak(job)
-            except Exception as exc:  # a failing speech engine must not kill the player
-                self.on_error(exc)
-            finally:
-                with self._lock:
-                    self._active = None
-                    self._pending -= 1
-                    if self._pending <= 0:
-                        self._pending = 0
-                        self._idle.set()
-
-    def _speak(self, job: _Job) -> None:
-        volume = float(getattr(self.renderer.settings, "volume", 0.8))
-        if job.text:
-            begin = getattr(self.output, "begin_answer", None)
-            if begin is not None:
-                begin(job.label)
-        if job.earcon_before:
-            self._play(job, earcon(job.earcon_before, volume=volume * 0.6), f"earcon:{job.earcon_before}")
-        if job.text:
-            sentences = self.renderer.render_sentences(job.text)
-            try:
-                for index, sentence in enumerate(sentences, 1):
-                    self._wait_output(job)
-                    with self._lock:
-                        if job.cancelled:
-                            break
-                        self.captions(f"Saying: {sentence.text}")
-                        self.events(LoopEvent(EventKind.SPEAKING, sentence.text, index=index - 1, label=job.label))
-                        self.output.play(sentence.audio, f"{job.label}:{index}")
-            finally:
-                sentences.close()  # cancels renders not yet started (barge-in)
-        self._wait_output(job)
-        if job.cue_after and not job.cancelled and self._jobs.empty():
-            self._play(job, earcon("listening", volume=volume * 0.6), "earcon:listening")
-            self._wait_output(job)
-
-
-# ---------------------------------------------------------------------------------------------- transcripts
-
-
-class TranscriptLog:
-    """Only with --log-transcripts: one JSON line per turn, appended (a person's words on disk by consent,
-    readable by the owner only)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-    def write(self, heard: str, reply: Reply | None) -> None:
-        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "heard": heard}
-        if reply is not None:
-            record.update(topic=reply.topic, urgency=reply.urgency.value, answer=reply.answer)
-        append_line(self.path, json.dumps(record, ensure_ascii=False))
-
-
-def match_wake_phrase(text: str, wake_phrase: str, cutoff: float = 75.0) -> tuple[bool, str]:
-    """(said the wake phrase at the start, what followed it). Fuzzy: recognizers bend unusual words."""
-    from rapidfuzz import fuzz
-
-    words, wake = text.split(), wake_phrase.lower().split()
-    best: tuple[float, int] = (0.0, 0)
-    for n in {len(wake) - 1, len(wake), len(wake) + 1}:
-        if 0 < n <= len(words):
-            score = fuzz.ratio(" ".join(words[:n]), " ".join(wake))
-            if score > best[0]:
-                best = (score, n)
-    if best[0] >= cutoff:
-        return True, " ".join(words[best[1]:])
-    return False, text
 
 
 # ---------------------------------------------------------------------------------------------- the loop
@@ -410,187 +136,112 @@ class AssistantLoop:
     def run(self, audio_in: Any, audio_out: Any) -> LoopResult:
         opts = self.options
         result = LoopResult("input-ended")
-        gate = SpeechGate(audio_in.sample_rate)
-        chunk_s = audio_in.chunk_samples / audio_in.sample_rate
-        barge = BargeInDetector(chunk_s)
-        pre_roll: collections.deque[np.ndarray] = collections.deque(maxlen=max(1, round(0.6 / chunk_s)))
-        onset: collections.deque[bool] = collections.deque(maxlen=4)
-        # Utterances end at a pause: pocketsphinx's endpointer or the loop's own silence count, whichever comes
-        # first, and sooner when what was said so far sounds finished. The words are the whole utterance's
-        # transcript, the one a batch run gets, so a live session hears as well as a recorded-audio run (a
-        # recognizer reads a whole utterance at once). EarlyDecoder gets it sooner: Whisper decodes from the
-        # first pause, overlapping the end-of-utterance wait; Vosk, which loses nothing by it, while the person
-        # speaks. No recognizer decodes for endpointing: that CPU is better spent on the words.
-        end_of_speech = EndOfSpeech(audio_in.sample_rate)
+        taker = TurnTaker(opts, audio_in.sample_rate, audio_in.chunk_samples, playing=opts.welcome)
+        # The words are the whole utterance's transcript, the one a batch run gets, so a live session hears
+        # as well as a recorded-audio run (a recognizer reads a whole utterance at once). EarlyDecoder gets it
+        # sooner: Whisper decodes from the first pause, overlapping the end-of-utterance wait; Vosk, which
+        # loses nothing by it, while the person speaks. No recognizer decodes for endpointing: that CPU is
+        # better spent on the words.
         early = EarlyDecoder(self.recognizer, audio_in.sample_rate)
-        captured_chunks: list[np.ndarray] = []
-        captured_samples = 0
-        voiced_until = 0  # samples of the capture up to the end of its last voiced chunk
-        judged = False  # this pause's early transcript has been judged finished or not
         player = self.player = AnswerPlayer(self.renderer, audio_out, self.captions, self._player_error,
                                             self.events)
-
-        clock = 0.0
-        capturing = False
-        captured = 0.0
-        silence = 0.0
-        speech_end_wall = 0.0
-        last_activity = 0.0
-        quiet_since = 0.0
-        armed_until = -1.0  # push-to-talk / wake phrase alone: speech is taken until this audio time
-        engaged = False  # interrupted an answer or said the wake phrase: next utterance needs no wake phrase
-        dirty = False  # the conversation holds something of the current person
-        ending = False
-        interrupted = False
-        was_speaking = opts.welcome  # told once each time speech ends (an unpaced input has no chunk during it)
-
-        def begin_capture() -> None:
-            nonlocal capturing, captured, silence, captured_samples, voiced_until, judged
-            early.begin()
-            end_of_speech.reset()
-            capturing, captured, silence, judged = True, 0.0, 0.0, False
-            captured_chunks[:] = list(pre_roll)
-            captured_samples = voiced_until = sum(len(c) for c in captured_chunks)
-            for earlier in pre_roll:
-                end_of_speech.accept(earlier)
-                early.feed(earlier)
-
-        def finish_capture() -> None:
-            nonlocal capturing, engaged, dirty, ending, last_activity, armed_until, interrupted, was_speaking
-            capturing = False
-            endpoint_wall = time.monotonic()
-            transcript = early.finish(captured_chunks, voiced_until)
-            captured_chunks.clear()
-            text = " ".join(str(getattr(transcript, "text", "") or "").split())
-            turn = self._respond(text, engaged=engaged or armed_until >= clock, speech_end_wall=speech_end_wall,
-                                 endpoint_wall=endpoint_wall)
-            turn.barged_in = interrupted
-            interrupted = False
-            was_speaking = was_speaking or player.busy
-            if turn.heard or turn.reply is not None:
-                result.turns.append(turn)
-            engaged = turn.label == "wake"
-            armed_until = clock + opts.listen_window if engaged else -1.0
-            if turn.reply is not None:
-                dirty = True
-                if turn.reply.command is Command.GOODBYE:
-                    if opts.kiosk:
-                        self.conversation.reset()
-                        dirty = False
-                    else:
-                        ending = True
-            last_activity = clock
-
         if opts.welcome:
             text = welcome_text(opts.push_to_talk, opts.wake_phrase, self.conversation.content)
             self.events(LoopEvent(EventKind.ANSWER, text, sentences=_sentences(text), label="welcome"))
             player.say(text, "welcome", cue_after=not opts.push_to_talk)
         result.ready_wall = time.monotonic()
         self.captions("Ready." + (" Press Enter or space to talk." if opts.push_to_talk else " Listening."))
-        self.events(LoopEvent(EventKind.READY, push_to_talk=opts.push_to_talk, wake_phrase=opts.wake_phrase or ""))
+        self.events(LoopEvent(EventKind.READY, push_to_talk=opts.push_to_talk,
+                              wake_phrase=opts.wake_phrase or ""))
 
+        speech_end_wall = 0.0  # time.monotonic() when the last voiced chunk was processed
         try:
             for chunk in audio_in.chunks():
-                clock += chunk_s
-                voiced, rms = gate.frame(chunk)
-                pre_roll.append(chunk)
-                speaking = player.busy
-                if speaking:
-                    last_activity = quiet_since = clock
-                    was_speaking = True
-                elif was_speaking:
-                    self._waiting(armed=engaged or armed_until >= clock)
-                    was_speaking = False
-
-                for key in self.keys.poll() if self.keys is not None else []:
-                    if key not in ("\n", "\r", " "):
-                        continue
-                    if speaking and player.stop():
-                        result.barge_ins += 1
-                        speaking = False
-                        self.captions("(Stopped.)")
-                        self.events(LoopEvent(EventKind.STOPPED))
-                    if capturing:
-                        finish_capture()
-                    elif opts.push_to_talk:
-                        armed_until = clock + opts.listen_window
-                        player.tone("listening")
-                        speaking = was_speaking = True  # let the tone play before taking speech
-
-                if capturing:
-                    captured_chunks.append(chunk)
-                    captured_samples += len(chunk)
-                    early.feed(chunk)
-                    paused = end_of_speech.accept(chunk)
-                    captured += chunk_s
-                    if voiced:
-                        silence = 0.0
-                        speech_end_wall = time.monotonic()
-                        voiced_until = captured_samples
-                        judged = False
-                    else:
-                        silence += chunk_s
-                        if silence >= opts.early_decode_after and silence - chunk_s < opts.early_decode_after:
-                            early.pause(captured_chunks)
-                    # A pause ends the utterance early when what was said so far reads as a whole question
-                    # (judged once per pause, on the early decode); after "... in my" the full end_silence
-                    # is waited, by the silence count or by the endpointer (which lags by its window).
-                    ended = False
-                    if not judged and not voiced and (paused or silence >= opts.end_silence_finished):
-                        judged = True
-                        heard_early = early.heard_so_far(voiced_until)
-                        ended = heard_early is not None and sounds_finished(heard_early)
-                    if end_of_speech.quiet_for >= opts.end_silence - end_of_speech.window:
-                        ended = True
-                    if ended or silence >= opts.end_silence or captured >= opts.max_utterance:
-                        finish_capture()
-                        onset.clear()
-                        if ending:
-                            break
-                    continue
-
-                if speaking:
-                    onset.clear()
-                    if opts.barge_in and barge.update(voiced, rms):
-                        player.stop()
-                        barge.reset()
-                        result.barge_ins += 1
-                        interrupted = True
-                        self.captions("(Stopped: you started speaking.)")
-                        self.events(LoopEvent(EventKind.STOPPED))
-                        engaged = True
-                        begin_capture()
-                        speech_end_wall = time.monotonic()
-                    continue
-                barge.reset()
-
-                if clock - quiet_since < 0.25:  # the room's echo of our last sound
-                    continue
-                if (opts.idle_timeout and dirty and clock - last_activity >= opts.idle_timeout):
-                    self.conversation.reset()
-                    dirty = False
-                    result.idle_resets += 1
-                    self.captions(f"(No one has spoken for {opts.idle_timeout:g} seconds: starting fresh.)")
-                    self.events(LoopEvent(EventKind.RESET))
-                    log.info("idle timeout: conversation reset")
-                if opts.push_to_talk and armed_until < clock:
-                    continue
-                onset.append(voiced)
-                if sum(onset) >= 3:
-                    onset.clear()
-                    begin_capture()
+                step = taker.feed(Frame(chunk, playing=player.busy, key_pressed=self._key_pressed()))
+                self._react(step, result)
+                if TurnEvent.SPEECH_STARTED in step.events or TurnEvent.BARGE_IN in step.events:
+                    early.begin()
+                for captured in step.new_audio:
+                    early.feed(captured)
+                if step.speech_heard:
                     speech_end_wall = time.monotonic()
+                if TurnEvent.PAUSED in step.events:
+                    early.pause(taker.captured)
+                if TurnEvent.JUDGE_PAUSE in step.events:
+                    heard = early.heard_so_far(taker.voiced_until)
+                    step = taker.judge_pause(heard is not None and sounds_finished(heard))
+                if step.utterance is not None and self._answer(step.utterance, taker, early, speech_end_wall,
+                                                               result):
+                    result.reason = "goodbye"
+                    break
             else:
-                if capturing:
-                    finish_capture()
+                utterance = taker.input_ended()
+                if utterance is not None and self._answer(utterance, taker, early, speech_end_wall, result):
+                    result.reason = "goodbye"
         finally:
             early.close()
             # the run ends when the input has ended and the last answer has been spoken
             player.wait()
             player.close()
-        if ending:
-            result.reason = "goodbye"
         return result
+
+    def _key_pressed(self) -> bool:
+        return self.keys is not None and any(key in ("\n", "\r", " ") for key in self.keys.poll())
+
+    def _react(self, step: Step, result: LoopResult) -> None:
+        """What the person hears and sees of a step (the recognizer's part is run()'s)."""
+        opts = self.options
+        assert self.player is not None
+        for event in step.events:
+            if event is TurnEvent.NOW_WAITING_FOR_KEY:
+                self.events(LoopEvent(EventKind.IDLE, push_to_talk=True))
+            elif event in (TurnEvent.NOW_LISTENING, TurnEvent.NOW_LISTENING_ENGAGED):
+                wake = "" if event is TurnEvent.NOW_LISTENING_ENGAGED else opts.wake_phrase or ""
+                self.events(LoopEvent(EventKind.LISTENING, wake_phrase=wake))
+            elif event is TurnEvent.KEY_STOP:
+                if self.player.stop():
+                    result.barge_ins += 1
+                    self.captions("(Stopped.)")
+                    self.events(LoopEvent(EventKind.STOPPED))
+            elif event is TurnEvent.ARMED:
+                self.player.tone("listening")
+            elif event is TurnEvent.BARGE_IN:
+                self.player.stop()
+                result.barge_ins += 1
+                self.captions("(Stopped: you started speaking.)")
+                self.events(LoopEvent(EventKind.STOPPED))
+            elif event is TurnEvent.IDLE_RESET:
+                self.conversation.reset()
+                result.idle_resets += 1
+                self.captions(f"(No one has spoken for {opts.idle_timeout:g} seconds: starting fresh.)")
+                self.events(LoopEvent(EventKind.RESET))
+                log.info("idle timeout: conversation reset")
+
+    def _answer(self, utterance: Utterance, taker: TurnTaker, early: EarlyDecoder, speech_end_wall: float,
+                result: LoopResult) -> bool:
+        """Decodes and answers an utterance that has ended; True when the person said goodbye (on a kiosk,
+        goodbye only forgets the conversation)."""
+        endpoint_wall = time.monotonic()
+        transcript = early.finish(list(utterance.chunks), utterance.voiced_until)
+        text = " ".join(str(getattr(transcript, "text", "") or "").split())
+        turn = self._respond(text, engaged=utterance.engaged, speech_end_wall=speech_end_wall,
+                             endpoint_wall=endpoint_wall)
+        turn.barged_in = utterance.barged_in
+        if turn.heard or turn.reply is not None:
+            result.turns.append(turn)
+        outcome = TurnOutcome.WAKE if turn.label == "wake" else TurnOutcome.NOTHING
+        ending = False
+        if turn.reply is not None:
+            outcome = TurnOutcome.ANSWERED
+            if turn.reply.command is Command.GOODBYE:
+                if self.options.kiosk:
+                    self.conversation.reset()
+                    outcome = TurnOutcome.FORGOTTEN
+                else:
+                    ending = True
+        assert self.player is not None
+        taker.end_turn(outcome, playing=self.player.busy)
+        return ending
 
     # -- one utterance -------------------------------------------------------------------------
     def _respond(self, text: str, *, engaged: bool, speech_end_wall: float, endpoint_wall: float) -> Turn:
@@ -655,14 +306,6 @@ class AssistantLoop:
             self.player.say(answer, turn.label, earcon_before=tone, cue_after=cue)
         return turn
 
-    def _waiting(self, armed: bool) -> None:
-        """Told once each time speech ends: whether the loop now takes speech or waits for the key."""
-        opts = self.options
-        if opts.push_to_talk and not armed:
-            self.events(LoopEvent(EventKind.IDLE, push_to_talk=True))
-        else:
-            self.events(LoopEvent(EventKind.LISTENING, wake_phrase="" if armed else opts.wake_phrase or ""))
-
     def _adjust(self, word: str) -> str:
         before = self.renderer.settings
         try:
@@ -698,53 +341,3 @@ def _sentences(text: str) -> tuple[str, ...]:
     from voiceguide.tts import spoken_sentences
 
     return tuple(spoken_sentences(text))
-
-
-# ---------------------------------------------------------------------------------------------- kiosk
-
-
-def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[Any, Any]], *,
-                     retry: bool, sleep: Callable[[float], None] = time.sleep,
-                     max_backoff: float = 60.0) -> LoopResult:
-    """Runs the loop; in kiosk mode a lost or missing device is retried with backoff (1, 2, 4 ... 60 s)
-    until it comes back, and any other error is spoken and logged and the loop restarts after the same backoff. Without retry, device errors go to the caller, who explains them in words."""
-    from voiceguide.audio_devices import AudioDeviceError
-
-    attempt = 0
-    delay = 1.0
-    while True:
-        audio_in = audio_out = None
-        try:
-            audio_in, audio_out = open_devices(attempt)
-            result = loop.run(audio_in, audio_out)
-            return result
-        except AudioDeviceError as exc:
-            if not retry:
-                raise
-            log.error("sound device problem (attempt %d): %s", attempt + 1, exc)
-            loop.captions(f"(Sound device problem: {exc} Trying again in {delay:g} s.)")
-            if audio_out is not None and getattr(exc, "kind", None) == "input":
-                with contextlib.suppress(Exception):
-                    audio_out.play(earcon("error"), "earcon:error")
-                    audio_out.play(loop.renderer.render(DEVICE_RETRY_SPOKEN), "error")
-                    audio_out.wait(10)
-        except Exception as exc:  # kiosk: anything else is spoken, logged and the loop starts again
-            if not retry:
-                raise
-            log.error("the assistant stopped on an error: %s: %s", type(exc).__name__, exc)
-            log.debug("details", exc_info=exc)
-            if audio_out is not None:
-                with contextlib.suppress(Exception):
-                    audio_out.stop()
-                    audio_out.play(earcon("error"), "earcon:error")
-                    audio_out.play(loop.renderer.render(ERROR_SPOKEN), "error")
-                    audio_out.wait(10)
-        finally:
-            for device in (audio_in, audio_out):
-                if device is not None:
-                    with contextlib.suppress(Exception):
-                        device.close()
-        sleep(delay)
-        delay = min(max_backoff, delay * 2)
-        attempt += 1
-

@@ -52,7 +52,8 @@ def subjects(content: Content, conjunction: str = "and") -> str:
         placed = placed or bool(where)
         parts.append(f"{subject} {where}" if where else subject)
     if len(parts) > 1 and (placed or len(parts) > 2):
-        # "blood clots behind the knee and in the buttocks, and leg cramps": the comma keeps places with theirs.
+        # "blood clots behind the knee and in the buttocks, and leg cramps":
+        # the comma keeps places with theirs.
         return ", ".join(parts[:-1]) + f", and {parts[-1]}"
     return join_words(parts)
 
@@ -71,7 +72,8 @@ def _fields(content: Content) -> dict[str, str]:
         "subjects_or": subjects(content, "or"),
         "subject_names": subject_names(content),
         "topics": join_words(topics),
-        "topic_labels": ", ".join(labels[:-1]) + f", and {labels[-1]}" if len(labels) > 1 else "".join(labels),
+        "topic_labels": (", ".join(labels[:-1]) + f", and {labels[-1]}" if len(labels) > 1
+                         else "".join(labels)),
     }
 
 

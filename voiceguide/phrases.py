@@ -1,6 +1,7 @@
 """Whole-word phrase matching over normalised text, the one primitive the compiler, router and triage share.
 
-Phrases are matched on word boundaries so that "pe" never fires inside "pepper" and "leg" never inside "legal".
+Phrases are matched on word boundaries
+so that "pe" never fires inside "pepper" and "leg" never inside "legal".
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def any_of(text: str, phrases: Iterable[str]) -> list[str]:
 class Rewriter:
     """Applies a phrase -> phrase mapping in one left-to-right pass, longest phrase first.
 
-    One pass (not repeated until nothing changes) keeps it predictable: a replacement is never rewritten again.
+    One pass (not repeated until nothing changes) keeps it predictable:
+    a replacement is never rewritten again.
     """
 
     def __init__(self, mapping: Mapping[str, str]) -> None:

@@ -9,8 +9,8 @@ same code either way; only what the microphone hears differs.
 
 Pacing: real time (times --speed) keeps every relative timing between what is heard and what is played.
 --fast drops pacing entirely for turn-taking runs: the recording is read as fast as the loop takes it, the
-held time while VoiceGuide speaks is skipped rather than filled with silence, and the output file is written as
-fast as answers render (clips back to back).
+held time while VoiceGuide speaks is skipped rather than filled with silence, and the output file is written
+as fast as answers render (clips back to back).
 """
 
 from __future__ import annotations

@@ -95,8 +95,8 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
 
 # ---------------------------------------------------------------------------------------------- JUnit
 
-# XML 1.0 cannot hold these at all, not even escaped: a file name with a control character in it would make the
-# whole report unreadable, so each becomes a visible \xNN.
+# XML 1.0 cannot hold these at all, not even escaped: a file name with a control character in it would make
+# the whole report unreadable, so each becomes a visible \xNN.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -135,8 +135,8 @@ def junit_xml(rows: list[dict[str, Any]], summary: dict[str, Any], suite: str = 
                                                           f"answer: {row.get('answer')}")
         cases.append(case)
     seconds = f"{sum((r.get('total_ms') or 0) for r in rows) / 1000:.3f}"
-    counts = {"tests": str(len(rows)), "failures": str(failures), "errors": str(errors), "skipped": str(skipped),
-              "time": seconds}
+    counts = {"tests": str(len(rows)), "failures": str(failures), "errors": str(errors),
+              "skipped": str(skipped), "time": seconds}
     root = ET.Element("testsuites", name=suite, **counts)
     suite_element = ET.SubElement(root, "testsuite", name=suite, **counts)
     suite_element.extend(cases)
@@ -262,14 +262,16 @@ def _order(row: dict[str, Any]) -> int:
 
 def html_page(rows: list[dict[str, Any]], summary: dict[str, Any], folder: Path) -> str:
     """One page, nothing loaded from elsewhere (its style and script are inline, allowed by hash): the summary
-    first, then the results with misses first, each recording and spoken answer playable where the files are."""
+    first, then the results with misses first,
+    each recording and spoken answer playable where the files are."""
     esc = html.escape
     expect = summary.get("expect")
     headline = expect["line"] if expect else (
         f"{summary['inputs'] - summary['failed']} of {summary['inputs']} inputs answered"
         + (f", {summary['failed']} failed" if summary["failed"] else ""))
-    facts = [("Inputs", summary["inputs"]), ("Failed", summary["failed"]), ("Given a topic", summary["answered"]),
-             ("Emergencies", summary["emergency"]), ("See a doctor", summary["see_doctor"])]
+    facts = [("Inputs", summary["inputs"]), ("Failed", summary["failed"]),
+             ("Given a topic", summary["answered"]), ("Emergencies", summary["emergency"]),
+             ("See a doctor", summary["see_doctor"])]
     if summary.get("recognizer"):
         facts.append(("Recognizer", summary["recognizer"]))
     body = []
@@ -292,7 +294,8 @@ def html_page(rows: list[dict[str, Any]], summary: dict[str, Any], folder: Path)
             link = _link(row["audio_out"], folder)
             if link:
                 answer_cell += (f'<audio controls preload="none" src="{esc(link)}" '
-                                f'aria-label="{esc("Spoken answer to " + str(row.get("input", "")))}"></audio>')
+                                f'aria-label="{esc("Spoken answer to " + str(row.get("input", "")))}">'
+                                '</audio>')
         got = esc(_got(row)) if not row.get("error") else ""
         body.append(
             f'<tr class="{css}" data-result="{value}"><td class="result">{esc(words)}{why}</td>'
@@ -300,7 +303,8 @@ def html_page(rows: list[dict[str, Any]], summary: dict[str, Any], folder: Path)
             f"<td>{esc(_expected_text(row.get('expected')))}</td><td>{got}</td><td>{answer_cell}</td></tr>")
     policy = (f"default-src 'none'; style-src {_sha256(_STYLE)}; script-src {_sha256(_SCRIPT)}; "
               "media-src 'self' file:")
-    fact_items = "".join(f"<div><dt>{esc(name)}</dt><dd>{esc(str(value))}</dd></div>" for name, value in facts)
+    fact_items = "".join(f"<div><dt>{esc(name)}</dt><dd>{esc(str(value))}</dd></div>"
+                         for name, value in facts)
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -326,8 +330,8 @@ def html_page(rows: list[dict[str, Any]], summary: dict[str, Any], folder: Path)
 </form>
 <table id="results">
 <caption>Results, misses first ({len(rows)} inputs)</caption>
-<colgroup><col class="result"><col class="input"><col class="heard"><col class="expected"><col class="got"><col>
-</colgroup>
+<colgroup><col class="result"><col class="input"><col class="heard"><col class="expected"><col class="got">
+<col></colgroup>
 <thead><tr><th scope="col">Result</th><th scope="col">Input</th><th scope="col">Heard</th>
 <th scope="col">Expected</th><th scope="col">Got</th><th scope="col">Answer</th></tr></thead>
 <tbody>

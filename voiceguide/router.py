@@ -47,6 +47,10 @@ _REFERRING = frozenset("it its they them their that this those these".split())
 _OPENERS = frozenset("how why what when where which and".split())
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
+_EVERYDAY_SHARE = 0.5
+_LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
+_WEAK_KIND_WORD = 0.5
+_HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,12 @@ class Router:
         self._focus_synonyms = lex.get("focus_synonyms", {})
         self._subject_phrases = lex.get("subject_phrases", [])
         # A worried person's words ("should i go to the er") are ours even where no document uses them.
-        intent_words = {w for spec in self._intents.values() for p in spec["phrases"] for w in p.split()}
+        # Words of everyday life ("running", "swimming") are ours only in a question already about the subject:
+        # `needs_anchor` intents lend their words no scope of their own.
+        intent_words = {
+            w for spec in self._intents.values() if not spec.get("needs_anchor")
+            for p in spec["phrases"] for w in p.split()
+        }
         self._intent_words = frozenset(intent_words)
         # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot", "clot").
         self._subject_terms: dict[str, list[str]] = {}
@@ -144,9 +153,23 @@ class Router:
             for phrase in (doc.subject, doc.subject_one):
                 if phrase:
                     terms += [phrase, phrase.split()[-1]]
-        self._known = set(content.vocabulary.words) | intent_words
+        # The lexicon's words for kinds of question ("prevention", "different") are understood too.
+        kind_words = {
+            w for spec in self._kinds.values()
+            for p in spec["words"] + spec["heading"] + spec.get("phrases", []) + spec.get("meaning", [])
+            for w in p.split()
+        }
+        self._known = set(content.vocabulary.words) | intent_words | kind_words
+        self._document_text = " " + " ".join(normalize(s) for sec in content.sections for s in sec.sentences) + " "
+        # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot question
+        # or a follow-up, though no document says it; on its own it does not make a question ours ("a bruise").
+        anchored_words = {
+            w for spec in self._intents.values() if spec.get("needs_anchor") for p in spec["phrases"] for w in p.split()
+        }
+        self._lay_words = frozenset({w for key in self._focus_synonyms for w in key.split()} | anchored_words) - self._known
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
         # "walk" is known because the documents say "walking": a word is known by its stem too.
+        self._neutral_stems = frozenset(self._stem(w) for w in self._neutral)
         self._known_stems = frozenset(self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS)
         self._place_words = frozenset(w for spec in self._locations.values() for t in spec["terms"] for w in t.split())
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
@@ -168,8 +191,14 @@ class Router:
         # not pull a question that names no place toward the knee.
         self._subjects = frozenset(lex["subjects"])
         # Words a bare question may consist of and still be ours ("what are the symptoms", "how is it treated").
+        # The words of a kind's phrases count too: "is there anything i can do to lower my chances".
         self._plain_words = self._subjects | self._neutral | {
-            w for spec in self._kinds.values() for w in spec["words"] + spec["heading"] if " " not in w
+            w for spec in self._kinds.values() for p in spec["words"] + spec["heading"] for w in p.split()
+        }
+        # A kind's own cue words ("stop" for prevention) found in a section of another kind ("stop bleeding")
+        # are a coincidence, not a sign that it answers.
+        self._kind_cues = {
+            kind: frozenset(self._stem(w) for w in spec["words"] if " " not in w) for kind, spec in self._kinds.items()
         }
         self._questions = [
             (self._asked(self._rewrite(normalize(q))), s) for s in content.sections for q in s.questions
@@ -196,13 +225,19 @@ class Router:
     def _repair(self, first: str) -> str:
         repaired = []
         for word in first.split():
-            if word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit():
+            if word.endswith("'s") and word not in self._known and word[:-2] in self._known:
+                word = word[:-2]  # "my calf's been swollen": the calf
+            if (word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit()
+                    or word in self._lay_words):
                 repaired.append(word)
                 continue
             match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
             # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
             # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
             if match and len(word) < 6 and match[0] in self._anchor_words:
+                match = None
+            # Nor into a word with another first letter: "spain" is not "pain".
+            if match and len(word) < 6 and match[0][0] != word[0]:
                 match = None
             repaired.append(match[0] if match else word)
         return self._rewrite(" ".join(repaired))
@@ -220,7 +255,7 @@ class Router:
         anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
-        uncovered = tuple(any_of(rewritten, self._uncovered))
+        uncovered = tuple(u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u))
         intent, intent_words = self._intent(heard, rewritten)
         named = any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", [])) if kind else []
         # The kind counts as named outright when its words say more than the worried question's phrase: in
@@ -231,10 +266,22 @@ class Router:
             kind is not None and said_kind is None,
         )
 
+    def _in_documents(self, text: str, term: str) -> bool:
+        """"Heart disease" is a cause the documents name, though a clot in the heart is not their subject: an
+        uncovered word counts as covered where the question says it with a neighbour the documents say too."""
+        words = text.split()
+        for i, word in enumerate(words):
+            if word != term:
+                continue
+            pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
+            if any(f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS):
+                return True
+        return False
+
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
         """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
         "walking". Only for questions already in the domain; unanchored, any unseen word still says no."""
-        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems)
+        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words)
 
     # -- follow-ups ----------------------------------------------------------------------------
     def resolve(self, query: Query, context: Context) -> Query:
@@ -315,8 +362,15 @@ class Router:
         return ranked[0][0]
 
     def _kind(self, text: str) -> str | None:
+        # A word that names the kind ("prevent") says more than one of its cues ("smoking"): "can you prevent
+        # clots by quitting smoking" asks about prevention. Not "cause": "can a clot cause pain" asks about an
+        # effect.
         scores = {
-            kind: len(any_of(text, spec["words"])) + 2 * len(any_of(text, spec.get("phrases", [])))
+            kind: sum(_WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"]))
+            + 2 * len(any_of(text, spec.get("phrases", [])))
+            + _HEADING_BONUS * len(any_of(text, [
+                h for h in spec["heading"] if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
+            ]))
             for kind, spec in self._kinds.items()
         }
         # "What is" and "what are" open every kind of question: overview only when no other kind is named
@@ -339,11 +393,13 @@ class Router:
         context = context or Context()
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
-        if q.uncovered and not q.location and q.anchored:
+        if q.uncovered and not q.location and (q.anchored or (context.active and _only_place(q))):
             # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
             # help".
             return Route(RouteStatus.NOT_COVERED, q)
-        if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or q.unknown)):
+        # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill).
+        unknown = [w for w in q.unknown if not (context.active and w in self._lay_words)]
+        if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
             return Route(RouteStatus.OUT_OF_SCOPE, q)
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
         # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
@@ -401,16 +457,31 @@ class Router:
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
+        meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
+        # The documents' words for the lay words said, except everyday ones ("get" is not "occur" here).
+        # Each lay word counts once, by the best of its document words a section has.
+        lay_stems = tuple(
+            frozenset(self._stem(w) for alt in self._focus_synonyms[key] for w in alt.split() if w not in STOPWORDS)
+            - asked_stems
+            for key in any_of(q.text, self._focus_synonyms) if key not in self._neutral
+        )
         # "How do they work": what "they" are is what the last question was about.
-        pronoun_only = follow_up and refers and q.kind is None and q.location is None
-        carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if follow_up and refers else frozenset()
+        # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it" is
+        # what was just talked about. "Do they break the clot up" after blood thinners: "they" are those, though
+        # the clot word alone makes the question ours.
+        kind_unsaid = q.kind is None or (q.intent is not None and not q.explicit_kind)
+        refers_back = refers and (follow_up or (context.active and q.kind is None and q.location is None))
+        pronoun_only = refers_back and kind_unsaid and q.location is None
+        carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
         here = context.section if pronoun_only else None
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
         ranking = sorted(
             (
                 (
-                    self._score(s, asked_stems, kind, location, echoed, carried)
+                    self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning,
+                                q.explicit_kind and kind == q.kind)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
                     , s,
@@ -441,19 +512,30 @@ class Router:
 
     def _score(
         self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
-        carried: frozenset[str] = frozenset(),
+        carried: frozenset[str] = frozenset(), lay: tuple[frozenset[str], ...] = (), meaning: bool = False,
+        named: bool = False,
     ) -> float:
+        """`named`: the kind was named outright, so another kind's cue ("sore" in "my bum is sore, what would the
+        doctor do") does not pull toward that kind's section."""
         score = 0.0
         if kind and section.about == kind:
             # "what is ..." says little about which section; the words after it say more.
-            score += _WEAK_KIND_WEIGHT if kind == "overview" else _KIND_WEIGHT
+            score += _WEAK_KIND_WEIGHT if kind == "overview" and not meaning else _KIND_WEIGHT
         where = self.content.location_of(section)
         if location:
             score += _LOCATION_WEIGHT if where == location else -_LOCATION_PENALTY
         # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
         shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
-        score += sum(self._idf.get(w, 0.0) for w in shared)
+        if kind and section.about != kind:
+            shared -= self._kind_cues[kind]
+            if named:
+                shared -= self._kind_cues[section.about]
+        # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
+        score += sum(self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared)
         score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
+        for stems in lay:
+            lay_shared = (stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
+            score += _LAY_SHARE * max((self._idf.get(w, 0.0) for w in lay_shared), default=0.0)
         if section.id in echoed:
             score += _QUESTION_BONUS
         return score
@@ -466,6 +548,11 @@ class Router:
             if section.about == kind and where not in chosen and score >= best - _COMBINE_MARGIN:
                 chosen[where] = section
         return list(chosen.values())
+
+
+def _only_place(q: Query) -> bool:
+    """"What about in my arm" after a clot question: a place the documents do not cover, and nothing else."""
+    return all(w in q.uncovered for w in q.unknown)
 
 
 def _ids(ranking: list[tuple[float, Section]]) -> tuple[tuple[str, float], ...]:

@@ -67,7 +67,8 @@ class FileWriteError(SafeFileError):
 
 
 class InputFileError(SafeFileError):
-    """An input is missing, not a regular file, unreadable or too large; `problem` is the part after the path."""
+    """An input is missing, not a regular file, unreadable or too large;
+    `problem` is the part after the path."""
 
     def __init__(self, path: str | Path, problem: str, err: int | None = None) -> None:
         super().__init__(f"{path}: {problem}.", path, err)
@@ -75,7 +76,8 @@ class InputFileError(SafeFileError):
 
 
 def plain_reason(exc: OSError) -> str:
-    """An OSError in the words a person reads ("the disk is full"), not "[Errno 28] No space left on device"."""
+    """An OSError in the words a person reads ("the disk is full"),
+    not "[Errno 28] No space left on device"."""
     if isinstance(exc, SafeFileError):
         return str(exc)
     return _PLAIN_ERRNO.get(exc.errno or 0, exc.strerror or str(exc) or type(exc).__name__)
@@ -109,8 +111,8 @@ def check_target(path: str | Path) -> os.stat_result | None:
         raise FileWriteError(f"Cannot write {path}: {plain_reason(exc)}.", path, exc.errno) from None
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeTargetError(
-            f"Refusing to write {path}: it is {kind_of(info.st_mode)}, not a regular file, and would be replaced. "
-            "Give the path of a new or regular file.", path)
+            f"Refusing to write {path}: it is {kind_of(info.st_mode)}, not a regular file, "
+            "and would be replaced. Give the path of a new or regular file.", path)
     return info
 
 
@@ -159,7 +161,8 @@ class PendingFile:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise FileWriteError(f"Cannot write {self.target}: {plain_reason(exc)}.", target, exc.errno) from None
+            raise FileWriteError(f"Cannot write {self.target}: {plain_reason(exc)}.", target,
+                                 exc.errno) from None
         clean_orphans(folder)
         stem = self.target.name[:80]
         self.temp = folder / f".{stem}{TEMP_TAG}{os.getpid()}-{secrets.token_hex(4)}"
@@ -167,7 +170,8 @@ class PendingFile:
             # 0o666 through the umask, as any new file gets; a replaced file keeps its own mode.
             fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except OSError as exc:
-            raise FileWriteError(f"Cannot write {self.target}: {plain_reason(exc)}.", target, exc.errno) from None
+            raise FileWriteError(f"Cannot write {self.target}: {plain_reason(exc)}.", target,
+                                 exc.errno) from None
         try:
             if existing is not None:
                 os.fchmod(fd, stat.S_IMODE(existing.st_mode))
@@ -210,7 +214,8 @@ class PendingFile:
                               self.target, getattr(exc, "errno", None))
 
     def _probe(self, exc: BaseException) -> str:
-        """Why a library that hides errno (libsndfile says only "system error") failed: the folder is looked at."""
+        """Why a library that hides errno (libsndfile says only "system error") failed:
+        the folder is looked at."""
         import resource
 
         with contextlib.suppress(OSError):
@@ -284,8 +289,8 @@ def append_line(target: str | Path, line: str, mode: int = 0o600) -> None:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeTargetError(f"Refusing to write {target}: it is {kind_of(info.st_mode)}, not a regular "
-                                    "file.", target)
+            raise UnsafeTargetError(f"Refusing to write {target}: it is {kind_of(info.st_mode)}, "
+                                    "not a regular file.", target)
         try:
             written = os.write(fd, data)
             if written != len(data):

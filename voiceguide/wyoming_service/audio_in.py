@@ -42,7 +42,8 @@ class StreamFormat:
         if not 1 <= channels <= MAX_CHANNELS:
             raise StreamError(f"{channels} channels is not supported (1 to {MAX_CHANNELS}; 1 is usual)")
         if not MIN_RATE <= rate <= MAX_RATE:
-            raise StreamError(f"a rate of {rate} Hz is not supported ({MIN_RATE} to {MAX_RATE} Hz; 16000 is usual)")
+            raise StreamError(f"a rate of {rate} Hz is not supported "
+                              f"({MIN_RATE} to {MAX_RATE} Hz; 16000 is usual)")
         return cls(rate, width, channels)
 
     @property
@@ -52,8 +53,8 @@ class StreamFormat:
     def to_mono(self, data: bytes) -> np.ndarray:
         """float32 mono in [-1, 1], the way audio_file reads a recording."""
         if len(data) % self.frame_bytes:
-            raise StreamError(f"a chunk of {len(data)} bytes is not a whole number of {self.width}-byte samples "
-                              f"on {self.channels} channel(s)")
+            raise StreamError(f"a chunk of {len(data)} bytes is not a whole number of "
+                              f"{self.width}-byte samples on {self.channels} channel(s)")
         if self.width == 1:
             samples = (np.frombuffer(data, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
         elif self.width == 2:
@@ -79,7 +80,8 @@ class Utterance:
     def start(self, fmt: StreamFormat) -> None:
         self.format = fmt
         if fmt.rate != self.target_rate:
-            self._resampler = soxr.ResampleStream(fmt.rate, self.target_rate, 1, dtype="float32", quality="HQ")
+            self._resampler = soxr.ResampleStream(fmt.rate, self.target_rate, 1, dtype="float32",
+                                                  quality="HQ")
 
     def add(self, fmt: StreamFormat, data: bytes) -> None:
         if self.format is None:  # a chunk with no AudioStart before it: its own format starts the utterance

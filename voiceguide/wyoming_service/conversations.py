@@ -20,8 +20,8 @@ MAX_ID_CHARS = 200
 
 
 class Conversations:
-    def __init__(self, factory: Callable[[], Conversation], *, idle_seconds: float = 300.0, max_kept: int = 64,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, factory: Callable[[], Conversation], *, idle_seconds: float = 300.0,
+                 max_kept: int = 64, clock: Callable[[], float] = time.monotonic) -> None:
         self._factory = factory
         self.idle_seconds = idle_seconds
         self.max_kept = max_kept

@@ -80,8 +80,8 @@ class VoiceGuideHandler(AsyncEventHandler):
         service.clients += 1
         try:
             if service.clients > service.limits.max_clients:
-                raise Refused(Code.BUSY, f"the server is busy ({service.limits.max_clients} clients connected); "
-                                         "try again shortly")
+                raise Refused(Code.BUSY, f"the server is busy ({service.limits.max_clients} clients "
+                                         "connected); try again shortly")
             while True:
                 event = await self._next_event()
                 if event is None or not await self.handle_event(event):

@@ -44,15 +44,16 @@ def describe(service: Service) -> Info:
         handle=[HandleProgram(
             name="voiceguide", attribution=VOICEGUIDE, installed=True, version=__version__,
             description=f"VoiceGuide: spoken answers about {subject} from its documents, urgent advice first",
-            models=[HandleModel(name="voiceguide", attribution=VOICEGUIDE, installed=True, version=__version__,
-                                description=f"answers about {subject}", languages=[LANGUAGE])],
+            models=[HandleModel(name="voiceguide", attribution=VOICEGUIDE, installed=True,
+                                version=__version__, description=f"answers about {subject}",
+                                languages=[LANGUAGE])],
         )],
         tts=[TtsProgram(
             name="voiceguide-tts", attribution=VOICEGUIDE, installed=True, version=__version__,
             description="VoiceGuide speech: eSpeak NG, numbers to dial read digit by digit",
             voices=[TtsVoice(name=VOICE_NAME, attribution=ESPEAK, installed=True, version=None,
-                             description=f"VoiceGuide ({speech.voice or 'default voice'}, {speech.rate} words "
-                                         "a minute)",
+                             description=f"VoiceGuide ({speech.voice or 'default voice'}, "
+                                         f"{speech.rate} words a minute)",
                              languages=[LANGUAGE])],
         )],
     )

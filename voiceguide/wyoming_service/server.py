@@ -82,14 +82,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     speech = load_settings()
     try:
-        Renderer(speech, strict=True)  # starts the speech engine and checks the saved voice, before any client
+        # starts the speech engine and checks the saved voice, before any client
+        Renderer(speech, strict=True)
     except VoiceNotFoundError as exc:
         print(f"voiceguide serve: the saved voice cannot be used: {exc}", file=sys.stderr)
         return 1
     except SpeechEngineError as exc:
         print(f"voiceguide serve: {exc}", file=sys.stderr)
         return 1
-    from voiceguide.loop import TranscriptLog
+    from voiceguide.transcript_log import TranscriptLog
     from voiceguide.wyoming_service.service import Service
 
     transcript_log = TranscriptLog(args.log_transcripts) if args.log_transcripts else None
@@ -118,8 +119,8 @@ async def _serve(service, uri: str) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    print(f"VoiceGuide is serving Wyoming on {uri}: asr, handle and tts. Stop it with Ctrl+C.", file=sys.stderr,
-          flush=True)
+    print(f"VoiceGuide is serving Wyoming on {uri}: asr, handle and tts. Stop it with Ctrl+C.",
+          file=sys.stderr, flush=True)
     note = network_note(uri)
     if note:
         print(note, file=sys.stderr, flush=True)
@@ -137,8 +138,8 @@ def add_serve_command(sub, common: argparse.ArgumentParser) -> None:
     serve = sub.add_parser("serve", parents=[common],
                            help="answer over the Wyoming protocol (Home Assistant's voice satellites)")
     serve.add_argument("--uri", default=DEFAULT_URI,
-                       help=f"where to listen (default {DEFAULT_URI}: this computer only; tcp://0.0.0.0:10700 "
-                            "answers the whole network)")
+                       help=f"where to listen (default {DEFAULT_URI}: this computer only; "
+                            "tcp://0.0.0.0:10700 answers the whole network)")
     serve.add_argument("--log-transcripts", type=Path, metavar="FILE",
                        help="append what was heard and answered to FILE (nothing is written without this)")
     serve.add_argument("--verbose", action="store_true", help="log connections and refused requests (never "

@@ -20,9 +20,9 @@ from voiceguide.audio import Audio
 from voiceguide.commands import Command
 from voiceguide.content_model import Content
 from voiceguide.conversation import Conversation
-from voiceguide.loop import TranscriptLog
 from voiceguide.reply import Reply
 from voiceguide.speech_settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback
+from voiceguide.transcript_log import TranscriptLog
 from voiceguide.tts import Renderer, resolve_voice
 from voiceguide.wyoming_service.conversations import Conversations
 
@@ -56,7 +56,8 @@ class Service:
 
     # -- speech to text --------------------------------------------------------------------------
     async def transcribe(self, audio: Audio) -> Heard:
-        return await asyncio.get_running_loop().run_in_executor(self._decoder, self.recognizer.transcribe, audio)
+        return await asyncio.get_running_loop().run_in_executor(self._decoder, self.recognizer.transcribe,
+                                                                audio)
 
     # -- answers ---------------------------------------------------------------------------------
     def new_conversation(self) -> Conversation:
