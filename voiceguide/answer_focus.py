@@ -3,12 +3,12 @@
 The router picks the section; a section holds several sentences, and a person listening can hold about one or
 two. So the sentences are ranked by what this question asks: its own specific words and the document's words
 for them (focus_synonyms in the lexicon: "scan" is an ultrasound, a CT or an MRI), weighted by how rare each
-word is across the content, plus how much the sentence says about the kind asked (symptoms named, causes named).
-The best one leads. A sentence that opens with "This", "These" or "It" is brought its predecessor, because
-without it the listener does not know what it refers to; a sentence that only announces a subject ("The
-symptoms ... can vary from person to person") never leads. Other answering sentences follow only while the
-answer stays short enough to listen to; the rest waits for "more". The router weighs whole sections; when a
-sentence of another section about the same place says clearly more of what was asked, that sentence leads
+word is across the content, plus how much the sentence says about the kind asked (symptoms named, causes
+named). The best one leads. A sentence that opens with "This", "These" or "It" is brought its predecessor,
+because without it the listener does not know what it refers to; a sentence that only announces a subject
+("The symptoms ... can vary from person to person") never leads. Other answering sentences follow only while
+the answer stays short enough to listen to; the rest waits for "more". The router weighs whole sections; when
+a sentence of another section about the same place says clearly more of what was asked, that sentence leads
 (lead_elsewhere), so an answer that lives outside the routed section is still the first thing heard.
 """
 
@@ -31,10 +31,14 @@ _ANAPHORA = frozenset({"this", "these", "it", "they", "those", "such", "however"
 _DETERMINERS = frozenset({"this", "these", "those"})
 # After "this" or "these", a noun that only points back ("these medications": which?) or a verb ("these
 # include"): the sentence still needs the one before it.
-_POINTING_NOUNS = frozenset("medications medicines symptoms signs factors conditions problems things steps measures "
-                            "treatments tests options changes ones discomfort lack".split())
-_VERBS_AFTER_PRONOUN = frozenset("include includes occur occurs happen happens work works help helps mean means "
-                                 "cause causes lead leads require requires increase increases".split())
+_POINTING_NOUNS = frozenset(
+    "medications medicines symptoms signs factors conditions problems things steps measures "
+    "treatments tests options changes ones discomfort lack".split()
+)
+_VERBS_AFTER_PRONOUN = frozenset(
+    "include includes occur occurs happen happens work works help helps mean means "
+    "cause causes lead leads require requires increase increases".split()
+)
 # "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
 _DUMMY_IT = re.compile(r"^it (is|can be|may be) \w+ (to|that|if)\b")
 # Two facts of the kind asked ("pain, swelling") show a sentence answers it; more do not make it a better
@@ -49,8 +53,8 @@ _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0
 _SAID = -100.0  # a sentence the listener has just heard in the advice
 _CARRIED_SHARE = 0.5  # a word of the last question, which this one refers to ("they" = compression stockings)
-_PLACE_SHARE = 0.5
-_EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the words that name the subject  # "can you get a clot in your bum": the sentence that says so of that place
+_PLACE_SHARE = 0.5  # "can you get a clot in your bum": the sentence that says so of that place
+_EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the words that name the subject
 # A sentence of another section of the same place leads only if it answers clearly better than any sentence of
 # the section the router chose: the router weighed the whole section, the sentence is weighed on its own.
 _OTHER_SECTION = 1.0
@@ -64,11 +68,14 @@ class Focus:
     terms: tuple[tuple[tuple[str, ...], ...], ...]  # per term: alternatives, each a tuple of word stems
     kind: str | None = None
     yes_no: bool = False  # "can it ...", "is it ...": the sentence that says so in the asked words leads
-    carried: tuple[tuple[tuple[str, ...], ...], ...] = ()  # what "it" or "they" stands for, from the last question
+    # what "it" or "they" stands for, from the last question
+    carried: tuple[tuple[tuple[str, ...], ...], ...] = ()
     place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no question
     intent: tuple[tuple[tuple[str, ...], ...], ...] = ()  # a worried question's own document words
-    everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()  # everyday words beside the question's other words
-    said: frozenset[str] = frozenset()  # sentences already said in this reply (the urgent advice): never again
+    # everyday words beside the question's other words
+    everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # sentences already said in this reply (the urgent advice): never again
+    said: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,9 @@ class Focuser:
         carried_share = _CARRIED_SHARE if focus.terms else 1.0
         score += carried_share * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)
         if focus.place and focus.terms:
-            score += _PLACE_SHARE * max((self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0)
+            score += _PLACE_SHARE * max(
+                (self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0
+            )
         return score
 
     def _term_weight(self, alternatives: tuple[tuple[str, ...], ...], stems: set[str], own: float) -> float:
@@ -214,7 +223,9 @@ class Focuser:
         if not kind:
             return 0
         spec = self._kinds[kind]
-        return len(any_of(self._sentence_text.get(sentence) or normalize(sentence), spec["words"] + spec.get("phrases", [])))
+        return len(any_of(
+            self._sentence_text.get(sentence) or normalize(sentence), spec["words"] + spec.get("phrases", [])
+        ))
 
     def kind_score(self, sentence: str, kind: str | None) -> float:
         """The facts a sentence names for the kind asked ("pain, swelling, warmth, and redness")."""
@@ -249,8 +260,10 @@ class Focuser:
         if (
             after < len(section.sentences)
             and opens_with_reference(section.sentences[after])
-            and self.term_score(section.sentences[after], focus) >= self.term_score(section.sentences[best], focus)
-            and self.kind_hits(section.sentences[after], focus.kind) > self.kind_hits(section.sentences[best], focus.kind)
+            and self.term_score(section.sentences[after], focus)
+            >= self.term_score(section.sentences[best], focus)
+            and self.kind_hits(section.sentences[after], focus.kind)
+            > self.kind_hits(section.sentences[best], focus.kind)
         ):
             best = after
         return self._with_referent(section, best)

@@ -8,8 +8,8 @@ run with files instead of hardware changes nothing but the objects passed in:
   the playback queue logic here with the speaker.
 
 Errors say in plain words what is wrong and what to do. "Never there" (NoAudioDeviceError: no PortAudio, no
-devices, no device by that name) is told apart from "gone" (AudioDeviceLostError: a device that worked stopped),
-so the loop can retry only what can come back.
+devices, no device by that name) is told apart from "gone" (AudioDeviceLostError: a device that worked
+stopped), so the loop can retry only what can come back.
 """
 
 from __future__ import annotations
@@ -117,8 +117,9 @@ def _sounddevice() -> ModuleType:
             import sounddevice
         except (OSError, ImportError) as exc:
             raise PortAudioMissingError(
-                f"The sound system library (PortAudio) is not installed, so VoiceGuide cannot use a microphone "
-                f"or speaker ({exc}). Install it with: sudo apt-get install libportaudio2 - {TEXT_MODE_HINT}."
+                f"The sound system library (PortAudio) is not installed, so VoiceGuide cannot use a "
+                f"microphone or speaker ({exc}). Install it with: sudo apt-get install libportaudio2 - "
+                f"{TEXT_MODE_HINT}."
             ) from exc
         except Exception as exc:  # PortAudio present but failing to initialise
             raise NoAudioDeviceError(
@@ -164,7 +165,9 @@ def refresh_devices() -> None:
         sd._terminate()
         sd._initialize()
     except Exception as exc:
-        raise NoAudioDeviceError(f"The sound system could not be restarted ({exc}), {TEXT_MODE_HINT}.") from exc
+        raise NoAudioDeviceError(
+            f"The sound system could not be restarted ({exc}), {TEXT_MODE_HINT}."
+        ) from exc
 
 
 def find_device(name_or_index: str | int | None = None, kind: Kind = "input") -> AudioDevice:
@@ -174,8 +177,9 @@ def find_device(name_or_index: str | int | None = None, kind: Kind = "input") ->
     if not devices:
         raise NoAudioDeviceError(_no_device_message(kind), kind)
     if name_or_index is None or (isinstance(name_or_index, str) and not name_or_index.strip()):
-        default = next((d for d in devices if (d.is_default_input if kind == "input" else d.is_default_output)),
-                       None)
+        default = next(
+            (d for d in devices if (d.is_default_input if kind == "input" else d.is_default_output)), None
+        )
         return default or devices[0]
     wanted = name_or_index
     if isinstance(wanted, str) and wanted.strip().isdigit():
@@ -211,8 +215,11 @@ def _open_stream(open_at: Callable[[int], Any], rates: list[int], what: str, fla
             return open_at(rate)
         except sd.PortAudioError as exc:
             error = exc
-    raise AudioDeviceError(f"The {what} could not be opened ({error}). Is another program using it? Try another "
-                           f"with {flag}, {TEXT_MODE_HINT}.", kind)
+    raise AudioDeviceError(
+        f"The {what} could not be opened ({error}). Is another program using it? Try another "
+        f"with {flag}, {TEXT_MODE_HINT}.",
+        kind,
+    )
 
 
 def _close_stream(stream: Any) -> None:
@@ -236,9 +243,11 @@ class SoundDeviceOutput(QueuedOutput):
         self._lost = False
         self._stream: Any = None
         stream = _open_stream(
-            lambda rate: sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
-                                         blocksize=blocksize, latency="low", callback=self._callback,
-                                         finished_callback=self._on_finished),
+            lambda rate: sd.OutputStream(
+                samplerate=rate, channels=1, dtype="float32", device=self.device.index,
+                blocksize=blocksize, latency="low", callback=self._callback,
+                finished_callback=self._on_finished,
+            ),
             [sample_rate, int(self.device.default_samplerate)], f"speaker {self.device.name!r}",
             "--output-device", "output")
         super().__init__(int(stream.samplerate))
@@ -308,8 +317,10 @@ class MicrophoneInput:
         self._pending = np.zeros(0, dtype=np.int16)
         self._stream: Any = None
         stream = _open_stream(
-            lambda rate: sd.InputStream(samplerate=rate, channels=1, dtype="float32", device=self.device.index,
-                                        blocksize=rate * chunk_ms // 1000, callback=self._callback),
+            lambda rate: sd.InputStream(
+                samplerate=rate, channels=1, dtype="float32", device=self.device.index,
+                blocksize=rate * chunk_ms // 1000, callback=self._callback,
+            ),
             [INPUT_RATE, int(self.device.default_samplerate)], f"microphone {self.device.name!r}",
             "--input-device", "input")
         if int(stream.samplerate) != INPUT_RATE:
@@ -349,8 +360,10 @@ class MicrophoneInput:
                 return
             if not self._stream.active or time.monotonic() - silent_since > self.lost_after:
                 raise AudioDeviceLostError(
-                    f"The microphone {self.device.name!r} stopped sending sound (unplugged?). Plug it back in.",
-                    "input")
+                    f"The microphone {self.device.name!r} stopped sending sound (unplugged?). "
+                    "Plug it back in.",
+                    "input",
+                )
 
     def close(self) -> None:
         self._closed = True

@@ -67,7 +67,10 @@ class _Classifier:
     def scores(self, text: str) -> Counter[str]:
         norm = self.norm(text)
         return Counter(
-            {kind: len(any_of(norm, spec["words"] + spec.get("phrases", []))) for kind, spec in self.kinds.items()}
+            {
+                kind: len(any_of(norm, spec["words"] + spec.get("phrases", [])))
+                for kind, spec in self.kinds.items()
+            }
         )
 
     def salience(self, text: str, kind: str) -> int:
@@ -190,7 +193,8 @@ def _sections_of(doc_id: str, source: SourceDocument, classifier: _Classifier) -
             faq_entries.append((head, paras))
         elif index == 0 and head == source.title:
             # A title that asks no particular kind of question ("Can you get a clot in your buttocks?") is the
-            # question the opening answers; one that does ("What are the symptoms...") belongs to that section.
+            # question the opening answers; one that does ("What are the symptoms...") belongs to that
+            # section.
             asks = [] if classifier.heading_kinds(source.title) else [source.title]
             sections.append(_Section(doc_id, head, "overview", _sentences(paras), questions=asks))
         else:
@@ -203,7 +207,9 @@ def _sections_of(doc_id: str, source: SourceDocument, classifier: _Classifier) -
             key=lambda s: fuzz.token_set_ratio(normalize(answer), normalize(" ".join(s.sentences))),
             default=None,
         )
-        if twin and fuzz.token_set_ratio(normalize(answer), normalize(" ".join(twin.sentences))) >= _FAQ_MERGE_RATIO:
+        if twin and (
+            fuzz.token_set_ratio(normalize(answer), normalize(" ".join(twin.sentences))) >= _FAQ_MERGE_RATIO
+        ):
             twin.questions.append(question)
         else:
             kinds = classifier.heading_kinds(question)
@@ -218,11 +224,14 @@ def _sentences(paragraphs: list[str]) -> list[str]:
     return [s for p in paragraphs for s in split_sentences(p)]
 
 
-def _split_by_kind(doc_id: str, heading: str, paragraphs: list[str], classifier: _Classifier) -> list[_Section]:
+def _split_by_kind(
+    doc_id: str, heading: str, paragraphs: list[str], classifier: _Classifier
+) -> list[_Section]:
     """A heading that names one kind keeps its text whole; otherwise each paragraph is classified.
 
     A trailing run of sentences that is clearly about another kind (it scores for that kind and not at all for
-    the paragraph's) becomes its own section, so a closing prevention tip in a treatment paragraph can be found.
+    the paragraph's) becomes its own section, so a closing prevention tip in a treatment paragraph can be
+    found.
     """
     kinds = classifier.heading_kinds(heading)
     if len(kinds) == 1:
@@ -360,7 +369,9 @@ def _runtime_lexicon(
         "synonyms": dict(sorted(lexicon["synonyms"].items())),
         "anchors": anchors,
         "subjects": lexicon["subjects"],
-        "subject_phrases": sorted({d[k] for d in documents for k in ("subject", "subject_one") if " " in d[k]}),
+        "subject_phrases": sorted(
+            {d[k] for d in documents for k in ("subject", "subject_one") if " " in d[k]}
+        ),
         "uncovered": [term for term in lexicon["uncovered"] if not contains(named, normalize(term))],
         "neutral": lexicon["neutral"],
         "foreign": lexicon["foreign"],
@@ -380,7 +391,10 @@ def _intents(intents: dict[str, Any], sections: list[dict[str, Any]]) -> dict[st
     out = {}
     for name, spec in intents.items():
         evidence = spec.get("evidence")
-        out[name] = {**spec, "covered": True if evidence is None else any(normalize(e) in words for e in evidence)}
+        out[name] = {
+            **spec,
+            "covered": True if evidence is None else any(normalize(e) in words for e in evidence),
+        }
     return out
 
 
@@ -405,7 +419,9 @@ def _vocabulary(
     phrases.update(normalize(p) for p in lexicon["triage"]["emergency"]["signs"])
     phrases.update(normalize(p) for p in lexicon["triage"]["see-doctor"]["phrases"])
     for frame in lexicon["triage"]["see-doctor"]["suspect"][:6]:
-        phrases.update(f"{normalize(frame)} a {c}" for c in ("blood clot", "clot", "dvt", "pulmonary embolism"))
+        phrases.update(
+            f"{normalize(frame)} a {c}" for c in ("blood clot", "clot", "dvt", "pulmonary embolism")
+        )
     phrases.update(normalize(p) for p in commands.PHRASES)
 
     words: set[str] = set()

@@ -1,8 +1,9 @@
 """Urgent-first triage: does what the person said call for emergency or doctor advice before anything else?
 
 Policy, erring toward safety:
-- `emergency` when any warning sign of a pulmonary embolism is mentioned and not clearly negated, whoever it is
-  about ("is chest pain a sign of a clot?" gets the advice too: a false alarm costs a sentence, a miss a life).
+- `emergency` when any warning sign of a pulmonary embolism is mentioned and not clearly negated, whoever it
+  is about ("is chest pain a sign of a clot?" gets the advice too: a false alarm costs a sentence, a miss a
+  life).
 - A sign counts as negated only when a negation word stands in the same clause within four words before it
   ("i do not have chest pain", "no chest pain", "without shortness of breath"). Uncertainty between them
   ("i do not know if i have chest pain", "not sure whether it is chest pain") keeps the emergency.
@@ -18,7 +19,9 @@ from typing import Any
 from voiceguide.phrases import any_of, find_all
 
 _WINDOW = 4
-_CLAUSE_BREAKS = frozenset({"but", "however", "though", "although", "yet", "except", "now", "then", "because"})
+_CLAUSE_BREAKS = frozenset(
+    {"but", "however", "though", "although", "yet", "except", "now", "then", "because"}
+)
 
 
 class Urgency(str, Enum):
@@ -28,7 +31,8 @@ class Urgency(str, Enum):
 
 
 _NEGATED_VERBS = frozenset(
-    "have has had having feel feeling felt get getting got experience experiencing notice noticed any see".split()
+    "have has had having feel feeling felt get getting got "
+    "experience experiencing notice noticed any see".split()
 )
 _COPULAS = frozenset("am is are was were be been".split())
 
@@ -75,7 +79,9 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
     """"i think i have a dvt", "could this be a clot": a suspicion frame followed closely by a condition."""
     found = []
     for start, end, frame in find_all(text, frames):
-        if _negated(text, start, triage) or any(w in triage["hypothetical"] for w in text[:start].split()[-2:]):
+        if _negated(text, start, triage) or any(
+            w in triage["hypothetical"] for w in text[:start].split()[-2:]
+        ):
             continue
         # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
         rest = text[end:].split()
@@ -110,12 +116,16 @@ def _reassuring(text: str, cue: str) -> bool:
     """"i can breathe fine": the cue word said to report that all is well."""
     words = text.split()
     for i, word in enumerate(words):
-        if word == cue and ((i > 0 and words[i - 1] == "can") or (i + 1 < len(words) and words[i + 1] in _FINE)):
+        if word == cue and (
+            (i > 0 and words[i - 1] == "can") or (i + 1 < len(words) and words[i + 1] in _FINE)
+        ):
             return True
     return False
 
 
-_QUESTION_WORDS = frozenset("what how why when where which who can could does do is are will would should".split())
+_QUESTION_WORDS = frozenset(
+    "what how why when where which who can could does do is are will would should".split()
+)
 QUESTION_WORDS = _QUESTION_WORDS  # words a question opens with, for those who answer it
 
 
@@ -138,8 +148,12 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # calf"); a general question ("what causes swelling behind the knee") is not a report.
     words = text.split()
     # "Would my leg feel heavy if i had a clot": a question about a case, not a report of one.
-    supposing = bool(words) and words[0] in _QUESTION_WORDS and any(w in triage["hypothetical"] for w in words)
-    reporting = not supposing and (any_of(text, doctor["personal"]) or (words and words[0] not in _QUESTION_WORDS))
+    supposing = (
+        bool(words) and words[0] in _QUESTION_WORDS and any(w in triage["hypothetical"] for w in words)
+    )
+    reporting = not supposing and (
+        any_of(text, doctor["personal"]) or (words and words[0] not in _QUESTION_WORDS)
+    )
     if reporting and body and body_signs:
         return Urgency.SEE_DOCTOR, body + body_signs
     return Urgency.NONE, []
