@@ -40,7 +40,8 @@ class BatchOptions:
 
 @dataclass(frozen=True)
 class WorkerAnswer:
-    """One result from a worker process, and how that process's recognizer was chosen (said once at the end)."""
+    """One result from a worker process, and how that process's recognizer was chosen (said once at the
+    end)."""
 
     result: dict[str, Any]
     recognizer_reason: str
@@ -69,12 +70,16 @@ def expand_inputs(paths: list[str]) -> Iterator[BatchInput]:
         path = Path(given)
         if path.is_dir():
             try:
-                children = sorted(p for p in path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES + TEXT_SUFFIXES)
+                children = sorted(
+                    p for p in path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES + TEXT_SUFFIXES
+                )
             except OSError as exc:
                 yield BatchInput(given, error=f"{given}: cannot list the folder ({plain_reason(exc)})")
                 continue
             if not children:
-                yield BatchInput(given, error=f"{given}: no audio ({', '.join(AUDIO_SUFFIXES)}) or .txt files here")
+                yield BatchInput(
+                    given, error=f"{given}: no audio ({', '.join(AUDIO_SUFFIXES)}) or .txt files here"
+                )
             for child in children:
                 yield from expand_inputs([str(child)])
             continue
@@ -105,8 +110,11 @@ def _question_lines(given: str, path: Path) -> Iterator[BatchInput]:
         try:
             line = line_bytes.decode("utf-8").strip()
         except UnicodeDecodeError as exc:
-            yield BatchInput(f"{given}:{number}", out_name=name,
-                             error=f"{given} line {number}: not UTF-8 text (a bad byte at column {exc.start + 1})")
+            yield BatchInput(
+                f"{given}:{number}",
+                out_name=name,
+                error=f"{given} line {number}: not UTF-8 text (a bad byte at column {exc.start + 1})",
+            )
             continue
         if not line:
             continue
@@ -172,7 +180,9 @@ class _LazyRecognizer:
         return self._recognizer
 
 
-def answer_one(item: BatchInput, content, recognizer: _LazyRecognizer, emergency_number: str) -> dict[str, Any]:
+def answer_one(
+    item: BatchInput, content, recognizer: _LazyRecognizer, emergency_number: str
+) -> dict[str, Any]:
     from voiceguide.conversation import Conversation
 
     started = time.perf_counter()
@@ -325,8 +335,8 @@ def run_batch(paths: list[str], options: BatchOptions, *, single: bool = False) 
 
 
 def _expect_outcome(scorer, options: BatchOptions, *, failed_unexpected: int) -> int:
-    """Prints the one summary line (on stderr under --json, so stdout stays JSON Lines) and says whether the run
-    met --min-pass. Expectations whose input was not in this run are named, not counted."""
+    """Prints the one summary line (on stderr under --json, so stdout stays JSON Lines) and says whether the
+    run met --min-pass. Expectations whose input was not in this run are named, not counted."""
     stream = sys.stderr if options.json else sys.stdout
     for item in scorer.not_run()[:5]:
         print(_shown(f"not in this run: {item.input} (line {item.line})"), file=sys.stderr)
@@ -375,8 +385,10 @@ def _print_result(result: dict[str, Any], *, as_json: bool, single: bool) -> Non
     elif single:
         print(_shown(result["answer"]), flush=True)
     else:
-        print(_shown(f"{result['input']}: [{result['topic'] or '-'}, {result['urgency']}] {result['answer']}"),
-              flush=True)
+        print(
+            _shown(f"{result['input']}: [{result['topic'] or '-'}, {result['urgency']}] {result['answer']}"),
+            flush=True,
+        )
 
 
 def _summary(results: list[dict[str, Any]], engine_reason: str, scorer) -> dict[str, Any]:

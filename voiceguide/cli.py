@@ -28,12 +28,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.audio:
         from voiceguide.batch import BatchOptions, run_batch
 
-        options = BatchOptions(args.emergency_number, content=args.content, engine=args.engine, model=args.model,
-                               json=args.json)
+        options = BatchOptions(
+            args.emergency_number, content=args.content, engine=args.engine, model=args.model, json=args.json
+        )
         return run_batch([args.audio], options, single=True)
     text = " ".join(args.text)
     if not text.strip():
-        print("Give a question, for example: voiceguide ask what are the symptoms of a blood clot", file=sys.stderr)
+        print(
+            "Give a question, for example: voiceguide ask what are the symptoms of a blood clot",
+            file=sys.stderr,
+        )
         return 2
     from voiceguide.input_limits import question_problem
 
@@ -58,7 +62,8 @@ def _lines(stream: Iterable[str]) -> Iterable[str]:
 
 def _read_question(limit: int) -> str:
     """One line of piped input, never more than `limit` characters in memory: the rest of a longer line is
-    read and dropped, and the line comes back as limit + 1 characters so the caller can say it was too long."""
+    read and dropped, and the line comes back as limit + 1 characters so the caller can say it was too
+    long."""
     line = sys.stdin.readline(limit + 1)
     if len(line) > limit and not line.endswith("\n"):
         while True:
@@ -114,8 +119,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from voiceguide.batch import BatchOptions, run_batch
 
     if not args.paths and args.expect is None:
-        print("voiceguide batch: give one or more inputs (question files, recordings, folders), or --expect FILE.",
-              file=sys.stderr)
+        print(
+            "voiceguide batch: give one or more inputs (question files, recordings, folders), "
+            "or --expect FILE.",
+            file=sys.stderr,
+        )
         return 2
     options = BatchOptions(
         args.emergency_number, content=args.content, engine=args.engine, model=args.model, json=args.json,
@@ -165,7 +173,9 @@ def cmd_compile(args: argparse.Namespace) -> int:
     except (DocumentError, CompileError, OSError) as exc:
         problem = str(exc).rstrip(".") if isinstance(exc, (DocumentError, CompileError, SafeFileError)) \
             else f"{getattr(exc, 'filename', None) or documents}: {exc.strerror or exc}"
-        print(f"voiceguide compile: {problem}. The previous {output.name} was left as it was.", file=sys.stderr)
+        print(
+            f"voiceguide compile: {problem}. The previous {output.name} was left as it was.", file=sys.stderr
+        )
         return 1
     _warn_duplicate_titles(content)
     if args.check:
@@ -217,8 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--emergency-number",
         default=None,
-        help="number to tell people to call in an emergency (default: 'your local emergency number, such as 911';"
-        " or set VOICEGUIDE_EMERGENCY_NUMBER)",
+        help="number to tell people to call in an emergency "
+        "(default: 'your local emergency number, such as 911'; or set VOICEGUIDE_EMERGENCY_NUMBER)",
     )
     sub = parser.add_subparsers(dest="command")
 
@@ -233,7 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true", help="one JSON result per line")
     chat.set_defaults(func=cmd_chat)
 
-    batch = sub.add_parser("batch", parents=[common], help="answer many questions: .txt files, audio files, folders")
+    batch = sub.add_parser(
+        "batch", parents=[common], help="answer many questions: .txt files, audio files, folders"
+    )
     batch.add_argument("paths", nargs="*", help="inputs (with --expect and none given: the file's inputs)")
     batch.add_argument("--json", action="store_true", help="one JSON result per input")
     batch.add_argument("--report", type=Path,

@@ -86,7 +86,9 @@ def check_sound_devices() -> list[Check]:
         return [Check("sound system (PortAudio)", FAIL, str(exc).split(" (")[0],
                       "sudo apt-get install libportaudio2")]
     except NoAudioDeviceError as exc:
-        return [Check("sound system (PortAudio)", WARN, str(exc), "check the sound settings, or use text mode")]
+        return [
+            Check("sound system (PortAudio)", WARN, str(exc), "check the sound settings, or use text mode")
+        ]
     checks = [Check("sound system (PortAudio)", OK, f"loaded, {len(devices)} device(s)")]
     for kind, what, fix in (
         ("input", "microphone", "plug in a microphone or headset; until then use text mode: voiceguide chat"),
@@ -151,8 +153,10 @@ def check_recognizer(content: Any, engine: str | None, model: str | None) -> lis
     try:
         recognizer, reason = choose_recognizer(content, engine, model)
     except Exception as exc:
-        return [Check("speech recognition", FAIL, str(exc),
-                      "check --engine, --model and VOICEGUIDE_MODEL, or remove them to use the embedded recognizer")]
+        return [Check(
+            "speech recognition", FAIL, str(exc),
+            "check --engine, --model and VOICEGUIDE_MODEL, or remove them to use the embedded recognizer",
+        )]
     loaded = time.perf_counter() - started
     checks = [Check("speech recognition", OK, f"{recognizer.name} loaded in {loaded:.2f} s: {reason}")]
     checks.append(_check_hearing(recognizer))

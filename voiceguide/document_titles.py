@@ -1,5 +1,6 @@
 """What a document's title says about it: the place it is about ("... Behind the Knee") and its subject
-("blood clot"), read with the lexicon's place words so that a document on a new subject needs no code change."""
+("blood clot"), read with the lexicon's place words so that a document on a new subject needs no code
+change."""
 
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def subject_of(title: str, lexicon: dict[str, Any]) -> str:
     for start, end, _loc in _place_spans(words, lexicon):
         dropped.update(range(start, end))
     text = " ".join(words)
-    for start, end, _kind in find_all(text, [h for spec in lexicon["kinds"].values() for h in spec["heading"]]):
+    for start, end, _kind in find_all(
+        text, [h for spec in lexicon["kinds"].values() for h in spec["heading"]]
+    ):
         first = len(text[:start].split())
         dropped.update(range(first, first + len(text[start:end].split())))
     frame = STOPWORDS | set(lexicon.get("title_frame_words", []))

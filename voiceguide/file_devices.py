@@ -1,8 +1,8 @@
 """Files standing in for the sound card: a recording as the microphone, a WAV file as the speaker.
 
-They move real audio through real WAV I/O at real-time pace (times a speed, or instantly), and FileOutput shares
-the speaker's playback queue (audio_devices.QueuedOutput), so a stop() cuts a file answer exactly where a
-speaker would go quiet. Tests, recorded sessions and `listen --input-file/--output-file` use them; nothing
+They move real audio through real WAV I/O at real-time pace (times a speed, or instantly), and FileOutput
+shares the speaker's playback queue (audio_devices.QueuedOutput), so a stop() cuts a file answer exactly where
+a speaker would go quiet. Tests, recorded sessions and `listen --input-file/--output-file` use them; nothing
 else differs from a run with hardware.
 """
 
@@ -79,8 +79,8 @@ class FileOutput(QueuedOutput):
 
     @property
     def failure(self) -> str | None:
-        """Why the file could not be written (None while it is fine): the loop's own closing swallows errors, so
-        a caller that must exit non-zero on a full disk asks here."""
+        """Why the file could not be written (None while it is fine): the loop's own closing swallows errors,
+        so a caller that must exit non-zero on a full disk asks here."""
         if self._error is None:
             return None
         return str(self._pending.error(self._error)) if isinstance(self._error, (OSError, RuntimeError)) \
@@ -182,8 +182,9 @@ class FileInput:
                 raise AudioFileInputError(f"The recording {self.path} does not exist.") from None
             if exc.reason in ("contains no audio", "the file is empty"):
                 raise AudioFileInputError(f"The recording {self.path} is empty.") from None
-            raise AudioFileInputError(f"The recording {self.path} could not be read as audio: {exc.reason}.") \
-                from None
+            raise AudioFileInputError(
+                f"The recording {self.path} could not be read as audio: {exc.reason}."
+            ) from None
         if rate != INPUT_RATE:
             import soxr
 

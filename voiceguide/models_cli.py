@@ -101,8 +101,8 @@ def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], N
         if args.file is not None:
             if not args.file.is_dir():
                 raise ModelDownloadError(
-                    f"{args.file} is not a folder: a Whisper model is installed from the folder that holds its "
-                    "model.bin, config.json, tokenizer.json and vocabulary file.",
+                    f"{args.file} is not a folder: a Whisper model is installed from the folder that holds "
+                    "its model.bin, config.json, tokenizer.json and vocabulary file.",
                     transient=False,
                 )
             return install_whisper_folder(args.file, models_dir, model=entry, report=say)
@@ -145,8 +145,8 @@ def _install_folder(folder: Path, models_dir: Path, say: Callable[[str], None]) 
             transient=False,
         )
     raise ModelDownloadError(
-        f"{folder} is neither a Whisper model folder (model.bin, config.json, tokenizer.json, vocabulary) nor a "
-        "model zip.",
+        f"{folder} is neither a Whisper model folder (model.bin, config.json, tokenizer.json, vocabulary) "
+        "nor a model zip.",
         transient=False,
     )
 
@@ -191,7 +191,11 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
             state = f"Whisper, {mb(folder_size(folder))}" if problem is None else f"incomplete: {problem}"
         else:
             missing = missing_model_files(folder)
-            state = f"Vosk, {mb(folder_size(folder))}" if not missing else f"incomplete, lacks {', '.join(missing)}"
+            state = (
+                f"Vosk, {mb(folder_size(folder))}"
+                if not missing
+                else f"incomplete, lacks {', '.join(missing)}"
+            )
         print(f"  {folder.name}  ({state})", file=out)
     catalogue = load_catalogue()
     if models_dir.is_dir():

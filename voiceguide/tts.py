@@ -43,8 +43,10 @@ from voiceguide.tts_base import (
     spoken_sentences,
 )
 
-__all__ = ["OUTPUT_RATE", "Renderer", "SpeechEngineError", "SpokenSentence", "VoiceInfo", "VoiceNotFoundError",
-           "VoiceWarning", "list_voices", "resolve_voice", "spoken_sentences"]
+__all__ = [
+    "OUTPUT_RATE", "Renderer", "SpeechEngineError", "SpokenSentence", "VoiceInfo", "VoiceNotFoundError",
+    "VoiceWarning", "list_voices", "resolve_voice", "spoken_sentences",
+]
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +251,9 @@ class Renderer(SentenceRenderer):
     def _default_voice(self) -> str | None:
         return _default_voice_id()
 
-    def _submit(self, text: str, voice_id: str | None, settings: SpeechSettings) -> Future[tuple[Audio, float]]:
+    def _submit(
+        self, text: str, voice_id: str | None, settings: SpeechSettings
+    ) -> Future[tuple[Audio, float]]:
         job = _render_job(text, voice_id, settings.rate, settings.volume, self.output_rate)
         return _ENGINE.submit(lambda engine: (job(engine), time.perf_counter()))
 

@@ -128,7 +128,9 @@ class SentenceRenderer(ABC):
         """The voice used when none is chosen (or the chosen one is missing)."""
 
     @abstractmethod
-    def _submit(self, text: str, voice_id: str | None, settings: SpeechSettings) -> Future[tuple[Audio, float]]:
+    def _submit(
+        self, text: str, voice_id: str | None, settings: SpeechSettings
+    ) -> Future[tuple[Audio, float]]:
         """Queues one sentence of speakable text; the future holds its audio at self.output_rate and the
         time.perf_counter() when it was ready. Renders run in the order submitted, and a future not yet
         started can be cancelled."""

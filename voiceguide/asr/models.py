@@ -45,10 +45,16 @@ class EngineChoice:
 
 def add_recognizer_args(p: argparse.ArgumentParser) -> None:
     """--engine and --model, the same for every command that hears (see voiceguide/asr/models.py)."""
-    p.add_argument("--engine", choices=ENGINE_NAMES,
-                   help="the recognizer (default: VOICEGUIDE_MODEL, then an installed model, then Whisper tiny.en)")
-    p.add_argument("--model", help="a Vosk or Whisper model folder (default: VOICEGUIDE_MODEL, then an installed "
-                                   "model, then the embedded Whisper tiny.en)")
+    p.add_argument(
+        "--engine",
+        choices=ENGINE_NAMES,
+        help="the recognizer (default: VOICEGUIDE_MODEL, then an installed model, then Whisper tiny.en)",
+    )
+    p.add_argument(
+        "--model",
+        help="a Vosk or Whisper model folder (default: VOICEGUIDE_MODEL, then an installed "
+        "model, then the embedded Whisper tiny.en)",
+    )
 
 
 def default_models_dir() -> Path:
@@ -117,7 +123,9 @@ def choose_engine(engine: str | None = None, model: str | Path | None = None, *,
     if environ.get(MODEL_ENV) and wanted in (None, model_kind(Path(environ[MODEL_ENV]).expanduser())):
         return _given(Path(environ[MODEL_ENV]).expanduser(), MODEL_ENV, wanted)
     if wanted is Kind.WHISPER:
-        return EngineChoice(Kind.WHISPER, None, "the embedded Whisper tiny.en, asked for with --engine whisper")
+        return EngineChoice(
+            Kind.WHISPER, None, "the embedded Whisper tiny.en, asked for with --engine whisper"
+        )
     folder = models_dir if models_dir is not None else default_models_dir()
     vosk = installed(folder, Kind.VOSK)
     official = [m for m in vosk if m.name == OFFICIAL_MODEL.name]
@@ -131,12 +139,16 @@ def choose_engine(engine: str | None = None, model: str | Path | None = None, *,
         )
     whisper = installed(folder, Kind.WHISPER)
     if whisper:
-        return EngineChoice(Kind.WHISPER, whisper[0], f"the Whisper model {whisper[0].name} installed in {folder}")
+        return EngineChoice(
+            Kind.WHISPER, whisper[0], f"the Whisper model {whisper[0].name} installed in {folder}"
+        )
     return EngineChoice(Kind.WHISPER, None,
                         f"the embedded Whisper tiny.en (no model installed in {folder}; none is needed)")
 
 
-def open_recognizer(choice: EngineChoice, content: Content, extra_phrases: tuple[str, ...] = ()) -> Recognizer:
+def open_recognizer(
+    choice: EngineChoice, content: Content, extra_phrases: tuple[str, ...] = ()
+) -> Recognizer:
     """Loads the chosen engine, biased toward the content (and any extra phrase, such as a wake phrase)."""
     if choice.engine is Kind.VOSK:
         from dataclasses import replace

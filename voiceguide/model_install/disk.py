@@ -40,7 +40,8 @@ def ensure_writable(models_dir: Path) -> None:
 
 
 def make_work_folder(folder: Path, prefix: str) -> Path:
-    """A new hidden folder in ``folder`` (never taken for a model), or a plain error when it cannot be made."""
+    """A new hidden folder in ``folder`` (never taken for a model), or a plain error when it cannot be
+    made."""
     try:
         return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
     except OSError as exc:

@@ -108,9 +108,9 @@ def _checked_members(archive: zipfile.ZipFile, zip_path: Path) -> list[zipfile.Z
     budget = unpack_budget(file_size(zip_path))
     if declared > budget:
         raise ModelDownloadError(
-            f"{zip_path.name} would unpack to {declared:,} bytes from {file_size(zip_path):,}, far more than a "
-            f"model archive of that size ever holds (at most {budget:,}); it looks like a zip bomb, so it was "
-            "not unpacked.",
+            f"{zip_path.name} would unpack to {declared:,} bytes from {file_size(zip_path):,}, far more than "
+            f"a model archive of that size ever holds (at most {budget:,}); it looks like a zip bomb, so it "
+            "was not unpacked.",
             transient=False,
         )
     for member in members:
@@ -145,7 +145,8 @@ def unpack_budget(archive_size: int) -> int:
 def _extract(
     archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], work: Path, zip_path: Path, *, budget: int
 ) -> None:
-    """Unpack ``members`` into ``work``, writing at most ``budget`` bytes in all and each member's declared size.
+    """Unpack ``members`` into ``work``, writing at most ``budget`` bytes in all and each member's declared
+    size.
 
     The count is of bytes actually written, so an archive whose headers understate what it holds is stopped
     when it passes what it declared, not when the disk is full.

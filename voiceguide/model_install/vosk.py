@@ -1,8 +1,9 @@
 """A Vosk model fetched, verified and installed as ``models/<name>``.
 
-The download streams into ``models/<name>.zip.part`` (kept after a dropped connection so the next run resumes),
-the archive is checked (size, checksum, then everything ``unpack`` checks), unpacked into a hidden folder and
-only then renamed into place, so a crash at any point leaves the old model or the new one, never half of one.
+The download streams into ``models/<name>.zip.part`` (kept after a dropped connection so the next run
+resumes), the archive is checked (size, checksum, then everything ``unpack`` checks), unpacked into a hidden
+folder and only then renamed into place, so a crash at any point leaves the old model or the new one, never
+half of one.
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ class Declared:
 
 
 def download_folder(model: WhisperSource, models_dir: Path) -> Path:
-    """Where ``model``'s files gather until the whole folder is verified (hidden, so never used as a model)."""
+    """Where ``model``'s files gather until the whole folder is verified (hidden, so never used as a
+    model)."""
     return Path(models_dir) / f".{model.folder}.download"
 
 
@@ -222,8 +223,8 @@ def _declared_size(hops: list[Message]) -> int | None:
 def _expected(file: ModelFile, declared: Declared, site: str) -> tuple[int, str | None]:
     """The size and SHA-256 the file must have: the catalogue's, which the server must agree with.
 
-    A disagreement is refused before downloading: the file upstream has changed, and the catalogue (pinned to a
-    revision) or the server is wrong either way. Where the catalogue has no value, the server's is used; the
+    A disagreement is refused before downloading: the file upstream has changed, and the catalogue (pinned to
+    a revision) or the server is wrong either way. Where the catalogue has no value, the server's is used; the
     weights themselves are never accepted without some SHA-256 to check.
     """
     for what, pinned, offered in (
@@ -247,8 +248,8 @@ def _expected(file: ModelFile, declared: Declared, site: str) -> tuple[int, str 
         )
     if sha256 is None and file.name == "model.bin":
         raise ModelDownloadError(
-            f"Neither the catalogue nor the server gives a SHA-256 for {file.url}, so the weights could not be "
-            "verified. Nothing was downloaded.",
+            f"Neither the catalogue nor the server gives a SHA-256 for {file.url}, so the weights could not "
+            "be verified. Nothing was downloaded.",
             transient=False,
         )
     return size, sha256
