@@ -52,7 +52,9 @@ def test_the_corpus_expectations_are_made_from_its_labels():
     assert expectations.unknown_topics(topic_ids(load_content())) is None
     by_kind = {label["topic"] == "any": label for label in labels}
     assert Check.TOPIC not in parse_expectation(label_expectation(by_kind[True])).checks
-    assert parse_expectation(label_expectation(by_kind[False])).checks == (Check.TOPIC, Check.URGENCY, Check.COMMAND)
+    assert parse_expectation(label_expectation(by_kind[False])).checks == (
+        Check.TOPIC, Check.URGENCY, Check.COMMAND
+    )
     content = load_content()
     for label in labels[:40]:
         reply = Conversation(content).handle(label["text"])
@@ -64,22 +66,34 @@ def test_the_corpus_expectations_are_made_from_its_labels():
 def test_typed_questions_scored_with_a_summary_line_and_min_pass(tmp_path: Path):
     expect = _typed_expectations(tmp_path)
     questions = tmp_path / "q.txt"
-    questions.write_text(f"{CAUSES}\n{EMERGENCY}\n{WEATHER}\nhow is a clot in the buttocks treated\nhello there\n")
+    questions.write_text(
+        f"{CAUSES}\n{EMERGENCY}\n{WEATHER}\nhow is a clot in the buttocks treated\nhello there\n"
+    )
     proc = run_cli(tmp_path, "batch", "--json", "--expect", str(expect), str(questions))
     assert proc.returncode == 1, proc.stderr  # 3 of 4 is below the default --min-pass 1.0
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["pass"] for r in rows] == [True, True, True, False, None]
     assert rows[3]["missed"] == ["topic", "answer"] and rows[4]["expected"] is None
-    assert rows[1]["expected"] == {"urgency": "emergency", "answer_contains": ["NOT-IN-ANY-ANSWER", "Emergency"]}
+    assert rows[1]["expected"] == {
+        "urgency": "emergency", "answer_contains": ["NOT-IN-ANY-ANSWER", "Emergency"]
+    }
     assert rows[2]["expected"] == {"topic": None, "command": None}
-    assert proc.stderr.splitlines()[-1] == ("3 of 4 as expected (topic 2/3, urgency 2/2, answer 1/2, command 1/1); "
-                                            "1 input not in the expectations")
-    assert run_cli(tmp_path, "batch", "--expect", str(expect), "--min-pass", "0.75", str(questions)).returncode == 0
-    assert run_cli(tmp_path, "batch", "--expect", str(expect), "--min-pass", "0.76", str(questions)).returncode == 1
+    assert proc.stderr.splitlines()[-1] == (
+        "3 of 4 as expected (topic 2/3, urgency 2/2, answer 1/2, command 1/1); "
+        "1 input not in the expectations"
+    )
+    assert run_cli(
+        tmp_path, "batch", "--expect", str(expect), "--min-pass", "0.75", str(questions)
+    ).returncode == 0
+    assert run_cli(
+        tmp_path, "batch", "--expect", str(expect), "--min-pass", "0.76", str(questions)
+    ).returncode == 1
     # Without --json the summary ends stdout; with no inputs given, the file's own inputs are run.
     alone = run_cli(tmp_path, "batch", "--expect", str(expect), "--min-pass", "0.7")
     assert alone.returncode == 0, alone.stderr
-    assert alone.stdout.splitlines()[-1] == "3 of 4 as expected (topic 2/3, urgency 2/2, answer 1/2, command 1/1)"
+    assert alone.stdout.splitlines()[-1] == (
+        "3 of 4 as expected (topic 2/3, urgency 2/2, answer 1/2, command 1/1)"
+    )
     assert_plain(run_cli(tmp_path, "batch", "--expect", str(expect), "--min-pass", "1.5"), 2, "from 0 to 1")
 
 
@@ -88,8 +102,10 @@ def test_recordings_are_found_relative_to_the_expectations_file(tmp_path: Path):
     folder.mkdir()
     shutil.copy(QUESTION_WAV, folder / "knee.wav")
     expect = folder / "expect.jsonl"
-    expect.write_text(_lines({"input": "knee.wav", "topic": "blood-clot-behind-knee.symptoms", "urgency": "none"},
-                             {"input": "gone.wav", "urgency": "none"}))
+    expect.write_text(_lines(
+        {"input": "knee.wav", "topic": "blood-clot-behind-knee.symptoms", "urgency": "none"},
+        {"input": "gone.wav", "urgency": "none"},
+    ))
     proc = run_cli(tmp_path, "batch", "--json", "--expect", str(expect), "--min-pass", "0.5")
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["pass"] for r in rows] == [True, False]  # a recording that is not there is a miss, not skipped
@@ -130,9 +146,13 @@ def test_a_bad_expectations_file_is_refused_naming_the_line(tmp_path: Path, cont
 
 def test_bad_bytes_and_a_missing_expectations_file(tmp_path: Path):
     expect = tmp_path / "expect.jsonl"
-    expect.write_bytes(b'{"input": "a question", "urgency": "none"}\n{"input": "caf\xe9", "urgency": "none"}\n')
+    expect.write_bytes(
+        b'{"input": "a question", "urgency": "none"}\n{"input": "caf\xe9", "urgency": "none"}\n'
+    )
     assert_plain(run_cli(tmp_path, "batch", "--expect", str(expect)), 2, "line 2", "not UTF-8")
-    assert_plain(run_cli(tmp_path, "batch", "--expect", str(tmp_path / "nope.jsonl")), 2, "nope.jsonl", "no such file")
+    assert_plain(
+        run_cli(tmp_path, "batch", "--expect", str(tmp_path / "nope.jsonl")), 2, "nope.jsonl", "no such file"
+    )
     assert_plain(run_cli(tmp_path, "batch"), 2, "--expect")
 
 
@@ -144,7 +164,9 @@ def test_reports_by_extension_and_junit(tmp_path: Path):
     missing = tmp_path / "missing.wav"
     base = ("batch", "--expect", str(expect), "--min-pass", "0", str(questions), str(missing))
     for suffix in (".json", ".jsonl", ".csv", ".html"):
-        proc = run_cli(tmp_path, *base, "--report", str(tmp_path / f"r{suffix}"), "--junit", str(tmp_path / "j.xml"))
+        proc = run_cli(
+            tmp_path, *base, "--report", str(tmp_path / f"r{suffix}"), "--junit", str(tmp_path / "j.xml")
+        )
         assert proc.returncode == 1, proc.stderr  # an input without expectations failed (missing.wav)
     whole = json.loads((tmp_path / "r.json").read_text())
     rows = whole["results"]
@@ -171,7 +193,9 @@ def test_reports_by_extension_and_junit(tmp_path: Path):
             "tests": "6", "failures": "1", "errors": "1", "skipped": "1"}
     cases = inner.findall("testcase")
     assert [c.get("name") for c in cases] == [r["input"] for r in rows]
-    assert cases[3].find("failure") is not None and "missed topic, answer" in cases[3].find("failure").get("message")
+    assert cases[3].find("failure") is not None and (
+        "missed topic, answer" in cases[3].find("failure").get("message")
+    )
     assert cases[4].find("skipped") is not None and cases[5].find("error") is not None
     assert all(c.find("failure") is None and c.find("error") is None for c in cases[:3])
 
@@ -187,7 +211,9 @@ def test_junit_without_expectations_and_with_control_characters(tmp_path: Path):
     proc = run_cli(tmp_path, "batch", "--junit", str(tmp_path / "j.xml"), str(questions), str(odd))
     assert proc.returncode == 1
     suite = ET.parse(tmp_path / "j.xml").getroot()
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("2", "0", "1", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        "2", "0", "1", "0"
+    )
     assert "\\x07" in suite.findall(".//testcase")[1].get("name")
 
 

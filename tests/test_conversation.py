@@ -16,7 +16,8 @@ from voiceguide.triage import Urgency
 def test_answer_is_short_names_its_source_and_comes_from_the_document(conversation, content):
     reply = conversation.handle("what are the symptoms of a blood clot behind the knee")
     section = content.section("blood-clot-behind-knee.symptoms")
-    # It leads with the sentence that names symptoms, not with "The symptoms ... can vary from person to person".
+    # It leads with the sentence that names symptoms, not with "The symptoms ... can vary from person to
+    # person".
     assert reply.answer.startswith(section.sentences[1])
     assert section.sentences[0] not in reply.answer
     assert content_words(reply.answer, reply.sources) <= 40
@@ -31,11 +32,13 @@ def test_the_sentence_that_answers_leads(content):
             conversation.handle(said)
         return conversation.handle(question).answer
 
-    assert first("can a clot behind the knee change the colour of my skin").startswith("Other symptoms may include "
-                                                                                      "discoloration of the skin")
+    assert first("can a clot behind the knee change the colour of my skin").startswith(
+        "Other symptoms may include discoloration of the skin"
+    )
     assert first("why would i get a clot in my buttocks").startswith("Extended periods of immobility")
-    assert first("can a blood clot behind the knee kill you").startswith("In some cases, a blood clot behind the "
-                                                                        "knee can be fatal")
+    assert first("can a blood clot behind the knee kill you").startswith(
+        "In some cases, a blood clot behind the knee can be fatal"
+    )
     assert first("can hrt cause a clot in the buttocks").startswith("Hormonal influences")
     # "This can be caused by ..." is never said without the sentence it refers to.
     causes = first("what causes a blood clot behind the knee")
@@ -46,8 +49,10 @@ def test_the_sentence_that_answers_leads(content):
 def test_no_answer_opens_with_a_dangling_reference(content):
     from voiceguide.answer_focus import opens_with_reference
 
-    for question in ["is it dangerous", "what are the risks of a clot behind the knee", "how do i prevent a clot",
-                     "what types of clots happen in the buttocks", "is a clot in the buttocks serious"]:
+    for question in [
+        "is it dangerous", "what are the risks of a clot behind the knee", "how do i prevent a clot",
+        "what types of clots happen in the buttocks", "is a clot in the buttocks serious",
+    ]:
         answer = Conversation(content).handle(question).answer
         opening = answer.split(": ", 1)[1] if answer.startswith("For a ") else answer
         assert not opens_with_reference(opening), (question, answer)
@@ -57,7 +62,9 @@ def test_kinds_are_routed_to_the_section_that_answers(content):
     def topic(question: str) -> str | None:
         return Conversation(content).handle(question).topic
 
-    assert topic("what are the complications of a clot in the buttocks") == "blood-clot-buttocks.complications"
+    assert topic("what are the complications of a clot in the buttocks") == (
+        "blood-clot-buttocks.complications"
+    )
     assert topic("what's the worst that can happen with a clot behind the knee").startswith(
         "blood-clot-behind-knee.")
     assert content.section(topic("what's the worst that can happen with a clot behind the knee")).about == (
@@ -80,7 +87,9 @@ def test_worried_questions_are_answered_from_the_documents(content):
     assert "untreated" in untreated.answer or "not treated" in untreated.answer
     for question in ("will it go away", "is it serious", "what should i do", "should i go to the hospital"):
         reply = Conversation(content).handle(question)
-        assert reply.answer != OUT_OF_SCOPE and reply.status not in ("not-understood", "out-of-scope"), question
+        assert reply.answer != OUT_OF_SCOPE and reply.status not in (
+            "not-understood", "out-of-scope"
+        ), question
 
 
 def test_what_should_i_do_after_advice_repeats_it_and_says_what_next(content):
@@ -92,7 +101,9 @@ def test_what_should_i_do_after_advice_repeats_it_and_says_what_next(content):
     assert messages.next_after_see_doctor() in reply.answer
     conversation = Conversation(content, emergency_number="112")
     conversation.handle("i have chest pain")
-    assert conversation.handle("what do i do now").answer.startswith("This could be an emergency. Call 112 now.")
+    assert conversation.handle("what do i do now").answer.startswith(
+        "This could be an emergency. Call 112 now."
+    )
 
 
 def test_what_the_documents_do_not_cover_is_said_plainly(content):
@@ -161,7 +172,9 @@ def test_repeat_says_the_last_answer_again(conversation):
 
 
 def test_follow_up_uses_the_place_of_the_last_question(conversation):
-    assert conversation.handle("what are the symptoms of a clot behind the knee").topic.startswith("blood-clot-behind-knee")
+    assert conversation.handle("what are the symptoms of a clot behind the knee").topic.startswith(
+        "blood-clot-behind-knee"
+    )
     assert conversation.handle("how is it treated").topic == "blood-clot-behind-knee.treatment"
     assert conversation.handle("what about the buttocks").topic == "blood-clot-buttocks.treatment"
 
@@ -199,8 +212,9 @@ def test_the_answering_sentence_leads_even_from_another_section(content):
     assert reply.answer.startswith("For superficial clots, a visible, firm, or hard lump may be felt")
     # A yes/no question leads with the sentence that says yes in the document's words.
     reply = _said(content, "can you actually get a clot in the buttocks")
-    assert reply.answer.startswith("While most commonly associated with the legs, blood clots can occur in or "
-                                   "affect the buttocks region")
+    assert reply.answer.startswith(
+        "While most commonly associated with the legs, blood clots can occur in or affect the buttocks region"
+    )
     # A promise ("a range of serious problems") is said with the sentence that spells it out.
     reply = _said(content, "what complications can a clot behind the knee lead to")
     assert "These can include pulmonary embolism" in reply.answer
@@ -284,7 +298,9 @@ def test_every_answer_sentence_comes_from_the_documents(content):
     fixed |= {messages.source_line([d.title]) for d in content.documents.values()}
     fixed.add(messages.source_line([d.title for d in content.documents.values()]))
     fixed.add(messages.source_line([d.title for d in reversed(content.documents.values())]))
-    allowed = {s for sec in content.sections for s in sec.sentences} | {a.text for v in content.urgent.values() for a in v}
+    allowed = {s for sec in content.sections for s in sec.sentences} | {
+        a.text for v in content.urgent.values() for a in v
+    }
     sessions = [
         ["what causes a blood clot behind the knee", "more"], ["is a clot in the buttocks dangerous", "more"],
         ["my leg is swollen and now i have chest pain", "more", "more"],
@@ -309,8 +325,8 @@ def _reply(content, question: str, *before: str):
 
 
 def test_everyday_activities_with_a_clot_are_not_covered_and_lend_no_scope(content):
-    """"Can I go swimming with a DVT": the articles do not say, and that is said honestly; but "swimming" alone
-    does not make a question about a sore knee one of ours."""
+    """"Can I go swimming with a DVT": the articles do not say, and that is said honestly; but "swimming"
+    alone does not make a question about a sore knee one of ours."""
     not_covered = messages.text("not_covered")
     for question in ("can i go swimming with a dvt", "is it okay to play sport after a blood clot",
                      "should i put an ice pack on my clot", "how much anticoagulant do people take",
@@ -321,10 +337,14 @@ def test_everyday_activities_with_a_clot_are_not_covered_and_lend_no_scope(conte
 
 def test_conditions_near_the_subject_are_not_covered_rather_than_out_of_scope(content):
     not_covered = messages.text("not_covered")
-    for question in ("what are varicose veins", "is a bakers cyst the same as a clot", "what is thrombophilia"):
+    for question in (
+        "what are varicose veins", "is a bakers cyst the same as a clot", "what is thrombophilia"
+    ):
         assert _reply(content, question).answer == not_covered, question
     # A cause the documents name is answered, though "heart" alone is a place they do not cover.
-    assert _reply(content, "does heart disease make clots more likely").answer.startswith("Certain medical conditions")
+    assert _reply(content, "does heart disease make clots more likely").answer.startswith(
+        "Certain medical conditions"
+    )
 
 
 def test_a_possessive_is_its_noun(content):
@@ -362,8 +382,8 @@ def test_see_doctor_advice_is_not_said_twice_and_leaves_room_for_the_answer(cont
 
 
 def test_signs_no_place_article_lists_are_found_where_a_document_names_them(content):
-    """No symptoms section names the signs of a clot in the lungs; the sentence that does (shortness of breath,
-    chest pain) answers."""
+    """No symptoms section names the signs of a clot in the lungs; the sentence that does (shortness of
+    breath, chest pain) answers."""
     reply = _reply(content, "what signs show a clot has travelled to the lungs")
     assert "shortness of breath or chest pain" in reply.answer.split("From the article")[0]
 
