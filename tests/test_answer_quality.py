@@ -1,9 +1,9 @@
 """A listener's judgement of first answers (tests/answer_scoring.py), on the blind sets and the existing sets.
 
-tests/questions_blind_answers.yaml and tests/questions_blind2_answers.yaml were written by helpers who saw only
-the documents and issue 8's Why; they are scored, never tuned on (scripts/tuning_answers.yaml is the set for
-tuning). Floors are the measured levels, so a regression fails; the issue's targets are printed beside them
-(run with -s to see the figures).
+tests/questions_blind_answers.yaml and tests/questions_blind2_answers.yaml were written by helpers who saw
+only the documents and issue 8's Why; they are scored, never tuned on (scripts/tuning_answers.yaml is the set
+for tuning). Floors are the measured levels, so a regression fails; the issue's targets are printed beside
+them (run with -s to see the figures).
 """
 
 from __future__ import annotations
@@ -59,14 +59,19 @@ def test_first_answers_are_short_enough_to_listen_to(content, name):
 
 def test_emergency_answers_are_short_with_any_number(content):
     for number in ("", "112"):
-        emergency = Conversation(content, emergency_number=number).handle("my calf is swollen and my chest hurts")
+        emergency = Conversation(content, emergency_number=number).handle(
+            "my calf is swollen and my chest hurts"
+        )
         assert len(emergency.answer.split()) <= EMERGENCY_WORDS_MAX
 
 
 def test_a_follow_up_is_scored_after_the_question_before_it(content):
     """`after` is the question asked just before (or a list of them): the follow-up is judged in that
     conversation, not alone."""
-    wanted = "They work by applying pressure to the leg, which helps to promote circulation and reduce the risk of clots."
+    wanted = (
+        "They work by applying pressure to the leg, which helps to promote circulation "
+        "and reduce the risk of clots."
+    )
     item = {"q": "how do they work", "expect": "answer", "sentences": [wanted]}
     before = "can compression stockings help with a clot behind the knee"
     assert score(content, [{**item, "after": before}]).passed == 1
@@ -75,7 +80,8 @@ def test_a_follow_up_is_scored_after_the_question_before_it(content):
 
 
 def test_existing_sets_topic_figures(content):
-    """The older sets are labelled by topic, not sentence: their topic accuracy, as test_router_accuracy checks."""
+    """The older sets are labelled by topic, not sentence: their topic accuracy, as test_router_accuracy
+    checks."""
     for name, floor in TOPIC_FLOORS.items():
         items = _load(name)
         right = sum(topic_matches(i["topic"], Conversation(content).handle(i["q"]).topic) for i in items)

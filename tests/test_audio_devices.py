@@ -148,7 +148,9 @@ def test_streams_fall_back_to_the_device_rate_and_fail_in_words(tmp_path: Path) 
         def open_at(rate, refused=(22050,)):
             tried.append(rate)
             return sd.OutputStream(samplerate=rate, channels=999 if rate in refused else 1, device=dev.index)
-        stream = ad._open_stream(open_at, [22050, 22050, 44100], "speaker 'vgnull'", "--output-device", "output")
+        stream = ad._open_stream(
+            open_at, [22050, 22050, 44100], "speaker 'vgnull'", "--output-device", "output"
+        )
         opened = [list(tried), stream.samplerate]
         ad._close_stream(stream)
         ad._close_stream(stream)  # closing twice, or a stream never opened, is harmless on shutdown
@@ -236,7 +238,9 @@ def test_file_output_realtime_writes_silence_between_clips(tmp_path: Path) -> No
 # ---------------------------------------------------------------------------------------------- FileInput
 
 
-@pytest.mark.parametrize(("fmt", "rate", "channels"), [("WAV", 44100, 2), ("FLAC", 8000, 1), ("OGG", 48000, 1)])
+@pytest.mark.parametrize(
+    ("fmt", "rate", "channels"), [("WAV", 44100, 2), ("FLAC", 8000, 1), ("OGG", 48000, 1)]
+)
 def test_file_input_feeds_16k_mono_int16_chunks(tmp_path: Path, fmt: str, rate: int, channels: int) -> None:
     seconds = 0.55
     t = np.arange(int(seconds * rate)) / rate

@@ -1,4 +1,5 @@
-"""`voiceguide ask --audio` and `voiceguide batch` on recordings: real files, the real recognizer, real WAVs out."""
+"""`voiceguide ask --audio` and `voiceguide batch` on recordings: real files, the real recognizer, real WAVs
+out."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ def test_ask_audio_json(tmp_path: Path):
 def test_batch_folder_with_bad_files_report_and_spoken_answers(tmp_path: Path):
     folder = tmp_path / "recordings"
     folder.mkdir()
-    for name in ("001-what-are-the-symptoms-of-a-blood-clot-be.wav", "030-my-leg-is-swollen-and-now-i-have-chest-p.wav"):
+    for name in (
+        "001-what-are-the-symptoms-of-a-blood-clot-be.wav", "030-my-leg-is-swollen-and-now-i-have-chest-p.wav"
+    ):
         source = AUDIO / name
         if source.exists():
             (folder / name).write_bytes(source.read_bytes())
@@ -48,7 +51,9 @@ def test_batch_folder_with_bad_files_report_and_spoken_answers(tmp_path: Path):
     questions = tmp_path / "typed.txt"
     questions.write_text("how is a blood clot in the buttocks treated\n")
     report, answers = tmp_path / "report.json", tmp_path / "answers"
-    out = run("batch", "--json", "--report", str(report), "--out-dir", str(answers), str(folder), str(questions))
+    out = run(
+        "batch", "--json", "--report", str(report), "--out-dir", str(answers), str(folder), str(questions)
+    )
     assert out.returncode == 1  # some inputs failed, and the exit code says so
     results = [json.loads(line) for line in out.stdout.splitlines()]
     by_input = {Path(r["input"]).name if r["engine"] != "text" else r["input"]: r for r in results}

@@ -44,10 +44,13 @@ def test_ask_json_weather_is_out_of_scope():
 
 
 def test_python_dash_m_is_the_same_command():
-    out = subprocess.run([sys.executable, "-m", "voiceguide", "ask", "what causes blood clots in the buttocks"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "ask", "what causes blood clots in the buttocks"],
+        capture_output=True, text=True, timeout=60,
+    )
     assert out.returncode == 0
-    assert "Extended periods of immobility are a significant contributor" in out.stdout  # the first factor leads
+    # the first factor leads
+    assert "Extended periods of immobility are a significant contributor" in out.stdout
 
 
 def test_emergency_number_flag():
@@ -56,7 +59,9 @@ def test_emergency_number_flag():
 
 
 def test_batch_text_file_one_result_per_line_in_order(tmp_path: Path):
-    questions = ["how is a blood clot behind the knee treated", "", "play some music", "i think i have a blood clot"]
+    questions = [
+        "how is a blood clot behind the knee treated", "", "play some music", "i think i have a blood clot"
+    ]
     qfile = tmp_path / "questions.txt"
     qfile.write_text("\n".join(questions) + "\n")
     out = run("batch", "--json", str(qfile))
@@ -106,7 +111,8 @@ def test_compile_check_passes_on_the_committed_file():
 
 
 def test_whole_chat_session_opens_no_network_connection(monkeypatch, capsys):
-    """Connecting, sending or looking up a name raises, so any attempt to reach the network fails this test."""
+    """Connecting, sending or looking up a name raises, so any attempt to reach the network fails this
+    test."""
     attempts = []
 
     def refuse(*args, **kwargs):

@@ -54,7 +54,9 @@ def test_sections_have_kinds_places_and_ids():
     assert len(ids) == len(set(ids))
     by_id = {s["id"]: s for s in data["sections"]}
     for doc in ("blood-clot-behind-knee", "blood-clot-buttocks"):
-        for kind in ("overview", "symptoms", "causes", "diagnosis", "treatment", "prevention", "complications"):
+        for kind in (
+            "overview", "symptoms", "causes", "diagnosis", "treatment", "prevention", "complications"
+        ):
             assert f"{doc}.{kind}" in by_id, f"{doc}.{kind}"
     assert {d["location"] for d in data["documents"]} == {"behind-knee", "buttocks"}
     assert by_id["blood-clot-buttocks.prevention"]["sentences"][0].startswith("To prevent clots")
@@ -115,7 +117,9 @@ def test_a_third_document_needs_no_code_change(tmp_path: Path):
     ids = {s["id"] for s in data["sections"]}
     assert {"blood-clot-arm.overview", "blood-clot-arm.symptoms", "blood-clot-arm.treatment"} <= ids
     assert any(d["title"] == "Blood Clots in the Arm" for d in data["documents"])
-    arm_text = " ".join(s for sec in data["sections"] if sec["document"] == "blood-clot-arm" for s in sec["sentences"])
+    arm_text = " ".join(
+        s for sec in data["sections"] if sec["document"] == "blood-clot-arm" for s in sec["sentences"]
+    )
     assert "img" not in arm_text and "example.invalid" not in arm_text
     reply = Conversation(content_from_dict(data)).handle("what are the symptoms of a blood clot in the arm")
     assert "bluish" in reply.answer
@@ -168,8 +172,8 @@ def test_empty_folder_is_an_error(tmp_path: Path):
 
 LEG_CRAMPS = """What Causes Leg Cramps?
 
-A leg cramp is a sudden, painful tightening of a muscle in the calf, foot or thigh. Most cramps last from a few
-seconds to several minutes.
+A leg cramp is a sudden, painful tightening of a muscle in the calf, foot or thigh. Most cramps last from a
+few seconds to several minutes.
 
 Why Leg Cramps Happen
 
@@ -178,8 +182,8 @@ cause cramps.
 
 Are Leg Cramps Dangerous?
 
-Most leg cramps are harmless and are not a sign of a serious problem. Cramps that happen often or with swelling
-should be checked by a doctor.
+Most leg cramps are harmless and are not a sign of a serious problem. Cramps that happen often or with
+swelling should be checked by a doctor.
 
 How Are Leg Cramps Treated?
 
@@ -213,4 +217,6 @@ def test_a_document_on_another_subject_changes_the_wording_not_the_code(tmp_path
     assert Conversation(content).handle("what causes leg cramps").topic.startswith("leg-cramps.")
     assert Conversation(content).handle("how do i stop getting leg cramps").topic.startswith("leg-cramps.")
     # The clot articles still answer clot questions.
-    assert Conversation(content).handle("what causes a blood clot behind the knee").topic.startswith("blood-clot")
+    assert Conversation(content).handle("what causes a blood clot behind the knee").topic.startswith(
+        "blood-clot"
+    )

@@ -36,7 +36,8 @@ def test_every_emergency_is_caught(content):
     missed = [
         item["q"]
         for item in QUESTIONS
-        if item["urgency"] == "emergency" and Conversation(content).handle(item["q"]).urgency.value != "emergency"
+        if item["urgency"] == "emergency"
+        and Conversation(content).handle(item["q"]).urgency.value != "emergency"
     ]
     assert not missed
 
@@ -69,7 +70,9 @@ def test_blind_question_set(content):
     wrong, missed_emergencies, false_accepts = [], [], []
     for item in BLIND:
         reply = Conversation(content).handle(item["q"])
-        if not (topic_matches(item["topic"], reply.topic) and _urgency_ok(item["urgency"], reply.urgency.value)):
+        if not (
+            topic_matches(item["topic"], reply.topic) and _urgency_ok(item["urgency"], reply.urgency.value)
+        ):
             wrong.append((item["q"], item["topic"], item["urgency"], reply.topic, reply.urgency.value))
         if item["urgency"] == "emergency" and reply.urgency.value != "emergency":
             missed_emergencies.append(item["q"])

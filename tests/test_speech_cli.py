@@ -109,6 +109,9 @@ def test_devices_says_none_were_found(no_sound_card: None) -> None:
 
 def test_text_commands_do_not_load_audio_libraries() -> None:
     code = ("import sys; from voiceguide import cli; cli.build_parser(); "
-            "print(sorted(m for m in ('sounddevice','pyttsx3','webrtcvad','faster_whisper','ctranslate2') if m in sys.modules))")
-    proc = subprocess.run([str(REPO / ".venv/bin/python"), "-c", code], capture_output=True, text=True, timeout=60)
+            "print(sorted(m for m in ('sounddevice','pyttsx3','webrtcvad','faster_whisper','ctranslate2') "
+            "if m in sys.modules))")
+    proc = subprocess.run(
+        [str(REPO / ".venv/bin/python"), "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert proc.stdout.strip() == "[]", proc.stderr

@@ -71,7 +71,8 @@ def hf_like(server: ModelServer, files: dict[str, bytes], declare: dict[str, str
 
 
 def write_catalogue(tmp: Path, server: ModelServer, files: dict[str, bytes], **pins: dict) -> Path:
-    """A catalogue naming tiny.en on ``server``; ``pins`` maps a file to its size/sha256 (default: the real)."""
+    """A catalogue naming tiny.en on ``server``; ``pins`` maps a file to its size/sha256 (default: the
+    real)."""
     entries = []
     for name, data in files.items():
         pin = pins.get(name.replace(".", "_"), {"size": len(data), "sha256": sha256(data)})
