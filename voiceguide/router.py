@@ -18,17 +18,18 @@ Why it scores the way it does (see also the README):
 
 from __future__ import annotations
 
-import enum
 import math
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 
 import snowballstemmer
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from voiceguide.content_model import Content, Section
 from voiceguide.phrases import Rewriter, any_of, find_all
+from voiceguide.question_understanding import QuestionUnderstanding
+from voiceguide.route_model import Context, Query, Route, RouteStatus
 from voiceguide.text import STOPWORDS, normalize
 
 _KIND_WEIGHT = 3.0
@@ -37,7 +38,6 @@ _LOCATION_WEIGHT = 2.0
 _LOCATION_PENALTY = 2.5
 _QUESTION_BONUS = 3.5
 _QUESTION_MATCH = 88
-_FUZZY_CUTOFF = 84
 _MIN_SCORE = 1.0
 _COMBINE_MARGIN = 1.5
 
@@ -49,71 +49,12 @@ _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one s
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
 _EVERYDAY_SHARE = 0.5
 _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
-_WEAK_KIND_WORD = 0.5
-_HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the last answer was about, so "how is it treated" can follow a knee question, "and behind the
-    knee?" can ask the last question again about another place, and "how do they work" knows what "they" are.
-    Kept in memory for the conversation only."""
-
-    location: str | None = None
-    kind: str | None = None
-    section: str | None = None
-    question: str = ""  # the last question answered, as understood (a follow-up already resolved)
-    terms: tuple[str, ...] = ()  # what it was about beyond its kind and place ("compression stockings")
-
-    @property
-    def active(self) -> bool:
-        return self.section is not None or bool(self.question)
-
-
-@dataclass(frozen=True)
-class Query:
-    heard: str
-    text: str
-    location: str | None
-    kind: str | None
-    anchored: bool
-    foreign: tuple[str, ...]
-    content_words: tuple[str, ...]
-    unknown: tuple[str, ...] = ()  # words neither in the content's vocabulary nor everyday talk
-    uncovered: tuple[str, ...] = ()  # places or subjects the documents do not cover ("brain", "period")
-    intent: str | None = None  # a worried person's question ("what should i do", "will it go away")
-    explicit_kind: bool = False  # the kind was named outright ("symptoms", "treated"), not guessed from a word
-    lay_kind: bool = False  # the kind was found only through the documents' words for a lay word ("drive")
-
-
-class RouteStatus(enum.StrEnum):
-    """What the router made of a question; a string, so JSON and comparisons with text keep working."""
-
-    ANSWER = "answer"  # one section
-    COMBINED = "combined"  # several places
-    ADVICE = "advice"  # what to do, from the documents' advice sentences
-    NOT_COVERED = "not-covered"  # in the domain, but the documents do not say
-    OUT_OF_SCOPE = "out-of-scope"
-    NOT_UNDERSTOOD = "not-understood"
-
-
-@dataclass(frozen=True)
-class Route:
-    status: RouteStatus
-    query: Query
-    sections: tuple[Section, ...] = ()
-    score: float = 0.0
-    location: str | None = None
-    kind: str | None = None
-    topic: str | None = None
-    ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
-    carried: tuple[str, ...] = ()  # words of the last question that this one refers to ("they" = stockings)
 
 
 _ROUTERS: dict[int, tuple[Content, Router]] = {}
 
 
-class Router:
+class Router(QuestionUnderstanding):
     @classmethod
     def for_content(cls, content: Content) -> Router:
         """One router per loaded content: building one costs ~50 ms, and a kiosk or a batch makes many
@@ -217,72 +158,6 @@ class Router:
             text = text[:start] + text[end:]
         return " ".join(text.split())
 
-    # -- understanding the words ---------------------------------------------------------------
-    def rewrite(self, text: str) -> str:
-        """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
-        return self._repair(self._rewrite(normalize(text)))
-
-    def _repair(self, first: str) -> str:
-        repaired = []
-        for word in first.split():
-            if word.endswith("'s") and word not in self._known and word[:-2] in self._known:
-                word = word[:-2]  # "my calf's been swollen": the calf
-            if (word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit()
-                    or word in self._lay_words):
-                repaired.append(word)
-                continue
-            match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-            # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
-            # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
-            if match and len(word) < 6 and match[0] in self._anchor_words:
-                match = None
-            # Nor into a word with another first letter: "spain" is not "pain".
-            if match and len(word) < 6 and match[0][0] != word[0]:
-                match = None
-            repaired.append(match[0] if match else word)
-        return self._rewrite(" ".join(repaired))
-
-    def understand(self, text: str) -> Query:
-        heard = normalize(text)
-        first = self._rewrite(heard)
-        foreign = tuple(any_of(first, self._foreign))
-        rewritten = self._repair(first)
-        location = self._location(rewritten)
-        # A kind named in lay words ("does it change the colour of the skin") is found through the document
-        # words for them ("discoloration" is a symptom).
-        said_kind = self._kind(rewritten)
-        kind = said_kind or self._kind(self._document_words(rewritten))
-        anchored = bool(any_of(rewritten, self._anchors))
-        content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
-        unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
-        uncovered = tuple(u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u))
-        intent, intent_words = self._intent(heard, rewritten)
-        named = any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", [])) if kind else []
-        # The kind counts as named outright when its words say more than the worried question's phrase: in
-        # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
-        explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
-        return Query(
-            heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
-            kind is not None and said_kind is None,
-        )
-
-    def _in_documents(self, text: str, term: str) -> bool:
-        """"Heart disease" is a cause the documents name, though a clot in the heart is not their subject: an
-        uncovered word counts as covered where the question says it with a neighbour the documents say too."""
-        words = text.split()
-        for i, word in enumerate(words):
-            if word != term:
-                continue
-            pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
-            if any(f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS):
-                return True
-        return False
-
-    def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
-        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
-        "walking". Only for questions already in the domain; unanchored, any unseen word still says no."""
-        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words)
-
     # -- follow-ups ----------------------------------------------------------------------------
     def resolve(self, query: Query, context: Context) -> Query:
         """A question that only names another place ("and behind the knee?", "what about in the bum") is
@@ -325,63 +200,6 @@ class Router:
     def _refers(self, q: Query) -> bool:
         words = q.heard.split()
         return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
-
-    def _document_words(self, text: str) -> str:
-        found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
-        return " | ".join(alt for alternatives in found for alt in alternatives)
-
-    def _intent(self, heard: str, rewritten: str) -> tuple[str | None, int]:
-        """The worried person's question this is, and how many words its phrase has: the longest phrase wins
-        (earlier intents win ties), heard as said or as rewritten ("can it kill" is "can it fatal" once
-        rewritten)."""
-        best, best_len = None, 0
-        for name, spec in self._intents.items():
-            hits = [
-                phrase for text in (heard, rewritten) for _start, end, phrase in find_all(text, spec["phrases"])
-                # "what can i do to stop getting clots" asks how to do that, not what to do now.
-                if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
-            ]
-            longest = max((len(h.split()) for h in hits), default=0)
-            if longest > best_len:
-                best, best_len = name, longest
-        return best, best_len
-
-    def _location(self, text: str) -> str | None:
-        # A place word inside what a document is about ("leg cramps") is not the place asked about.
-        for start, end, _p in reversed(find_all(text, self._subject_phrases)):
-            text = text[:start] + text[end:]
-        text = " ".join(text.split())
-        counts = {}
-        for loc, spec in self._locations.items():
-            hits = find_all(text, spec["terms"])
-            # Overlapping terms ("behind the knee" and "knee") count once.
-            counts[loc] = len({start for start, _end, _term in hits})
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-            return None
-        return ranked[0][0]
-
-    def _kind(self, text: str) -> str | None:
-        # A word that names the kind ("prevent") says more than one of its cues ("smoking"): "can you prevent
-        # clots by quitting smoking" asks about prevention. Not "cause": "can a clot cause pain" asks about an
-        # effect.
-        scores = {
-            kind: sum(_WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"]))
-            + 2 * len(any_of(text, spec.get("phrases", [])))
-            + _HEADING_BONUS * len(any_of(text, [
-                h for h in spec["heading"] if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
-            ]))
-            for kind, spec in self._kinds.items()
-        }
-        # "What is" and "what are" open every kind of question: overview only when no other kind is named
-        # ("what are the complications ..." is about complications).
-        specific = {kind: score for kind, score in scores.items() if kind != "overview"}
-        if specific and max(specific.values()) > 0:
-            scores = specific
-        best = max(scores.values())
-        if best == 0:
-            return None
-        return next(kind for kind in self._kinds if scores.get(kind) == best)
 
     # -- choosing the answer ---------------------------------------------------------------------
     def route(

@@ -1,0 +1,165 @@
+"""What a recognizer's text says, before any section is chosen: the words repaired toward the documents', and
+the place, kind of question and worried person's intent it names.
+
+A mixin of the Router, which builds the tables read here (voiceguide/router.py): understanding and choosing
+share them, and keeping the words' reading apart lets each be read on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from voiceguide.phrases import Rewriter, any_of, find_all
+from voiceguide.route_model import Query
+from voiceguide.text import STOPWORDS, normalize
+
+_FUZZY_CUTOFF = 84
+_WEAK_KIND_WORD = 0.5
+_HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
+
+
+class QuestionUnderstanding:
+    """Text -> Query, from the lexicon's tables the Router builds."""
+
+    _rewrite: Rewriter
+    _kinds: dict[str, Any]
+    _locations: dict[str, Any]
+    _anchors: list[str]
+    _anchor_words: frozenset[str]
+    _foreign: list[str]
+    _uncovered: list[str]
+    _neutral: frozenset[str]
+    _intents: dict[str, Any]
+    _focus_synonyms: dict[str, list[str]]
+    _subject_phrases: list[str]
+    _known: set[str]
+    _document_text: str
+    _lay_words: frozenset[str]
+    _stem: Callable[[str], str]
+    _known_stems: frozenset[str]
+    _fuzzy_targets: list[str]
+
+    def rewrite(self, text: str) -> str:
+        """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
+        return self._repair(self._rewrite(normalize(text)))
+
+    def _repair(self, first: str) -> str:
+        repaired = []
+        for word in first.split():
+            if word.endswith("'s") and word not in self._known and word[:-2] in self._known:
+                word = word[:-2]  # "my calf's been swollen": the calf
+            if (word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit()
+                    or word in self._lay_words):
+                repaired.append(word)
+                continue
+            match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
+            # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
+            if match and len(word) < 6 and match[0] in self._anchor_words:
+                match = None
+            # Nor into a word with another first letter: "spain" is not "pain".
+            if match and len(word) < 6 and match[0][0] != word[0]:
+                match = None
+            repaired.append(match[0] if match else word)
+        return self._rewrite(" ".join(repaired))
+
+    def understand(self, text: str) -> Query:
+        heard = normalize(text)
+        first = self._rewrite(heard)
+        foreign = tuple(any_of(first, self._foreign))
+        rewritten = self._repair(first)
+        location = self._location(rewritten)
+        # A kind named in lay words ("does it change the colour of the skin") is found through the document
+        # words for them ("discoloration" is a symptom).
+        said_kind = self._kind(rewritten)
+        kind = said_kind or self._kind(self._document_words(rewritten))
+        anchored = bool(any_of(rewritten, self._anchors))
+        content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
+        unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
+        uncovered = tuple(u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u))
+        intent, intent_words = self._intent(heard, rewritten)
+        named = any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", [])) if kind else []
+        # The kind counts as named outright when its words say more than the worried question's phrase: in
+        # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
+        explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
+        return Query(
+            heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
+            kind is not None and said_kind is None,
+        )
+
+    def _in_documents(self, text: str, term: str) -> bool:
+        """"Heart disease" is a cause the documents name, though a clot in the heart is not their subject: an
+        uncovered word counts as covered where the question says it with a neighbour the documents say too."""
+        words = text.split()
+        for i, word in enumerate(words):
+            if word != term:
+                continue
+            pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
+            if any(f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS):
+                return True
+        return False
+
+    def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
+        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
+        "walking". Only for questions already in the domain; unanchored, any unseen word still says no."""
+        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words)
+
+    def _document_words(self, text: str) -> str:
+        found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
+        return " | ".join(alt for alternatives in found for alt in alternatives)
+
+    def _intent(self, heard: str, rewritten: str) -> tuple[str | None, int]:
+        """The worried person's question this is, and how many words its phrase has: the longest phrase wins
+        (earlier intents win ties), heard as said or as rewritten ("can it kill" is "can it fatal" once
+        rewritten)."""
+        best, best_len = None, 0
+        for name, spec in self._intents.items():
+            hits = [
+                phrase for text in (heard, rewritten) for _start, end, phrase in find_all(text, spec["phrases"])
+                # "what can i do to stop getting clots" asks how to do that, not what to do now.
+                if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
+            ]
+            longest = max((len(h.split()) for h in hits), default=0)
+            if longest > best_len:
+                best, best_len = name, longest
+        return best, best_len
+
+    def _location(self, text: str) -> str | None:
+        # A place word inside what a document is about ("leg cramps") is not the place asked about.
+        for start, end, _p in reversed(find_all(text, self._subject_phrases)):
+            text = text[:start] + text[end:]
+        text = " ".join(text.split())
+        counts = {}
+        for loc, spec in self._locations.items():
+            hits = find_all(text, spec["terms"])
+            # Overlapping terms ("behind the knee" and "knee") count once.
+            counts[loc] = len({start for start, _end, _term in hits})
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
+
+    def _kind(self, text: str) -> str | None:
+        # A word that names the kind ("prevent") says more than one of its cues ("smoking"): "can you prevent
+        # clots by quitting smoking" asks about prevention. Not "cause": "can a clot cause pain" asks about an
+        # effect.
+        scores = {
+            kind: sum(_WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"]))
+            + 2 * len(any_of(text, spec.get("phrases", [])))
+            + _HEADING_BONUS * len(any_of(text, [
+                h for h in spec["heading"] if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
+            ]))
+            for kind, spec in self._kinds.items()
+        }
+        # "What is" and "what are" open every kind of question: overview only when no other kind is named
+        # ("what are the complications ..." is about complications).
+        specific = {kind: score for kind, score in scores.items() if kind != "overview"}
+        if specific and max(specific.values()) > 0:
+            scores = specific
+        best = max(scores.values())
+        if best == 0:
+            return None
+        return next(kind for kind in self._kinds if scores.get(kind) == best)
