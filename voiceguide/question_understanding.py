@@ -51,11 +51,15 @@ class QuestionUnderstanding:
         for word in first.split():
             if word.endswith("'s") and word not in self._known and word[:-2] in self._known:
                 word = word[:-2]  # "my calf's been swollen": the calf
-            if (word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4 or word.isdigit()
-                    or word in self._lay_words):
+            if (
+                word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4
+                or word.isdigit() or word in self._lay_words
+            ):
                 repaired.append(word)
                 continue
-            match = process.extractOne(word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            match = process.extractOne(
+                word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            )
             # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
             # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
             if match and len(word) < 6 and match[0] in self._anchor_words:
@@ -79,33 +83,45 @@ class QuestionUnderstanding:
         anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
-        uncovered = tuple(u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u))
+        uncovered = tuple(
+            u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u)
+        )
         intent, intent_words = self._intent(heard, rewritten)
-        named = any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", [])) if kind else []
+        named = (
+            any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", []))
+            if kind
+            else []
+        )
         # The kind counts as named outright when its words say more than the worried question's phrase: in
         # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
         explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
         return Query(
-            heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent, explicit,
-            kind is not None and said_kind is None,
+            heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
+            explicit, kind is not None and said_kind is None,
         )
 
     def _in_documents(self, text: str, term: str) -> bool:
-        """"Heart disease" is a cause the documents name, though a clot in the heart is not their subject: an
-        uncovered word counts as covered where the question says it with a neighbour the documents say too."""
+        """"Heart disease" is a cause the documents name, though a clot in the heart is not their subject:
+        an uncovered word counts as covered where the question says it with a neighbour the documents say
+        too."""
         words = text.split()
         for i, word in enumerate(words):
             if word != term:
                 continue
             pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
-            if any(f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS):
+            if any(
+                f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS
+            ):
                 return True
         return False
 
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
-        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the documents'
-        "walking". Only for questions already in the domain; unanchored, any unseen word still says no."""
-        return tuple(w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words)
+        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the
+        documents' "walking". Only for questions already in the domain; unanchored, any unseen word still says
+        no."""
+        return tuple(
+            w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words
+        )
 
     def _document_words(self, text: str) -> str:
         found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
@@ -118,7 +134,9 @@ class QuestionUnderstanding:
         best, best_len = None, 0
         for name, spec in self._intents.items():
             hits = [
-                phrase for text in (heard, rewritten) for _start, end, phrase in find_all(text, spec["phrases"])
+                phrase
+                for text in (heard, rewritten)
+                for _start, end, phrase in find_all(text, spec["phrases"])
                 # "what can i do to stop getting clots" asks how to do that, not what to do now.
                 if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
             ]
@@ -143,14 +161,17 @@ class QuestionUnderstanding:
         return ranked[0][0]
 
     def _kind(self, text: str) -> str | None:
-        # A word that names the kind ("prevent") says more than one of its cues ("smoking"): "can you prevent
-        # clots by quitting smoking" asks about prevention. Not "cause": "can a clot cause pain" asks about an
-        # effect.
+        # A word that names the kind ("prevent") says more than one of its cues ("smoking"): "can you
+        # prevent clots by quitting smoking" asks about prevention. Not "cause": "can a clot cause pain" asks
+        # about an effect.
         scores = {
-            kind: sum(_WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"]))
+            kind: sum(
+                _WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"])
+            )
             + 2 * len(any_of(text, spec.get("phrases", [])))
             + _HEADING_BONUS * len(any_of(text, [
-                h for h in spec["heading"] if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
+                h for h in spec["heading"]
+                if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
             ]))
             for kind, spec in self._kinds.items()
         }

@@ -1,5 +1,5 @@
-"""Plain data passed between the router and the conversation: what was asked, where it led, and what a follow-up
-may refer back to."""
+"""Plain data passed between the router and the conversation: what was asked, where it led, and what a
+follow-up may refer back to."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ class Query:
     unknown: tuple[str, ...] = ()  # words neither in the content's vocabulary nor everyday talk
     uncovered: tuple[str, ...] = ()  # places or subjects the documents do not cover ("brain", "period")
     intent: str | None = None  # a worried person's question ("what should i do", "will it go away")
-    explicit_kind: bool = False  # the kind was named outright ("symptoms", "treated"), not guessed from a word
+    # the kind was named outright ("symptoms", "treated"), not guessed from a word
+    explicit_kind: bool = False
     lay_kind: bool = False  # the kind was found only through the documents' words for a lay word ("drive")
 
 

@@ -80,14 +80,15 @@ class Router(QuestionUnderstanding):
         self._focus_synonyms = lex.get("focus_synonyms", {})
         self._subject_phrases = lex.get("subject_phrases", [])
         # A worried person's words ("should i go to the er") are ours even where no document uses them.
-        # Words of everyday life ("running", "swimming") are ours only in a question already about the subject:
-        # `needs_anchor` intents lend their words no scope of their own.
+        # Words of everyday life ("running", "swimming") are ours only in a question already about the
+        # subject: `needs_anchor` intents lend their words no scope of their own.
         intent_words = {
             w for spec in self._intents.values() if not spec.get("needs_anchor")
             for p in spec["phrases"] for w in p.split()
         }
         self._intent_words = frozenset(intent_words)
-        # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot", "clot").
+        # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot",
+        # "clot").
         self._subject_terms: dict[str, list[str]] = {}
         for doc in content.documents.values():
             terms = self._subject_terms.setdefault(doc.subject, [])
@@ -101,18 +102,28 @@ class Router(QuestionUnderstanding):
             for w in p.split()
         }
         self._known = set(content.vocabulary.words) | intent_words | kind_words
-        self._document_text = " " + " ".join(normalize(s) for sec in content.sections for s in sec.sentences) + " "
-        # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot question
-        # or a follow-up, though no document says it; on its own it does not make a question ours ("a bruise").
+        self._document_text = (
+            " " + " ".join(normalize(s) for sec in content.sections for s in sec.sentences) + " "
+        )
+        # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot
+        # question or a follow-up, though no document says it; on its own it does not make a question ours
+        # ("a bruise").
         anchored_words = {
-            w for spec in self._intents.values() if spec.get("needs_anchor") for p in spec["phrases"] for w in p.split()
+            w for spec in self._intents.values() if spec.get("needs_anchor")
+            for p in spec["phrases"] for w in p.split()
         }
-        self._lay_words = frozenset({w for key in self._focus_synonyms for w in key.split()} | anchored_words) - self._known
+        self._lay_words = (
+            frozenset({w for key in self._focus_synonyms for w in key.split()} | anchored_words) - self._known
+        )
         self._stem = lru_cache(maxsize=8192)(snowballstemmer.stemmer("english").stemWord)
         # "walk" is known because the documents say "walking": a word is known by its stem too.
         self._neutral_stems = frozenset(self._stem(w) for w in self._neutral)
-        self._known_stems = frozenset(self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS)
-        self._place_words = frozenset(w for spec in self._locations.values() for t in spec["terms"] for w in t.split())
+        self._known_stems = frozenset(
+            self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS
+        )
+        self._place_words = frozenset(
+            w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
+        )
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
         self._kind_stems = {
             kind: frozenset(self._stem(w) for w in spec["heading"] if " " not in w)
@@ -131,15 +142,17 @@ class Router(QuestionUnderstanding):
         # The document's own questions, without their place: place is scored on its own, so a knee FAQ must
         # not pull a question that names no place toward the knee.
         self._subjects = frozenset(lex["subjects"])
-        # Words a bare question may consist of and still be ours ("what are the symptoms", "how is it treated").
-        # The words of a kind's phrases count too: "is there anything i can do to lower my chances".
+        # Words a bare question may consist of and still be ours ("what are the symptoms", "how is it
+        # treated"). The words of a kind's phrases count too: "is there anything i can do to lower my
+        # chances".
         self._plain_words = self._subjects | self._neutral | {
             w for spec in self._kinds.values() for p in spec["words"] + spec["heading"] for w in p.split()
         }
         # A kind's own cue words ("stop" for prevention) found in a section of another kind ("stop bleeding")
         # are a coincidence, not a sign that it answers.
         self._kind_cues = {
-            kind: frozenset(self._stem(w) for w in spec["words"] if " " not in w) for kind, spec in self._kinds.items()
+            kind: frozenset(self._stem(w) for w in spec["words"] if " " not in w)
+            for kind, spec in self._kinds.items()
         }
         self._questions = [
             (self._asked(self._rewrite(normalize(q))), s) for s in content.sections for q in s.questions
@@ -203,7 +216,11 @@ class Router(QuestionUnderstanding):
 
     # -- choosing the answer ---------------------------------------------------------------------
     def route(
-        self, text: str, context: Context | None = None, default_kind: str | None = None, query: Query | None = None
+        self,
+        text: str,
+        context: Context | None = None,
+        default_kind: str | None = None,
+        query: Query | None = None,
     ) -> Route:
         """`default_kind` is the kind to assume when the words name none (a suspected clot: its symptoms);
         `query` is `understand(text)` when the caller has it already."""
@@ -212,8 +229,8 @@ class Router(QuestionUnderstanding):
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
         if q.uncovered and not q.location and (q.anchored or (context.active and _only_place(q))):
-            # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I can't
-            # help".
+            # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I
+            # can't help".
             return Route(RouteStatus.NOT_COVERED, q)
         # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill).
         unknown = [w for w in q.unknown if not (context.active and w in self._lay_words)]
@@ -228,8 +245,11 @@ class Router(QuestionUnderstanding):
         )
         if not in_domain and not follow_up:
             # A bare "what is" names no kind of its own: "what is the way we like to make" (a recognizer's
-            # "what's the weather like today") is not a question about clots, so its words must be the subject's.
-            plain = self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
+            # "what's the weather like today") is not a question about clots, so its words must be the
+            # subject's.
+            plain = (
+                self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
+            )
             if (q.kind is not None or q.intent is not None) and not q.location and all(
                 w in plain or (q.intent and w in self._intent_words) for w in q.content_words
             ):
@@ -280,18 +300,22 @@ class Router(QuestionUnderstanding):
         # The documents' words for the lay words said, except everyday ones ("get" is not "occur" here).
         # Each lay word counts once, by the best of its document words a section has.
         lay_stems = tuple(
-            frozenset(self._stem(w) for alt in self._focus_synonyms[key] for w in alt.split() if w not in STOPWORDS)
+            frozenset(
+                self._stem(w) for alt in self._focus_synonyms[key] for w in alt.split() if w not in STOPWORDS
+            )
             - asked_stems
             for key in any_of(q.text, self._focus_synonyms) if key not in self._neutral
         )
         # "How do they work": what "they" are is what the last question was about.
-        # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it" is
-        # what was just talked about. "Do they break the clot up" after blood thinners: "they" are those, though
-        # the clot word alone makes the question ours.
+        # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it"
+        # is what was just talked about. "Do they break the clot up" after blood thinners: "they" are those,
+        # though the clot word alone makes the question ours.
         kind_unsaid = q.kind is None or (q.intent is not None and not q.explicit_kind)
         refers_back = refers and (follow_up or (context.active and q.kind is None and q.location is None))
         pronoun_only = refers_back and kind_unsaid and q.location is None
-        carried = frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
+        carried = (
+            frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
+        )
         here = context.section if pronoun_only else None
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
@@ -301,7 +325,11 @@ class Router(QuestionUnderstanding):
                     self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning,
                                 q.explicit_kind and kind == q.kind)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
-                    - (_LOCATION_PENALTY if named and self.content.documents[s.document].subject not in named else 0)
+                    - (
+                        _LOCATION_PENALTY
+                        if named and self.content.documents[s.document].subject not in named
+                        else 0
+                    )
                     , s,
                 )
                 for s in self.content.sections
@@ -329,12 +357,19 @@ class Router(QuestionUnderstanding):
         )
 
     def _score(
-        self, section: Section, asked_stems: frozenset[str], kind: str | None, location: str | None, echoed: set[str],
-        carried: frozenset[str] = frozenset(), lay: tuple[frozenset[str], ...] = (), meaning: bool = False,
+        self,
+        section: Section,
+        asked_stems: frozenset[str],
+        kind: str | None,
+        location: str | None,
+        echoed: set[str],
+        carried: frozenset[str] = frozenset(),
+        lay: tuple[frozenset[str], ...] = (),
+        meaning: bool = False,
         named: bool = False,
     ) -> float:
-        """`named`: the kind was named outright, so another kind's cue ("sore" in "my bum is sore, what would the
-        doctor do") does not pull toward that kind's section."""
+        """`named`: the kind was named outright, so another kind's cue ("sore" in "my bum is sore, what would
+        the doctor do") does not pull toward that kind's section."""
         score = 0.0
         if kind and section.about == kind:
             # "what is ..." says little about which section; the words after it say more.
@@ -349,8 +384,12 @@ class Router(QuestionUnderstanding):
             if named:
                 shared -= self._kind_cues[section.about]
         # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
-        score += sum(self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared)
-        score += _CARRIED_SHARE * sum(self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id])
+        score += sum(
+            self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared
+        )
+        score += _CARRIED_SHARE * sum(
+            self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id]
+        )
         for stems in lay:
             lay_shared = (stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
             score += _LAY_SHARE * max((self._idf.get(w, 0.0) for w in lay_shared), default=0.0)
