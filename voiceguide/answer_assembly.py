@@ -1,0 +1,152 @@
+"""Which document sentences answer a routed question: the sections that say what was asked, the sentences
+said first within the word budget, and the rest kept for "more".
+
+A mixin of the Conversation (voiceguide/conversation.py), which decides what kind of reply is due (urgent
+advice, an answer, a command) and calls on this part for the document's sentences. What it says about health
+is only document sentences; its few words of its own (naming each place of a combined answer, and how to
+narrow it) come from content/messages.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from voiceguide import messages
+from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Focus, Focuser, words_in
+from voiceguide.content_model import Content, Section
+from voiceguide.route_model import Route
+
+_COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """Document sentences to say first, the rest for "more", and the articles they came from."""
+
+    first: list[str]
+    more: list[str]
+    titles: list[str]
+    topic: str | None
+
+
+class AnswerAssembly:
+    """Route -> the sentences of the answer, from the content and focuser the Conversation holds."""
+
+    content: Content
+    focuser: Focuser
+
+    def _answer(self, route: Route, budget: int = FIRST_ANSWER_WORDS, said: frozenset[str] = frozenset()) -> _Answer:
+        """`said`: document sentences this reply has already spoken (the urgent advice), not to be led with."""
+        q = route.query
+        intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
+        intent_focus = tuple(intent.get("focus", []))
+        focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
+        focus = replace(focus, said=said)
+        sections = self._sections_for(route, intent_focus)
+        if len(sections) > 1:
+            # Asked with no place, and one place's article says what was asked where the other's does not
+            # ("can hrt cause clots": hormone replacement therapy is named among the buttocks' causes only):
+            # that article answers, and the listener is not made to hear both.
+            # In each place, the section of the kind asked that says most of it ("how do compression socks
+            # work": the knee's compression stockings section rather than its general treatment).
+            sections = [self._best_of_kind_here(s, focus) for s in sections]
+            fits = [self.focuser.asked_fit(s, focus) for s in sections]
+            # "What signs show a clot has reached the lungs": the words chose sections about the lungs, but the
+            # kind named outright (signs) is what must be answered.
+            other_kind = q.explicit_kind and q.kind is not None and q.kind != route.kind
+            elsewhere = self._said_elsewhere(replace(focus, kind=q.kind)) if other_kind else []
+            if elsewhere:
+                sections, focus = elsewhere, replace(focus, kind=q.kind)
+            elif max(fits) > 0:
+                sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
+            else:
+                sections = self._said_elsewhere(focus) or sections
+        if len(sections) == 1:
+            section = self._at_place_asked(sections[0], q.location, focus)
+            return self._answer_from(section, focus, budget, keep_kind=q.explicit_kind)
+        first, more = [], []
+        budget = budget // len(sections) + 10
+        for section in sections:
+            place = self.content.location_name(self.content.location_of(section))
+            noun = (self.content.documents[section.document].subject_one or "it").split()[-1]
+            choice = self.focuser.choose(section, focus, budget=budget)
+            said = [section.sentences[i] for i in choice.first]
+            first.append(f"{messages.text('place_intro', noun=noun, place=place)} {' '.join(said)}")
+            more.extend(section.sentences[i] for i in choice.rest)
+        names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
+        first.append(messages.text("narrow", names=" or ".join(names)))
+        return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _at_place_asked(self, section: Section, place: str | None, focus: Focus) -> Section:
+        """"Can you die from a clot in your buttocks": the knee article says "fatal", but the buttocks article
+        says "life-threatening", and the place asked about is the buttocks. A section of the place asked about
+        that says what was asked answers, before another place's."""
+        if place is None or self.content.location_of(section) == place:
+            return section
+        here = [s for s in self.content.sections if self.content.location_of(s) == place]
+        asked = self.focuser.specific(focus)
+        fits = [(self.focuser.asked_fit(s, asked) + (1.0 if s.about == section.about else 0.0), s) for s in here]
+        _fit, best = max(fits, key=lambda pair: pair[0], default=(0.0, section))
+        return best if self.focuser.asked_fit(best, asked) > 0 else section
+
+    def _said_elsewhere(self, focus: Focus) -> list[Section]:
+        """"What are the warning signs that a clot has reached the lungs": none of the places' symptoms sections
+        says it, but a sentence elsewhere names what was asked and facts of the kind asked (the signs of a
+        pulmonary embolism). That sentence's section answers, alone."""
+        asked = self.focuser.specific(focus)
+        best: tuple[tuple[float, float], Section] | None = None
+        for section in self.content.sections:
+            for i, sentence in enumerate(section.sentences):
+                if self.focuser.term_score(sentence, asked) > 0 and self.focuser.kind_hits(sentence, focus.kind) > 0:
+                    # Facts of the kind asked first: these are what the routed sections lacked.
+                    score = (self.focuser.kind_score(sentence, focus.kind), self.focuser.score(section, i, focus))
+                    if best is None or score > best[0]:
+                        best = (score, section)
+        return [best[1]] if best else []
+
+    def _best_of_kind_here(self, section: Section, focus: Focus) -> Section:
+        place = self.content.location_of(section)
+        same = [s for s in self.content.sections if s.about == section.about and self.content.location_of(s) == place]
+        best = max(same, key=lambda s: self.focuser.asked_fit(s, focus))
+        return best if self.focuser.asked_fit(best, focus) > self.focuser.asked_fit(section, focus) else section
+
+    def _answer_from(self, section: Section, focus: Focus, budget: int, keep_kind: bool) -> _Answer:
+        """The chosen section's answering sentences, unless another section about the same place has a
+        sentence that answers clearly better: then that one leads, and the chosen section's lead follows if
+        there is room."""
+        place = self.content.location_of(section)
+        others = [s for s in self.content.sections if self.content.location_of(s) == place]
+        elsewhere = self.focuser.lead_elsewhere(section, others, focus, keep_kind)
+        if elsewhere is None:
+            choice = self.focuser.choose(section, focus, budget)
+            first = [section.sentences[i] for i in choice.first]
+            more = [section.sentences[i] for i in choice.rest]
+            return _Answer(first, more, self._titles((section,)), section.id)
+        other, unit = elsewhere
+        first = [other.sentences[i] for i in unit]
+        room = budget - sum(words_in(s) for s in first)
+        lead = [section.sentences[i] for i in self.focuser.lead(section, focus)]
+        if sum(words_in(s) for s in lead) <= room:
+            first += lead
+        more = [s for s in (*section.sentences, *other.sentences) if s not in first]
+        return _Answer(first, more, self._titles((other, section)), other.id)
+
+    def _sections_for(self, route: Route, intent_focus: tuple[str, ...]) -> list[Section]:
+        """The routed sections, unless a worried person's question ("will it go away") is answered by none of
+        them and by another section of the same kind: then that one, whichever article it is in."""
+        sections = list(route.sections)
+        if not intent_focus:
+            return sections
+        only = Focus(self.focuser.focus("", "", None, intent_focus).terms)
+
+        def fit(section: Section) -> float:
+            return max(self.focuser.term_score(s, only) for s in section.sentences)
+
+        answering = [s for s in sections if fit(s) > 0]
+        if answering:
+            return answering
+        others = [s for s in self.content.sections if s.about == route.kind and fit(s) > 0]
+        return [max(others, key=fit)] if others else sections
+
+    def _titles(self, sections: tuple[Section, ...]) -> list[str]:
+        return list(dict.fromkeys(self.content.documents[s.document].title for s in sections))
