@@ -35,8 +35,11 @@ class AnswerAssembly:
     content: Content
     focuser: Focuser
 
-    def _answer(self, route: Route, budget: int = FIRST_ANSWER_WORDS, said: frozenset[str] = frozenset()) -> _Answer:
-        """`said`: document sentences this reply has already spoken (the urgent advice), not to be led with."""
+    def _answer(
+        self, route: Route, budget: int = FIRST_ANSWER_WORDS, said: frozenset[str] = frozenset()
+    ) -> _Answer:
+        """`said`: document sentences this reply has already spoken (the urgent advice), not to be led
+        with."""
         q = route.query
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
@@ -51,14 +54,16 @@ class AnswerAssembly:
             # work": the knee's compression stockings section rather than its general treatment).
             sections = [self._best_of_kind_here(s, focus) for s in sections]
             fits = [self.focuser.asked_fit(s, focus) for s in sections]
-            # "What signs show a clot has reached the lungs": the words chose sections about the lungs, but the
-            # kind named outright (signs) is what must be answered.
+            # "What signs show a clot has reached the lungs": the words chose sections about the lungs, but
+            # the kind named outright (signs) is what must be answered.
             other_kind = q.explicit_kind and q.kind is not None and q.kind != route.kind
             elsewhere = self._said_elsewhere(replace(focus, kind=q.kind)) if other_kind else []
             if elsewhere:
                 sections, focus = elsewhere, replace(focus, kind=q.kind)
             elif max(fits) > 0:
-                sections = [s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN]
+                sections = [
+                    s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN
+                ]
             else:
                 sections = self._said_elsewhere(focus) or sections
         if len(sections) == 1:
@@ -85,30 +90,42 @@ class AnswerAssembly:
             return section
         here = [s for s in self.content.sections if self.content.location_of(s) == place]
         asked = self.focuser.specific(focus)
-        fits = [(self.focuser.asked_fit(s, asked) + (1.0 if s.about == section.about else 0.0), s) for s in here]
+        fits = [
+            (self.focuser.asked_fit(s, asked) + (1.0 if s.about == section.about else 0.0), s) for s in here
+        ]
         _fit, best = max(fits, key=lambda pair: pair[0], default=(0.0, section))
         return best if self.focuser.asked_fit(best, asked) > 0 else section
 
     def _said_elsewhere(self, focus: Focus) -> list[Section]:
-        """"What are the warning signs that a clot has reached the lungs": none of the places' symptoms sections
-        says it, but a sentence elsewhere names what was asked and facts of the kind asked (the signs of a
-        pulmonary embolism). That sentence's section answers, alone."""
+        """"What are the warning signs that a clot has reached the lungs": none of the places' symptoms
+        sections says it, but a sentence elsewhere names what was asked and facts of the kind asked (the signs
+        of a pulmonary embolism). That sentence's section answers, alone."""
         asked = self.focuser.specific(focus)
         best: tuple[tuple[float, float], Section] | None = None
         for section in self.content.sections:
             for i, sentence in enumerate(section.sentences):
-                if self.focuser.term_score(sentence, asked) > 0 and self.focuser.kind_hits(sentence, focus.kind) > 0:
+                if (
+                    self.focuser.term_score(sentence, asked) > 0
+                    and self.focuser.kind_hits(sentence, focus.kind) > 0
+                ):
                     # Facts of the kind asked first: these are what the routed sections lacked.
-                    score = (self.focuser.kind_score(sentence, focus.kind), self.focuser.score(section, i, focus))
+                    score = (
+                        self.focuser.kind_score(sentence, focus.kind), self.focuser.score(section, i, focus)
+                    )
                     if best is None or score > best[0]:
                         best = (score, section)
         return [best[1]] if best else []
 
     def _best_of_kind_here(self, section: Section, focus: Focus) -> Section:
         place = self.content.location_of(section)
-        same = [s for s in self.content.sections if s.about == section.about and self.content.location_of(s) == place]
+        same = [
+            s for s in self.content.sections
+            if s.about == section.about and self.content.location_of(s) == place
+        ]
         best = max(same, key=lambda s: self.focuser.asked_fit(s, focus))
-        return best if self.focuser.asked_fit(best, focus) > self.focuser.asked_fit(section, focus) else section
+        return (
+            best if self.focuser.asked_fit(best, focus) > self.focuser.asked_fit(section, focus) else section
+        )
 
     def _answer_from(self, section: Section, focus: Focus, budget: int, keep_kind: bool) -> _Answer:
         """The chosen section's answering sentences, unless another section about the same place has a

@@ -3,8 +3,8 @@
 Every sentence of medical content comes from the compiled documents, chosen for what was asked
 (voiceguide/answer_focus.py) and kept short enough to listen to: about 40 words, then the source, and the rest
 on "more". The only sentences written here are in content/messages.yaml (voiceguide/messages.py): about using
-the assistant, the reminder that this is general information, and the instruction to call the emergency number,
-whose number is configurable.
+the assistant, the reminder that this is general information, and the instruction to call the emergency
+number, whose number is configurable.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ emergency_instruction = messages.emergency_instruction
 def __getattr__(name: str) -> str:
     """OUT_OF_SCOPE, NOT_UNDERSTOOD and NOTHING_HEARD as said with the installed content: their subject comes
     from the documents, so they are built on first use rather than written here."""
-    keys = {"OUT_OF_SCOPE": "out_of_scope", "NOT_UNDERSTOOD": "not_understood", "NOTHING_HEARD": "nothing_heard"}
+    keys = {
+        "OUT_OF_SCOPE": "out_of_scope", "NOT_UNDERSTOOD": "not_understood", "NOTHING_HEARD": "nothing_heard"
+    }
     if name in keys:
         from voiceguide.content_model import load_content
 
@@ -157,8 +159,10 @@ class Conversation(AnswerAssembly):
             return self._advice(text, heard, route)
         if route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD, RouteStatus.NOT_COVERED):
             if not heard:
-                return Reply(text, heard, None, urgency, messages.about(self.content, "nothing_heard"), (), 0.0,
-                             ReplyStatus.NOT_UNDERSTOOD)
+                return Reply(
+                    text, heard, None, urgency, messages.about(self.content, "nothing_heard"), (), 0.0,
+                    ReplyStatus.NOT_UNDERSTOOD,
+                )
             key = {"out-of-scope": "out_of_scope", "not-understood": "not_understood"}.get(route.status)
             message = messages.about(self.content, key) if key else messages.text("not_covered")
             return Reply(text, heard, None, urgency, message, (), route.score, ReplyStatus(route.status))
@@ -182,7 +186,12 @@ class Conversation(AnswerAssembly):
         return parts
 
     def _remember(
-        self, route: Route, more: list[str], titles: list[str], source_line: str = "", topic: str | None = None
+        self,
+        route: Route,
+        more: list[str],
+        titles: list[str],
+        source_line: str = "",
+        topic: str | None = None,
     ) -> None:
         state = self._state
         state.more = list(more)
@@ -205,7 +214,9 @@ class Conversation(AnswerAssembly):
         advice_sources = list(self._urgent_sources(urgency))
         advice = self._urgent_text(urgency)
         answered = route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED)
-        room = FIRST_ANSWER_WORDS if urgency is Urgency.EMERGENCY else _SEE_DOCTOR_MAX_WORDS - words_in(advice)
+        room = (
+            FIRST_ANSWER_WORDS if urgency is Urgency.EMERGENCY else _SEE_DOCTOR_MAX_WORDS - words_in(advice)
+        )
         said = frozenset(a.text for a in self.content.urgent[urgency.value])
         answer = self._answer(route, room, said) if answered else None
         if route.status == RouteStatus.ADVICE:
@@ -242,7 +253,9 @@ class Conversation(AnswerAssembly):
         else:
             parts.append(messages.text("say_more_for", topic=self.content.kind_label(route.kind)))
             more = [*answer.first, *more]
-            self._remember(route, more, answer.titles, messages.source_line(answer.titles), topic=answer.topic)
+            self._remember(
+                route, more, answer.titles, messages.source_line(answer.titles), topic=answer.topic
+            )
         parts += [messages.source_line(said_sources), *self._closing(bool(more))]
         return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
 
@@ -250,7 +263,9 @@ class Conversation(AnswerAssembly):
         """"What other scans might they do" after the D-dimer test: the last answer's sentences about what it
         was asked about (the D-dimer), which this question asks past."""
         last, terms = self._state.last, set(self._state.context.terms)
-        if last is None or not terms or not any_of(route.query.heard, self.content.lexicon.get("other_words", [])):
+        if last is None or not terms or not any_of(
+            route.query.heard, self.content.lexicon.get("other_words", [])
+        ):
             return frozenset()
         return frozenset(
             s for sec in self.content.sections for s in sec.sentences
@@ -261,14 +276,15 @@ class Conversation(AnswerAssembly):
         q = route.query
         triage = self.content.lexicon["triage"]
         personal = triage["see-doctor"]["personal"]
-        # A place of their own body ("a clot in my bum"), or a clot they say they (may) have; not someone asking
-        # what to do about a medicine or a habit ("i'm on tablets that might cause clots").
+        # A place of their own body ("a clot in my bum"), or a clot they say they (may) have; not someone
+        # asking what to do about a medicine or a habit ("i'm on tablets that might cause clots").
         suspected = suspects(q.text, triage)
         return (q.location is not None or suspected) and bool(any_of(q.text, personal))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:
         """"What should I do", "should I go to the ER". Right after urgent advice: that advice again and the
-        next step. Otherwise the documents' own "seek medical attention" sentence, for the place asked about."""
+        next step. Otherwise the documents' own "seek medical attention" sentence, for the place asked
+        about."""
         last = self._state.last
         if last is not None and last.urgency is not Urgency.NONE:
             parts = [self._urgent_text(last.urgency)]
@@ -317,7 +333,9 @@ class Conversation(AnswerAssembly):
     def _urgent_sources(self, urgency: Urgency) -> tuple[str, ...]:
         if urgency is Urgency.NONE:
             return ()
-        return tuple(dict.fromkeys(self.content.documents[a.document].title for a in self.content.urgent[urgency.value]))
+        return tuple(dict.fromkeys(
+            self.content.documents[a.document].title for a in self.content.urgent[urgency.value]
+        ))
 
 
 
