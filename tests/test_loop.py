@@ -66,7 +66,8 @@ def session_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     before = listing()
     proc = subprocess.run(
-        [str(REPO / ".venv/bin/voiceguide"), "listen", "--input-file", str(session), "--output-file", "OUT.wav",
+        [str(REPO / ".venv/bin/voiceguide"), "listen", "--input-file", str(session),
+         "--output-file", "OUT.wav",
          "--fast"],
         cwd=work, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
     )
@@ -188,10 +189,12 @@ def test_speech_gate_hears_speech_and_not_silence() -> None:
 def test_idle_timeout_forgets_the_last_person(tmp_path: Path, recognizer) -> None:
     """Audio-clock idle timeout, run unpaced (a "fast clock"): after 4 s of silence "tell me more" finds
     nothing to go on with, because the conversation was reset for the next person."""
-    session = build_session(tmp_path / "idle.wav", [SESSION[0], "tell me more"], gaps=[4.0, 1.0], noise_db=None)
+    session = build_session(tmp_path / "idle.wav", [SESSION[0], "tell me more"], gaps=[4.0, 1.0],
+                            noise_db=None)
     transcripts = tmp_path / "transcripts.jsonl"
     loop = AssistantLoop(Conversation(load_content()), recognizer, Renderer(),
-                         LoopOptions(welcome=False, kiosk=True, idle_timeout=2.0), captions=lambda _line: None,
+                         LoopOptions(welcome=False, kiosk=True, idle_timeout=2.0),
+                         captions=lambda _line: None,
                          transcript_log=TranscriptLog(transcripts))
     out = FileOutput(tmp_path / "out.wav", realtime=False)
     result = loop.run(WaitingPersonInput(FileInput(session, realtime=False), lambda: loop.is_speaking,
@@ -202,7 +205,8 @@ def test_idle_timeout_forgets_the_last_person(tmp_path: Path, recognizer) -> Non
     assert result.turns[0].reply.topic == "blood-clot-behind-knee.symptoms"
     assert result.turns[1].said.startswith("Ask me a question first")
     logged = [json.loads(line) for line in transcripts.read_text().splitlines()]
-    assert [r["heard"] for r in logged] == [t.heard for t in result.turns]  # --log-transcripts writes each turn
+    # --log-transcripts writes each turn
+    assert [r["heard"] for r in logged] == [t.heard for t in result.turns]
 
 
 def test_missing_device_is_retried_with_backoff(tmp_path: Path, recognizer) -> None:
@@ -225,7 +229,8 @@ def test_missing_device_is_retried_with_backoff(tmp_path: Path, recognizer) -> N
 
     result = run_with_retries(loop, open_devices, retry=True, sleep=delays.append)
     assert attempts == [0, 1, 2] and delays == [1.0, 2.0]
-    assert [t.reply.topic for t in result.turns] == ["blood-clot-behind-knee.symptoms"], [t.heard for t in result.turns]
+    assert [t.reply.topic for t in result.turns] == ["blood-clot-behind-knee.symptoms"], \
+        [t.heard for t in result.turns]
     with pytest.raises(NoAudioDeviceError):
         run_with_retries(loop, lambda _a: (MicrophoneInput(), None), retry=False, sleep=delays.append)
 
@@ -236,7 +241,8 @@ def test_spoken_adjustment_changes_the_voice_and_is_remembered(tmp_path: Path, r
     session = build_session(tmp_path / "s.wav", ["speak slower"], noise_db=None)
     renderer = Renderer()
     loop = AssistantLoop(Conversation(load_content()), recognizer, renderer,
-                         LoopOptions(welcome=False, settings_dir=tmp_path / "config"), captions=lambda _line: None)
+                         LoopOptions(welcome=False, settings_dir=tmp_path / "config"),
+                         captions=lambda _line: None)
     out = FileOutput(tmp_path / "out.wav", realtime=False)
     result = loop.run(FileInput(session, realtime=False), out)
     out.close()

@@ -4,14 +4,14 @@ Whole-utterance decoding is what makes a live session hear as well as a recorded
 normalises the utterance as a whole), but it can only start once the audio is complete, and it takes about a
 quarter of the utterance's length. Waiting for the end-of-utterance silence *and then* decoding puts both
 delays between the end of speech and the answer. So the loop starts the decode as soon as the speaker pauses,
-on a worker thread, over everything captured so far. If the pause turns out to be the end of the utterance, the
-transcript is ready (or nearly) when the endpoint is decided; if the speaker goes on, that decode is discarded
-and a new one starts at the next pause. The audio decoded differs from a wait-then-decode run only in how much
-trailing silence it carries, which a whole-utterance decode ignores.
+on a worker thread, over everything captured so far. If the pause turns out to be the end of the utterance,
+the transcript is ready (or nearly) when the endpoint is decided; if the speaker goes on, that decode is
+discarded and a new one starts at the next pause. The audio decoded differs from a wait-then-decode run only
+in how much trailing silence it carries, which a whole-utterance decode ignores.
 
-A recognizer that decodes incrementally anyway, with the same result (Vosk: `open_utterance()`), is instead fed
-every captured chunk as it arrives, on the same worker thread, so that at the end only the last fraction of a
-second is left to decode.
+A recognizer that decodes incrementally anyway, with the same result (Vosk: `open_utterance()`), is instead
+fed every captured chunk as it arrives, on the same worker thread, so that at the end only the last fraction
+of a second is left to decode.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ def _add_voice_args(p: argparse.ArgumentParser) -> None:
     from voiceguide.tts_base import TtsEngine
 
     p.add_argument("--tts", choices=[e.value for e in TtsEngine], default=TtsEngine.PYTTSX3.value,
-                   help="speech engine: pyttsx3 (espeak-ng, the default) or piper (a clearer voice, if installed)")
+                   help="speech engine: pyttsx3 (espeak-ng, the default) or piper (a clearer voice, "
+                        "if installed)")
     p.add_argument("--voice", help="voice name or id (see: voiceguide voices); default: your saved setting")
     p.add_argument("--rate", type=int, help="speaking rate in words per minute (80-300)")
     p.add_argument("--volume", type=float, help="volume from 0.2 to 1.0")
@@ -64,7 +65,8 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                           "would hear it (speech in it can interrupt answers); default: the recording waits "
                           "for each answer, like a person does")
     how = listen.add_argument_group("listening")
-    how.add_argument("--push-to-talk", action="store_true", help="listen only after Enter or space is pressed")
+    how.add_argument("--push-to-talk", action="store_true",
+                     help="listen only after Enter or space is pressed")
     how.add_argument("--wake-phrase", help='only answer after this phrase, e.g. "hey guide"')
     how.add_argument("--no-welcome", action="store_true", help="skip the spoken welcome")
     how.add_argument("--kiosk", action="store_true",
@@ -74,8 +76,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     how.add_argument("--log-transcripts", type=Path, metavar="FILE",
                      help="append what was heard and answered to FILE (nothing is written without this)")
     how.add_argument("--captions-web", type=_captions_address, metavar="[HOST:]PORT",
-                     help="show a large-print caption screen in a browser at http://HOST:PORT/ (host: 127.0.0.1 "
-                          "unless given); its space bar talks or stops, like Enter or space here")
+                     help="show a large-print caption screen in a browser at http://HOST:PORT/ "
+                          "(host: 127.0.0.1 unless given); its space bar talks or stops, like Enter or "
+                          "space here")
     add_recognizer_args(how)
     _add_voice_args(listen)
     listen.set_defaults(func=cmd_listen)
@@ -121,7 +124,8 @@ def cmd_say(args: argparse.Namespace) -> int:
         from voiceguide.audio_devices import AudioDeviceError, SoundDeviceOutput
         from voiceguide.tts_engines import make_renderer
 
-        renderer = make_renderer(args.tts, settings_with_flags(args))  # a missing voice is told before the speaker opens
+        # a missing voice is told before the speaker opens
+        renderer = make_renderer(args.tts, settings_with_flags(args))
         try:
             speaker = SoundDeviceOutput(args.output_device)
         except AudioDeviceError as exc:
@@ -182,7 +186,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return run_doctor(content_path=args.content, engine=args.engine, model=args.model)
 
 
-# ---------------------------------------------------------------------------------------------- plain voiceguide
+# ------------------------------------------------------------------------------------------ plain voiceguide
 
 
 def default_entry(parser: argparse.ArgumentParser, text_mode: Callable[[], int]) -> int:
