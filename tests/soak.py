@@ -121,9 +121,11 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     from voiceguide.conversation import Conversation
     from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
+    from voiceguide.native_memory import tune_for_long_run
     from voiceguide.recorded_session import WaitingPersonInput
     from voiceguide.tts import Renderer
 
+    tune_for_long_run()  # as `listen` does before its models load
     texts = QUESTIONS + COMMANDS
     clips = dict(zip(texts, render_in_fresh_engine(texts, scratch), strict=True))
     content = load_content()

@@ -208,9 +208,11 @@ def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
     from voiceguide.file_devices import FileInput
+    from voiceguide.native_memory import tune_for_long_run
     from voiceguide.tts_engines import make_renderer
 
     started = time.perf_counter()
+    tune_for_long_run()  # before the models load, so their threads share the capped arenas
     if args.input_file is not None:
         FileInput(args.input_file, realtime=False)  # unreadable recordings fail here, before anything loads
     renderer = make_renderer(args.tts, settings_with_flags(args), strict=False)

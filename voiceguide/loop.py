@@ -29,6 +29,7 @@ from voiceguide.conversation import Conversation, Reply
 from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
 from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
+from voiceguide.native_memory import tune_for_long_run
 from voiceguide.player import AnswerPlayer
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
 from voiceguide.transcript_log import TranscriptLog
@@ -98,6 +99,9 @@ class Turn:
     barged_in: bool = False
 
 
+KIOSK_TURNS_KEPT = 100  # a kiosk's single run would otherwise hold every turn of weeks (0.7 KB each)
+
+
 @dataclass
 class LoopResult:
     reason: str  # "input-ended" | "goodbye"
@@ -115,6 +119,7 @@ class AssistantLoop:
                  options: LoopOptions | None = None, *, captions: Callable[[str], None] | None = None,
                  transcript_log: TranscriptLog | None = None, keys: KeySource | None = None,
                  events: EventSink | None = None) -> None:
+        tune_for_long_run()  # a kiosk's loop runs for weeks: see voiceguide/native_memory.py
         self.conversation = conversation
         self.recognizer = recognizer
         self.renderer = renderer
@@ -229,6 +234,8 @@ class AssistantLoop:
         turn.barged_in = utterance.barged_in
         if turn.heard or turn.reply is not None:
             result.turns.append(turn)
+            if self.options.kiosk:  # one run lasts weeks: keep recent turns only
+                del result.turns[:-KIOSK_TURNS_KEPT]
         outcome = TurnOutcome.WAKE if turn.label == "wake" else TurnOutcome.NOTHING
         ending = False
         if turn.reply is not None:
