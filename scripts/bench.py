@@ -111,7 +111,8 @@ def bench_asr() -> None:
 
 
 def bench_batch_command() -> None:
-    """The wall time a person sees: `voiceguide batch --json tests/audio`, start to finish, model load included."""
+    """The wall time a person sees: `voiceguide batch --json tests/audio`, start to finish, model load
+    included."""
     import subprocess
 
     audio = REPO / "tests" / "audio"
@@ -124,9 +125,10 @@ def bench_batch_command() -> None:
 
 
 def bench_expect(repeats: int = 200) -> None:
-    """What `batch --expect` adds to a run on tests/audio: the whole command with and without it (wall time, one
-    run each: on a shared machine their difference is mostly noise), and the checking itself timed in-process
-    (reading the file, matching and scoring every row, the summary), which is what --expect really adds."""
+    """What `batch --expect` adds to a run on tests/audio: the whole command with and without it (wall time,
+    one run each: on a shared machine their difference is mostly noise), and the checking itself timed
+    in-process (reading the file, matching and scoring every row, the summary), which is what --expect
+    really adds."""
     import json
     import subprocess
 
@@ -138,7 +140,8 @@ def bench_expect(repeats: int = 200) -> None:
     print("batch --expect (tests/audio)")
     command = [str(Path(sys.executable).parent / "voiceguide"), "batch", "--json", str(audio)]
     walls = {}
-    for name, extra in (("without --expect", []), ("with --expect", ["--expect", str(expect), "--min-pass", "0"])):
+    with_expect = ["--expect", str(expect), "--min-pass", "0"]
+    for name, extra in (("without --expect", []), ("with --expect", with_expect)):
         started = time.perf_counter()
         done = subprocess.run(command + extra, capture_output=True, text=True)
         walls[name] = time.perf_counter() - started
@@ -202,16 +205,23 @@ def bench_loop(count: int = 16) -> None:
                 speech, rate = sf.read(REPO / "tests" / "audio" / item["file"], dtype="float32")
                 session = Path(tmp) / "session.wav"
                 sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
-                # Input in real time (end of speech happens at speaking pace); output unpaced, since only the
-                # moment the first answer sample is handed to the "speaker" is measured, not how long it plays.
+                # Input in real time (end of speech happens at speaking pace); output unpaced, since only
+                # the moment the first answer sample is handed to the "speaker" is measured, not how long it
+                # plays.
                 output = FileOutput(Path(tmp) / "out.wav", realtime=False)
-                loop = AssistantLoop(Conversation(content), recognizer, renderer,
-                                     LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
-                                     captions=lambda _line: None)
+                loop = AssistantLoop(
+                    Conversation(content),
+                    recognizer,
+                    renderer,
+                    LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
+                    captions=lambda _line: None,
+                )
                 result = loop.run(FileInput(session, realtime=True), output)
                 clips = output.timeline
                 for turn in result.turns:
-                    at = next((i for i, c in enumerate(clips) if turn.label and c.label == f"{turn.label}:1"), None)
+                    at = next(
+                        (i for i, c in enumerate(clips) if turn.label and c.label == f"{turn.label}:1"), None
+                    )
                     if at is None:
                         continue
                     # The output is unpaced, so the answer's first sentence is handed over the moment the "got
@@ -224,12 +234,22 @@ def bench_loop(count: int = 16) -> None:
         if not endpoint_ms:
             _line(f"{name}: no answers to time", "")
             return
-        _line(f"{name}: end of speech -> first sound (tone), p50 (n={len(sound_ms)})", f"{_percentile(sound_ms, 50):.0f} ms")
+        _line(
+            f"{name}: end of speech -> first sound (tone), p50 (n={len(sound_ms)})",
+            f"{_percentile(sound_ms, 50):.0f} ms",
+        )
         _line(f"{name}: end of speech -> first sound (tone), p95", f"{_percentile(sound_ms, 95):.0f} ms")
         _line(f"{name}: end of speech -> first answer sample, p50", f"{_percentile(endpoint_ms, 50):.0f} ms")
         _line(f"{name}: end of speech -> first sound (tone), p95 target", "", "<= 300 ms")
-        _line(f"{name}: end of speech -> first answer sample, p95", f"{_percentile(endpoint_ms, 95):.0f} ms", "<= 600 ms")
-        _line(f"{name}: end-of-utterance decision -> first answer sample, p95", f"{_percentile(processing_ms, 95):.0f} ms")
+        _line(
+            f"{name}: end of speech -> first answer sample, p95",
+            f"{_percentile(endpoint_ms, 95):.0f} ms",
+            "<= 600 ms",
+        )
+        _line(
+            f"{name}: end-of-utterance decision -> first answer sample, p95",
+            f"{_percentile(processing_ms, 95):.0f} ms",
+        )
 
     latency(recognizer, recognizer.name)
     gc.collect()
@@ -293,9 +313,19 @@ def _cold_start() -> None:
         sf.write(silence, np.zeros(8000, dtype=np.float32), 16000)
         started = time.perf_counter()
         done = subprocess.run(
-            [str(Path(sys.executable).parent / "voiceguide"), "listen", "--input-file", str(silence),
-             "--output-file", str(Path(tmp) / "out.wav"), "--fast", "--no-welcome"],
-            capture_output=True, text=True, cwd=tmp,
+            [
+                str(Path(sys.executable).parent / "voiceguide"),
+                "listen",
+                "--input-file",
+                str(silence),
+                "--output-file",
+                str(Path(tmp) / "out.wav"),
+                "--fast",
+                "--no-welcome",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
         )
         wall = time.perf_counter() - started
     match = re.search(r"([0-9.]+) s since the program started", done.stdout + done.stderr)
@@ -313,8 +343,8 @@ def _current_rss_mb() -> float:
 
 
 def bench_soak(turns: int = 1000) -> None:
-    """Issue 9's soak: turns through the real loop with file-backed devices (questions, commands, silence, noise
-    in turn); memory, threads and open files after the first block against the end."""
+    """Issue 9's soak: turns through the real loop with file-backed devices (questions, commands, silence,
+    noise in turn); memory, threads and open files after the first block against the end."""
     import tempfile
 
     from tests.soak import run_soak
@@ -327,8 +357,10 @@ def bench_soak(turns: int = 1000) -> None:
     _line("memory after the warm-up blocks (RSS, trimmed)", f"{f.rss_start_mb:.1f} MB")
     _line("memory at the end (RSS, trimmed)", f"{f.rss_end_mb:.1f} MB")
     _line(f"growth over {f.turns_fed} turns (trimmed)", f"{f.growth_mb:.1f} MB", "<= 10 MB")
-    _line("the same untrimmed (glibc's cached pages swing it)",
-          f"{f.raw_rss_end_mb - f.raw_rss_start_mb:+.1f} MB")
+    _line(
+        "the same untrimmed (glibc's cached pages swing it)",
+        f"{f.raw_rss_end_mb - f.raw_rss_start_mb:+.1f} MB",
+    )
     _line("threads, first block -> end", f"{f.threads_start} -> {f.threads_end}", "no growth")
     _line("open files, first block -> end", f"{f.fds_start} -> {f.fds_end}", "no growth")
     _line("wall time", f"{f.seconds:.0f} s")
@@ -378,7 +410,9 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     _side_by_side("", [e.value for e in engines])
     content = load_content()
     questions = [q["q"] for q in yaml.safe_load((REPO / "tests" / "questions.yaml").read_text())]
-    answers = list(dict.fromkeys(a for a in (Conversation(content).handle(q).answer for q in questions) if a))[:count]
+    answers = list(
+        dict.fromkeys(a for a in (Conversation(content).handle(q).answer for q in questions) if a)
+    )[:count]
 
     warm: dict[TtsEngine, list[float]] = {}
     speed: dict[TtsEngine, list[float]] = {}
@@ -393,21 +427,37 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
             warm[engine].append((first.rendered_at - started) * 1000)
             speed[engine].append(first.render_seconds / max(first.audio.duration, 1e-6))
             stream.close()
-    _side_by_side(f"renderer, first sentence, p50 (n={len(answers)})",
-                  [f"{_percentile(warm[e], 50):.0f} ms" for e in engines])
+    _side_by_side(
+        f"renderer, first sentence, p50 (n={len(answers)})",
+        [f"{_percentile(warm[e], 50):.0f} ms" for e in engines],
+    )
     _side_by_side("renderer, first sentence, p95", [f"{_percentile(warm[e], 95):.0f} ms" for e in engines])
     _side_by_side("render time / audio time, p50", [f"{_percentile(speed[e], 50):.3f}" for e in engines])
 
-    cold = [subprocess.run([sys.executable, "-c", _COLD_TTS, e.value, answers[0]], capture_output=True, text=True,
-                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}).stdout.split() for e in engines]
-    _side_by_side("new process -> first sentence (engine start)", [f"{float(c[0]):.2f} s" if c else "n/a" for c in cold])
-    _side_by_side("  peak memory of that process (VmHWM)", [f"{float(c[1]):.0f} MB" if c else "n/a" for c in cold])
+    cold = [
+        subprocess.run(
+            [sys.executable, "-c", _COLD_TTS, e.value, answers[0]],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        ).stdout.split()
+        for e in engines
+    ]
+    _side_by_side(
+        "new process -> first sentence (engine start)", [f"{float(c[0]):.2f} s" if c else "n/a" for c in cold]
+    )
+    _side_by_side(
+        "  peak memory of that process (VmHWM)", [f"{float(c[1]):.0f} MB" if c else "n/a" for c in cold]
+    )
 
     labels_path = REPO / "tests" / "audio" / "labels.yaml"
     if not labels_path.exists():
         print("  (loop figures skipped: no tests/audio corpus)")
         return
-    labels = [item for item in yaml.safe_load(labels_path.read_text()) if item.get("kind") != "command"][:loop_count]
+    labels = [item for item in yaml.safe_load(labels_path.read_text()) if item.get("kind") != "command"][
+        :loop_count
+    ]
     recognizer, _reason = choose_recognizer(content, models_dir=Path("/nonexistent"))
     loop_ms: dict[TtsEngine, list[float]] = {}
     for engine in engines:
@@ -420,13 +470,19 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
                 session = Path(tmp) / "session.wav"
                 sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
                 output = FileOutput(Path(tmp) / "out.wav", realtime=False)
-                loop = AssistantLoop(Conversation(content), recognizer, renderer,
-                                     LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
-                                     captions=lambda _line: None)
+                loop = AssistantLoop(
+                    Conversation(content),
+                    recognizer,
+                    renderer,
+                    LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
+                    captions=lambda _line: None,
+                )
                 result = loop.run(FileInput(session, realtime=True), output)
                 clips = output.timeline
                 for turn in result.turns:
-                    at = next((i for i, c in enumerate(clips) if turn.label and c.label == f"{turn.label}:1"), None)
+                    at = next(
+                        (i for i, c in enumerate(clips) if turn.label and c.label == f"{turn.label}:1"), None
+                    )
                     if at is None:
                         continue
                     tone = clips[at - 1] if at and clips[at - 1].label.startswith("earcon:") else None
@@ -434,10 +490,15 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
                     loop_ms[engine].append((words_at - turn.speech_end_wall) * 1000)
     if all(loop_ms.values()):
         n = min(len(v) for v in loop_ms.values())
-        _side_by_side(f"loop: end of speech -> words, p50 (n={n})",
-                      [f"{_percentile(loop_ms[e], 50):.0f} ms" for e in engines])
-        _side_by_side("loop: end of speech -> words, p95",
-                      [f"{_percentile(loop_ms[e], 95):.0f} ms" for e in engines], "<= 600 ms")
+        _side_by_side(
+            f"loop: end of speech -> words, p50 (n={n})",
+            [f"{_percentile(loop_ms[e], 50):.0f} ms" for e in engines],
+        )
+        _side_by_side(
+            "loop: end of speech -> words, p95",
+            [f"{_percentile(loop_ms[e], 95):.0f} ms" for e in engines],
+            "<= 600 ms",
+        )
 
 
 def bench_fuzz(examples: int = 10000) -> None:
@@ -450,9 +511,23 @@ def bench_fuzz(examples: int = 10000) -> None:
     env = {**os.environ, "VOICEGUIDE_FUZZ_EXAMPLES": str(examples), "PYTHONPATH": str(REPO)}
     for target in ("text_path", "audio_loader", "document_reader"):
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", target,
-                               str(REPO / "tests" / "test_fuzz.py")], capture_output=True, text=True, cwd=REPO,
-                              env=env)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-k",
+                target,
+                str(REPO / "tests" / "test_fuzz.py"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+        )
         summary = re.findall(r"\d+ (?:passed|failed)", done.stdout)
         verdict = "0 failures" if done.returncode == 0 else "FAILED: " + ", ".join(summary)
         _line(f"{target} ({time.perf_counter() - started:.0f} s)", verdict, "0 failures")
@@ -460,8 +535,9 @@ def bench_fuzz(examples: int = 10000) -> None:
 
 def bench_wyoming(rounds: int = 3) -> None:
     """`voiceguide serve` against the same questions in-process: the time from the end of a streamed question
-    to the handle's answer, beside `ask --audio`'s path (read, recognize, answer) in this process, each question
-    `rounds` times (medians); then 4 clients at once, each asking, hearing the answer and having it spoken."""
+    to the handle's answer, beside `ask --audio`'s path (read, recognize, answer) in this process, each
+    question `rounds` times (medians); then 4 clients at once, each asking, hearing the answer and having it
+    spoken."""
     import asyncio
     import tempfile
 
@@ -551,14 +627,29 @@ def bench_captions() -> None:
     if missing:
         print(f"  skipped: {missing}")
         return
-    questions = ["what are the symptoms of a blood clot behind the knee", "what causes a blood clot in the buttocks",
-                 "my leg is swollen and now i have chest pain"]
+    questions = [
+        "what are the symptoms of a blood clot behind the knee",
+        "what causes a blood clot in the buttocks",
+        "my leg is swollen and now i have chest pain",
+    ]
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         session = build_session(root / "session.wav", questions, noise_db=None)
         driver = open_browser()
-        run = ListenRun(["--input-file", str(session), "--output-file", "out.wav", "--no-welcome", "--speed", "2",
-                         "--captions-web", f"127.0.0.1:{free_port()}"], root)
+        run = ListenRun(
+            [
+                "--input-file",
+                str(session),
+                "--output-file",
+                "out.wav",
+                "--no-welcome",
+                "--speed",
+                "2",
+                "--captions-web",
+                f"127.0.0.1:{free_port()}",
+            ],
+            root,
+        )
         try:
             driver.get(run.wait_for("Caption screen: "))
             run.finish()
@@ -568,17 +659,25 @@ def bench_captions() -> None:
             if run.proc.poll() is None:
                 run.proc.kill()
             driver.quit()
-    for kinds, name in ((("heard",), "heard"), (("speaking",), "sentence said"),
-                        (tuple({t["kind"] for t in events}), "every event")):
+    for kinds, name in (
+        (("heard",), "heard"),
+        (("speaking",), "sentence said"),
+        (tuple({t["kind"] for t in events}), "every event"),
+    ):
         chosen = [t for t in events if t["kind"] in kinds and t["painted"]]
         if not chosen:
             continue
         shown = [t["shown"] - t["created"] for t in chosen]
         painted = [t["painted"] - t["created"] for t in chosen]
-        _line(f"{name} (n={len(chosen)}): on the page, p50/max",
-              f"{statistics.median(shown):.1f}/{max(shown):.1f} ms")
-        _line(f"{name}: painted, p50/max", f"{statistics.median(painted):.1f}/{max(painted):.1f} ms",
-              "<= 100 ms" if name == "heard" else "")
+        _line(
+            f"{name} (n={len(chosen)}): on the page, p50/max",
+            f"{statistics.median(shown):.1f}/{max(shown):.1f} ms",
+        )
+        _line(
+            f"{name}: painted, p50/max",
+            f"{statistics.median(painted):.1f}/{max(painted):.1f} ms",
+            "<= 100 ms" if name == "heard" else "",
+        )
 
 
 def bench_turn() -> None:
@@ -592,8 +691,9 @@ def bench_turn() -> None:
 
     print("turn-taking (voiceguide/turn.py)")
     recordings = sorted((REPO / "tests" / "audio").glob("*.wav"))
-    pcm = np.concatenate([part for path in recordings
-                          for part in (load_audio(path).to_int16(), np.zeros(16000, np.int16))])
+    pcm = np.concatenate(
+        [part for path in recordings for part in (load_audio(path).to_int16(), np.zeros(16000, np.int16))]
+    )
     taker = TurnTaker(TurnOptions(), 16000, 320)
     timings, ended = [], 0
     for start in range(0, len(pcm) - 319, 320):
@@ -611,9 +711,19 @@ def bench_turn() -> None:
     _line(f"utterances ended ({len(recordings)} recordings)", f"{ended}")
 
 
-SECTIONS = {"router": bench_router, "asr": bench_asr, "batch": bench_batch_command, "loop": bench_loop,
-            "tts": bench_tts, "soak": bench_soak, "fuzz": bench_fuzz, "expect": bench_expect, "wyoming": bench_wyoming,
-            "captions": bench_captions, "turn": bench_turn}
+SECTIONS = {
+    "router": bench_router,
+    "asr": bench_asr,
+    "batch": bench_batch_command,
+    "loop": bench_loop,
+    "tts": bench_tts,
+    "soak": bench_soak,
+    "fuzz": bench_fuzz,
+    "expect": bench_expect,
+    "wyoming": bench_wyoming,
+    "captions": bench_captions,
+    "turn": bench_turn,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -31,7 +31,8 @@ QUESTIONS = [
 COMMANDS = ["repeat that", "tell me more", "help", "slower", "faster"]
 KINDS = ("question", "command", "silence", "noise")
 BLOCK_TURNS = 20
-WARM_UP_BLOCKS = 2  # caches fill in the first blocks (every phrase rendered and decoded once); growth counts after
+# Caches fill in the first blocks (every phrase rendered and decoded once); growth counts after them.
+WARM_UP_BLOCKS = 2
 RATE = 16000
 
 
@@ -58,9 +59,9 @@ class SoakFigures:
 
 
 def _held_mb() -> float:
-    """RSS once glibc has handed freed pages back (malloc_trim): what the process holds, not what the allocator
-    keeps cached for reuse, which swings by +-10 MB from one utterance to the next and would hide a leak or
-    fake one."""
+    """RSS once glibc has handed freed pages back (malloc_trim): what the process holds, not what the
+    allocator keeps cached for reuse, which swings by +-10 MB from one utterance to the next and would hide a
+    leak or fake one."""
     import contextlib
     import ctypes
 

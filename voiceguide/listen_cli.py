@@ -59,7 +59,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
     if args.input_file is None and (args.fast or args.as_recorded or args.speed != 1.0):
         return "--speed, --fast and --as-recorded only apply with --input-file."
     if args.fast and args.as_recorded:
-        return "--as-recorded needs real-time pacing to line speech up with answers: use --speed N instead of --fast."
+        return ("--as-recorded needs real-time pacing to line speech up with answers: use --speed N instead "
+                "of --fast.")
     if args.fast and args.speed != 1.0:
         return "Use either --speed or --fast."
     # Keys are read from the terminal as they are pressed, with or without a recording as the microphone;
@@ -68,7 +69,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return ("--push-to-talk listens after key presses, which happen in real time: use --speed N instead "
                 "of --fast.")
     if args.push_to_talk and not sys.stdin.isatty() and getattr(args, "captions_web", None) is None:
-        return "--push-to-talk needs a terminal to press Enter or space in, or a caption screen (--captions-web)."
+        return ("--push-to-talk needs a terminal to press Enter or space in, or a caption screen "
+                "(--captions-web).")
     return _output_path_problem(args)
 
 
