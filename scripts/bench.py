@@ -32,8 +32,8 @@ def _line(name: str, value: str, target: str = "") -> None:
 
 
 def bench_router() -> None:
-    from voiceguide.compiler import compile_content
-    from voiceguide.content_model import load_content
+    from voiceguide.content.compiler import compile_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
     from voiceguide.router import Router
 
@@ -74,7 +74,7 @@ def bench_asr() -> None:
         return
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.audio_file import load_audio
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     labels = yaml.safe_load(labels_path.read_text())
     files = [REPO / "tests" / "audio" / item["file"] for item in labels]
@@ -132,7 +132,7 @@ def bench_expect(repeats: int = 200) -> None:
     import json
     import subprocess
 
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.expectations import Scorer, load_expectations, topic_ids
 
     audio = REPO / "tests" / "audio"
@@ -184,7 +184,7 @@ def bench_loop(count: int = 16) -> None:
     import soundfile as sf
 
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
     from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
@@ -283,7 +283,7 @@ def _korean_vosk():  # -> VoskRecognizer | None
     if path is None:
         return None
     from voiceguide.asr.vosk_engine import VoskRecognizer
-    from voiceguide.vocabulary import Vocabulary
+    from voiceguide.content.vocabulary import Vocabulary
 
     phrases = ("무릎 통증", "다시 말해 주세요", "혈전 증상", "안녕하세요")
     words = tuple(sorted({w for p in phrases for w in p.split()}))
@@ -393,7 +393,7 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     import soundfile as sf
 
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
     from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
@@ -545,7 +545,7 @@ def bench_wyoming(rounds: int = 3) -> None:
     from tests.wyoming_client import ServerProcess, Session
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.audio_file import load_audio
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
 
     labels = yaml.safe_load((REPO / "tests" / "audio" / "labels.yaml").read_text())

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from voiceguide.asr.models import choose_recognizer  # noqa: E402
 from voiceguide.audio_file import load_audio  # noqa: E402
-from voiceguide.content_model import load_content  # noqa: E402
+from voiceguide.content.content_model import load_content  # noqa: E402
 from voiceguide.text import STOPWORDS, normalize  # noqa: E402
 
 

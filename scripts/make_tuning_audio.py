@@ -87,7 +87,7 @@ def shared_speakers(data: dict[str, Any], test_labels: Path = TEST_LABELS) -> tu
 def invalid_labels(data: dict[str, Any]) -> list[str]:
     """Questions whose labels name a topic, urgency, command or kind that does not exist."""
     from voiceguide.commands import Command
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.triage import Urgency
 
     sections = load_content().sections
@@ -124,7 +124,7 @@ def typed_disagreements(data: dict[str, Any]) -> list[tuple[str, Any, str, str |
     """Wordings the typed router does not answer as labelled today: what repairs and the lexicon are for."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.conftest import answered_as_labelled
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
 
     content = load_content()

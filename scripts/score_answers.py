@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.answer_scoring import score  # noqa: E402
-from voiceguide.content_model import load_content  # noqa: E402
+from voiceguide.content.content_model import load_content  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from voiceguide import messages
-from voiceguide.content_model import Content
+from voiceguide.content.content_model import Content
 from voiceguide.conversation import Conversation, emergency_instruction
 
 NOT_COVERED_MARK = "don't cover"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from voiceguide.content_model import Content, load_content
+from voiceguide.content.content_model import Content, load_content
 from voiceguide.conversation import Conversation
 from voiceguide.expectations import parse_expectation
 

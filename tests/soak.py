@@ -118,7 +118,7 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     import time
 
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
     from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions

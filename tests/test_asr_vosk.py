@@ -14,8 +14,8 @@ from voiceguide.asr.model_folders import Kind
 from voiceguide.asr.models import choose_engine, choose_recognizer
 from voiceguide.asr.vosk_engine import VoskRecognizer, grammar_for, model_problem, model_words
 from voiceguide.audio import Audio
-from voiceguide.content_model import load_content
-from voiceguide.vocabulary import Vocabulary
+from voiceguide.content.content_model import load_content
+from voiceguide.content.vocabulary import Vocabulary
 
 # Korean phrases the Korean model knows: knee pain, say it again, blood clot symptoms, hello. The third is
 # recognized in a stream but espeak-ng's rendering of it is not reliably heard whole in one transcription.
@@ -141,7 +141,7 @@ def _english_model() -> Path:
 
 
 def test_english_model_hears_domain_questions() -> None:
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     recognizer = VoskRecognizer(_english_model(), load_content().vocabulary)
     transcript = recognizer.transcribe(render("what are the symptoms of a blood clot behind the knee"))

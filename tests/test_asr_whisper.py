@@ -24,7 +24,7 @@ from voiceguide.asr.whisper_engine import (
 )
 from voiceguide.audio import Audio
 from voiceguide.audio_file import load_audio
-from voiceguide.content_model import load_content
+from voiceguide.content.content_model import load_content
 from voiceguide.conversation import Conversation
 
 

@@ -15,7 +15,7 @@ import yaml
 from scripts.make_expectations import EXPECT, LABELS, expectations_text
 from tests.conftest import answered_as_labelled, label_expectation
 from tests.hostile import QUESTION_WAV, assert_plain, run_cli
-from voiceguide.content_model import load_content
+from voiceguide.content.content_model import load_content
 from voiceguide.conversation import Conversation
 from voiceguide.expectations import Check, load_expectations, parse_expectation, topic_ids
 

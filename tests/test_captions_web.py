@@ -35,7 +35,7 @@ from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
 from voiceguide import messages
 from voiceguide.captions_web import Address, CaptionScreen, CaptionScreenError, build_page, parse_address
-from voiceguide.content_model import load_content
+from voiceguide.content.content_model import load_content
 from voiceguide.conversation import Conversation
 from voiceguide.live_events import EventKind, LoopEvent
 from voiceguide.tts import spoken_sentences

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from voiceguide.compiler import (
+from voiceguide.content.compiler import (
     DEFAULT_DOCUMENTS,
     DEFAULT_OUTPUT,
     CompileError,
@@ -16,9 +16,9 @@ from voiceguide.compiler import (
     render_compiled,
     write_compiled,
 )
-from voiceguide.content_model import content_from_dict
+from voiceguide.content.content_model import content_from_dict
+from voiceguide.content.documents import DocumentError, read_document
 from voiceguide.conversation import Conversation
-from voiceguide.documents import DocumentError, read_document
 
 SHARED_DOCS = Path(__file__).resolve().parents[2] / "shared" / "documents"
 

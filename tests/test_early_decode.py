@@ -19,7 +19,7 @@ AUDIO = Path(__file__).parent / "audio"
 @pytest.fixture(scope="module")
 def recognizer():
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     rec, _reason = choose_recognizer(load_content(), models_dir=Path("/nonexistent-models-dir"))
     return rec

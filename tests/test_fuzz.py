@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from voiceguide import messages
 from voiceguide.audio_file import AudioFileError, load_audio
 from voiceguide.commands import parse_command
-from voiceguide.content_model import load_content
+from voiceguide.content.content_model import load_content
+from voiceguide.content.documents import DocumentError, read_document
 from voiceguide.conversation import DISCLAIMER, Conversation
-from voiceguide.documents import DocumentError, read_document
 from voiceguide.router import Router
 from voiceguide.speech_settings import ADJUSTED_REPLIES, AT_LIMIT_REPLIES
 from voiceguide.triage import assess

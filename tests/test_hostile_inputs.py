@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 
 from tests.hostile import QUESTION_WAV, assert_plain, cli_env, leftovers, run_cli
-from voiceguide.compiler import DEFAULT_DOCUMENTS
+from voiceguide.content.compiler import DEFAULT_DOCUMENTS
 
 # ---------------------------------------------------------------------------------------------- named pipes
 

@@ -20,7 +20,7 @@ import soundfile as sf
 
 from tests.conftest import REPO
 from tests.sessions import Terminal, build_session, private_env, spoken_turns
-from voiceguide.content_model import load_content
+from voiceguide.content.content_model import load_content
 from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.earcons import earcon
 from voiceguide.loop import WELCOME

@@ -23,7 +23,7 @@ import yaml
 from tests.conftest import REPO, answered_as_labelled
 from voiceguide.asr.models import choose_recognizer
 from voiceguide.audio_file import load_audio
-from voiceguide.content_model import load_content
+from voiceguide.content.content_model import load_content
 from voiceguide.conversation import Conversation
 
 AUDIO = Path(__file__).parent / "audio"

@@ -47,7 +47,7 @@ def test_abbreviations_are_spelled_unless_said_as_words() -> None:
 
 def test_the_written_answer_keeps_its_form() -> None:
     """Only the audio changes: the caption and the JSON answer keep "911" (the renderer applies speakable)."""
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
 
     reply = Conversation(load_content()).handle("i have chest pain and i can't breathe")

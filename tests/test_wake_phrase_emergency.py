@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
-from voiceguide.content_model import load_content
+from voiceguide.content.content_model import load_content
 from voiceguide.conversation import Conversation, emergency_instruction
 from voiceguide.triage import Urgency
 from voiceguide.tts import spoken_sentences

@@ -45,7 +45,7 @@ def in_process():
     what the server must match."""
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.audio_file import load_audio
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     content = load_content()
     recognizer, _ = choose_recognizer(content, models_dir=Path("/nonexistent"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from voiceguide import messages
 from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Focus, Focuser, words_in
-from voiceguide.content_model import Content, Section
+from voiceguide.content.content_model import Content, Section
 from voiceguide.route_model import Route
 
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from voiceguide.content_model import Content, Section
+from voiceguide.content.content_model import Content, Section
 from voiceguide.phrases import Rewriter, any_of, find_all
 from voiceguide.text import STOPWORDS, normalize
 

@@ -225,7 +225,7 @@ _worker: tuple | None = None  # (content, recognizer, emergency number) in a bat
 
 def _start_worker(content_path, engine, model, emergency_number) -> None:
     global _worker
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     content = load_content(content_path)
     _worker = (content, _LazyRecognizer(content, engine, model), emergency_number)
@@ -263,7 +263,7 @@ def _answers(items: list[BatchInput], options: BatchOptions, content, recognizer
 def run_batch(paths: list[str], options: BatchOptions, *, single: bool = False) -> int:
     from tqdm import tqdm
 
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.safe_files import SafeFileError, check_target
 
     out_dir, report, junit = options.out_dir, options.report, options.junit

@@ -17,7 +17,7 @@ def _print_json(obj: dict) -> None:
 
 
 def _conversation(args: argparse.Namespace):
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import Conversation
 
     return Conversation(load_content(args.content), emergency_number=args.emergency_number)
@@ -134,7 +134,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     content = load_content(args.content)
     for section in content.sections:
@@ -144,7 +144,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
-    from voiceguide.compiler import (
+    from voiceguide.content.compiler import (
         DEFAULT_DOCUMENTS,
         DEFAULT_LEXICON,
         DEFAULT_OUTPUT,
@@ -316,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.emergency_number = DEFAULT_EMERGENCY_NUMBER
     if args.command is None:
         return _default(parser, argv)
-    from voiceguide.content_model import ContentError
+    from voiceguide.content.content_model import ContentError
 
     try:
         return args.func(args)

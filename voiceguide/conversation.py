@@ -16,7 +16,7 @@ from voiceguide import messages
 from voiceguide.answer_assembly import AnswerAssembly
 from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
 from voiceguide.commands import Command, parse_command
-from voiceguide.content_model import Content, Section
+from voiceguide.content.content_model import Content, Section
 from voiceguide.phrases import any_of, find_all
 from voiceguide.reply import Reply, ReplyStatus
 from voiceguide.route_model import Context, Route, RouteStatus
@@ -45,7 +45,7 @@ def __getattr__(name: str) -> str:
         "OUT_OF_SCOPE": "out_of_scope", "NOT_UNDERSTOOD": "not_understood", "NOTHING_HEARD": "nothing_heard"
     }
     if name in keys:
-        from voiceguide.content_model import load_content
+        from voiceguide.content.content_model import load_content
 
         return messages.about(load_content(), keys[name])
     raise AttributeError(name)

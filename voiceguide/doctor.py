@@ -105,7 +105,7 @@ def check_sound_devices() -> list[Check]:
 
 
 def check_content(content_path: Path | None) -> tuple[list[Check], Any]:
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     try:
         content = load_content(content_path)
@@ -119,7 +119,7 @@ def check_content(content_path: Path | None) -> tuple[list[Check], Any]:
 
 
 def _check_content_fresh() -> Check:
-    from voiceguide.compiler import (
+    from voiceguide.content.compiler import (
         DEFAULT_DOCUMENTS,
         DEFAULT_LEXICON,
         DEFAULT_OUTPUT,

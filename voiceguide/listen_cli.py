@@ -207,7 +207,7 @@ class _Startup:
 
 def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
     from voiceguide.file_devices import FileInput
     from voiceguide.native_memory import tune_for_long_run

@@ -46,7 +46,7 @@ def welcome_text(push_to_talk: bool, wake_phrase: str | None, content: Any = Non
     """The spoken welcome (content/messages.yaml), naming what the documents are about: `content` is the
     conversation's compiled content, the installed one when not given."""
     from voiceguide import messages
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
 
     return messages.welcome(content if content is not None else load_content(), push_to_talk, wake_phrase)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from voiceguide.content_model import Content
+from voiceguide.content.content_model import Content
 
 MESSAGES_FILE = Path(__file__).parent / "content" / "messages.yaml"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from voiceguide.content_model import Section
+from voiceguide.content.content_model import Section
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from voiceguide.content_model import Content, Section
+from voiceguide.content.content_model import Content, Section
 from voiceguide.phrases import Rewriter, any_of, find_all
 from voiceguide.question_understanding import QuestionUnderstanding
 from voiceguide.route_model import Context, Query, Route, RouteStatus

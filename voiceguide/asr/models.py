@@ -23,7 +23,7 @@ from pathlib import Path
 
 from voiceguide.asr.base import Recognizer, RecognizerError
 from voiceguide.asr.model_folders import Kind, model_kind, whisper_model_problem
-from voiceguide.content_model import Content
+from voiceguide.content.content_model import Content
 
 MODEL_ENV = "VOICEGUIDE_MODEL"
 MODELS_DIR_ENV = "VOICEGUIDE_MODELS_DIR"

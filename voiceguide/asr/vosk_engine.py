@@ -21,7 +21,7 @@ import numpy as np
 
 from voiceguide.asr.base import RecognizerError, Transcript, Word, chunk_bytes, pcm16
 from voiceguide.audio import Audio
-from voiceguide.vocabulary import Vocabulary
+from voiceguide.content.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 

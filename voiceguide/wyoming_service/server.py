@@ -62,7 +62,7 @@ def network_note(uri: str) -> str | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from voiceguide.asr.base import RecognizerError
     from voiceguide.asr.models import choose_recognizer
-    from voiceguide.content_model import load_content
+    from voiceguide.content.content_model import load_content
     from voiceguide.speech_settings import load_settings
     from voiceguide.tts import Renderer, SpeechEngineError, VoiceNotFoundError
 

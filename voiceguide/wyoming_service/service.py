@@ -18,7 +18,7 @@ from voiceguide.asr.base import Recognizer
 from voiceguide.asr.base import Transcript as Heard
 from voiceguide.audio import Audio
 from voiceguide.commands import Command
-from voiceguide.content_model import Content
+from voiceguide.content.content_model import Content
 from voiceguide.conversation import Conversation
 from voiceguide.reply import Reply
 from voiceguide.speech_settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback

@@ -19,13 +19,13 @@ import yaml
 from rapidfuzz import fuzz
 
 from voiceguide import commands
-from voiceguide.document_titles import plural, singular, subject_of, title_place
-from voiceguide.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
+from voiceguide.content.document_titles import plural, singular, subject_of, title_place
+from voiceguide.content.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
 from voiceguide.phrases import Rewriter, any_of, contains
 from voiceguide.text import STOPWORDS, normalize, slug, split_sentences
 
 FORMAT_VERSION = 1
-CONTENT_DIR = Path(__file__).parent / "content"
+CONTENT_DIR = Path(__file__).parent
 DEFAULT_DOCUMENTS = CONTENT_DIR / "documents"
 DEFAULT_LEXICON = CONTENT_DIR / "lexicon.yaml"
 DEFAULT_OUTPUT = CONTENT_DIR / "compiled.json"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voiceguide.vocabulary import Vocabulary
+from voiceguide.content.vocabulary import Vocabulary
 
-DEFAULT_COMPILED = Path(__file__).parent / "content" / "compiled.json"
+DEFAULT_COMPILED = Path(__file__).parent / "compiled.json"
 
 
 class ContentError(RuntimeError):
