@@ -32,10 +32,10 @@ def _line(name: str, value: str, target: str = "") -> None:
 
 
 def bench_router() -> None:
+    from voiceguide.answer.conversation import Conversation
+    from voiceguide.answer.router import Router
     from voiceguide.content.compiler import compile_content
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
-    from voiceguide.router import Router
 
     print("router and compiler")
     runs = []
@@ -183,9 +183,9 @@ def bench_loop(count: int = 16) -> None:
     import numpy as np
     import soundfile as sf
 
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
     from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.tts import Renderer
@@ -392,9 +392,9 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     import numpy as np
     import soundfile as sf
 
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
     from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.tts_base import TtsEngine
@@ -543,10 +543,10 @@ def bench_wyoming(rounds: int = 3) -> None:
 
     from tests.sessions import private_env
     from tests.wyoming_client import ServerProcess, Session
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.audio_file import load_audio
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
 
     labels = yaml.safe_load((REPO / "tests" / "audio" / "labels.yaml").read_text())
     files = [REPO / "tests" / "audio" / item["file"] for item in labels[::12]]

@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.caption_browser import ListenRun, browser_missing, free_port, open_browser, wait_until  # noqa: E402
 from tests.sessions import build_session  # noqa: E402
-from voiceguide import messages  # noqa: E402
+from voiceguide.answer import messages  # noqa: E402
 
 COPY = messages.caption_screen()
 QUESTION = "what causes a blood clot in the buttocks"

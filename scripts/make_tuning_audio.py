@@ -53,7 +53,7 @@ def load(path: Path = DEFAULT_QUESTIONS) -> dict[str, Any]:
 def comparable(text: str) -> str:
     """What two wordings must differ in: words, ignoring case, punctuation and apostrophes
     ("can't" = "cant")."""
-    from voiceguide.text import normalize
+    from voiceguide.answer.text import normalize
 
     return normalize(text).replace("'", "")
 
@@ -86,9 +86,9 @@ def shared_speakers(data: dict[str, Any], test_labels: Path = TEST_LABELS) -> tu
 
 def invalid_labels(data: dict[str, Any]) -> list[str]:
     """Questions whose labels name a topic, urgency, command or kind that does not exist."""
-    from voiceguide.commands import Command
+    from voiceguide.answer.commands import Command
+    from voiceguide.answer.triage import Urgency
     from voiceguide.content.content_model import load_content
-    from voiceguide.triage import Urgency
 
     sections = load_content().sections
     topics = {s.id for s in sections} | {f"general.{s.about}" for s in sections} | {"any", None}
@@ -124,8 +124,8 @@ def typed_disagreements(data: dict[str, Any]) -> list[tuple[str, Any, str, str |
     """Wordings the typed router does not answer as labelled today: what repairs and the lexicon are for."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.conftest import answered_as_labelled
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
 
     content = load_content()
     out = []

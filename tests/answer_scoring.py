@@ -10,9 +10,9 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from voiceguide import messages
+from voiceguide.answer import messages
+from voiceguide.answer.conversation import Conversation, emergency_instruction
 from voiceguide.content.content_model import Content
-from voiceguide.conversation import Conversation, emergency_instruction
 
 NOT_COVERED_MARK = "don't cover"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from voiceguide.answer.conversation import Conversation
 from voiceguide.content.content_model import Content, load_content
-from voiceguide.conversation import Conversation
 from voiceguide.expectations import parse_expectation
 
 REPO = Path(__file__).resolve().parents[1]

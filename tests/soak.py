@@ -117,9 +117,9 @@ def build_block(path: Path, clips: dict[str, np.ndarray], index: int) -> tuple[P
 def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     import time
 
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
     from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.native_memory import tune_for_long_run

@@ -15,7 +15,7 @@ import yaml
 
 from tests.answer_scoring import median, percentile, score
 from tests.conftest import topic_matches
-from voiceguide.conversation import Conversation
+from voiceguide.answer.conversation import Conversation
 
 HERE = Path(__file__).parent
 

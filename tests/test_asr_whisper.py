@@ -12,6 +12,7 @@ import pytest
 import soundfile as sf
 from asr_fixtures import render
 
+from voiceguide.answer.conversation import Conversation
 from voiceguide.asr import RecognizerError
 from voiceguide.asr.bias import rare_terms, whisper_bias
 from voiceguide.asr.models import choose_recognizer
@@ -25,7 +26,6 @@ from voiceguide.asr.whisper_engine import (
 from voiceguide.audio import Audio
 from voiceguide.audio_file import load_audio
 from voiceguide.content.content_model import load_content
-from voiceguide.conversation import Conversation
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ import soundfile as sf
 import yaml
 
 from tests.conftest import answered_as_labelled
-from voiceguide.commands import Command
-from voiceguide.conversation import Conversation
-from voiceguide.triage import Urgency
+from voiceguide.answer.commands import Command
+from voiceguide.answer.conversation import Conversation
+from voiceguide.answer.triage import Urgency
 
 REPO = Path(__file__).resolve().parents[1]
 AUDIO = REPO / "tests" / "audio"

@@ -15,8 +15,8 @@ import yaml
 from scripts.make_expectations import EXPECT, LABELS, expectations_text
 from tests.conftest import answered_as_labelled, label_expectation
 from tests.hostile import QUESTION_WAV, assert_plain, run_cli
+from voiceguide.answer.conversation import Conversation
 from voiceguide.content.content_model import load_content
-from voiceguide.conversation import Conversation
 from voiceguide.expectations import Check, load_expectations, parse_expectation, topic_ids
 
 CAUSES = "what causes a blood clot behind the knee"

@@ -33,10 +33,10 @@ from tests.caption_browser import (
 )
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
-from voiceguide import messages
+from voiceguide.answer import messages
+from voiceguide.answer.conversation import Conversation
 from voiceguide.captions_web import Address, CaptionScreen, CaptionScreenError, build_page, parse_address
 from voiceguide.content.content_model import load_content
-from voiceguide.conversation import Conversation
 from voiceguide.live_events import EventKind, LoopEvent
 from voiceguide.tts import spoken_sentences
 

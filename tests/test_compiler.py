@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from voiceguide.answer.conversation import Conversation
 from voiceguide.content.compiler import (
     DEFAULT_DOCUMENTS,
     DEFAULT_OUTPUT,
@@ -18,7 +19,6 @@ from voiceguide.content.compiler import (
 )
 from voiceguide.content.content_model import content_from_dict
 from voiceguide.content.documents import DocumentError, read_document
-from voiceguide.conversation import Conversation
 
 SHARED_DOCS = Path(__file__).resolve().parents[2] / "shared" / "documents"
 
@@ -198,7 +198,7 @@ Regular stretching before bed and drinking enough water help prevent leg cramps.
 def test_a_document_on_another_subject_changes_the_wording_not_the_code(tmp_path: Path):
     """Scope reply, help and welcome take their subject from the compiled content: with an article on leg
     cramps they speak of leg cramps, and its questions reach it, with no code change."""
-    from voiceguide import messages
+    from voiceguide.answer import messages
 
     docs = tmp_path / "documents"
     shutil.copytree(DEFAULT_DOCUMENTS, docs)

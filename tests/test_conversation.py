@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 
 from tests.answer_scoring import content_words
-from voiceguide import messages
-from voiceguide.commands import Command
-from voiceguide.conversation import DISCLAIMER, MORE_HINT, OUT_OF_SCOPE, Conversation, emergency_instruction
-from voiceguide.reply import ReplyStatus
-from voiceguide.router import RouteStatus
-from voiceguide.triage import Urgency
+from voiceguide.answer import messages
+from voiceguide.answer.commands import Command
+from voiceguide.answer.conversation import (
+    DISCLAIMER,
+    MORE_HINT,
+    OUT_OF_SCOPE,
+    Conversation,
+    emergency_instruction,
+)
+from voiceguide.answer.reply import ReplyStatus
+from voiceguide.answer.router import RouteStatus
+from voiceguide.answer.triage import Urgency
 
 
 def test_answer_is_short_names_its_source_and_comes_from_the_document(conversation, content):
@@ -47,7 +53,7 @@ def test_the_sentence_that_answers_leads(content):
 
 
 def test_no_answer_opens_with_a_dangling_reference(content):
-    from voiceguide.answer_focus import opens_with_reference
+    from voiceguide.answer.focus import opens_with_reference
 
     for question in [
         "is it dangerous", "what are the risks of a clot behind the knee", "how do i prevent a clot",
@@ -389,7 +395,7 @@ def test_signs_no_place_article_lists_are_found_where_a_document_names_them(cont
 
 
 def test_a_short_word_is_not_repaired_into_one_with_another_first_letter(content):
-    from voiceguide.router import Router
+    from voiceguide.answer.router import Router
 
     assert "pain" not in Router.for_content(content).understand("can i go to spain with a clot").text.split()
 

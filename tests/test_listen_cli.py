@@ -20,8 +20,8 @@ import soundfile as sf
 
 from tests.conftest import REPO
 from tests.sessions import Terminal, build_session, private_env, spoken_turns
+from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.content.content_model import load_content
-from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.earcons import earcon
 from voiceguide.loop import WELCOME
 from voiceguide.speech_settings import VOLUME_DEFAULT

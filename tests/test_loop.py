@@ -14,10 +14,10 @@ import soundfile as sf
 
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
+from voiceguide.answer.commands import Command
+from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.audio_devices import NoAudioDeviceError
-from voiceguide.commands import Command
 from voiceguide.content.content_model import load_content
-from voiceguide.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.file_devices import FileInput, FileOutput
 from voiceguide.kiosk_retries import run_with_retries
 from voiceguide.loop import AssistantLoop, LoopOptions

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import topic_matches
-from voiceguide.conversation import OUT_OF_SCOPE, Conversation
+from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation
 
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "questions.yaml").read_text())
 # Written by a tester who had not seen the router, kept as a regression set once its failures were fixed.

@@ -16,7 +16,7 @@ import soundfile as sf
 
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env
-from voiceguide.speakable import digit_by_digit, speakable
+from voiceguide.answer.speakable import digit_by_digit, speakable
 
 VOICEGUIDE = str(REPO / ".venv/bin/voiceguide")
 
@@ -47,8 +47,8 @@ def test_abbreviations_are_spelled_unless_said_as_words() -> None:
 
 def test_the_written_answer_keeps_its_form() -> None:
     """Only the audio changes: the caption and the JSON answer keep "911" (the renderer applies speakable)."""
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
 
     reply = Conversation(load_content()).handle("i have chest pain and i can't breathe")
     assert "911" in reply.answer

@@ -98,8 +98,8 @@ def test_saving_over_a_damaged_file_keeps_it_aside(config_dir: Path) -> None:
 @pytest.mark.parametrize("command", ss.ADJUSTMENTS)
 def test_text_mode_and_the_live_loop_give_the_same_reply(command: str) -> None:
     """Typed into a conversation (text mode) or applied by the live loop, a possible change gets one reply."""
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
 
     start = SpeechSettings()
     spoken = ss.adjustment_feedback(start, ss.adjust(start, command), command)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from voiceguide.router import Router
-from voiceguide.triage import Urgency, assess
+from voiceguide.answer.router import Router
+from voiceguide.answer.triage import Urgency, assess
 
 
 @pytest.fixture(scope="module")

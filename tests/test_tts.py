@@ -10,9 +10,9 @@ import pytest
 import soundfile as sf
 
 from voiceguide import tts
+from voiceguide.answer.text import split_sentences
 from voiceguide.audio import Audio
 from voiceguide.speech_settings import SpeechSettings
-from voiceguide.text import split_sentences
 from voiceguide.tts_engines import say_to_file
 
 SHORT = "A blood clot can be serious."
@@ -57,7 +57,7 @@ def renderer() -> tts.Renderer:
 
 
 def test_sentences_keep_abbreviations_decimals_and_lines() -> None:
-    """One splitter for the compiler and for speech (voiceguide.text); speech only cuts long ones further."""
+    """One splitter for the compiler and for speech (voiceguide.answer.text); speech only cuts long ones further."""
     text = ("Blood thinners, e.g. warfarin, help. Take 2.5 mg only if Dr. Lee says so! Is it urgent? Yes.\n"
             "Symptoms\n- swelling   of the calf")
     expected = [

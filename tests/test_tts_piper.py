@@ -19,8 +19,8 @@ import soundfile as sf
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
 from tests.test_speakable import _hearings
+from voiceguide.answer.conversation import Conversation
 from voiceguide.content.content_model import load_content
-from voiceguide.conversation import Conversation
 from voiceguide.speech_settings import SpeechSettings
 from voiceguide.tts_base import (
     SentenceRenderer,

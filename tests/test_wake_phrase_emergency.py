@@ -11,9 +11,9 @@ from pathlib import Path
 
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
+from voiceguide.answer.conversation import Conversation, emergency_instruction
+from voiceguide.answer.triage import Urgency
 from voiceguide.content.content_model import load_content
-from voiceguide.conversation import Conversation, emergency_instruction
-from voiceguide.triage import Urgency
 from voiceguide.tts import spoken_sentences
 
 VOICEGUIDE = str(REPO / ".venv/bin/voiceguide")

@@ -71,7 +71,7 @@ def test_describe_offers_asr_handle_and_tts(server):
 
 
 def test_asr_handle_tts_on_a_recorded_question(server, in_process, content):
-    from voiceguide.conversation import Conversation
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.speech_settings import SpeechSettings
     from voiceguide.tts import Renderer
 
@@ -108,7 +108,7 @@ def test_asr_handle_tts_on_a_recorded_question(server, in_process, content):
 
 
 def test_handle_keeps_the_conversation_per_connection_and_per_conversation_id(server, content):
-    from voiceguide.conversation import Conversation
+    from voiceguide.answer.conversation import Conversation
 
     question = "what are the symptoms of a blood clot behind the knee"
     local = Conversation(content)
@@ -342,7 +342,7 @@ def test_unusable_uris_and_busy_ports_are_one_line_errors(tmp_path):
 
 
 def test_named_conversations_are_forgotten_when_idle_and_bounded_in_number(content):
-    from voiceguide.conversation import Conversation
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.wyoming_service.conversations import Conversations
 
     now = [0.0]

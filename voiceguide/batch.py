@@ -183,7 +183,7 @@ class _LazyRecognizer:
 def answer_one(
     item: BatchInput, content, recognizer: _LazyRecognizer, emergency_number: str
 ) -> dict[str, Any]:
-    from voiceguide.conversation import Conversation
+    from voiceguide.answer.conversation import Conversation
 
     started = time.perf_counter()
     result: dict[str, Any] = {"input": item.label, "heard": None, "topic": None, "urgency": None,

@@ -27,7 +27,7 @@ from socket import AF_INET6
 from typing import Any
 from urllib.parse import urlsplit
 
-from voiceguide import messages
+from voiceguide.answer import messages
 from voiceguide.live_events import EventKind, LoopEvent
 
 log = logging.getLogger(__name__)

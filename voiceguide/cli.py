@@ -17,8 +17,8 @@ def _print_json(obj: dict) -> None:
 
 
 def _conversation(args: argparse.Namespace):
+    from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import Conversation
 
     return Conversation(load_content(args.content), emergency_number=args.emergency_number)
 
@@ -74,7 +74,7 @@ def _read_question(limit: int) -> str:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from voiceguide.commands import Command
+    from voiceguide.answer.commands import Command
     from voiceguide.input_limits import MAX_QUESTION_CHARS, question_problem
 
     conversation = _conversation(args)
@@ -311,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "emergency_number", None) is None and hasattr(args, "content"):
-        from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER
+        from voiceguide.answer.conversation import DEFAULT_EMERGENCY_NUMBER
 
         args.emergency_number = DEFAULT_EMERGENCY_NUMBER
     if args.command is None:

@@ -18,8 +18,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from voiceguide.commands import Command
-from voiceguide.triage import Urgency
+from voiceguide.answer.commands import Command
+from voiceguide.answer.triage import Urgency
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga")
 MAX_EXPECT_FILE_BYTES = 10 * 2**20
@@ -174,7 +174,7 @@ class Expectations:
 
 def topic_ids(content) -> set[str]:
     """Every topic an answer can have: each section's id, and `general.ABOUT` for an answer combined from both
-    documents (voiceguide/router.py)."""
+    documents (voiceguide/answer/router.py)."""
     return {s.id for s in content.sections} | {f"general.{s.about}" for s in content.sections}
 
 

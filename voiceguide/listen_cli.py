@@ -206,9 +206,9 @@ class _Startup:
 
 
 def _start(args: argparse.Namespace) -> _Startup:
+    from voiceguide.answer.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
     from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
     from voiceguide.file_devices import FileInput
     from voiceguide.native_memory import tune_for_long_run
     from voiceguide.tts_engines import make_renderer
@@ -269,7 +269,7 @@ def _check_kiosk_devices(args: argparse.Namespace, *, rescan: bool) -> None:
 def _announce_wait(args: argparse.Namespace, missing: Any) -> None:
     """Shown on the terminal (and the journal) each time what start-up waits for changes; spoken too when
     the speaker is there."""
-    from voiceguide import messages
+    from voiceguide.answer import messages
 
     print(f"Waiting for the {missing.what}: {missing.reason}", flush=True)
     if missing.speaker_works:

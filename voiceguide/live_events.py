@@ -35,7 +35,7 @@ class LoopEvent:
     sentences: tuple[str, ...] = ()
     index: int = 0
     label: str = ""
-    urgency: str = "none"  # voiceguide.triage.Urgency's value
+    urgency: str = "none"  # voiceguide.answer.triage.Urgency's value
     status: str = ""  # the Reply's status (answer, urgent, command, not-understood, ...)
     push_to_talk: bool = False
     wake_phrase: str = ""

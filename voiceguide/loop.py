@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from voiceguide.answer.commands import Command
+from voiceguide.answer.conversation import Conversation, Reply
+from voiceguide.answer.triage import Urgency
 from voiceguide.audio import Audio
-from voiceguide.commands import Command
-from voiceguide.conversation import Conversation, Reply
 from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
 from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
@@ -33,7 +34,6 @@ from voiceguide.native_memory import tune_for_long_run
 from voiceguide.player import AnswerPlayer
 from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
 from voiceguide.transcript_log import TranscriptLog
-from voiceguide.triage import Urgency
 from voiceguide.turn import Frame, Step, TurnEvent, TurnOptions, TurnOutcome, TurnTaker, Utterance
 from voiceguide.wake_phrase import match_wake_phrase
 
@@ -45,7 +45,7 @@ ERROR_SPOKEN = "Sorry, something went wrong on my side. Please ask again."
 def welcome_text(push_to_talk: bool, wake_phrase: str | None, content: Any = None) -> str:
     """The spoken welcome (content/messages.yaml), naming what the documents are about: `content` is the
     conversation's compiled content, the installed one when not given."""
-    from voiceguide import messages
+    from voiceguide.answer import messages
     from voiceguide.content.content_model import load_content
 
     return messages.welcome(content if content is not None else load_content(), push_to_talk, wake_phrase)
@@ -257,7 +257,7 @@ class AssistantLoop:
         turn = Turn(text, None, None, speech_end_wall, endpoint_wall)
         if opts.wake_phrase and not engaged:
             said_wake, rest = match_wake_phrase(text, opts.wake_phrase)
-            from voiceguide.commands import parse_command
+            from voiceguide.answer.commands import parse_command
 
             # A warning sign is answered without the wake phrase (the emergency advice comes first in the
             # reply); "stop" is always obeyed; anything else without the wake phrase is not for us.

@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from voiceguide.conversation import Reply
+from voiceguide.answer.conversation import Reply
 from voiceguide.safe_files import append_line
 
 

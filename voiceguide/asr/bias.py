@@ -83,7 +83,7 @@ def whisper_bias(content: Content, pieces: Callable[[str], int], extra: Iterable
     hotwords = tuple(dict.fromkeys([*extra, *rare_terms(sentences, pieces), *warning_terms(content)]))
     words = for_router(", ".join(hotwords)).split()
     runs = frozenset(" ".join(words[i : i + 4]) for i in range(len(words) - 3))
-    from voiceguide.commands import LEADING_WORDS
+    from voiceguide.answer.commands import LEADING_WORDS
 
     return WhisperBias(prompt, hotwords, runs, frozenset(words), tuple(LEADING_WORDS))
 

@@ -1,12 +1,12 @@
 """A recognizer's text in the form the router reads: lower case words, no punctuation, digits as people mean
 them. Whisper writes like a transcriptionist ("D-dimer", "DVT.", "9-1-1", "I'm 65."), the router reads what
-voiceguide.text.normalize makes of a typed question; this is the one bridge between the two."""
+voiceguide.answer.text.normalize makes of a typed question; this is the one bridge between the two."""
 
 from __future__ import annotations
 
 import re
 
-from voiceguide.text import normalize
+from voiceguide.answer.text import normalize
 
 _SPACED_DIGITS = re.compile(r"\b\d(?:[-.]\d)+\b")  # "9-1-1" -> "911", "1.1.2" -> "112"
 _SYMBOLS = {"&": " and ", "%": " percent ", "+": " plus ", "@": " at "}

@@ -18,11 +18,11 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz
 
-from voiceguide import commands
+from voiceguide.answer import commands
+from voiceguide.answer.phrases import Rewriter, any_of, contains
+from voiceguide.answer.text import STOPWORDS, normalize, slug, split_sentences
 from voiceguide.content.document_titles import plural, singular, subject_of, title_place
 from voiceguide.content.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
-from voiceguide.phrases import Rewriter, any_of, contains
-from voiceguide.text import STOPWORDS, normalize, slug, split_sentences
 
 FORMAT_VERSION = 1
 CONTENT_DIR = Path(__file__).parent

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from voiceguide.phrases import find_all
-from voiceguide.text import STOPWORDS, normalize
+from voiceguide.answer.phrases import find_all
+from voiceguide.answer.text import STOPWORDS, normalize
 
 _PREPOSITIONS = frozenset("in behind on at of around near under inside to".split())
 _PLACE_LEAD_INS = frozenset("the your my a an".split())

@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from voiceguide.conversation import Conversation
+from voiceguide.answer.conversation import Conversation
 
 MAX_ID_CHARS = 200
 

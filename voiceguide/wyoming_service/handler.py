@@ -29,8 +29,8 @@ from wyoming.ping import Ping, Pong
 from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize
 
+from voiceguide.answer.conversation import Conversation
 from voiceguide.asr.base import RecognizerError
-from voiceguide.conversation import Conversation
 from voiceguide.input_limits import question_problem
 from voiceguide.tts import SpeechEngineError, VoiceNotFoundError
 from voiceguide.wyoming_service.audio_in import StreamError, StreamFormat, Utterance

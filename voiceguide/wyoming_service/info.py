@@ -17,7 +17,8 @@ from wyoming.info import (
     TtsVoice,
 )
 
-from voiceguide import __version__, messages
+from voiceguide import __version__
+from voiceguide.answer import messages
 from voiceguide.wyoming_service.service import LANGUAGE, VOICE_NAME, Service
 
 VOICEGUIDE = Attribution(name="VoiceGuide", url="")  # no public home page to point at

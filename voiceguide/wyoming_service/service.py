@@ -14,13 +14,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from voiceguide.answer.commands import Command
+from voiceguide.answer.conversation import Conversation
+from voiceguide.answer.reply import Reply
 from voiceguide.asr.base import Recognizer
 from voiceguide.asr.base import Transcript as Heard
 from voiceguide.audio import Audio
-from voiceguide.commands import Command
 from voiceguide.content.content_model import Content
-from voiceguide.conversation import Conversation
-from voiceguide.reply import Reply
 from voiceguide.speech_settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback
 from voiceguide.transcript_log import TranscriptLog
 from voiceguide.tts import Renderer, resolve_voice

@@ -10,7 +10,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz, process
 
-from voiceguide.text import normalize
+from voiceguide.answer.text import normalize
 
 
 class Command(str, Enum):

@@ -1,8 +1,8 @@
 """One person's conversation: turns what they said into exactly what VoiceGuide will say, urgent advice first.
 
 Every sentence of medical content comes from the compiled documents, chosen for what was asked
-(voiceguide/answer_focus.py) and kept short enough to listen to: about 40 words, then the source, and the rest
-on "more". The only sentences written here are in content/messages.yaml (voiceguide/messages.py): about using
+(voiceguide/answer/focus.py) and kept short enough to listen to: about 40 words, then the source, and the rest
+on "more". The only sentences written here are in content/messages.yaml (voiceguide/answer/messages.py): about using
 the assistant, the reminder that this is general information, and the instruction to call the emergency
 number, whose number is configurable.
 """
@@ -12,17 +12,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from voiceguide import messages
-from voiceguide.answer_assembly import AnswerAssembly
-from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
-from voiceguide.commands import Command, parse_command
+from voiceguide.answer import messages
+from voiceguide.answer.assembly import AnswerAssembly
+from voiceguide.answer.commands import Command, parse_command
+from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
+from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.reply import Reply, ReplyStatus
+from voiceguide.answer.route_model import Context, Route, RouteStatus
+from voiceguide.answer.router import Router
+from voiceguide.answer.triage import QUESTION_WORDS, Urgency, assess, suspects
 from voiceguide.content.content_model import Content, Section
-from voiceguide.phrases import any_of, find_all
-from voiceguide.reply import Reply, ReplyStatus
-from voiceguide.route_model import Context, Route, RouteStatus
-from voiceguide.router import Router
 from voiceguide.speech_settings import adjustment_reply
-from voiceguide.triage import QUESTION_WORDS, Urgency, assess, suspects
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70
@@ -340,7 +340,7 @@ class Conversation(AnswerAssembly):
 
 
 def messages_norm(text: str) -> str:
-    from voiceguide.text import normalize
+    from voiceguide.answer.text import normalize
 
     return f" {normalize(text)} "
 

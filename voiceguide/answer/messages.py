@@ -14,7 +14,7 @@ import yaml
 
 from voiceguide.content.content_model import Content
 
-MESSAGES_FILE = Path(__file__).parent / "content" / "messages.yaml"
+MESSAGES_FILE = Path(__file__).parents[1] / "content" / "messages.yaml"
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,7 @@
 """Which document sentences answer a routed question: the sections that say what was asked, the sentences
 said first within the word budget, and the rest kept for "more".
 
-A mixin of the Conversation (voiceguide/conversation.py), which decides what kind of reply is due (urgent
+A mixin of the Conversation (voiceguide/answer/conversation.py), which decides what kind of reply is due (urgent
 advice, an answer, a command) and calls on this part for the document's sentences. What it says about health
 is only document sentences; its few words of its own (naming each place of a combined answer, and how to
 narrow it) come from content/messages.yaml.
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from voiceguide import messages
-from voiceguide.answer_focus import FIRST_ANSWER_WORDS, Focus, Focuser, words_in
+from voiceguide.answer import messages
+from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Focus, Focuser, words_in
+from voiceguide.answer.route_model import Route
 from voiceguide.content.content_model import Content, Section
-from voiceguide.route_model import Route
 
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 

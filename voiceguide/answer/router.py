@@ -26,11 +26,11 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import fuzz
 
+from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
+from voiceguide.answer.text import STOPWORDS, normalize
+from voiceguide.answer.understanding import QuestionUnderstanding
 from voiceguide.content.content_model import Content, Section
-from voiceguide.phrases import Rewriter, any_of, find_all
-from voiceguide.question_understanding import QuestionUnderstanding
-from voiceguide.route_model import Context, Query, Route, RouteStatus
-from voiceguide.text import STOPWORDS, normalize
 
 _KIND_WEIGHT = 3.0
 _WEAK_KIND_WEIGHT = 1.0

@@ -22,9 +22,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.content.content_model import Content, Section
-from voiceguide.phrases import Rewriter, any_of, find_all
-from voiceguide.text import STOPWORDS, normalize
 
 FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
 _ANAPHORA = frozenset({"this", "these", "it", "they", "those", "such", "however"})

@@ -6,8 +6,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from voiceguide.commands import Command
-from voiceguide.triage import Urgency
+from voiceguide.answer.commands import Command
+from voiceguide.answer.triage import Urgency
 
 
 class ReplyStatus(enum.StrEnum):

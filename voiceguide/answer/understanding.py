@@ -1,7 +1,7 @@
 """What a recognizer's text says, before any section is chosen: the words repaired toward the documents', and
 the place, kind of question and worried person's intent it names.
 
-A mixin of the Router, which builds the tables read here (voiceguide/router.py): understanding and choosing
+A mixin of the Router, which builds the tables read here (voiceguide/answer/router.py): understanding and choosing
 share them, and keeping the words' reading apart lets each be read on its own.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from voiceguide.phrases import Rewriter, any_of, find_all
-from voiceguide.route_model import Query
-from voiceguide.text import STOPWORDS, normalize
+from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.route_model import Query
+from voiceguide.answer.text import STOPWORDS, normalize
 
 _FUZZY_CUTOFF = 84
 _WEAK_KIND_WORD = 0.5

@@ -16,7 +16,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from voiceguide.phrases import any_of, find_all
+from voiceguide.answer.phrases import any_of, find_all
 
 _WINDOW = 4
 _CLAUSE_BREAKS = frozenset(

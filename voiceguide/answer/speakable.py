@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-RULES_FILE = Path(__file__).parent / "content" / "speakable.yaml"
+RULES_FILE = Path(__file__).parents[1] / "content" / "speakable.yaml"
 
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # A number to dial: digits, optionally in groups joined by spaces, dots or hyphens ("0800 123 456").
