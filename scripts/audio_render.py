@@ -6,7 +6,7 @@ to the other. Only what is deliberately different differs: the wordings, the voi
 noise offsets and rooms differ) and the SNRs.
 
 Why it is built this way:
-- Speech is real synthesis: espeak-ng through voiceguide.tts (the renderer the assistant speaks with), and
+- Speech is real synthesis: espeak-ng through voiceguide.speech.tts (the renderer the assistant speaks with), and
   flite's voices (`flite:awb`, `flite:kal`, ...) run as the `flite` program, for speakers espeak-ng does not
   have. flite has no words-per-minute setting, so its rate is nominal: duration_stretch = FLITE_NATURAL_WPM /
   rate, where FLITE_NATURAL_WPM is about flite's own pace on espeak-ng's scale (measured on 40 questions of
@@ -84,8 +84,8 @@ def render(text: str, voice: str, rate: int, program: str = "audio_render") -> n
 
 
 def _render_espeak(text: str, voice: str, rate: int) -> np.ndarray:
-    from voiceguide.speech_settings import SpeechSettings
-    from voiceguide.tts import OUTPUT_RATE, Renderer
+    from voiceguide.speech.settings import SpeechSettings
+    from voiceguide.speech.tts import OUTPUT_RATE, Renderer
 
     audio = Renderer(SpeechSettings(voice=voice, rate=rate, volume=1.0), output_rate=OUTPUT_RATE).render(text)
     return _to_16k(audio.samples, audio.sample_rate)

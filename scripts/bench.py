@@ -72,9 +72,9 @@ def bench_asr() -> None:
     if not labels_path.exists():
         print("recognizers: skipped (no tests/audio corpus; run scripts/make_test_audio.py)")
         return
-    from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_file import load_audio
     from voiceguide.content.content_model import load_content
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.audio_file import load_audio
 
     labels = yaml.safe_load(labels_path.read_text())
     files = [REPO / "tests" / "audio" / item["file"] for item in labels]
@@ -184,11 +184,11 @@ def bench_loop(count: int = 16) -> None:
     import soundfile as sf
 
     from voiceguide.answer.conversation import Conversation
-    from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
-    from voiceguide.tts import Renderer
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.file_devices import FileInput, FileOutput
+    from voiceguide.speech.tts import Renderer
 
     print("live loop (file-backed devices: recording fed in real time)")
     _cold_start()
@@ -282,8 +282,8 @@ def _korean_vosk():  # -> VoskRecognizer | None
     path = _korean_model_path()
     if path is None:
         return None
-    from voiceguide.asr.vosk_engine import VoskRecognizer
     from voiceguide.content.vocabulary import Vocabulary
+    from voiceguide.speech.asr.vosk_engine import VoskRecognizer
 
     phrases = ("무릎 통증", "다시 말해 주세요", "혈전 증상", "안녕하세요")
     words = tuple(sorted({w for p in phrases for w in p.split()}))
@@ -373,7 +373,7 @@ def _side_by_side(name: str, values: list[str], target: str = "") -> None:
 _COLD_TTS = """
 import sys, time
 started = time.perf_counter()
-from voiceguide.tts_engines import make_renderer
+from voiceguide.speech.tts_engines import make_renderer
 renderer = make_renderer(sys.argv[1])
 first = next(renderer.render_sentences(sys.argv[2], lookahead=0))
 peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:")).split()[1]
@@ -393,12 +393,12 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     import soundfile as sf
 
     from voiceguide.answer.conversation import Conversation
-    from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
-    from voiceguide.tts_base import TtsEngine
-    from voiceguide.tts_engines import make_renderer
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.file_devices import FileInput, FileOutput
+    from voiceguide.speech.tts_base import TtsEngine
+    from voiceguide.speech.tts_engines import make_renderer
 
     engines = [TtsEngine.PYTTSX3, TtsEngine.PIPER]
     try:
@@ -544,9 +544,9 @@ def bench_wyoming(rounds: int = 3) -> None:
     from tests.sessions import private_env
     from tests.wyoming_client import ServerProcess, Session
     from voiceguide.answer.conversation import Conversation
-    from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_file import load_audio
     from voiceguide.content.content_model import load_content
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.audio_file import load_audio
 
     labels = yaml.safe_load((REPO / "tests" / "audio" / "labels.yaml").read_text())
     files = [REPO / "tests" / "audio" / item["file"] for item in labels[::12]]
@@ -686,7 +686,7 @@ def bench_turn() -> None:
     (every pause judged unfinished, as no recognizer runs here)."""
     import numpy as np
 
-    from voiceguide.audio_file import load_audio
+    from voiceguide.speech.audio_file import load_audio
     from voiceguide.turn import Frame, TurnEvent, TurnOptions, TurnOutcome, TurnState, TurnTaker
 
     print("turn-taking (voiceguide/turn.py)")

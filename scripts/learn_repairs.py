@@ -23,9 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from voiceguide.answer.text import STOPWORDS, normalize  # noqa: E402
-from voiceguide.asr.models import choose_recognizer  # noqa: E402
-from voiceguide.audio_file import load_audio  # noqa: E402
 from voiceguide.content.content_model import load_content  # noqa: E402
+from voiceguide.speech.asr.models import choose_recognizer  # noqa: E402
+from voiceguide.speech.audio_file import load_audio  # noqa: E402
 
 
 def mishearings(said: list[str], heard: list[str], content_words: set[str]) -> list[tuple[str, str]]:

@@ -23,10 +23,10 @@ sys.path.insert(0, str(REPO))
 from tests.conftest import answered_as_labelled  # noqa: E402
 from voiceguide.answer.conversation import Conversation  # noqa: E402
 from voiceguide.answer.text import normalize  # noqa: E402
-from voiceguide.asr import bias as bias_module  # noqa: E402
-from voiceguide.asr.whisper_engine import WhisperRecognizer  # noqa: E402
-from voiceguide.audio_file import load_audio  # noqa: E402
 from voiceguide.content.content_model import load_content  # noqa: E402
+from voiceguide.speech.asr import bias as bias_module  # noqa: E402
+from voiceguide.speech.asr.whisper_engine import WhisperRecognizer  # noqa: E402
+from voiceguide.speech.audio_file import load_audio  # noqa: E402
 
 
 def group(item: dict) -> str:

@@ -14,7 +14,7 @@ import pytest
 import soundfile as sf
 import soxr
 
-from voiceguide.audio import Audio
+from voiceguide.speech.audio import Audio
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"

@@ -45,7 +45,7 @@ def build_session(path: Path, utterances: list[str], gaps: list[float] | float =
 _RENDER_SCRIPT = """
 import sys
 import soundfile as sf
-from voiceguide.tts import Renderer
+from voiceguide.speech.tts import Renderer
 rate = int(sys.argv[2])
 renderer = Renderer(output_rate=rate)
 for index, text in enumerate(sys.argv[3:]):

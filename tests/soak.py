@@ -118,13 +118,13 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
     import time
 
     from voiceguide.answer.conversation import Conversation
-    from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.native_memory import tune_for_long_run
     from voiceguide.recorded_session import WaitingPersonInput
-    from voiceguide.tts import Renderer
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.file_devices import FileInput, FileOutput
+    from voiceguide.speech.tts import Renderer
 
     tune_for_long_run()  # as `listen` does before its models load
     texts = QUESTIONS + COMMANDS

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from asr_fixtures import REPO, korean_model_path, render, words_of
 
-from voiceguide.asr import Recognizer, RecognizerError
-from voiceguide.asr.model_folders import Kind
-from voiceguide.asr.models import choose_engine, choose_recognizer
-from voiceguide.asr.vosk_engine import VoskRecognizer, grammar_for, model_problem, model_words
-from voiceguide.audio import Audio
 from voiceguide.content.content_model import load_content
 from voiceguide.content.vocabulary import Vocabulary
+from voiceguide.speech.asr import Recognizer, RecognizerError
+from voiceguide.speech.asr.model_folders import Kind
+from voiceguide.speech.asr.models import choose_engine, choose_recognizer
+from voiceguide.speech.asr.vosk_engine import VoskRecognizer, grammar_for, model_problem, model_words
+from voiceguide.speech.audio import Audio
 
 # Korean phrases the Korean model knows: knee pain, say it again, blood clot symptoms, hello. The third is
 # recognized in a stream but espeak-ng's rendering of it is not reliably heard whole in one transcription.

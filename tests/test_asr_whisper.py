@@ -13,19 +13,19 @@ import soundfile as sf
 from asr_fixtures import render
 
 from voiceguide.answer.conversation import Conversation
-from voiceguide.asr import RecognizerError
-from voiceguide.asr.bias import rare_terms, whisper_bias
-from voiceguide.asr.models import choose_recognizer
-from voiceguide.asr.transcript_text import for_router
-from voiceguide.asr.whisper_engine import (
+from voiceguide.content.content_model import load_content
+from voiceguide.speech.asr import RecognizerError
+from voiceguide.speech.asr.bias import rare_terms, whisper_bias
+from voiceguide.speech.asr.models import choose_recognizer
+from voiceguide.speech.asr.transcript_text import for_router
+from voiceguide.speech.asr.whisper_engine import (
     EMBEDDED_SIZE,
     WhisperRecognizer,
     embedded_model_dir,
     verify_embedded,
 )
-from voiceguide.audio import Audio
-from voiceguide.audio_file import load_audio
-from voiceguide.content.content_model import load_content
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.audio_file import load_audio
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_bias_comes_from_the_content() -> None:
     assert terms == ["D-dimer", "DVT", "thrombophlebitis"]
     bias = whisper_bias(content, pieces, extra=("hey guide",))
     assert bias.hotwords[0] == "hey guide" and "pulmonary embolism" in bias.hotwords
-    # titles as a prompt were written into kitchen noise (see voiceguide/asr/bias.py)
+    # titles as a prompt were written into kitchen noise (see voiceguide/speech/asr/bias.py)
     assert bias.prompt == ""
 
 

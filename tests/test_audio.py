@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from voiceguide.asr.base import pcm16
-from voiceguide.audio import Audio, float_to_int16, int16_to_float
+from voiceguide.speech.asr.base import pcm16
+from voiceguide.speech.audio import Audio, float_to_int16, int16_to_float
 
 
 def test_float_to_int16_clips_and_scales() -> None:

@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voiceguide import audio_devices as ad
-from voiceguide import file_devices as fd
-from voiceguide import playback_queue
-from voiceguide.audio import Audio
-from voiceguide.speech_settings import SpeechSettings
-from voiceguide.tts import Renderer
+from voiceguide.speech import audio_devices as ad
+from voiceguide.speech import file_devices as fd
+from voiceguide.speech import playback_queue
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.settings import SpeechSettings
+from voiceguide.speech.tts import Renderer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +82,7 @@ def test_missing_portaudio_library_gives_a_plain_message() -> None:
         import ctypes.util, json
         real = ctypes.util.find_library
         ctypes.util.find_library = lambda name: None if "portaudio" in name else real(name)
-        from voiceguide import audio_devices as ad
+        from voiceguide.speech import audio_devices as ad
         try:
             ad.find_device(kind="input")
         except ad.NoAudioDeviceError as exc:
@@ -104,8 +104,8 @@ def test_real_portaudio_streams_on_an_alsa_null_device(tmp_path: Path) -> None:
     conf.write_text(f"<{ALSA_CONF}>\npcm.vgnull {{ type null }}\n")
     result = _run_python("""
         import json, numpy as np
-        from voiceguide import audio_devices as ad
-        from voiceguide.audio import Audio
+        from voiceguide.speech import audio_devices as ad
+        from voiceguide.speech.audio import Audio
         dev = ad.find_device("VGNULL", kind="output")
         try:
             ad.find_device("no such thing", kind="input")
@@ -141,7 +141,7 @@ def test_streams_fall_back_to_the_device_rate_and_fail_in_words(tmp_path: Path) 
     conf.write_text(f"<{ALSA_CONF}>\npcm.vgnull {{ type null }}\n")
     result = _run_python("""
         import json
-        from voiceguide import audio_devices as ad
+        from voiceguide.speech import audio_devices as ad
         sd = ad._sounddevice()
         dev = ad.find_device("vgnull", kind="output")
         tried = []

@@ -10,8 +10,8 @@ import pytest
 import soundfile as sf
 from asr_fixtures import render, write_wav
 
-from voiceguide.audio import Audio
-from voiceguide.audio_file import AudioFileError, load_audio
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.audio_file import AudioFileError, load_audio
 
 
 @pytest.fixture(scope="module")

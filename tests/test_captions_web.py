@@ -38,7 +38,7 @@ from voiceguide.answer.conversation import Conversation
 from voiceguide.captions_web import Address, CaptionScreen, CaptionScreenError, build_page, parse_address
 from voiceguide.content.content_model import load_content
 from voiceguide.live_events import EventKind, LoopEvent
-from voiceguide.tts import spoken_sentences
+from voiceguide.speech.tts import spoken_sentences
 
 COPY = messages.caption_screen()
 QUESTION = "what are the symptoms of a blood clot behind the knee"
@@ -188,11 +188,11 @@ def test_listen_says_plainly_when_the_address_cannot_be_used(tmp_path: Path) -> 
 
 def test_loop_reports_each_turn_as_typed_events(tmp_path: Path) -> None:
     """The events a screen gets for a session, with the terminal's captions as they always were."""
-    from voiceguide.asr.models import choose_recognizer
-    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.recorded_session import WaitingPersonInput
-    from voiceguide.tts import Renderer
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.file_devices import FileInput, FileOutput
+    from voiceguide.speech.tts import Renderer
 
     content = load_content()
     recognizer, _why = choose_recognizer(content, models_dir=Path("/nonexistent-models-dir"))

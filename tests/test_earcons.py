@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voiceguide import earcons
+from voiceguide.speech import earcons
 
 
 def _dominant_hz(samples: np.ndarray, sample_rate: int) -> float:

@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 
 from tests.sessions import build_session, spoken_turns
-from voiceguide.audio import Audio
-from voiceguide.audio_file import load_audio
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.audio_file import load_audio
 
 AUDIO = Path(__file__).parent / "audio"
 
 
 @pytest.fixture(scope="module")
 def recognizer():
-    from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
+    from voiceguide.speech.asr.models import choose_recognizer
 
     rec, _reason = choose_recognizer(load_content(), models_dir=Path("/nonexistent-models-dir"))
     return rec

@@ -24,10 +24,10 @@ from voiceguide.answer.commands import parse_command
 from voiceguide.answer.conversation import DISCLAIMER, Conversation
 from voiceguide.answer.router import Router
 from voiceguide.answer.triage import assess
-from voiceguide.audio_file import AudioFileError, load_audio
 from voiceguide.content.content_model import load_content
 from voiceguide.content.documents import DocumentError, read_document
-from voiceguide.speech_settings import ADJUSTED_REPLIES, AT_LIMIT_REPLIES
+from voiceguide.speech.audio_file import AudioFileError, load_audio
+from voiceguide.speech.settings import ADJUSTED_REPLIES, AT_LIMIT_REPLIES
 
 EXAMPLES = int(os.environ.get("VOICEGUIDE_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,

@@ -94,7 +94,7 @@ def test_kiosk_with_bad_content_speaks_logs_and_retries(tmp_path: Path) -> None:
 
 @pytest.fixture
 def no_sound_card() -> None:
-    from voiceguide.audio_devices import NoAudioDeviceError, list_devices
+    from voiceguide.speech.audio_devices import NoAudioDeviceError, list_devices
 
     try:
         if list_devices():

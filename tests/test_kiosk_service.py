@@ -21,8 +21,8 @@ import soundfile as sf
 
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
-from voiceguide.file_devices import FileInput
 from voiceguide.kiosk_startup import Missing, wait_for_devices
+from voiceguide.speech.file_devices import FileInput
 
 UNIT = REPO / "scripts" / "voiceguide-kiosk.service"
 QUESTION = "what are the symptoms of a blood clot behind the knee"

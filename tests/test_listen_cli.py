@@ -22,10 +22,10 @@ from tests.conftest import REPO
 from tests.sessions import Terminal, build_session, private_env, spoken_turns
 from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.content.content_model import load_content
-from voiceguide.earcons import earcon
 from voiceguide.loop import WELCOME
-from voiceguide.speech_settings import VOLUME_DEFAULT
-from voiceguide.tts import Renderer, spoken_sentences
+from voiceguide.speech.earcons import earcon
+from voiceguide.speech.settings import VOLUME_DEFAULT
+from voiceguide.speech.tts import Renderer, spoken_sentences
 
 VOICEGUIDE = str(REPO / ".venv/bin/voiceguide")
 TONE_VOLUME = VOLUME_DEFAULT * 0.6  # the loop plays its tones at 60% of the speech volume

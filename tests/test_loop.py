@@ -16,14 +16,14 @@ from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
 from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
-from voiceguide.audio_devices import NoAudioDeviceError
 from voiceguide.content.content_model import load_content
-from voiceguide.file_devices import FileInput, FileOutput
 from voiceguide.kiosk_retries import run_with_retries
 from voiceguide.loop import AssistantLoop, LoopOptions
 from voiceguide.recorded_session import WaitingPersonInput
+from voiceguide.speech.audio_devices import NoAudioDeviceError
+from voiceguide.speech.file_devices import FileInput, FileOutput
+from voiceguide.speech.tts import Renderer, spoken_sentences
 from voiceguide.transcript_log import TranscriptLog
-from voiceguide.tts import Renderer, spoken_sentences
 from voiceguide.turn import BargeInDetector
 from voiceguide.voice_activity import SpeechGate
 from voiceguide.wake_phrase import match_wake_phrase
@@ -38,7 +38,7 @@ SESSION = [
 ]
 @pytest.fixture(scope="module")
 def recognizer():
-    from voiceguide.asr.models import choose_recognizer
+    from voiceguide.speech.asr.models import choose_recognizer
 
     rec, _reason = choose_recognizer(load_content(), models_dir=Path("/nonexistent-models-dir"))
     return rec
@@ -114,7 +114,7 @@ def test_session_emergency_advice_comes_first(session_run: dict) -> None:
 def test_session_output_file_holds_the_spoken_answers(session_run: dict) -> None:
     """OUT.wav holds every rendered sentence and tone back to back (unpaced run): its length must match a
     fresh render of the same sentences, within espeak-ng's few-sample run-to-run differences."""
-    from voiceguide.earcons import earcon
+    from voiceguide.speech.earcons import earcon
 
     data, rate = sf.read(str(session_run["out"]), dtype="float32")
     renderer = Renderer()
@@ -212,7 +212,7 @@ def test_idle_timeout_forgets_the_last_person(tmp_path: Path, recognizer) -> Non
 def test_missing_device_is_retried_with_backoff(tmp_path: Path, recognizer) -> None:
     """Attempts 1-2 ask the real (empty) PortAudio for a microphone and fail as on an unplugged kiosk; the
     third gets file devices. The loop then runs normally, and the delays doubled."""
-    from voiceguide.audio_devices import MicrophoneInput
+    from voiceguide.speech.audio_devices import MicrophoneInput
 
     session = build_session(tmp_path / "s.wav", [SESSION[0]], noise_db=None)
     out_path = tmp_path / "out.wav"
@@ -236,7 +236,7 @@ def test_missing_device_is_retried_with_backoff(tmp_path: Path, recognizer) -> N
 
 
 def test_spoken_adjustment_changes_the_voice_and_is_remembered(tmp_path: Path, recognizer) -> None:
-    from voiceguide.speech_settings import RATE_DEFAULT, RATE_STEP, load_settings
+    from voiceguide.speech.settings import RATE_DEFAULT, RATE_STEP, load_settings
 
     session = build_session(tmp_path / "s.wav", ["speak slower"], noise_db=None)
     renderer = Renderer()

@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from model_server import ModelServer, serve
 
-from voiceguide.asr.model_folders import Kind, missing_model_files
-from voiceguide.asr.models import installed
-from voiceguide.model_catalogue import OFFICIAL_MODEL
-from voiceguide.model_install.disk import ensure_free_space
-from voiceguide.model_install.errors import ModelDownloadError
-from voiceguide.model_install.fetch import model_name_from_url
-from voiceguide.model_install.vosk import download_model
 from voiceguide.models_cli import models_command
+from voiceguide.speech.asr.model_folders import Kind, missing_model_files
+from voiceguide.speech.asr.models import installed
+from voiceguide.speech.model_catalogue import OFFICIAL_MODEL
+from voiceguide.speech.model_install.disk import ensure_free_space
+from voiceguide.speech.model_install.errors import ModelDownloadError
+from voiceguide.speech.model_install.fetch import model_name_from_url
+from voiceguide.speech.model_install.vosk import download_model
 
 MODEL_NAME = "vosk-model-test-0.1"
 MODEL_FILES = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from voiceguide.asr.model_folders import Kind, model_kind, whisper_load_problem, whisper_model_problem
+from voiceguide.speech.asr.model_folders import Kind, model_kind, whisper_load_problem, whisper_model_problem
 
 
 def tiny_en_folder() -> Path:

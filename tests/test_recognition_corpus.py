@@ -22,9 +22,9 @@ import yaml
 
 from tests.conftest import REPO, answered_as_labelled
 from voiceguide.answer.conversation import Conversation
-from voiceguide.asr.models import choose_recognizer
-from voiceguide.audio_file import load_audio
 from voiceguide.content.content_model import load_content
+from voiceguide.speech.asr.models import choose_recognizer
+from voiceguide.speech.audio_file import load_audio
 
 AUDIO = Path(__file__).parent / "audio"
 LABELS = yaml.safe_load((AUDIO / "labels.yaml").read_text())

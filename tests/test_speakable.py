@@ -67,7 +67,7 @@ def _hearings(samples: np.ndarray, rate: int) -> list[str]:
     digit words ("nine one one") are joined into one number."""
     import soxr
 
-    from voiceguide.asr.whisper_engine import embedded_model_dir, load_model
+    from voiceguide.speech.asr.whisper_engine import embedded_model_dir, load_model
 
     model = load_model(str(embedded_model_dir()), 2)  # the engine's own, loaded once per process
     audio = soxr.resample(samples, rate, 16000)
@@ -95,8 +95,8 @@ def _says_number(hearings: list[str], number: str) -> bool:
 @pytest.mark.parametrize("number", ["911", "112"])
 def test_the_ear_test_tells_a_number_said_wrong(number: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The check below can fail: the same sentence rendered without this step is heard as a quantity."""
-    import voiceguide.tts as tts
-    import voiceguide.tts_base as tts_base
+    import voiceguide.speech.tts as tts
+    import voiceguide.speech.tts_base as tts_base
 
     monkeypatch.setattr(tts_base, "speakable", lambda text: text)  # where every renderer applies it
     audio = tts.Renderer().render(f"This could be an emergency. Call {number} now. A blood clot can travel.")

@@ -22,7 +22,7 @@ def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def no_sound_card() -> None:
-    from voiceguide.audio_devices import NoAudioDeviceError, list_devices
+    from voiceguide.speech.audio_devices import NoAudioDeviceError, list_devices
 
     try:
         if list_devices():

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from voiceguide import speech_settings as ss
-from voiceguide.speech_settings import SettingsWarning, SpeechSettings
+from voiceguide.speech import settings as ss
+from voiceguide.speech.settings import SettingsWarning, SpeechSettings
 
 
 @pytest.fixture

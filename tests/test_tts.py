@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voiceguide import tts
 from voiceguide.answer.text import split_sentences
-from voiceguide.audio import Audio
-from voiceguide.speech_settings import SpeechSettings
-from voiceguide.tts_engines import say_to_file
+from voiceguide.speech import tts
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.settings import SpeechSettings
+from voiceguide.speech.tts_engines import say_to_file
 
 SHORT = "A blood clot can be serious."
 LONG = ("A blood clot behind the knee is called a deep vein thrombosis. It can cause swelling, pain and "
@@ -192,7 +192,7 @@ def test_say_to_file_writes_16_bit_wav_and_resamples(tmp_path: Path) -> None:
 RENDER_IN_A_FRESH_PROCESS = """
 import os, sys
 import numpy as np
-from voiceguide.tts import Renderer
+from voiceguide.speech.tts import Renderer
 audio = Renderer().render("My calf is swollen. What should I do?")
 print(float(np.sqrt(np.mean(audio.samples ** 2))), audio.duration)
 print(repr(os.environ.get("PULSE_SERVER")))

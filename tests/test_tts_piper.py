@@ -21,15 +21,15 @@ from tests.sessions import build_session, private_env, spoken_turns
 from tests.test_speakable import _hearings
 from voiceguide.answer.conversation import Conversation
 from voiceguide.content.content_model import load_content
-from voiceguide.speech_settings import SpeechSettings
-from voiceguide.tts_base import (
+from voiceguide.speech.settings import SpeechSettings
+from voiceguide.speech.tts_base import (
     SentenceRenderer,
     TtsEngine,
     VoiceNotFoundError,
     VoiceWarning,
     spoken_sentences,
 )
-from voiceguide.tts_engines import make_renderer
+from voiceguide.speech.tts_engines import make_renderer
 
 pytest.importorskip("piper", reason="Piper is an optional extra: pip install -e '.[piper]'")
 
@@ -45,7 +45,7 @@ def heard(samples: np.ndarray, rate: int) -> str:
     """What Whisper tiny.en (the engine's own model, greedy) hears, as lower-case words."""
     import soxr
 
-    from voiceguide.asr.whisper_engine import embedded_model_dir, load_model
+    from voiceguide.speech.asr.whisper_engine import embedded_model_dir, load_model
 
     model = load_model(str(embedded_model_dir()), 2)
     segments, _info = model.transcribe(soxr.resample(samples, rate, 16000), language="en", beam_size=1,
@@ -84,7 +84,7 @@ def test_piper_goes_through_the_speakable_step(piper: SentenceRenderer,
 
     said = hearings()
     assert _digits_apart(said), said
-    import voiceguide.tts_base as base
+    import voiceguide.speech.tts_base as base
 
     monkeypatch.setattr(base, "speakable", lambda written: written)
     plain = hearings()
@@ -132,7 +132,7 @@ for name in ("connect", "connect_ex", "sendto", "sendall", "send"):
     setattr(socket.socket, name, refuse)
 socket.create_connection = socket.getaddrinfo = refuse
 import numpy as np
-from voiceguide.tts_engines import make_renderer
+from voiceguide.speech.tts_engines import make_renderer
 audio = make_renderer("piper").render("My calf is swollen. What should I do?")
 print(float(np.sqrt(np.mean(audio.samples ** 2))), audio.duration)
 """

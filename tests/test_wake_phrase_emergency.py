@@ -14,7 +14,7 @@ from tests.sessions import build_session, private_env, spoken_turns
 from voiceguide.answer.conversation import Conversation, emergency_instruction
 from voiceguide.answer.triage import Urgency
 from voiceguide.content.content_model import load_content
-from voiceguide.tts import spoken_sentences
+from voiceguide.speech.tts import spoken_sentences
 
 VOICEGUIDE = str(REPO / ".venv/bin/voiceguide")
 

@@ -20,12 +20,12 @@ import yaml
 from model_server import ModelServer, serve
 from test_model_hostile import read_only_mount
 
-from voiceguide import model_catalogue
-from voiceguide.asr.model_folders import Kind, model_kind
-from voiceguide.model_catalogue import CatalogueError, Trust, WhisperSource, load_catalogue
-from voiceguide.model_install.errors import ModelDownloadError
-from voiceguide.model_install.whisper import download_whisper_model, install_whisper_folder
 from voiceguide.models_cli import models_command
+from voiceguide.speech import model_catalogue
+from voiceguide.speech.asr.model_folders import Kind, model_kind
+from voiceguide.speech.model_catalogue import CatalogueError, Trust, WhisperSource, load_catalogue
+from voiceguide.speech.model_install.errors import ModelDownloadError
+from voiceguide.speech.model_install.whisper import download_whisper_model, install_whisper_folder
 
 REPO_PATH = "/Systran/faster-whisper-tiny.en/resolve/main"
 FOLDER = "faster-whisper-tiny.en"

@@ -43,9 +43,9 @@ def server(tmp_path_factory):
 def in_process():
     """The same question through `voiceguide ask --audio`'s path in this process:
     what the server must match."""
-    from voiceguide.asr.models import choose_recognizer
-    from voiceguide.audio_file import load_audio
     from voiceguide.content.content_model import load_content
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.audio_file import load_audio
 
     content = load_content()
     recognizer, _ = choose_recognizer(content, models_dir=Path("/nonexistent"))
@@ -72,8 +72,8 @@ def test_describe_offers_asr_handle_and_tts(server):
 
 def test_asr_handle_tts_on_a_recorded_question(server, in_process, content):
     from voiceguide.answer.conversation import Conversation
-    from voiceguide.speech_settings import SpeechSettings
-    from voiceguide.tts import Renderer
+    from voiceguide.speech.settings import SpeechSettings
+    from voiceguide.speech.tts import Renderer
 
     label = LABELS[EMERGENCY]
 

@@ -168,8 +168,8 @@ class _LazyRecognizer:
 
     def get(self):
         if self._recognizer is None and self._error is None:
-            from voiceguide.asr.base import RecognizerError
-            from voiceguide.asr.models import choose_recognizer
+            from voiceguide.speech.asr.base import RecognizerError
+            from voiceguide.speech.asr.models import choose_recognizer
 
             try:
                 self._recognizer, self.reason = choose_recognizer(self._content, self._engine, self._model)
@@ -197,7 +197,7 @@ def answer_one(
             raise ValueError(item.error)
         text = item.text
         if item.audio is not None:
-            from voiceguide.audio_file import load_audio
+            from voiceguide.speech.audio_file import load_audio
 
             audio = load_audio(item.audio)
             asr_started = time.perf_counter()
@@ -350,8 +350,8 @@ def _expect_outcome(scorer, options: BatchOptions, *, failed_unexpected: int) ->
 
 
 def _speak_to_file(result: dict[str, Any], path: Path) -> None:
-    from voiceguide.speech_settings import load_settings
-    from voiceguide.tts_engines import say_to_file
+    from voiceguide.speech.settings import load_settings
+    from voiceguide.speech.tts_engines import say_to_file
 
     try:
         say_to_file(result["answer"], path, load_settings())

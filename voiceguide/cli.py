@@ -215,7 +215,7 @@ def _warn_duplicate_titles(content: dict) -> None:
 
 # -- parser ------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    from voiceguide.asr.models import add_recognizer_args
+    from voiceguide.speech.asr.models import add_recognizer_args
 
     parser = argparse.ArgumentParser(
         prog="voiceguide",

@@ -60,7 +60,7 @@ def check_packages() -> list[Check]:
 
 
 def check_speech_output() -> Check:
-    from voiceguide.tts import Renderer
+    from voiceguide.speech.tts import Renderer
 
     started = time.perf_counter()
     try:
@@ -78,7 +78,12 @@ def check_speech_output() -> Check:
 
 
 def check_sound_devices() -> list[Check]:
-    from voiceguide.audio_devices import NoAudioDeviceError, PortAudioMissingError, find_device, list_devices
+    from voiceguide.speech.audio_devices import (
+        NoAudioDeviceError,
+        PortAudioMissingError,
+        find_device,
+        list_devices,
+    )
 
     try:
         devices = list_devices()
@@ -144,7 +149,7 @@ def _check_content_fresh() -> Check:
 
 def check_recognizer(content: Any, engine: str | None, model: str | None) -> list[Check]:
     try:
-        from voiceguide.asr.models import choose_recognizer
+        from voiceguide.speech.asr.models import choose_recognizer
     except ImportError as exc:
         return [Check("speech recognition", FAIL, f"the recognizer module is missing ({exc})", _SETUP_FIX)]
     if content is None:
@@ -165,7 +170,7 @@ def check_recognizer(content: Any, engine: str | None, model: str | None) -> lis
 
 def _check_hearing(recognizer: Any) -> Check:
     """A real round trip: espeak-ng says a question, the recognizer must hear some of its words."""
-    from voiceguide.tts import Renderer
+    from voiceguide.speech.tts import Renderer
 
     phrase = "what are the symptoms of a blood clot"
     try:
@@ -181,7 +186,7 @@ def _check_hearing(recognizer: Any) -> Check:
 
 
 def check_settings() -> Check:
-    from voiceguide.speech_settings import config_path, load_settings
+    from voiceguide.speech.settings import config_path, load_settings
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.speech.audio import Audio
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from voiceguide.audio_devices import AudioDeviceError
-from voiceguide.earcons import earcon
 from voiceguide.loop import ERROR_SPOKEN, AssistantLoop, LoopResult
+from voiceguide.speech.audio_devices import AudioDeviceError
+from voiceguide.speech.earcons import earcon
 
 log = logging.getLogger(__name__)
 

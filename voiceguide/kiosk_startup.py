@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from voiceguide.audio_devices import AudioDeviceError, AudioFileInputError
+from voiceguide.speech.audio_devices import AudioDeviceError, AudioFileInputError
 
 log = logging.getLogger("voiceguide.kiosk")
 

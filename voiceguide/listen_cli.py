@@ -21,9 +21,9 @@ def cmd_listen(args: argparse.Namespace) -> int:
         print(f"voiceguide listen: {problem}", file=sys.stderr)
         return 2
     _setup_logging(args.kiosk)
-    from voiceguide.audio_devices import AudioDeviceError, AudioFileInputError
     from voiceguide.captions_web import CaptionScreenError
-    from voiceguide.tts_base import SpeechEngineError
+    from voiceguide.speech.audio_devices import AudioDeviceError, AudioFileInputError
+    from voiceguide.speech.tts_base import SpeechEngineError
 
     screen = None
     try:
@@ -91,7 +91,7 @@ def _output_path_problem(args: argparse.Namespace) -> str | None:
 
 def check_live_devices(args: argparse.Namespace) -> None:
     """Fails fast, before models load, when the microphone or speaker this run needs does not exist."""
-    from voiceguide.audio_devices import find_device
+    from voiceguide.speech.audio_devices import find_device
 
     if args.output_file is None and args.output_dir is None:
         find_device(args.output_device, "output")
@@ -107,7 +107,7 @@ def settings_with_flags(args: argparse.Namespace) -> Any:
     import warnings
     from dataclasses import replace
 
-    from voiceguide.speech_settings import SettingsWarning, load_settings
+    from voiceguide.speech.settings import SettingsWarning, load_settings
 
     # A damaged settings file is told in one plain line (logged in kiosk mode), not as a Python warning with
     # a source file and line number; it is said once per run, though settings are read at each start-up try.
@@ -207,11 +207,11 @@ class _Startup:
 
 def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.answer.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
-    from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.file_devices import FileInput
     from voiceguide.native_memory import tune_for_long_run
-    from voiceguide.tts_engines import make_renderer
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.file_devices import FileInput
+    from voiceguide.speech.tts_engines import make_renderer
 
     started = time.perf_counter()
     tune_for_long_run()  # before the models load, so their threads share the capped arenas
@@ -255,8 +255,8 @@ def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Sta
 def _check_kiosk_devices(args: argparse.Namespace, *, rescan: bool) -> None:
     """The devices this run needs, re-scanned after the first try; a recording standing in for the microphone
     must be there and readable (it stands in for a microphone that is not plugged in yet)."""
-    from voiceguide.audio_devices import refresh_devices
-    from voiceguide.file_devices import FileInput
+    from voiceguide.speech.audio_devices import refresh_devices
+    from voiceguide.speech.file_devices import FileInput
 
     live = args.input_file is None or (args.output_file is None and args.output_dir is None)
     if rescan and live:
@@ -281,10 +281,10 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
     there is none. With --output-dir it is a file of its own, named after `label`."""
     import contextlib
 
-    from voiceguide.audio_devices import SoundDeviceOutput
-    from voiceguide.earcons import earcon
-    from voiceguide.file_devices import FileOutput
     from voiceguide.recorded_session import AnswerDirOutput
+    from voiceguide.speech.audio_devices import SoundDeviceOutput
+    from voiceguide.speech.earcons import earcon
+    from voiceguide.speech.file_devices import FileOutput
 
     with contextlib.suppress(Exception):
         if args.output_file is not None:
@@ -298,7 +298,7 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
             if tone is not None:
                 out.play(earcon(tone), f"earcon:{tone}")
             with contextlib.suppress(Exception):
-                from voiceguide.tts_engines import make_renderer
+                from voiceguide.speech.tts_engines import make_renderer
 
                 out.play(make_renderer(args.tts, settings_with_flags(args), strict=False).render(text), label)
             out.wait(15)
@@ -307,11 +307,11 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
 
 
 def _listen(args: argparse.Namespace, startup: _Startup, screen: Any = None) -> int:
-    from voiceguide.audio_devices import MicrophoneInput, SoundDeviceOutput, refresh_devices
-    from voiceguide.file_devices import FileInput, FileOutput
     from voiceguide.kiosk_retries import run_with_retries
     from voiceguide.loop import AssistantLoop, LoopOptions
     from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
+    from voiceguide.speech.audio_devices import MicrophoneInput, SoundDeviceOutput, refresh_devices
+    from voiceguide.speech.file_devices import FileInput, FileOutput
     from voiceguide.transcript_log import TranscriptLog
 
     renderer, conversation, recognizer, started = (startup.renderer, startup.conversation, startup.recognizer,

@@ -26,13 +26,13 @@ from typing import Any, Protocol
 from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import Conversation, Reply
 from voiceguide.answer.triage import Urgency
-from voiceguide.audio import Audio
-from voiceguide.earcons import earcon
 from voiceguide.early_decode import EarlyDecoder, sounds_finished
 from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
 from voiceguide.native_memory import tune_for_long_run
 from voiceguide.player import AnswerPlayer
-from voiceguide.speech_settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.earcons import earcon
+from voiceguide.speech.settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
 from voiceguide.transcript_log import TranscriptLog
 from voiceguide.turn import Frame, Step, TurnEvent, TurnOptions, TurnOutcome, TurnTaker, Utterance
 from voiceguide.wake_phrase import match_wake_phrase
@@ -67,7 +67,7 @@ class Recognizer(Protocol):
     name: str
     sample_rate: int
 
-    def transcribe(self, audio: Audio) -> Any: ...  # a voiceguide.asr.base.Transcript
+    def transcribe(self, audio: Audio) -> Any: ...  # a voiceguide.speech.asr.base.Transcript
 
 
 class KeySource(Protocol):
@@ -319,7 +319,7 @@ class AssistantLoop:
             after = apply_spoken_adjustment(word, before, self.options.settings_dir)
         except OSError as exc:  # cannot remember it, but can still change it for now
             log.error("could not save speech settings: %s", exc)
-            from voiceguide.speech_settings import adjust
+            from voiceguide.speech.settings import adjust
 
             after = adjust(before, word)
         self.renderer.settings = after
@@ -345,6 +345,6 @@ class AssistantLoop:
 
 def _sentences(text: str) -> tuple[str, ...]:
     """The sentences the player will say one by one (and report by index)."""
-    from voiceguide.tts import spoken_sentences
+    from voiceguide.speech.tts import spoken_sentences
 
     return tuple(spoken_sentences(text))

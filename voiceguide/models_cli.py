@@ -1,8 +1,8 @@
 """`voiceguide models`: list the installed models and download or install one.
 
 Only the command line lives here (options, messages, exit codes); fetching, checking and installing are
-voiceguide.model_install's, and which model would be used is
-voiceguide.asr.models' one policy.
+voiceguide.speech.model_install's, and which model would be used is
+voiceguide.speech.asr.models' one policy.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
-from voiceguide.asr.model_folders import missing_model_files
-from voiceguide.asr.models import MODEL_ENV, default_models_dir
-from voiceguide.model_catalogue import OFFICIAL_MODEL, ModelSource, load_catalogue
-from voiceguide.model_install.disk import file_size, folder_size, mb
-from voiceguide.model_install.errors import ModelDownloadError
-from voiceguide.model_install.fetch import model_name_from_url
-from voiceguide.model_install.unpack import install_model_zip
-from voiceguide.model_install.vosk import check_checksums, download_model
+from voiceguide.speech.asr.model_folders import missing_model_files
+from voiceguide.speech.asr.models import MODEL_ENV, default_models_dir
+from voiceguide.speech.model_catalogue import OFFICIAL_MODEL, ModelSource, load_catalogue
+from voiceguide.speech.model_install.disk import file_size, folder_size, mb
+from voiceguide.speech.model_install.errors import ModelDownloadError
+from voiceguide.speech.model_install.fetch import model_name_from_url
+from voiceguide.speech.model_install.unpack import install_model_zip
+from voiceguide.speech.model_install.vosk import check_checksums, download_model
 
 
 def configure_models_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -83,7 +83,7 @@ def run_models(args: argparse.Namespace, stdout: IO[str] | None = None, stderr: 
 
 def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], None]) -> Path:
     """``models download``: a catalogue model by name, a zip or Whisper folder given with --file, or --url."""
-    from voiceguide.model_catalogue import WhisperSource
+    from voiceguide.speech.model_catalogue import WhisperSource
 
     catalogue = load_catalogue()
     entry = catalogue.find(args.name) if args.name else None
@@ -96,7 +96,7 @@ def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], N
     if args.name and args.url:
         raise ModelDownloadError("Give a model's name or --url, not both.", transient=False)
     if isinstance(entry, WhisperSource):
-        from voiceguide.model_install.whisper import download_whisper_model, install_whisper_folder
+        from voiceguide.speech.model_install.whisper import download_whisper_model, install_whisper_folder
 
         if args.file is not None:
             if not args.file.is_dir():
@@ -131,11 +131,11 @@ def _download(args: argparse.Namespace, models_dir: Path, say: Callable[[str], N
 
 
 def _install_folder(folder: Path, models_dir: Path, say: Callable[[str], None]) -> Path:
-    from voiceguide.asr.model_folders import Kind, model_kind
+    from voiceguide.speech.asr.model_folders import Kind, model_kind
 
     kind = model_kind(folder)
     if kind is Kind.WHISPER:
-        from voiceguide.model_install.whisper import install_whisper_folder
+        from voiceguide.speech.model_install.whisper import install_whisper_folder
 
         return install_whisper_folder(folder, models_dir, report=say)
     if kind is Kind.VOSK:
@@ -175,7 +175,7 @@ def models_command(argv: Sequence[str], stdout: IO[str] | None = None, stderr: I
 
 
 def _print_list(models_dir: Path, out: IO[str]) -> None:
-    from voiceguide.asr.model_folders import Kind, model_kind, whisper_model_problem
+    from voiceguide.speech.asr.model_folders import Kind, model_kind, whisper_model_problem
 
     print(f"Models folder: {models_dir}", file=out)
     folders = (
@@ -218,8 +218,8 @@ def _print_list(models_dir: Path, out: IO[str]) -> None:
         kind = "Whisper" if entry in catalogue.whisper else "Vosk"
         size = mb(entry.size) if entry.size else "size not known in advance"
         print(f"  {entry.name}  ({kind}, {size}): {entry.description}", file=out)
-    from voiceguide.asr.base import RecognizerError
-    from voiceguide.asr.models import choose_engine
+    from voiceguide.speech.asr.base import RecognizerError
+    from voiceguide.speech.asr.models import choose_engine
 
     try:
         choice = choose_engine(models_dir=models_dir)

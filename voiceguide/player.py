@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from voiceguide.audio import Audio
-from voiceguide.earcons import earcon
 from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.earcons import earcon
 
 
 @dataclass

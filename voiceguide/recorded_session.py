@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from voiceguide.audio import Audio
-from voiceguide.audio_devices import AudioDeviceError
-from voiceguide.file_devices import FileInput, FileOutput
-from voiceguide.playback_queue import PlayedClip
 from voiceguide.safe_files import plain_reason
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.audio_devices import AudioDeviceError
+from voiceguide.speech.file_devices import FileInput, FileOutput
+from voiceguide.speech.playback_queue import PlayedClip
 
 
 class WaitingPersonInput:

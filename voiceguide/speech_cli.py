@@ -36,7 +36,7 @@ def _captions_address(value: str) -> Any:
 
 
 def _add_voice_args(p: argparse.ArgumentParser) -> None:
-    from voiceguide.tts_base import TtsEngine
+    from voiceguide.speech.tts_base import TtsEngine
 
     p.add_argument("--tts", choices=[e.value for e in TtsEngine], default=TtsEngine.PYTTSX3.value,
                    help="speech engine: pyttsx3 (espeak-ng, the default) or piper (a clearer voice, "
@@ -47,7 +47,7 @@ def _add_voice_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    from voiceguide.asr.models import add_recognizer_args
+    from voiceguide.speech.asr.models import add_recognizer_args
 
     listen = sub.add_parser("listen", parents=[common], help="the hands-free voice assistant (the default)")
     dev = listen.add_argument_group("devices")
@@ -107,8 +107,8 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from voiceguide.tts import SpeechEngineError, VoiceNotFoundError
-    from voiceguide.tts_engines import say_to_file
+    from voiceguide.speech.tts import SpeechEngineError, VoiceNotFoundError
+    from voiceguide.speech.tts_engines import say_to_file
 
     text = " ".join(args.text).strip()
     if not any(c.isalnum() for c in text):
@@ -121,8 +121,8 @@ def cmd_say(args: argparse.Namespace) -> int:
             path = say_to_file(text, args.output, settings_with_flags(args), engine=args.tts)
             print(f"Wrote {path}", file=sys.stderr)
             return 0
-        from voiceguide.audio_devices import AudioDeviceError, SoundDeviceOutput
-        from voiceguide.tts_engines import make_renderer
+        from voiceguide.speech.audio_devices import AudioDeviceError, SoundDeviceOutput
+        from voiceguide.speech.tts_engines import make_renderer
 
         # a missing voice is told before the speaker opens
         renderer = make_renderer(args.tts, settings_with_flags(args))
@@ -147,8 +147,8 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from voiceguide.tts_base import SpeechEngineError
-    from voiceguide.tts_engines import list_engine_voices
+    from voiceguide.speech.tts_base import SpeechEngineError
+    from voiceguide.speech.tts_engines import list_engine_voices
 
     try:
         voices = list_engine_voices(args.tts)
@@ -165,7 +165,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(_args: argparse.Namespace) -> int:
-    from voiceguide.audio_devices import NoAudioDeviceError, list_devices
+    from voiceguide.speech.audio_devices import NoAudioDeviceError, list_devices
 
     try:
         devices = list_devices()
@@ -191,7 +191,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def default_entry(parser: argparse.ArgumentParser, text_mode: Callable[[], int]) -> int:
     """Plain `voiceguide`: listen; with no sound card, explain in plain words and offer text mode."""
-    from voiceguide.audio_devices import NoAudioDeviceError
+    from voiceguide.speech.audio_devices import NoAudioDeviceError
 
     args = parser.parse_args(["listen"])
     try:
@@ -212,7 +212,7 @@ def default_entry(parser: argparse.ArgumentParser, text_mode: Callable[[], int])
 
 
 def _plain_problem(exc: Exception) -> str:
-    from voiceguide.audio_devices import list_devices
+    from voiceguide.speech.audio_devices import list_devices
 
     try:
         nothing = not list_devices()

@@ -22,7 +22,7 @@ from voiceguide.answer.route_model import Context, Route, RouteStatus
 from voiceguide.answer.router import Router
 from voiceguide.answer.triage import QUESTION_WORDS, Urgency, assess, suspects
 from voiceguide.content.content_model import Content, Section
-from voiceguide.speech_settings import adjustment_reply
+from voiceguide.speech.settings import adjustment_reply
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
 _MORE_MAX_WORDS = 70

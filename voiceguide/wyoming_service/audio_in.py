@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import soxr
 
-from voiceguide.audio import Audio, int16_to_float
-from voiceguide.audio_file import DEFAULT_MAX_SECONDS
+from voiceguide.speech.audio import Audio, int16_to_float
+from voiceguide.speech.audio_file import DEFAULT_MAX_SECONDS
 
 WIDTHS = (1, 2, 4)  # 8-bit unsigned, 16- and 32-bit signed: the widths WAV and Wyoming clients use
 MAX_CHANNELS = 8

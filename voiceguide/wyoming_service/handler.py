@@ -30,9 +30,9 @@ from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize
 
 from voiceguide.answer.conversation import Conversation
-from voiceguide.asr.base import RecognizerError
 from voiceguide.input_limits import question_problem
-from voiceguide.tts import SpeechEngineError, VoiceNotFoundError
+from voiceguide.speech.asr.base import RecognizerError
+from voiceguide.speech.tts import SpeechEngineError, VoiceNotFoundError
 from voiceguide.wyoming_service.audio_in import StreamError, StreamFormat, Utterance
 from voiceguide.wyoming_service.conversations import conversation_id
 from voiceguide.wyoming_service.events import EventError, read_event

@@ -60,11 +60,11 @@ def network_note(uri: str) -> str | None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from voiceguide.asr.base import RecognizerError
-    from voiceguide.asr.models import choose_recognizer
     from voiceguide.content.content_model import load_content
-    from voiceguide.speech_settings import load_settings
-    from voiceguide.tts import Renderer, SpeechEngineError, VoiceNotFoundError
+    from voiceguide.speech.asr.base import RecognizerError
+    from voiceguide.speech.asr.models import choose_recognizer
+    from voiceguide.speech.settings import load_settings
+    from voiceguide.speech.tts import Renderer, SpeechEngineError, VoiceNotFoundError
 
     try:
         uri = normalized_uri(args.uri)
@@ -133,7 +133,7 @@ async def _serve(service, uri: str) -> int:
 def add_serve_command(sub, common: argparse.ArgumentParser) -> None:
     from pathlib import Path
 
-    from voiceguide.asr.models import add_recognizer_args
+    from voiceguide.speech.asr.models import add_recognizer_args
 
     serve = sub.add_parser("serve", parents=[common],
                            help="answer over the Wyoming protocol (Home Assistant's voice satellites)")

@@ -2,7 +2,7 @@
 
 The recognizer is loaded once, at start-up, and decodes one utterance at a time on its own thread (decoders
 are not safe to share between threads, and two decodes would only split the same cores); clients queue for
-it. Speech goes to the renderer, whose one engine thread already takes jobs in order (voiceguide/tts.py).
+it. Speech goes to the renderer, whose one engine thread already takes jobs in order (voiceguide/speech/tts.py).
 Answers are computed on the event loop itself: a turn takes about a millisecond, and one thread means no two
 turns of a conversation can interleave.
 """
@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import Conversation
 from voiceguide.answer.reply import Reply
-from voiceguide.asr.base import Recognizer
-from voiceguide.asr.base import Transcript as Heard
-from voiceguide.audio import Audio
 from voiceguide.content.content_model import Content
-from voiceguide.speech_settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback
+from voiceguide.speech.asr.base import Recognizer
+from voiceguide.speech.asr.base import Transcript as Heard
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback
+from voiceguide.speech.tts import Renderer, resolve_voice
 from voiceguide.transcript_log import TranscriptLog
-from voiceguide.tts import Renderer, resolve_voice
 from voiceguide.wyoming_service.conversations import Conversations
 
 LANGUAGE = "en"

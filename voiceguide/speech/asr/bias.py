@@ -18,8 +18,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from voiceguide.asr.transcript_text import for_router
 from voiceguide.content.content_model import Content
+from voiceguide.speech.asr.transcript_text import for_router
 
 RARE_TOKENS = 2  # a word Whisper's tokenizer splits into at least this many pieces is a rare term
 MAX_TERMS = 40  # the prompt and hotwords share Whisper's 224-token context; this keeps well inside it

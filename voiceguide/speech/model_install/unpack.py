@@ -12,8 +12,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from voiceguide.asr.model_folders import missing_model_files
-from voiceguide.model_install.disk import (
+from voiceguide.speech.asr.model_folders import missing_model_files
+from voiceguide.speech.model_install.disk import (
     CHUNK_SIZE,
     MODEL_NAME,
     disk_full_message,
@@ -25,7 +25,7 @@ from voiceguide.model_install.disk import (
     remove_stale_work_folders,
     swap_into_place,
 )
-from voiceguide.model_install.errors import LocalFileError, ModelDownloadError
+from voiceguide.speech.model_install.errors import LocalFileError, ModelDownloadError
 
 # Guards against a hostile or broken archive filling the disk. Model files are numbers that compress little:
 # real archives unpack to 1.5-3 times their size (the small English model: 41 MB -> 68 MB), while a zip bomb

@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.speech.audio import Audio
 
 
 @dataclass

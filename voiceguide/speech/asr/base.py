@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import soxr
 
-from voiceguide.audio import Audio, float_to_int16
+from voiceguide.speech.audio import Audio, float_to_int16
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ a truncated or swapped file would otherwise load and mishear without a word.
 
 Whisper is a language model as much as an acoustic one, which is why it hears people well, and also why it
 can invent fluent words where there are none. So every result passes gates before the router sees it: a voice
-gate (webrtcvad, voiceguide/asr/voice_gate.py) passes only audio with speech in it, trimmed to the speech; a
+gate (webrtcvad, voiceguide/speech/asr/voice_gate.py) passes only audio with speech in it, trimmed to the speech; a
 segment the model itself thinks is not speech (high no-speech probability with low log-probability) is
 dropped; and a transcript that repeats the biasing prompt is dropped. `confidence` is the model's own mean
 token probability.
@@ -23,12 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.asr.base import RecognizerError, Transcript, Word, pcm16
-from voiceguide.asr.bias import WhisperBias
-from voiceguide.asr.model_folders import whisper_model_problem
-from voiceguide.asr.transcript_text import for_router
-from voiceguide.asr.voice_gate import VoiceGate
-from voiceguide.audio import Audio, int16_to_float
+from voiceguide.speech.asr.base import RecognizerError, Transcript, Word, pcm16
+from voiceguide.speech.asr.bias import WhisperBias
+from voiceguide.speech.asr.model_folders import whisper_model_problem
+from voiceguide.speech.asr.transcript_text import for_router
+from voiceguide.speech.asr.voice_gate import VoiceGate
+from voiceguide.speech.audio import Audio, int16_to_float
 
 SHORT_UTTERANCE = 2.0  # seconds: a command or a few words, cheap to decode twice
 
@@ -177,7 +177,7 @@ class WhisperRecognizer:
             without_timestamps=True,
             initial_prompt=self.bias.prompt or None,
             hotwords=hotwords or None,
-            vad_filter=False,  # voice_gate instead: see voiceguide/asr/voice_gate.py
+            vad_filter=False,  # voice_gate instead: see voiceguide/speech/asr/voice_gate.py
         )
         kept = [s for s in segments if self._is_speech(s) and not self._echoes_prompt(s.text)]
         if not kept:

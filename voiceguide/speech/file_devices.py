@@ -15,16 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio import Audio
-from voiceguide.audio_devices import (
+from voiceguide.safe_files import PendingFile
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.audio_devices import (
     INPUT_CHUNK_MS,
     INPUT_RATE,
     OUTPUT_RATE,
     AudioDeviceError,
     AudioFileInputError,
 )
-from voiceguide.playback_queue import QueuedOutput
-from voiceguide.safe_files import PendingFile
+from voiceguide.speech.playback_queue import QueuedOutput
 
 
 class FileOutput(QueuedOutput):
@@ -172,8 +172,8 @@ class FileInput:
         self.chunk_samples = INPUT_RATE * chunk_ms // 1000
         # The same reader and checks as `ask --audio`: not a regular file, damaged (NaN/inf samples) or empty
         # get the same plain words here, and nothing reaches numpy's arithmetic to warn about.
-        from voiceguide.audio_file import AudioFileError, read_samples
         from voiceguide.input_limits import MAX_RECORDING_BYTES, MAX_RECORDING_SECONDS
+        from voiceguide.speech.audio_file import AudioFileError, read_samples
 
         try:
             mono, rate = read_samples(self.path, MAX_RECORDING_SECONDS, MAX_RECORDING_BYTES)

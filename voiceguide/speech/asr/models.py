@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from voiceguide.asr.base import Recognizer, RecognizerError
-from voiceguide.asr.model_folders import Kind, model_kind, whisper_model_problem
 from voiceguide.content.content_model import Content
+from voiceguide.speech.asr.base import Recognizer, RecognizerError
+from voiceguide.speech.asr.model_folders import Kind, model_kind, whisper_model_problem
 
 MODEL_ENV = "VOICEGUIDE_MODEL"
 MODELS_DIR_ENV = "VOICEGUIDE_MODELS_DIR"
@@ -44,7 +44,7 @@ class EngineChoice:
 
 
 def add_recognizer_args(p: argparse.ArgumentParser) -> None:
-    """--engine and --model, the same for every command that hears (see voiceguide/asr/models.py)."""
+    """--engine and --model, the same for every command that hears (see voiceguide/speech/asr/models.py)."""
     p.add_argument(
         "--engine",
         choices=ENGINE_NAMES,
@@ -79,7 +79,7 @@ def default_models_dir() -> Path:
 
 def model_problem(path: Path, kind: Kind | None) -> str | None:
     """Why a folder of that kind cannot be used (None: it looks complete)."""
-    from voiceguide.asr.vosk_engine import model_problem as vosk_problem
+    from voiceguide.speech.asr.vosk_engine import model_problem as vosk_problem
 
     if kind is Kind.VOSK:
         return vosk_problem(path)
@@ -114,7 +114,7 @@ def installed(models_dir: Path, kind: Kind) -> list[Path]:
 
 def choose_engine(engine: str | None = None, model: str | Path | None = None, *,
                   environ: Mapping[str, str] | None = None, models_dir: Path | None = None) -> EngineChoice:
-    from voiceguide.model_catalogue import OFFICIAL_MODEL
+    from voiceguide.speech.model_catalogue import OFFICIAL_MODEL
 
     environ = os.environ if environ is None else environ
     wanted = Kind(engine) if engine else None
@@ -153,7 +153,7 @@ def open_recognizer(
     if choice.engine is Kind.VOSK:
         from dataclasses import replace
 
-        from voiceguide.asr.vosk_engine import VoskRecognizer
+        from voiceguide.speech.asr.vosk_engine import VoskRecognizer
 
         vocabulary = content.vocabulary
         if extra_phrases:
@@ -161,8 +161,8 @@ def open_recognizer(
             vocabulary = replace(vocabulary, words=tuple(dict.fromkeys([*vocabulary.words, *extra_words])),
                                  phrases=(*vocabulary.phrases, *extra_phrases))
         return VoskRecognizer(choice.model, vocabulary)
-    from voiceguide.asr.bias import tokenizer_pieces, whisper_bias
-    from voiceguide.asr.whisper_engine import WhisperRecognizer
+    from voiceguide.speech.asr.bias import tokenizer_pieces, whisper_bias
+    from voiceguide.speech.asr.whisper_engine import WhisperRecognizer
 
     recognizer = WhisperRecognizer(choice.model)
     # The bias is judged by the loaded model's own tokenizer, so it is built once the model is there.

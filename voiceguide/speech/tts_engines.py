@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voiceguide.speech_settings import SpeechSettings
-from voiceguide.tts_base import OUTPUT_RATE, SentenceRenderer, TtsEngine, VoiceInfo
+from voiceguide.speech.settings import SpeechSettings
+from voiceguide.speech.tts_base import OUTPUT_RATE, SentenceRenderer, TtsEngine, VoiceInfo
 
 
 def make_renderer(engine: TtsEngine | str = TtsEngine.PYTTSX3, settings: SpeechSettings | None = None,
@@ -17,20 +17,20 @@ def make_renderer(engine: TtsEngine | str = TtsEngine.PYTTSX3, settings: SpeechS
     """The renderer for `--tts ENGINE`; each engine's libraries are imported only when it is chosen."""
     chosen = TtsEngine(engine)
     if chosen is TtsEngine.PIPER:
-        from voiceguide.tts_piper import PiperRenderer
+        from voiceguide.speech.tts_piper import PiperRenderer
 
         return PiperRenderer(settings, output_rate, strict=strict)
-    from voiceguide.tts import Renderer
+    from voiceguide.speech.tts import Renderer
 
     return Renderer(settings, output_rate, strict=strict)
 
 
 def list_engine_voices(engine: TtsEngine | str = TtsEngine.PYTTSX3) -> list[VoiceInfo]:
     if TtsEngine(engine) is TtsEngine.PIPER:
-        from voiceguide.tts_piper import list_voices as piper_voices
+        from voiceguide.speech.tts_piper import list_voices as piper_voices
 
         return piper_voices()
-    from voiceguide.tts import list_voices
+    from voiceguide.speech.tts import list_voices
 
     return list_voices()
 

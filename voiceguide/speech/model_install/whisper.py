@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 
-from voiceguide.asr.model_folders import whisper_load_problem, whisper_model_problem
-from voiceguide.model_catalogue import ModelFile, WhisperSource
-from voiceguide.model_install.disk import (
+from voiceguide.speech.asr.model_folders import whisper_load_problem, whisper_model_problem
+from voiceguide.speech.model_catalogue import ModelFile, WhisperSource
+from voiceguide.speech.model_install.disk import (
     MODEL_NAME,
     ensure_free_space,
     ensure_writable,
@@ -38,8 +38,8 @@ from voiceguide.model_install.disk import (
     swap_into_place,
     unlink,
 )
-from voiceguide.model_install.errors import LocalFileError, ModelDownloadError
-from voiceguide.model_install.fetch import (
+from voiceguide.speech.model_install.errors import LocalFileError, ModelDownloadError
+from voiceguide.speech.model_install.fetch import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     USER_AGENT,

@@ -4,7 +4,7 @@ Everything above this module (the live loop, endpointing, barge-in) sees only Au
 run with files instead of hardware changes nothing but the objects passed in:
 - SoundDeviceOutput / MicrophoneInput talk to PortAudio through sounddevice. Output uses a callback stream fed
   from a queue, so stop() silences the speaker at the next audio block (a few ms), which barge-in needs.
-- FileOutput / FileInput (voiceguide/file_devices.py) move real audio through real WAV I/O instead, and share
+- FileOutput / FileInput (voiceguide/speech/file_devices.py) move real audio through real WAV I/O instead, and share
   the playback queue logic here with the speaker.
 
 Errors say in plain words what is wrong and what to do. "Never there" (NoAudioDeviceError: no PortAudio, no
@@ -25,8 +25,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from voiceguide.audio import Audio
-from voiceguide.playback_queue import QueuedOutput
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.playback_queue import QueuedOutput
 
 INPUT_RATE = 16000  # what the recognizers and the voice activity detector take
 INPUT_CHUNK_MS = 20

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.asr.base import RecognizerError, Transcript, Word, chunk_bytes, pcm16
-from voiceguide.audio import Audio
 from voiceguide.content.vocabulary import Vocabulary
+from voiceguide.speech.asr.base import RecognizerError, Transcript, Word, chunk_bytes, pcm16
+from voiceguide.speech.audio import Audio
 
 log = logging.getLogger(__name__)
 

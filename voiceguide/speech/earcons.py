@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voiceguide.audio import Audio
+from voiceguide.speech.audio import Audio
 
 EARCON_RATE = 22050  # the speech output rate, so earcons and answers share one output stream
 FADE_SECONDS = 0.008

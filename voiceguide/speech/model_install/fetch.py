@@ -19,8 +19,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from voiceguide.model_catalogue import OFFICIAL_MODEL
-from voiceguide.model_install.disk import (
+from voiceguide.speech.model_catalogue import OFFICIAL_MODEL
+from voiceguide.speech.model_install.disk import (
     CHUNK_SIZE,
     MODEL_NAME,
     disk_full_message,
@@ -29,7 +29,7 @@ from voiceguide.model_install.disk import (
     mb,
     unlink,
 )
-from voiceguide.model_install.errors import ModelDownloadError
+from voiceguide.speech.model_install.errors import ModelDownloadError
 
 MODEL_SITE = "https://alphacephei.com/vosk/models"
 DEFAULT_TIMEOUT = 30.0

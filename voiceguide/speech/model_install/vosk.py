@@ -12,22 +12,22 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from voiceguide.model_install.disk import (
+from voiceguide.speech.model_install.disk import (
     ensure_writable,
     file_size,
     locked_folder,
     remove_stale_work_folders,
     unlink,
 )
-from voiceguide.model_install.errors import LocalFileError, ModelDownloadError
-from voiceguide.model_install.fetch import (
+from voiceguide.speech.model_install.errors import LocalFileError, ModelDownloadError
+from voiceguide.speech.model_install.fetch import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     MODEL_SITE,
     fetch_file,
     model_name_from_url,
 )
-from voiceguide.model_install.unpack import install_unlocked
+from voiceguide.speech.model_install.unpack import install_unlocked
 
 
 def download_model(

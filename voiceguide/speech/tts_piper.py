@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 import yaml
 
-from voiceguide.audio import Audio
-from voiceguide.speech_settings import RATE_DEFAULT, SpeechSettings
-from voiceguide.tts_base import (
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.settings import RATE_DEFAULT, SpeechSettings
+from voiceguide.speech.tts_base import (
     SentenceRenderer,
     SpeechEngineError,
     TtsEngine,

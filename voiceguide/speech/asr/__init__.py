@@ -1,5 +1,5 @@
 """Speech in: turn audio into a lower-case transcript, biased toward what VoiceGuide can answer."""
 
-from voiceguide.asr.base import Recognizer, RecognizerError, Transcript, Word
+from voiceguide.speech.asr.base import Recognizer, RecognizerError, Transcript, Word
 
 __all__ = ["Recognizer", "RecognizerError", "Transcript", "Word"]

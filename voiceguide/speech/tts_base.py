@@ -26,8 +26,8 @@ import numpy as np
 
 from voiceguide.answer.speakable import speakable
 from voiceguide.answer.text import split_sentences
-from voiceguide.audio import Audio
-from voiceguide.speech_settings import SpeechSettings
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.settings import SpeechSettings
 
 OUTPUT_RATE = 22050  # espeak-ng's and the Piper voice's native rate: no resampling on the normal path
 

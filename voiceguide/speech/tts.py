@@ -10,7 +10,7 @@ Why it is built this way:
   background, so instead the driver module's own `print` is rebound to a debug logger (tests check at the
   file-descriptor level that nothing reaches stdout).
 - Sentences, the speakable-text step, settings and lookahead are shared with the other engines
-  (voiceguide.tts_base); this module only renders one sentence with espeak-ng and names its voices.
+  (voiceguide.speech.tts_base); this module only renders one sentence with espeak-ng and names its voices.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from typing import Any, TypeVar
 
 import soundfile as sf
 
-from voiceguide.audio import Audio
-from voiceguide.speech_settings import SpeechSettings
-from voiceguide.tts_base import (
+from voiceguide.speech.audio import Audio
+from voiceguide.speech.settings import SpeechSettings
+from voiceguide.speech.tts_base import (
     OUTPUT_RATE,
     SentenceRenderer,
     SpeechEngineError,

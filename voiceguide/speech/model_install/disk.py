@@ -11,8 +11,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from voiceguide.asr.models import MODELS_DIR_ENV
-from voiceguide.model_install.errors import LocalFileError, ModelDownloadError
+from voiceguide.speech.asr.models import MODELS_DIR_ENV
+from voiceguide.speech.model_install.errors import LocalFileError, ModelDownloadError
 
 try:  # POSIX only; without it two concurrent downloads are simply not guarded against each other.
     import fcntl

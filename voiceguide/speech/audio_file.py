@@ -14,9 +14,9 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from voiceguide.audio import Audio
 from voiceguide.input_limits import MAX_AUDIO_FILE_BYTES
 from voiceguide.safe_files import InputFileError, open_input
+from voiceguide.speech.audio import Audio
 
 DEFAULT_MAX_SECONDS = 60.0
 # Peak below this (about -60 dBFS) is silence or a muted microphone, not a question.
