@@ -185,7 +185,7 @@ def bench_loop(count: int = 16) -> None:
 
     from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.loop import AssistantLoop, LoopOptions
+    from voiceguide.live.loop import AssistantLoop, LoopOptions
     from voiceguide.speech.asr.models import choose_recognizer
     from voiceguide.speech.file_devices import FileInput, FileOutput
     from voiceguide.speech.tts import Renderer
@@ -394,7 +394,7 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
 
     from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.loop import AssistantLoop, LoopOptions
+    from voiceguide.live.loop import AssistantLoop, LoopOptions
     from voiceguide.speech.asr.models import choose_recognizer
     from voiceguide.speech.file_devices import FileInput, FileOutput
     from voiceguide.speech.tts_base import TtsEngine
@@ -618,7 +618,7 @@ def bench_captions() -> None:
 
     from tests.caption_browser import ListenRun, browser_missing, free_port, open_browser, timings, wait_until
     from tests.sessions import build_session
-    from voiceguide.captions_web import build_page
+    from voiceguide.live.captions_web import build_page
 
     print("captions (listen --captions-web, seen in chromium)")
     page, _policy = build_page()
@@ -681,15 +681,15 @@ def bench_captions() -> None:
 
 
 def bench_turn() -> None:
-    """Issue 12's turn-taking state machine (voiceguide/turn.py): the CPU it takes per 20 ms input chunk, the
+    """Issue 12's turn-taking state machine (voiceguide/live/turn.py): the CPU it takes per 20 ms input chunk, the
     loop's own share of listening, on the 125 recordings of tests/audio with a second of silence after each
     (every pause judged unfinished, as no recognizer runs here)."""
     import numpy as np
 
+    from voiceguide.live.turn import Frame, TurnEvent, TurnOptions, TurnOutcome, TurnState, TurnTaker
     from voiceguide.speech.audio_file import load_audio
-    from voiceguide.turn import Frame, TurnEvent, TurnOptions, TurnOutcome, TurnState, TurnTaker
 
-    print("turn-taking (voiceguide/turn.py)")
+    print("turn-taking (voiceguide/live/turn.py)")
     recordings = sorted((REPO / "tests" / "audio").glob("*.wav"))
     pcm = np.concatenate(
         [part for path in recordings for part in (load_audio(path).to_int16(), np.zeros(16000, np.int16))]

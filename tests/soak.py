@@ -119,9 +119,9 @@ def run_soak(turns: int, scratch: Path, progress=None) -> SoakFigures:
 
     from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.loop import AssistantLoop, LoopOptions
-    from voiceguide.native_memory import tune_for_long_run
-    from voiceguide.recorded_session import WaitingPersonInput
+    from voiceguide.live.loop import AssistantLoop, LoopOptions
+    from voiceguide.live.native_memory import tune_for_long_run
+    from voiceguide.live.recorded_session import WaitingPersonInput
     from voiceguide.speech.asr.models import choose_recognizer
     from voiceguide.speech.file_devices import FileInput, FileOutput
     from voiceguide.speech.tts import Renderer

@@ -152,7 +152,7 @@ def test_english_model_hears_domain_questions() -> None:
 def test_an_utterance_fed_live_is_transcribed_as_a_whole_recording_is(korean_vosk: VoskRecognizer) -> None:
     """The live loop feeds Vosk 20 ms at a time while the person speaks; the transcript must be the one
     `transcribe` gives for the finished recording (the loop then has only the last block left to decode)."""
-    from voiceguide.early_decode import EarlyDecoder
+    from voiceguide.live.early_decode import EarlyDecoder
 
     audio = _ko(f"{KOREAN[0]} {KOREAN[1]}")
     whole = korean_vosk.transcribe(audio)

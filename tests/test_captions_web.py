@@ -35,9 +35,9 @@ from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
 from voiceguide.answer import messages
 from voiceguide.answer.conversation import Conversation
-from voiceguide.captions_web import Address, CaptionScreen, CaptionScreenError, build_page, parse_address
 from voiceguide.content.content_model import load_content
-from voiceguide.live_events import EventKind, LoopEvent
+from voiceguide.live.captions_web import Address, CaptionScreen, CaptionScreenError, build_page, parse_address
+from voiceguide.live.events import EventKind, LoopEvent
 from voiceguide.speech.tts import spoken_sentences
 
 COPY = messages.caption_screen()
@@ -188,8 +188,8 @@ def test_listen_says_plainly_when_the_address_cannot_be_used(tmp_path: Path) -> 
 
 def test_loop_reports_each_turn_as_typed_events(tmp_path: Path) -> None:
     """The events a screen gets for a session, with the terminal's captions as they always were."""
-    from voiceguide.loop import AssistantLoop, LoopOptions
-    from voiceguide.recorded_session import WaitingPersonInput
+    from voiceguide.live.loop import AssistantLoop, LoopOptions
+    from voiceguide.live.recorded_session import WaitingPersonInput
     from voiceguide.speech.asr.models import choose_recognizer
     from voiceguide.speech.file_devices import FileInput, FileOutput
     from voiceguide.speech.tts import Renderer

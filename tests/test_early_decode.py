@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.sessions import build_session, spoken_turns
-from voiceguide.early_decode import EarlyDecoder, sounds_finished
+from voiceguide.live.early_decode import EarlyDecoder, sounds_finished
 from voiceguide.speech.audio import Audio
 from voiceguide.speech.audio_file import load_audio
 

@@ -21,7 +21,7 @@ import soundfile as sf
 
 from tests.conftest import REPO
 from tests.sessions import build_session, private_env, spoken_turns
-from voiceguide.kiosk_startup import Missing, wait_for_devices
+from voiceguide.live.kiosk_startup import Missing, wait_for_devices
 from voiceguide.speech.file_devices import FileInput
 
 UNIT = REPO / "scripts" / "voiceguide-kiosk.service"

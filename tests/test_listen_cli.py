@@ -22,7 +22,7 @@ from tests.conftest import REPO
 from tests.sessions import Terminal, build_session, private_env, spoken_turns
 from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.content.content_model import load_content
-from voiceguide.loop import WELCOME
+from voiceguide.live.loop import WELCOME
 from voiceguide.speech.earcons import earcon
 from voiceguide.speech.settings import VOLUME_DEFAULT
 from voiceguide.speech.tts import Renderer, spoken_sentences

@@ -17,16 +17,16 @@ from tests.sessions import build_session, private_env, spoken_turns
 from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.content.content_model import load_content
-from voiceguide.kiosk_retries import run_with_retries
-from voiceguide.loop import AssistantLoop, LoopOptions
-from voiceguide.recorded_session import WaitingPersonInput
+from voiceguide.live.kiosk_retries import run_with_retries
+from voiceguide.live.loop import AssistantLoop, LoopOptions
+from voiceguide.live.recorded_session import WaitingPersonInput
+from voiceguide.live.transcript_log import TranscriptLog
+from voiceguide.live.turn import BargeInDetector
+from voiceguide.live.voice_activity import SpeechGate
+from voiceguide.live.wake_phrase import match_wake_phrase
 from voiceguide.speech.audio_devices import NoAudioDeviceError
 from voiceguide.speech.file_devices import FileInput, FileOutput
 from voiceguide.speech.tts import Renderer, spoken_sentences
-from voiceguide.transcript_log import TranscriptLog
-from voiceguide.turn import BargeInDetector
-from voiceguide.voice_activity import SpeechGate
-from voiceguide.wake_phrase import match_wake_phrase
 
 SESSION = [
     "what are the symptoms of a blood clot behind the knee",

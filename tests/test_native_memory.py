@@ -1,4 +1,4 @@
-"""The allocator setting the live loop runs with (voiceguide/native_memory.py), checked on glibc itself:
+"""The allocator setting the live loop runs with (voiceguide/live/native_memory.py), checked on glibc itself:
 threads that allocate at the same time share two malloc arenas instead of getting one each, which is what
 spread a 400-turn soak's leftovers over 9 arenas and made it grow by 17.6 MB in steps."""
 
@@ -14,7 +14,7 @@ from tests.sessions import REPO
 # A fresh interpreter for each count: arenas, once made, last as long as the process.
 _SCRIPT = """
 import ctypes, os, re, sys, tempfile, threading
-from voiceguide.native_memory import tune_for_long_run
+from voiceguide.live.native_memory import tune_for_long_run
 
 if sys.argv[1] == "tuned" and not tune_for_long_run():
     print("skip")

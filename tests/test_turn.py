@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from voiceguide.turn import (
+from voiceguide.live.turn import (
     ECHO_GUARD,
     PRE_ROLL,
     BargeInDetector,
@@ -21,7 +21,7 @@ from voiceguide.turn import (
     TurnState,
     TurnTaker,
 )
-from voiceguide.voice_activity import EndOfSpeech, SpeechGate
+from voiceguide.live.voice_activity import EndOfSpeech, SpeechGate
 
 RATE = 16000
 CHUNK = 320  # 20 ms

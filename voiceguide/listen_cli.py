@@ -21,7 +21,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
         print(f"voiceguide listen: {problem}", file=sys.stderr)
         return 2
     _setup_logging(args.kiosk)
-    from voiceguide.captions_web import CaptionScreenError
+    from voiceguide.live.captions_web import CaptionScreenError
     from voiceguide.speech.audio_devices import AudioDeviceError, AudioFileInputError
     from voiceguide.speech.tts_base import SpeechEngineError
 
@@ -134,7 +134,7 @@ def _open_caption_screen(args: argparse.Namespace) -> Any:
     """The caption screen, serving before the models load so that a browser can be opened on it at once."""
     if getattr(args, "captions_web", None) is None:
         return None
-    from voiceguide.captions_web import CaptionScreen
+    from voiceguide.live.captions_web import CaptionScreen
 
     screen = CaptionScreen(args.captions_web)
     print(f"Caption screen: {screen.url}", flush=True)
@@ -208,7 +208,7 @@ class _Startup:
 def _start(args: argparse.Namespace) -> _Startup:
     from voiceguide.answer.conversation import DEFAULT_EMERGENCY_NUMBER, Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.native_memory import tune_for_long_run
+    from voiceguide.live.native_memory import tune_for_long_run
     from voiceguide.speech.asr.models import choose_recognizer
     from voiceguide.speech.file_devices import FileInput
     from voiceguide.speech.tts_engines import make_renderer
@@ -230,10 +230,10 @@ def _start(args: argparse.Namespace) -> _Startup:
 
 def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Startup:
     """An unattended kiosk does not give up at start-up. Missing sound devices (common at boot) are waited for
-    (voiceguide.kiosk_startup: shown, and spoken where a speaker exists); bad content or a broken model are
+    (voiceguide.live.kiosk_startup: shown, and spoken where a speaker exists); bad content or a broken model are
     logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since whoever fixes it
     (plugs the microphone in, recompiles) should not also have to restart the assistant."""
-    from voiceguide.kiosk_startup import wait_for_devices
+    from voiceguide.live.kiosk_startup import wait_for_devices
 
     log = logging.getLogger("voiceguide.kiosk")
     delay, attempt = 1.0, 0
@@ -281,7 +281,7 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
     there is none. With --output-dir it is a file of its own, named after `label`."""
     import contextlib
 
-    from voiceguide.recorded_session import AnswerDirOutput
+    from voiceguide.live.recorded_session import AnswerDirOutput
     from voiceguide.speech.audio_devices import SoundDeviceOutput
     from voiceguide.speech.earcons import earcon
     from voiceguide.speech.file_devices import FileOutput
@@ -307,12 +307,12 @@ def _speak_on_startup(args: argparse.Namespace, text: str, label: str, *, tone: 
 
 
 def _listen(args: argparse.Namespace, startup: _Startup, screen: Any = None) -> int:
-    from voiceguide.kiosk_retries import run_with_retries
-    from voiceguide.loop import AssistantLoop, LoopOptions
-    from voiceguide.recorded_session import AnswerDirOutput, WaitingPersonInput
+    from voiceguide.live.kiosk_retries import run_with_retries
+    from voiceguide.live.loop import AssistantLoop, LoopOptions
+    from voiceguide.live.recorded_session import AnswerDirOutput, WaitingPersonInput
+    from voiceguide.live.transcript_log import TranscriptLog
     from voiceguide.speech.audio_devices import MicrophoneInput, SoundDeviceOutput, refresh_devices
     from voiceguide.speech.file_devices import FileInput, FileOutput
-    from voiceguide.transcript_log import TranscriptLog
 
     renderer, conversation, recognizer, started = (startup.renderer, startup.conversation, startup.recognizer,
                                                     startup.started)

@@ -27,7 +27,7 @@ def _positive(value: str) -> float:
 
 
 def _captions_address(value: str) -> Any:
-    from voiceguide.captions_web import CaptionScreenError, parse_address
+    from voiceguide.live.captions_web import CaptionScreenError, parse_address
 
     try:
         return parse_address(value)

@@ -90,7 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except SpeechEngineError as exc:
         print(f"voiceguide serve: {exc}", file=sys.stderr)
         return 1
-    from voiceguide.transcript_log import TranscriptLog
+    from voiceguide.live.transcript_log import TranscriptLog
     from voiceguide.wyoming_service.service import Service
 
     transcript_log = TranscriptLog(args.log_transcripts) if args.log_transcripts else None

@@ -18,12 +18,12 @@ from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import Conversation
 from voiceguide.answer.reply import Reply
 from voiceguide.content.content_model import Content
+from voiceguide.live.transcript_log import TranscriptLog
 from voiceguide.speech.asr.base import Recognizer
 from voiceguide.speech.asr.base import Transcript as Heard
 from voiceguide.speech.audio import Audio
 from voiceguide.speech.settings import ADJUSTMENTS, SpeechSettings, adjust, adjustment_feedback
 from voiceguide.speech.tts import Renderer, resolve_voice
-from voiceguide.transcript_log import TranscriptLog
 from voiceguide.wyoming_service.conversations import Conversations
 
 LANGUAGE = "en"

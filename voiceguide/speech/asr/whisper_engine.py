@@ -104,7 +104,7 @@ def load_model(path: str, threads: int):  # -> faster_whisper.WhisperModel
 
 class WhisperRecognizer:
     """Implements `Recognizer` with faster-whisper. Whole-utterance only: Whisper reads 30 s windows, so the
-    live loop decodes at the first pause (voiceguide/early_decode.py) rather than while the person speaks."""
+    live loop decodes at the first pause (voiceguide/live/early_decode.py) rather than while the person speaks."""
 
     name = "whisper"
     sample_rate = 16000

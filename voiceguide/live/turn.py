@@ -25,7 +25,7 @@ from enum import Enum
 
 import numpy as np
 
-from voiceguide.voice_activity import EndOfSpeech, SpeechGate
+from voiceguide.live.voice_activity import EndOfSpeech, SpeechGate
 
 PRE_ROLL = 0.6  # seconds of audio before the onset that start an utterance
 ECHO_GUARD = 0.25  # seconds after our last sound in which the room's echo of it is not taken as speech

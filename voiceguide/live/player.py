@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
+from voiceguide.live.events import EventKind, EventSink, LoopEvent, no_events
 from voiceguide.speech.audio import Audio
 from voiceguide.speech.earcons import earcon
 

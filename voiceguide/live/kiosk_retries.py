@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from voiceguide.loop import ERROR_SPOKEN, AssistantLoop, LoopResult
+from voiceguide.live.loop import ERROR_SPOKEN, AssistantLoop, LoopResult
 from voiceguide.speech.audio_devices import AudioDeviceError
 from voiceguide.speech.earcons import earcon
 

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from voiceguide.answer import messages
-from voiceguide.live_events import EventKind, LoopEvent
+from voiceguide.live.events import EventKind, LoopEvent
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class EventHub:
 
 
 class ScreenKeys:
-    """The page's space bar, as a KeySource for the loop (voiceguide.loop.KeySource)."""
+    """The page's space bar, as a KeySource for the loop (voiceguide.live.loop.KeySource)."""
 
     def __init__(self) -> None:
         self._keys: queue.Queue[str] = queue.Queue()
@@ -169,7 +169,7 @@ def build_page(copy: dict[str, str] | None = None) -> tuple[bytes, str]:
     """The page with its words filled in (from content/messages.yaml) and the Content-Security-Policy that
     lets exactly its own inline script and style run and nothing be fetched but this server's stream."""
     copy = copy if copy is not None else messages.caption_screen()
-    template = files("voiceguide").joinpath("web/captions.html").read_text(encoding="utf-8")
+    template = files("voiceguide.live").joinpath("web/captions.html").read_text(encoding="utf-8")
     copy_json = json.dumps(copy, ensure_ascii=False).replace("</", "<\\/")
 
     def fill(match: re.Match[str]) -> str:

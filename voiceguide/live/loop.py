@@ -1,9 +1,9 @@
 """The live assistant: audio in -> end of utterance -> text -> Conversation -> sentences -> audio out.
 
 Data flows one way. One thread walks the input chunks and feeds each one to the turn-taking state machine
-(voiceguide/turn.py: voice detection, endpointing, barge-in, the idle clock); this module only wires what it
+(voiceguide/live/turn.py: voice detection, endpointing, barge-in, the idle clock); this module only wires what it
 decides to the recognizer, the conversation, the screen and the player, which plays answers sentence by
-sentence on a second thread (voiceguide/player.py), so rendering and playback never hold up listening. The
+sentence on a second thread (voiceguide/live/player.py), so rendering and playback never hold up listening. The
 loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a file-backed run
 execute exactly the same code here.
 
@@ -26,16 +26,16 @@ from typing import Any, Protocol
 from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import Conversation, Reply
 from voiceguide.answer.triage import Urgency
-from voiceguide.early_decode import EarlyDecoder, sounds_finished
-from voiceguide.live_events import EventKind, EventSink, LoopEvent, no_events
-from voiceguide.native_memory import tune_for_long_run
-from voiceguide.player import AnswerPlayer
+from voiceguide.live.early_decode import EarlyDecoder, sounds_finished
+from voiceguide.live.events import EventKind, EventSink, LoopEvent, no_events
+from voiceguide.live.native_memory import tune_for_long_run
+from voiceguide.live.player import AnswerPlayer
+from voiceguide.live.transcript_log import TranscriptLog
+from voiceguide.live.turn import Frame, Step, TurnEvent, TurnOptions, TurnOutcome, TurnTaker, Utterance
+from voiceguide.live.wake_phrase import match_wake_phrase
 from voiceguide.speech.audio import Audio
 from voiceguide.speech.earcons import earcon
 from voiceguide.speech.settings import ADJUSTMENTS, adjustment_feedback, apply_spoken_adjustment
-from voiceguide.transcript_log import TranscriptLog
-from voiceguide.turn import Frame, Step, TurnEvent, TurnOptions, TurnOutcome, TurnTaker, Utterance
-from voiceguide.wake_phrase import match_wake_phrase
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class KeySource(Protocol):
 
 @dataclass
 class LoopOptions(TurnOptions):
-    """How a session runs; the turn-taking timings are TurnOptions' (voiceguide/turn.py)."""
+    """How a session runs; the turn-taking timings are TurnOptions' (voiceguide/live/turn.py)."""
 
     wake_phrase: str | None = None
     kiosk: bool = False
@@ -119,13 +119,13 @@ class AssistantLoop:
                  options: LoopOptions | None = None, *, captions: Callable[[str], None] | None = None,
                  transcript_log: TranscriptLog | None = None, keys: KeySource | None = None,
                  events: EventSink | None = None) -> None:
-        tune_for_long_run()  # a kiosk's loop runs for weeks: see voiceguide/native_memory.py
+        tune_for_long_run()  # a kiosk's loop runs for weeks: see voiceguide/live/native_memory.py
         self.conversation = conversation
         self.recognizer = recognizer
         self.renderer = renderer
         self.options = options or LoopOptions()
         self.captions = captions or (lambda line: print(line, flush=True))
-        self.events = events or no_events  # typed events for a screen (voiceguide/live_events.py)
+        self.events = events or no_events  # typed events for a screen (voiceguide/live/events.py)
         self.transcript_log = transcript_log
         self.keys = keys
         self.player: AnswerPlayer | None = None
