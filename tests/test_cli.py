@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from voiceguide import cli
+from voiceguide.cli import app as cli
 
 VOICEGUIDE = Path(sys.executable).parent / "voiceguide"
 CONTRACT = ["input", "heard", "topic", "urgency", "answer", "sources"]

@@ -185,7 +185,7 @@ def test_a_15_mb_question_is_refused_in_little_memory(tmp_path: Path) -> None:
     huge = "what causes a clot " * (15 * 2**20 // 19)
     # The peak from /proc (VmHWM), not getrusage: ru_maxrss survives exec, so a child forked from a large
     # pytest process would report pytest's own peak.
-    wrapper = ("import sys\nfrom voiceguide.cli import main\ncode = main(sys.argv[1:])\n"
+    wrapper = ("import sys\nfrom voiceguide.cli.app import main\ncode = main(sys.argv[1:])\n"
                "peak = next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
                "print('MAXRSS_KB', peak, file=sys.stderr)\n"
                "sys.exit(code)\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from model_server import ModelServer, serve
 
-from voiceguide.models_cli import models_command
+from voiceguide.cli.models import models_command
 from voiceguide.speech.asr.model_folders import Kind, missing_model_files
 from voiceguide.speech.asr.models import installed
 from voiceguide.speech.model_catalogue import OFFICIAL_MODEL

@@ -22,7 +22,7 @@ import pytest
 from model_server import serve
 from test_model_download import GOOD_ZIP, MODEL_NAME, assert_nothing_installed
 
-from voiceguide.models_cli import models_command
+from voiceguide.cli.models import models_command
 from voiceguide.speech.model_install import unpack
 from voiceguide.speech.model_install.errors import ModelDownloadError
 from voiceguide.speech.model_install.vosk import download_model

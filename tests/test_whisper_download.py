@@ -20,7 +20,7 @@ import yaml
 from model_server import ModelServer, serve
 from test_model_hostile import read_only_mount
 
-from voiceguide.models_cli import models_command
+from voiceguide.cli.models import models_command
 from voiceguide.speech import model_catalogue
 from voiceguide.speech.asr.model_folders import Kind, model_kind
 from voiceguide.speech.model_catalogue import CatalogueError, Trust, WhisperSource, load_catalogue

@@ -1,5 +1,5 @@
 """Lets `python -m voiceguide` behave exactly like the `voiceguide` command."""
 
-from voiceguide.cli import main
+from voiceguide.cli.app import main
 
 raise SystemExit(main())

@@ -1,5 +1,5 @@
 """The speech commands of `voiceguide`: their options, say, voices, devices, doctor, and plain `voiceguide`
-(listen itself runs in voiceguide/listen_cli.py). Audio libraries are imported inside the commands so that
+(listen itself runs in voiceguide/cli/listen.py). Audio libraries are imported inside the commands so that
 text-only commands stay light and work on machines without a sound system.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from voiceguide.listen_cli import check_live_devices, cmd_listen, settings_with_flags
+from voiceguide.cli.listen import check_live_devices, cmd_listen, settings_with_flags
 
 NO_SOUND_CARD = (
     "VoiceGuide cannot listen or speak on this computer: {problem}\n"

@@ -292,14 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from voiceguide.models_cli import models_command
+    from voiceguide.cli.models import models_command
 
     return models_command(args.rest or ["--help"])
 
 
 def _add_speech_commands(sub, common: argparse.ArgumentParser) -> None:
     """Speech commands live in their own module so text-only use never imports audio libraries."""
-    from voiceguide import speech_cli
+    from voiceguide.cli import speech as speech_cli
 
     speech_cli.add_commands(sub, common)
 
@@ -329,6 +329,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _default(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
     """Plain `voiceguide` starts the live assistant, or explains why it cannot and offers text mode."""
-    from voiceguide import speech_cli
+    from voiceguide.cli import speech as speech_cli
 
     return speech_cli.default_entry(parser, lambda: main(["chat"]))
