@@ -6,11 +6,12 @@ to the other. Only what is deliberately different differs: the wordings, the voi
 noise offsets and rooms differ) and the SNRs.
 
 Why it is built this way:
-- Speech is real synthesis: espeak-ng through voiceguide.speech.tts (the renderer the assistant speaks with), and
-  flite's voices (`flite:awb`, `flite:kal`, ...) run as the `flite` program, for speakers espeak-ng does not
-  have. flite has no words-per-minute setting, so its rate is nominal: duration_stretch = FLITE_NATURAL_WPM /
-  rate, where FLITE_NATURAL_WPM is about flite's own pace on espeak-ng's scale (measured on 40 questions of
-  tests/questions_blind.yaml: awb and slt speak them as fast as espeak-ng at about 175 wpm).
+- Speech is real synthesis: espeak-ng through voiceguide.speech.tts (the renderer the assistant speaks with),
+  and flite's voices (`flite:awb`, `flite:kal`, ...) run as the `flite` program, for speakers espeak-ng does
+  not have. flite has no words-per-minute setting, so its rate is nominal: duration_stretch =
+  FLITE_NATURAL_WPM / rate, where FLITE_NATURAL_WPM is about flite's own pace on espeak-ng's scale (measured
+  on 40 questions of tests/questions_blind.yaml: awb and slt speak them as fast as espeak-ng at about 175
+  wpm).
 - Everything is deterministic. Noise offsets and rooms come from a seed made from the generator's seed and the
   file name, so adding a recording moves nothing else, and the two generators never share an offset or a room.
   espeak-ng and flite render the same text the same way (espeak-ng only when the renders before it were the

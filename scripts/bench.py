@@ -681,9 +681,9 @@ def bench_captions() -> None:
 
 
 def bench_turn() -> None:
-    """Issue 12's turn-taking state machine (voiceguide/live/turn.py): the CPU it takes per 20 ms input chunk, the
-    loop's own share of listening, on the 125 recordings of tests/audio with a second of silence after each
-    (every pause judged unfinished, as no recognizer runs here)."""
+    """Issue 12's turn-taking state machine (voiceguide/live/turn.py): the CPU it takes per 20 ms input chunk,
+    the loop's own share of listening, on the 125 recordings of tests/audio with a second of silence after
+    each (every pause judged unfinished, as no recognizer runs here)."""
     import numpy as np
 
     from voiceguide.live.turn import Frame, TurnEvent, TurnOptions, TurnOutcome, TurnState, TurnTaker

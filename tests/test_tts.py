@@ -57,7 +57,8 @@ def renderer() -> tts.Renderer:
 
 
 def test_sentences_keep_abbreviations_decimals_and_lines() -> None:
-    """One splitter for the compiler and for speech (voiceguide.answer.text); speech only cuts long ones further."""
+    """One splitter for the compiler and for speech (voiceguide.answer.text); speech only cuts long ones
+    further."""
     text = ("Blood thinners, e.g. warfarin, help. Take 2.5 mg only if Dr. Lee says so! Is it urgent? Yes.\n"
             "Symptoms\n- swelling   of the calf")
     expected = [

@@ -1,10 +1,10 @@
 """Which document sentences answer a routed question: the sections that say what was asked, the sentences
 said first within the word budget, and the rest kept for "more".
 
-A mixin of the Conversation (voiceguide/answer/conversation.py), which decides what kind of reply is due (urgent
-advice, an answer, a command) and calls on this part for the document's sentences. What it says about health
-is only document sentences; its few words of its own (naming each place of a combined answer, and how to
-narrow it) come from content/messages.yaml.
+A mixin of the Conversation (voiceguide/answer/conversation.py), which decides what kind of reply is due
+(urgent advice, an answer, a command) and calls on this part for the document's sentences. What it says about
+health is only document sentences; its few words of its own (naming each place of a combined answer, and how
+to narrow it) come from content/messages.yaml.
 """
 
 from __future__ import annotations

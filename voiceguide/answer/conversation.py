@@ -2,8 +2,8 @@
 
 Every sentence of medical content comes from the compiled documents, chosen for what was asked
 (voiceguide/answer/focus.py) and kept short enough to listen to: about 40 words, then the source, and the rest
-on "more". The only sentences written here are in content/messages.yaml (voiceguide/answer/messages.py): about using
-the assistant, the reminder that this is general information, and the instruction to call the emergency
+on "more". The only sentences written here are in content/messages.yaml (voiceguide/answer/messages.py): about
+using the assistant, the reminder that this is general information, and the instruction to call the emergency
 number, whose number is configurable.
 """
 

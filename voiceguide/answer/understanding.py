@@ -1,8 +1,8 @@
 """What a recognizer's text says, before any section is chosen: the words repaired toward the documents', and
 the place, kind of question and worried person's intent it names.
 
-A mixin of the Router, which builds the tables read here (voiceguide/answer/router.py): understanding and choosing
-share them, and keeping the words' reading apart lets each be read on its own.
+A mixin of the Router, which builds the tables read here (voiceguide/answer/router.py): understanding and
+choosing share them, and keeping the words' reading apart lets each be read on its own.
 """
 
 from __future__ import annotations

@@ -230,8 +230,8 @@ def _start(args: argparse.Namespace) -> _Startup:
 
 def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Startup:
     """An unattended kiosk does not give up at start-up. Missing sound devices (common at boot) are waited for
-    (voiceguide.live.kiosk_startup: shown, and spoken where a speaker exists); bad content or a broken model are
-    logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since whoever fixes it
+    (voiceguide.live.kiosk_startup: shown, and spoken where a speaker exists); bad content or a broken model
+    are logged, spoken where a speaker exists, and tried again after 1, 2, 4 ... 60 s, since whoever fixes it
     (plugs the microphone in, recompiles) should not also have to restart the assistant."""
     from voiceguide.live.kiosk_startup import wait_for_devices
 

@@ -1,10 +1,10 @@
 """The live assistant: audio in -> end of utterance -> text -> Conversation -> sentences -> audio out.
 
 Data flows one way. One thread walks the input chunks and feeds each one to the turn-taking state machine
-(voiceguide/live/turn.py: voice detection, endpointing, barge-in, the idle clock); this module only wires what it
-decides to the recognizer, the conversation, the screen and the player, which plays answers sentence by
-sentence on a second thread (voiceguide/live/player.py), so rendering and playback never hold up listening. The
-loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a file-backed run
+(voiceguide/live/turn.py: voice detection, endpointing, barge-in, the idle clock); this module only wires what
+it decides to the recognizer, the conversation, the screen and the player, which plays answers sentence by
+sentence on a second thread (voiceguide/live/player.py), so rendering and playback never hold up listening.
+The loop only ever sees an AudioInput and an AudioOutput, so a microphone/speaker run and a file-backed run
 execute exactly the same code here.
 
 Time inside the loop is the input's audio clock (seconds of audio consumed), not the wall clock, so a

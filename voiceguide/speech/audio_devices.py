@@ -4,8 +4,8 @@ Everything above this module (the live loop, endpointing, barge-in) sees only Au
 run with files instead of hardware changes nothing but the objects passed in:
 - SoundDeviceOutput / MicrophoneInput talk to PortAudio through sounddevice. Output uses a callback stream fed
   from a queue, so stop() silences the speaker at the next audio block (a few ms), which barge-in needs.
-- FileOutput / FileInput (voiceguide/speech/file_devices.py) move real audio through real WAV I/O instead, and share
-  the playback queue logic here with the speaker.
+- FileOutput / FileInput (voiceguide/speech/file_devices.py) move real audio through real WAV I/O instead, and
+  share the playback queue logic here with the speaker.
 
 Errors say in plain words what is wrong and what to do. "Never there" (NoAudioDeviceError: no PortAudio, no
 devices, no device by that name) is told apart from "gone" (AudioDeviceLostError: a device that worked

@@ -4,8 +4,8 @@ An engine only says how to render one sentence of already-speakable text and wha
 everything a listener depends on is done here, once, for all of them:
 - the same sentences (spoken_sentences: the compiler's sentences, long ones cut at clause boundaries), so the
   captions say what is being said whichever voice says it;
-- the same speakable-text step (voiceguide.answer.speakable: "911" read digit by digit): `render_sentences` applies
-  it, so no engine can skip it;
+- the same speakable-text step (voiceguide.answer.speakable: "911" read digit by digit): `render_sentences`
+  applies it, so no engine can skip it;
 - the same settings (rate, volume, voice) with the same fallback when a voice is missing;
 - sentence by sentence with lookahead: the next sentence renders while the current one plays, and closing
   the iterator (barge-in) cancels renders not yet started.
@@ -90,8 +90,9 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
 
 
 def spoken_sentences(text: str, max_chars: int = 250) -> list[str]:
-    """What is rendered and captioned one at a time: the text's sentences (voiceguide.answer.text.split_sentences,
-    the same ones the compiler stored), with any longer than `max_chars` cut at clause boundaries."""
+    """What is rendered and captioned one at a time: the text's sentences
+    (voiceguide.answer.text.split_sentences, the same ones the compiler stored), with any longer than
+    `max_chars` cut at clause boundaries."""
     return [part for sentence in split_sentences(text) for part in _split_long(sentence, max_chars)
             if any(c.isalnum() for c in part)]
 

@@ -154,8 +154,8 @@ def _render(voice: Any, text: str, settings: SpeechSettings, output_rate: int) -
     config = SynthesisConfig(length_scale=float(voice.config.length_scale) * RATE_DEFAULT / settings.rate,
                              volume=float(settings.volume), normalize_audio=True)
     # Each stop is synthesized on its own and followed by a pause. Piper's phonemizer only ends a sentence
-    # before a capital letter, so "Call nine. one. one now." (voiceguide.answer.speakable's digits) came out as one
-    # run-on "nine one one" that Whisper heard as "mine 11"; espeak-ng pauses at each of those stops.
+    # before a capital letter, so "Call nine. one. one now." (voiceguide.answer.speakable's digits) came out
+    # as one run-on "nine one one" that Whisper heard as "mine 11"; espeak-ng pauses at each of those stops.
     chunks = [chunk.audio_float_array for part in _STOPS.split(text) if part.strip()
               for chunk in voice.synthesize(part, config)]
     if not chunks or not any(len(c) for c in chunks):

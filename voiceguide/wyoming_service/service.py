@@ -2,9 +2,9 @@
 
 The recognizer is loaded once, at start-up, and decodes one utterance at a time on its own thread (decoders
 are not safe to share between threads, and two decodes would only split the same cores); clients queue for
-it. Speech goes to the renderer, whose one engine thread already takes jobs in order (voiceguide/speech/tts.py).
-Answers are computed on the event loop itself: a turn takes about a millisecond, and one thread means no two
-turns of a conversation can interleave.
+it. Speech goes to the renderer, whose one engine thread already takes jobs in order
+(voiceguide/speech/tts.py). Answers are computed on the event loop itself: a turn takes about a millisecond,
+and one thread means no two turns of a conversation can interleave.
 """
 
 from __future__ import annotations

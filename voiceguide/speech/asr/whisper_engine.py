@@ -6,9 +6,9 @@ a truncated or swapped file would otherwise load and mishear without a word.
 
 Whisper is a language model as much as an acoustic one, which is why it hears people well, and also why it
 can invent fluent words where there are none. So every result passes gates before the router sees it: a voice
-gate (webrtcvad, voiceguide/speech/asr/voice_gate.py) passes only audio with speech in it, trimmed to the speech; a
-segment the model itself thinks is not speech (high no-speech probability with low log-probability) is
-dropped; and a transcript that repeats the biasing prompt is dropped. `confidence` is the model's own mean
+gate (webrtcvad, voiceguide/speech/asr/voice_gate.py) passes only audio with speech in it, trimmed to the
+speech; a segment the model itself thinks is not speech (high no-speech probability with low log-probability)
+is dropped; and a transcript that repeats the biasing prompt is dropped. `confidence` is the model's own mean
 token probability.
 """
 
@@ -104,7 +104,8 @@ def load_model(path: str, threads: int):  # -> faster_whisper.WhisperModel
 
 class WhisperRecognizer:
     """Implements `Recognizer` with faster-whisper. Whole-utterance only: Whisper reads 30 s windows, so the
-    live loop decodes at the first pause (voiceguide/live/early_decode.py) rather than while the person speaks."""
+    live loop decodes at the first pause (voiceguide/live/early_decode.py) rather than while the person
+    speaks."""
 
     name = "whisper"
     sample_rate = 16000
