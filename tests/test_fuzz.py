@@ -50,7 +50,7 @@ TEXTS = st.one_of(_QUESTION, st.text(), _HUGE, st.text(_CONTROL, max_size=200))
 
 # The assistant's own words are data (content/messages.yaml); each template is matched with its fields
 # ({topic}, {titles}, ...) standing for any short text, so this check follows the messages as they change.
-_MESSAGES = yaml.safe_load((Path(messages.__file__).parent / "content" / "messages.yaml").read_text())
+_MESSAGES = yaml.safe_load(messages.MESSAGES_FILE.read_text())
 _TEMPLATES = sorted((v for v in _MESSAGES.values() if isinstance(v, str)), key=len, reverse=True)
 _FIXED = [re.compile(re.sub(r"\\\{\w+\\\}", lambda _m: ".{1,200}?", re.escape(t))) for t in _TEMPLATES]
 _FIXED += [re.compile(re.escape(t)) for t in (*ADJUSTED_REPLIES.values(), *AT_LIMIT_REPLIES.values())]
