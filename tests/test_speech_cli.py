@@ -108,7 +108,7 @@ def test_devices_says_none_were_found(no_sound_card: None) -> None:
 
 
 def test_text_commands_do_not_load_audio_libraries() -> None:
-    code = ("import sys; from voiceguide import cli; cli.build_parser(); "
+    code = ("import sys; from voiceguide.cli import app; app.build_parser(); "
             "print(sorted(m for m in ('sounddevice','pyttsx3','webrtcvad','faster_whisper','ctranslate2') "
             "if m in sys.modules))")
     proc = subprocess.run(

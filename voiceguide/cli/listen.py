@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 PROGRAM_START = time.perf_counter()
-STARTUP_ERROR_SPOKEN = "Sorry, VoiceGuide cannot start right now. It will try again shortly."
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
@@ -247,7 +246,9 @@ def _kiosk_start(args: argparse.Namespace, *, max_backoff: float = 60.0) -> _Sta
             log.error("start-up failed (attempt %d): %s: %s; trying again in %g s", attempt,
                       type(exc).__name__, exc, delay)
             log.debug("details", exc_info=exc)
-            _speak_on_startup(args, STARTUP_ERROR_SPOKEN, "error", tone="error")
+            from voiceguide.answer import messages
+
+            _speak_on_startup(args, messages.text("cannot_start"), "error", tone="error")
         time.sleep(delay)
         delay = min(max_backoff, delay * 2)
 

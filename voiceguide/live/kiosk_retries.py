@@ -8,13 +8,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from voiceguide.live.loop import ERROR_SPOKEN, AssistantLoop, LoopResult
+from voiceguide.answer import messages
+from voiceguide.live.loop import AssistantLoop, LoopResult
 from voiceguide.speech.audio_devices import AudioDeviceError
 from voiceguide.speech.earcons import earcon
 
 log = logging.getLogger(__name__)
 
-DEVICE_RETRY_SPOKEN = "The microphone stopped working. I am trying to reconnect."
 
 
 def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[Any, Any]], *,
@@ -39,7 +39,7 @@ def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[An
             if audio_out is not None and getattr(exc, "kind", None) == "input":
                 with contextlib.suppress(Exception):
                     audio_out.play(earcon("error"), "earcon:error")
-                    audio_out.play(loop.renderer.render(DEVICE_RETRY_SPOKEN), "error")
+                    audio_out.play(loop.renderer.render(messages.text("microphone_reconnecting")), "error")
                     audio_out.wait(10)
         except Exception as exc:  # kiosk: anything else is spoken, logged and the loop starts again
             if not retry:
@@ -50,7 +50,7 @@ def run_with_retries(loop: AssistantLoop, open_devices: Callable[[int], tuple[An
                 with contextlib.suppress(Exception):
                     audio_out.stop()
                     audio_out.play(earcon("error"), "earcon:error")
-                    audio_out.play(loop.renderer.render(ERROR_SPOKEN), "error")
+                    audio_out.play(loop.renderer.render(messages.text("something_went_wrong")), "error")
                     audio_out.wait(10)
         finally:
             for device in (audio_in, audio_out):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from voiceguide.answer import messages
 from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import Conversation, Reply
 from voiceguide.answer.triage import Urgency
@@ -39,13 +40,11 @@ from voiceguide.speech.settings import ADJUSTMENTS, adjustment_feedback, apply_s
 
 log = logging.getLogger(__name__)
 
-ERROR_SPOKEN = "Sorry, something went wrong on my side. Please ask again."
 
 
 def welcome_text(push_to_talk: bool, wake_phrase: str | None, content: Any = None) -> str:
     """The spoken welcome (content/messages.yaml), naming what the documents are about: `content` is the
     conversation's compiled content, the installed one when not given."""
-    from voiceguide.answer import messages
     from voiceguide.content.content_model import load_content
 
     return messages.welcome(content if content is not None else load_content(), push_to_talk, wake_phrase)
@@ -329,9 +328,9 @@ class AssistantLoop:
         log.error("error while answering: %s: %s", type(exc).__name__, exc)
         log.debug("details", exc_info=exc)
         self.captions("(Something went wrong; see the log.)")
-        self.events(LoopEvent(EventKind.ERROR, ERROR_SPOKEN))
+        self.events(LoopEvent(EventKind.ERROR, messages.text("something_went_wrong")))
         assert self.player is not None
-        self.player.say(ERROR_SPOKEN, "error", earcon_before="error")
+        self.player.say(messages.text("something_went_wrong"), "error", earcon_before="error")
 
     def _player_error(self, exc: BaseException) -> None:
         log.error("could not speak: %s: %s", type(exc).__name__, exc)
