@@ -76,4 +76,5 @@ class Rewriter:
     def __call__(self, text: str) -> str:
         if self._regex is None:
             return text
-        return self._regex.sub(lambda m: self._mapping[m.group(1)], text)
+        # A phrase may be mapped to nothing (a filler word): no double space is left where it was.
+        return " ".join(self._regex.sub(lambda m: self._mapping[m.group(1)], text).split())
