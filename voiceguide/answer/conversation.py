@@ -239,6 +239,11 @@ class Conversation(AnswerAssembly):
         if answer is None:
             self._remember_context(route)
             if route.status == RouteStatus.ADVICE:
+                own = self._place_advice(route, advice_sources)
+                if own:
+                    parts.append(own[0])
+                    advice_sources = list(dict.fromkeys([*advice_sources, own[1]]))
+                    sources = tuple(advice_sources)
                 parts.append(messages.next_after_see_doctor(self.emergency_number))
             parts += [messages.source_line(advice_sources), *self._closing(False)]
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
@@ -300,6 +305,17 @@ class Conversation(AnswerAssembly):
         return Reply(text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0,
                      ReplyStatus.ADVICE)
 
+    def _place_advice(self, route: Route, said_sources: list[str]) -> tuple[str, str] | None:
+        """"Should I see a doctor about a clot behind my knee": the general advice comes from one article;
+        the article about the place asked about says it in its own words too, and that is what was asked."""
+        if route.location is None or not route.query.intent:
+            return None
+        section, index = self._advice_sentence(route)
+        title = self.content.documents[section.document].title
+        if self.content.location_of(section) != route.location or title in said_sources:
+            return None
+        return section.sentences[index], title
+
     def _advice_sentence(self, route: Route) -> tuple[Section, int]:
         spec = self.content.lexicon["intents"][route.query.intent]
         phrases = [messages_norm(p) for p in spec.get("advice_phrases", [])]
@@ -308,16 +324,20 @@ class Conversation(AnswerAssembly):
         asked = _without(route.query.text, spec["phrases"])
         focus = self.focuser.focus(_without(route.query.heard, spec["phrases"]), asked, None,
                                    tuple(spec.get("focus", [])))
+        places = self.content.lexicon["locations"]
+        place_terms = places[route.location]["terms"] if route.location in places else []
         candidates = []
         for order, section in enumerate(self.content.sections):
             for i, sentence in enumerate(section.sentences):
                 if any(p in messages_norm(sentence) for p in phrases):
                     here = route.location is not None and self.content.location_of(section) == route.location
+                    # Of the place's own sentences, the one that names the place says what was asked.
+                    names = here and bool(any_of(messages_norm(sentence), place_terms))
                     own = self.focuser.term_score(sentence, replace(focus, intent=()))
                     usual = self.focuser.term_score(sentence, focus) - own
                     # The place asked about, then the question's own words, then the intent's usual words,
                     # then a sentence that stands alone.
-                    key = (-here, -own, -usual, _dangling(sentence), words_in(sentence), order)
+                    key = (-here, -own, -names, -usual, _dangling(sentence), words_in(sentence), order)
                     candidates.append((key, section, i))
         _key, section, index = min(candidates, key=lambda c: c[0])
         return section, index
