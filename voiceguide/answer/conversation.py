@@ -337,7 +337,10 @@ class Conversation(AnswerAssembly):
                     usual = self.focuser.term_score(sentence, focus) - own
                     # The place asked about, then the question's own words, then the intent's usual words,
                     # then a sentence that stands alone.
-                    key = (-here, -own, -names, -usual, _dangling(sentence), words_in(sentence), order)
+                    # In a follow-up, the section just spoken of ("what should i do then" after the
+                    # question about dying of a clot).
+                    spoken = section.id == self._state.context.section
+                    key = (-here, -own, -spoken, -names, -usual, _dangling(sentence), words_in(sentence), order)
                     candidates.append((key, section, i))
         _key, section, index = min(candidates, key=lambda c: c[0])
         return section, index
