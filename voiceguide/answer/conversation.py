@@ -340,7 +340,9 @@ class Conversation(AnswerAssembly):
                     # In a follow-up, the section just spoken of ("what should i do then" after the
                     # question about dying of a clot).
                     spoken = section.id == self._state.context.section
-                    key = (-here, -own, -spoken, -names, -usual, _dangling(sentence), words_in(sentence), order)
+                    key = (
+                        -here, -own, -spoken, -names, -usual, _dangling(sentence), words_in(sentence), order
+                    )
                     candidates.append((key, section, i))
         _key, section, index = min(candidates, key=lambda c: c[0])
         return section, index
