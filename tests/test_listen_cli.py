@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import pytest
 import soundfile as sf
 
 from tests.conftest import REPO
-from tests.sessions import Terminal, build_session, private_env, spoken_turns
+from tests.sessions import Terminal, build_session, private_env, render_in_fresh_engine, spoken_turns
 from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation, emergency_instruction
 from voiceguide.content.content_model import load_content
 from voiceguide.live.loop import WELCOME
@@ -42,16 +43,26 @@ RATE = 22050
 FRAME = RATE // 100  # 10 ms
 
 
-def expected_clips(text: str, tone_before: str | None, cue_after: bool) -> list[np.ndarray]:
+def expected_clips(text: str, tone_before: str | None, cue_after: bool,
+                   rendered: Iterator[np.ndarray] | None = None) -> list[np.ndarray]:
     """What the loop sends to the speaker for one answer, clip by clip: its tone, each spoken sentence
-    (rendered again here), the listening cue."""
+    (rendered again here, or taken in turn from `rendered`), the listening cue."""
     global _RENDERER
     _RENDERER = _RENDERER or Renderer()
     clips = [earcon(tone_before, volume=TONE_VOLUME).samples] if tone_before else []
-    clips += [_RENDERER.render(sentence).samples for sentence in spoken_sentences(text)]
+    clips += [next(rendered) if rendered is not None else _RENDERER.render(sentence).samples
+              for sentence in spoken_sentences(text)]
     if cue_after:
         clips.append(earcon("listening", volume=TONE_VOLUME).samples)
     return clips
+
+
+def rendered_as_listen_did(texts: list[str], scratch: Path) -> Iterator[np.ndarray]:
+    """Every sentence of `texts`, in order, rendered by a new process, as the listen run rendered them one
+    after another: espeak-ng's render of a sentence depends on what its process rendered before, so renders
+    made in this process would depend on which tests ran first."""
+    sentences = [sentence for text in texts for sentence in spoken_sentences(text)]
+    return iter(render_in_fresh_engine(sentences, scratch, rate=RATE))
 
 
 def envelope(samples: np.ndarray) -> np.ndarray:
@@ -116,7 +127,7 @@ def hands_free_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"proc": proc, "dir": work / "answers"}
 
 
-def test_output_dir_holds_one_wav_per_spoken_answer_in_order(hands_free_run: dict) -> None:
+def test_output_dir_holds_one_wav_per_spoken_answer_in_order(hands_free_run: dict, tmp_path: Path) -> None:
     proc, answers = hands_free_run["proc"], hands_free_run["dir"]
     assert proc.returncode == 0, proc.stderr
     assert f"Answers written to {Path('answers')}" in proc.stdout
@@ -125,16 +136,19 @@ def test_output_dir_holds_one_wav_per_spoken_answer_in_order(hands_free_run: dic
     names = sorted(p.name for p in answers.iterdir())
     assert names == ["001-welcome.wav", *(f"{i + 2:03d}-answer-{i + 1}.wav" for i in range(len(turns)))]
 
-    # The welcome: its sentences, then the listening cue (hands-free).
-    welcome = read_answer(answers / names[0])
-    scores, end = find_clips(welcome, expected_clips(WELCOME, None, cue_after=True))
-    assert same_sound(scores) and end == pytest.approx(len(welcome), abs=FRAME), scores
-
-    # Each answer: what a fresh conversation says to what was heard, in the heard order; captions say it too.
-    # Unpaced (--fast), an answer's file is exactly its clips back to back.
+    # What a fresh conversation says to what was heard, in the heard order, rendered as the run did.
     conversation = Conversation(load_content())
     replies = [conversation.handle(heard) for heard, _said in turns]
-    expected = [expected_clips(r.answer, "not_understood" if r.status == "not-understood" else "got_it", True)
+    rendered = rendered_as_listen_did([WELCOME, *(r.answer for r in replies)], tmp_path)
+
+    # The welcome: its sentences, then the listening cue (hands-free).
+    welcome = read_answer(answers / names[0])
+    scores, end = find_clips(welcome, expected_clips(WELCOME, None, cue_after=True, rendered=rendered))
+    assert same_sound(scores) and end == pytest.approx(len(welcome), abs=FRAME), scores
+
+    # Each answer, its clips back to back (unpaced, --fast); captions say it too.
+    expected = [expected_clips(r.answer, "not_understood" if r.status == "not-understood" else "got_it", True,
+                               rendered=rendered)
                 for r in replies]
     for index, ((heard, said), reply, name) in enumerate(zip(turns, replies, names[1:], strict=True)):
         assert said == spoken_sentences(reply.answer), heard
