@@ -14,7 +14,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -172,22 +174,54 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_loop(count: int = 16) -> None:
-    """End of speech -> first answer sample, through the real loop with file-backed devices in real time."""
-    labels_path = REPO / "tests" / "audio" / "labels.yaml"
-    if not labels_path.exists():
-        print("live loop: skipped (no tests/audio corpus)")
-        return
+def _loop_turns(
+    recognizer: Any, renderer: Any, content: Any, items: list[dict]
+) -> Iterator[tuple[Any, float, float]]:
+    """Each recording of tests/audio through the real loop (file-backed devices, input in real time, since end
+    of speech happens at speaking pace; output unpaced, since only the moment the first answer sample is
+    handed to the "speaker" is measured, not how long it plays): each turn, when its first words start and
+    when its first sound (the tone) does. Unpaced, the answer's first sentence is handed over the moment the
+    "got it" tone is; on a speaker it starts when the tone has played, so that is when its words start."""
     import tempfile
 
     import numpy as np
     import soundfile as sf
 
     from voiceguide.answer.conversation import Conversation
-    from voiceguide.content.content_model import load_content
     from voiceguide.live.loop import AssistantLoop, LoopOptions
-    from voiceguide.speech.asr.models import choose_recognizer
     from voiceguide.speech.file_devices import FileInput, FileOutput
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for item in items:
+            speech, rate = sf.read(REPO / "tests" / "audio" / item["file"], dtype="float32")
+            session = Path(tmp) / "session.wav"
+            sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
+            output = FileOutput(Path(tmp) / "out.wav", realtime=False)
+            loop = AssistantLoop(Conversation(content), recognizer, renderer,
+                                 LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
+                                 captions=lambda _line: None)
+            result = loop.run(FileInput(session, realtime=True), output)
+            clips = output.timeline
+            for turn in result.turns:
+                first = f"{turn.label}:1"
+                at = next((i for i, c in enumerate(clips) if turn.label and c.label == first), None)
+                if at is None:
+                    continue
+                tone = clips[at - 1] if at and clips[at - 1].label.startswith("earcon:") else None
+                words_at = max(clips[at].wall_start, tone.wall_start + tone.duration if tone else 0.0)
+                yield turn, words_at, (tone or clips[at]).wall_start
+
+
+def bench_loop(count: int = 16) -> None:
+    """End of speech -> first answer sample, through the real loop with file-backed devices in real time."""
+    labels_path = REPO / "tests" / "audio" / "labels.yaml"
+    if not labels_path.exists():
+        print("live loop: skipped (no tests/audio corpus)")
+        return
+
+    from voiceguide.answer.conversation import Conversation
+    from voiceguide.content.content_model import load_content
+    from voiceguide.speech.asr.models import choose_recognizer
     from voiceguide.speech.tts import Renderer
 
     print("live loop (file-backed devices: recording fed in real time)")
@@ -200,37 +234,10 @@ def bench_loop(count: int = 16) -> None:
 
     def latency(recognizer, name: str) -> None:
         endpoint_ms, processing_ms, sound_ms = [], [], []
-        with tempfile.TemporaryDirectory() as tmp:
-            for item in labels[:count]:
-                speech, rate = sf.read(REPO / "tests" / "audio" / item["file"], dtype="float32")
-                session = Path(tmp) / "session.wav"
-                sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
-                # Input in real time (end of speech happens at speaking pace); output unpaced, since only
-                # the moment the first answer sample is handed to the "speaker" is measured, not how long it
-                # plays.
-                output = FileOutput(Path(tmp) / "out.wav", realtime=False)
-                loop = AssistantLoop(
-                    Conversation(content),
-                    recognizer,
-                    renderer,
-                    LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
-                    captions=lambda _line: None,
-                )
-                result = loop.run(FileInput(session, realtime=True), output)
-                clips = output.timeline
-                for turn in result.turns:
-                    at = next(
-                        (i for i, c in enumerate(clips) if turn.label and c.label == f"{turn.label}:1"), None
-                    )
-                    if at is None:
-                        continue
-                    # The output is unpaced, so the answer's first sentence is handed over the moment the "got
-                    # it" tone is; on a speaker it starts when the tone has played. Both moments are counted.
-                    tone = clips[at - 1] if at and clips[at - 1].label.startswith("earcon:") else None
-                    words_at = max(clips[at].wall_start, tone.wall_start + tone.duration if tone else 0.0)
-                    endpoint_ms.append((words_at - turn.speech_end_wall) * 1000)
-                    processing_ms.append((words_at - turn.endpoint_wall) * 1000)
-                    sound_ms.append(((tone or clips[at]).wall_start - turn.speech_end_wall) * 1000)
+        for turn, words_at, first_sound in _loop_turns(recognizer, renderer, content, labels[:count]):
+            endpoint_ms.append((words_at - turn.speech_end_wall) * 1000)
+            processing_ms.append((words_at - turn.endpoint_wall) * 1000)
+            sound_ms.append((first_sound - turn.speech_end_wall) * 1000)
         if not endpoint_ms:
             _line(f"{name}: no answers to time", "")
             return
@@ -387,16 +394,10 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     first sentence (engine start included); and end of speech -> first answer sample through the real loop
     (file-backed devices, recording fed in real time, embedded Whisper)."""
     import subprocess
-    import tempfile
-
-    import numpy as np
-    import soundfile as sf
 
     from voiceguide.answer.conversation import Conversation
     from voiceguide.content.content_model import load_content
-    from voiceguide.live.loop import AssistantLoop, LoopOptions
     from voiceguide.speech.asr.models import choose_recognizer
-    from voiceguide.speech.file_devices import FileInput, FileOutput
     from voiceguide.speech.tts_base import TtsEngine
     from voiceguide.speech.tts_engines import make_renderer
 
@@ -463,31 +464,8 @@ def bench_tts(count: int = 20, loop_count: int = 10) -> None:
     for engine in engines:
         renderer = make_renderer(engine)
         renderer.render("Ready.")
-        loop_ms[engine] = []
-        with tempfile.TemporaryDirectory() as tmp:
-            for item in labels:
-                speech, rate = sf.read(REPO / "tests" / "audio" / item["file"], dtype="float32")
-                session = Path(tmp) / "session.wav"
-                sf.write(session, np.concatenate([speech, np.zeros(int(2.5 * rate), np.float32)]), rate)
-                output = FileOutput(Path(tmp) / "out.wav", realtime=False)
-                loop = AssistantLoop(
-                    Conversation(content),
-                    recognizer,
-                    renderer,
-                    LoopOptions(welcome=False, cue_after_answer=False, settings_dir=Path(tmp)),
-                    captions=lambda _line: None,
-                )
-                result = loop.run(FileInput(session, realtime=True), output)
-                clips = output.timeline
-                for turn in result.turns:
-                    at = next(
-                        (i for i, c in enumerate(clips) if turn.label and c.label == f"{turn.label}:1"), None
-                    )
-                    if at is None:
-                        continue
-                    tone = clips[at - 1] if at and clips[at - 1].label.startswith("earcon:") else None
-                    words_at = max(clips[at].wall_start, tone.wall_start + tone.duration if tone else 0.0)
-                    loop_ms[engine].append((words_at - turn.speech_end_wall) * 1000)
+        loop_ms[engine] = [(words_at - turn.speech_end_wall) * 1000
+                           for turn, words_at, _sound in _loop_turns(recognizer, renderer, content, labels)]
     if all(loop_ms.values()):
         n = min(len(v) for v in loop_ms.values())
         _side_by_side(
