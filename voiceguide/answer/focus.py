@@ -24,7 +24,7 @@ import snowballstemmer
 
 from voiceguide.answer.phrases import Rewriter, any_of, find_all
 from voiceguide.answer.text import STOPWORDS, normalize
-from voiceguide.content.content_model import Content, Section
+from voiceguide.content.content_model import Content, Section, built_once
 
 FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
 _ANAPHORA = frozenset({"this", "these", "it", "they", "those", "such", "however"})
@@ -93,11 +93,7 @@ _FOCUSERS: dict[int, tuple[Content, Focuser]] = {}
 class Focuser:
     @classmethod
     def for_content(cls, content: Content) -> Focuser:
-        cached = _FOCUSERS.get(id(content))
-        if cached is None or cached[0] is not content:
-            cached = (content, cls(content))
-            _FOCUSERS[id(content)] = cached
-        return cached[1]
+        return built_once(_FOCUSERS, content, cls)
 
     def __init__(self, content: Content) -> None:
         lex = content.lexicon

@@ -30,7 +30,7 @@ from voiceguide.answer.phrases import Rewriter, any_of, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.answer.understanding import QuestionUnderstanding
-from voiceguide.content.content_model import Content, Section
+from voiceguide.content.content_model import Content, Section, built_once
 
 _KIND_WEIGHT = 3.0
 _WEAK_KIND_WEIGHT = 1.0
@@ -59,11 +59,7 @@ class Router(QuestionUnderstanding):
     def for_content(cls, content: Content) -> Router:
         """One router per loaded content: building one costs ~50 ms, and a kiosk or a batch makes many
         conversations (one per person or per input) over the same content."""
-        cached = _ROUTERS.get(id(content))
-        if cached is None or cached[0] is not content:
-            cached = (content, cls(content))
-            _ROUTERS[id(content)] = cached
-        return cached[1]
+        return built_once(_ROUTERS, content, cls)
 
     def __init__(self, content: Content) -> None:
         self.content = content

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from voiceguide.content.vocabulary import Vocabulary
 
 DEFAULT_COMPILED = Path(__file__).parent / "compiled.json"
+
+
+_Built = TypeVar("_Built")
+
+
+def built_once(cache: dict[int, tuple[Content, _Built]], content: Content,
+               build: Callable[[Content], _Built]) -> _Built:
+    """What `build` makes of `content`, made once per loaded content: a kiosk or a batch starts many
+    conversations over the same content. Keyed by identity, since Content holds dicts and cannot be hashed;
+    the content is kept beside what was built, so a new content at a reused id is never taken for it."""
+    cached = cache.get(id(content))
+    if cached is None or cached[0] is not content:
+        cached = (content, build(content))
+        cache[id(content)] = cached
+    return cached[1]
 
 
 class ContentError(RuntimeError):
