@@ -43,8 +43,14 @@ stamp=".venv/.voiceguide-installed${extras:+-$extras}"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "VoiceGuide setup: installing Python packages${extras:+ (with $extras extras)}"
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+  # pip and setuptools print warnings meant for package authors on every editable install; they are kept in
+  # .venv/pip.log and shown only when the install fails.
+  if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+         .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"; } >.venv/pip.log 2>&1; then
+    cat .venv/pip.log >&2
+    echo "VoiceGuide setup: installing the Python packages failed (pip's output is above)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 
