@@ -64,9 +64,12 @@ def _digits_apart(hearings: list[str]) -> bool:
     """Heard as three digits said one by one: some decoding writes them apart ("9 1 1") and none writes a
     quantity ("900 11", "nine hundred eleven", "9 11"). Whisper writes "911" for both readings, so that form
     decides nothing; and Piper's voice varies from render to render,
-    so the hearings of three renders count."""
+    so the hearings of three renders count. An "11" counts as a quantity only after the 9: when Whisper
+    mishears the "nine" ("call mine, one, one"), the two digit words left are joined into "11", and that is
+    the digits said apart, not "eleven" (1 hearing in 60 on this sentence, which failed the test now and
+    then)."""
     return (any(re.search(r"\b9 1 1\b", h) for h in hearings)
-            and not any(re.search(r"hundred|eleven|\b900\b|\b11\b", h) for h in hearings))
+            and not any(re.search(r"hundred|eleven|\b900\b|\b9 11\b", h) for h in hearings))
 
 
 def test_piper_goes_through_the_speakable_step(piper: SentenceRenderer,
