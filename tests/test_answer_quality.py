@@ -1,7 +1,8 @@
 """A listener's judgement of first answers (tests/answer_scoring.py), on the blind sets and the existing sets.
 
-tests/questions_blind_answers.yaml and tests/questions_blind2_answers.yaml were written by helpers who saw
-only the documents and issue 8's Why; they are scored, never tuned on (scripts/tuning_answers.yaml is the set
+tests/questions_blind_answers.yaml, questions_blind2_answers.yaml and questions_blind3_answers.yaml were
+written by helpers who saw only the documents and issue 8's Why (the third without the questions any tuning
+set shares with it); they are scored, never tuned on (scripts/tuning_answers.yaml is the set
 for tuning). Floors are the measured levels, so a regression fails; the issue's targets are printed beside
 them (run with -s to see the figures).
 """
@@ -30,6 +31,8 @@ SETS = {
     "questions_blind_answers.yaml": {"floor": 118, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind2_answers.yaml": {"floor": 75, "size": 100, "whole": ("emergency", "out-of-scope")},
+    "questions_blind3_answers.yaml": {"floor": 86, "size": 97,
+                                      "whole": ("emergency", "see-doctor", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
