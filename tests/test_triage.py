@@ -29,6 +29,14 @@ def judge(content):
         "my leg is swollen but now i have chest pain",  # the negation is in another clause
         "is chest pain a sign of a clot",  # asked in general: advice anyway
         "my leg it's wouldn't and don't chest pain",  # a recognizer's stray "don't" is no denial
+        # Words between the ones that matter, in either order.
+        "i coughed up a little blood this morning",
+        "there was blood when she coughed",
+        "he keeps passing out",
+        "i feel like i'm going to black out",
+        "my heart won't slow down",
+        "i keep feeling dizzy and my leg is swollen",
+        "my lips have gone blue",
     ],
 )
 def test_emergency(judge, text):
@@ -44,6 +52,10 @@ def test_emergency(judge, text):
         "without any shortness of breath",
         "what are the symptoms of a blood clot behind the knee",
         "how is a clot in the buttocks treated",
+        "i have not coughed up any blood but my calf is sore",
+        "she did not pass out",
+        "is heart disease linked to clots",
+        "how long should i wait before i get out of bed",
     ],
 )
 def test_not_emergency(judge, text):
@@ -75,3 +87,14 @@ def test_see_doctor(judge, text):
 )
 def test_none(judge, text):
     assert judge(text) is Urgency.NONE
+
+
+
+def test_a_repair_does_not_hide_a_warning_sign(content):
+    """The router repairs "blacked" toward a document word ("blocked"); the sign said must still count."""
+    from voiceguide.answer.conversation import Conversation
+
+    conversation = Conversation(content)
+    assert conversation.router.understand("i blacked out earlier").text != "i blacked out earlier"
+    reply = conversation.handle("i blacked out earlier and my leg is swollen")
+    assert reply.urgency is Urgency.EMERGENCY

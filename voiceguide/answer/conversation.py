@@ -20,7 +20,7 @@ from voiceguide.answer.phrases import any_of, find_all
 from voiceguide.answer.reply import Reply, ReplyStatus
 from voiceguide.answer.route_model import Context, Route, RouteStatus
 from voiceguide.answer.router import Router
-from voiceguide.answer.triage import QUESTION_WORDS, Urgency, assess, suspects
+from voiceguide.answer.triage import QUESTION_WORDS, Urgency, assess_heard, suspects
 from voiceguide.content.content_model import Content, Section
 from voiceguide.speech.settings import adjustment_reply
 
@@ -78,7 +78,8 @@ class Conversation(AnswerAssembly):
         """How urgent `text` is, triaged as a question would be, without answering it or changing the
         conversation: the live loop asks this of speech it would otherwise ignore (no wake phrase), since
         someone in trouble does not remember to say it first."""
-        return assess(self.router.understand(text).text, self.content.lexicon["triage"])[0]
+        query = self.router.understand(text)
+        return assess_heard(query.heard, query.text, self.content.lexicon["triage"])[0]
 
     def handle(self, text: str) -> Reply:
         command = parse_command(text)
@@ -143,7 +144,7 @@ class Conversation(AnswerAssembly):
     def _question(self, text: str) -> Reply:
         # "And behind the knee?" is the last question again, about the knee.
         query = self.router.resolve(self.router.understand(text), self._state.context)
-        urgency, _signs = assess(query.text, self.content.lexicon["triage"])
+        urgency, _signs = assess_heard(query.heard, query.text, self.content.lexicon["triage"])
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, self._state.context, default_kind=default_kind, query=query)

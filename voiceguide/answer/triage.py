@@ -35,14 +35,17 @@ _NEGATED_VERBS = frozenset(
     "experience experiencing notice noticed any see".split()
 )
 _COPULAS = frozenset("am is are was were be been".split())
+# "i have not coughed", "she did not pass out": a denial when the sign follows at once.
+_AUXILIARIES = _COPULAS | frozenset("have has had do does did".split())
 
 
-def _negated(text: str, start: int, triage: dict[str, Any]) -> bool:
+def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = False) -> bool:
     """True when the sign at `start` is clearly denied in its own clause.
 
     "no", "without", "never" deny outright; "not" denies only in a denial's shape ("do not have", "am not"),
     so a recognizer's stray "don't" in "my leg it's wouldn't and don't chest pain" does not silence a
-    warning sign.
+    warning sign. A sign that starts with a verb ("coughed up blood") is denied by "not" after a helping verb
+    too: "i have not coughed up blood".
     """
     before = text[:start].split()[-_WINDOW:]
     clause: list[str] = []
@@ -56,7 +59,9 @@ def _negated(text: str, start: int, triage: dict[str, Any]) -> bool:
         if word == "not":
             after = clause[i + 1] if i + 1 < len(clause) else ""
             before_not = clause[i - 1] if i > 0 else ""
-            if after in _NEGATED_VERBS or before_not in _COPULAS or (not after and before_not in _COPULAS):
+            if after in _NEGATED_VERBS or before_not in _COPULAS or (
+                not after and before_not in (_AUXILIARIES if verb else _COPULAS)
+            ):
                 return True
         elif word in triage["negations"]:
             return True
@@ -66,13 +71,36 @@ def _negated(text: str, start: int, triage: dict[str, Any]) -> bool:
 def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported: bool = False) -> list[str]:
     """Phrases not negated; with `reported`, also not hypothetical ("how do i know if i have a clot")."""
     hits = []
+    verbs = frozenset(triage["emergency"].get("verbs", []))
     for start, _end, phrase in find_all(text, phrases):
-        if _negated(text, start, triage):
+        if _negated(text, start, triage, verb=phrase.split()[0] in verbs):
             continue
         if reported and any(w in triage["hypothetical"] for w in text[:start].split()[-_WINDOW:]):
             continue
         hits.append(phrase)
     return hits
+
+
+_NEAR = 4
+
+
+def _near(text: str, pairs: list[list[list[str]]], triage: dict[str, Any]) -> list[str]:
+    """Each pair of word lists with a word of each within four words of the other, in either order, unless
+    the first of the two is denied ("i have not coughed up any blood")."""
+    words = text.split()
+    starts = [0]
+    for word in words[:-1]:
+        starts.append(starts[-1] + len(word) + 1)
+    found = []
+    for first, second in pairs:
+        a = [i for i, w in enumerate(words) if w in first]
+        b = [i for i, w in enumerate(words) if w in second]
+        hits = sorted((min(i, j), f"{words[i]} {words[j]}") for i in a for j in b if 0 < abs(i - j) <= _NEAR)
+        for index, sign in hits:
+            if not _negated(text, starts[index], triage, verb=True):
+                found.append(sign)
+                break
+    return found
 
 
 def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict[str, Any]) -> list[str]:
@@ -136,6 +164,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     signs += [cue for cue in _affirmed(text, triage["emergency"].get("cue_words", []), triage)
               if not _reassuring(text, cue)]
     signs += _suspected(text, doctor["suspect"], triage["emergency"]["conditions"], triage)
+    signs += _near(text, triage["emergency"].get("near", []), triage)
     if signs:
         return Urgency.EMERGENCY, signs
     phrases = _affirmed(text, doctor["phrases"], triage, reported=True)
@@ -157,3 +186,16 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     if reporting and body and body_signs:
         return Urgency.SEE_DOCTOR, body + body_signs
     return Urgency.NONE, []
+
+
+_ORDER = (Urgency.EMERGENCY, Urgency.SEE_DOCTOR, Urgency.NONE)
+
+
+def assess_heard(heard: str, repaired: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
+    """The more urgent reading of what was said as heard and as repaired: a repair toward the documents'
+    words can turn a warning sign into something else ("blacked out" -> "blocked out")."""
+    readings = [assess(repaired, triage), assess(heard, triage)] if heard != repaired else [
+        assess(repaired, triage)
+    ]
+    return min(readings, key=lambda reading: _ORDER.index(reading[0]))
+
