@@ -37,6 +37,12 @@ def judge(content):
         "my heart won't slow down",
         "i keep feeling dizzy and my leg is swollen",
         "my lips have gone blue",
+        "i have blood in my phlegm",
+        "i feel really weak and faint",
+        # Everyday alone, a warning sign with a leg described: the clot may have reached the lungs.
+        "i can't stop coughing and my calf is swollen",
+        "i went all clammy and my leg is swollen",
+        "sudden sharp pain in my ribs and my calf is swollen",
     ],
 )
 def test_emergency(judge, text):
@@ -56,6 +62,8 @@ def test_emergency(judge, text):
         "she did not pass out",
         "is heart disease linked to clots",
         "how long should i wait before i get out of bed",
+        "i have a cough and a cold",
+        "can a clot in my leg make me cough",
     ],
 )
 def test_not_emergency(judge, text):

@@ -169,8 +169,6 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
         return Urgency.EMERGENCY, signs
     phrases = _affirmed(text, doctor["phrases"], triage, reported=True)
     phrases += _suspected(text, doctor["suspect"], doctor["conditions"], triage)
-    if phrases:
-        return Urgency.SEE_DOCTOR, phrases
     body = any_of(text, doctor["body"])
     body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
     # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
@@ -184,8 +182,14 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
         any_of(text, doctor["personal"]) or (words and words[0] not in _QUESTION_WORDS)
     )
     if reporting and body and body_signs:
-        return Urgency.SEE_DOCTOR, body + body_signs
-    return Urgency.NONE, []
+        phrases += body + body_signs
+    if not phrases:
+        return Urgency.NONE, []
+    # A clot suspected or a leg described, and a sign that may be the lungs: a cough, a cold sweat.
+    with_clot = _affirmed(text, triage["emergency"].get("with_clot", []), triage)
+    if with_clot:
+        return Urgency.EMERGENCY, phrases + with_clot
+    return Urgency.SEE_DOCTOR, phrases
 
 
 _ORDER = (Urgency.EMERGENCY, Urgency.SEE_DOCTOR, Urgency.NONE)
