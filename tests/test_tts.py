@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.conftest import REPO
 from voiceguide.answer.text import split_sentences
 from voiceguide.speech import tts
 from voiceguide.speech.audio import Audio
@@ -188,6 +192,75 @@ def test_say_to_file_writes_16_bit_wav_and_resamples(tmp_path: Path) -> None:
     assert sf.info(str(narrow)).duration == pytest.approx(info.duration, rel=0.02)
     with pytest.raises(ValueError, match="no text"):
         say_to_file("  ... ", tmp_path / "c.wav")
+
+
+def test_renders_from_two_threads_at_once_keep_their_own_settings() -> None:
+    """The live loop renders on its own threads while the main thread may render too (a prompt, `say`):
+    espeak-ng has one global state and its own synthesis thread, so renders must never overlap there. Two
+    threads, each with a renderer of its own (different voice, rate and volume), render at the same time;
+    every sentence must come out as it does alone, and the process must live."""
+    settings = {"slow": SpeechSettings(voice="en-us", rate=110, volume=1.0),
+                "fast": SpeechSettings(voice="en-us+f3", rate=250, volume=0.3)}
+
+    def speak(name: str) -> list[Audio]:
+        renderer = tts.Renderer(settings[name])
+        return [s.audio for _ in range(3) for s in renderer.render_sentences(LONG, lookahead=2)]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = {name: future.result() for name, future in
+                    [(name, pool.submit(speak, name)) for name in settings]}
+    for name, rendered in together.items():
+        alone = [s.audio for s in tts.Renderer(settings[name]).render_sentences(LONG)]
+        assert len(rendered) == 3 * len(alone) == 9
+        for index, audio in enumerate(rendered):
+            reference = alone[index % len(alone)]
+            assert audio.duration == pytest.approx(reference.duration, rel=0.1), (name, index)
+            assert _rms(audio) == pytest.approx(_rms(reference), rel=0.2), (name, index)
+    slow, fast = together["slow"], together["fast"]
+    assert all(s.duration > 1.5 * f.duration for s, f in zip(slow, fast, strict=True))
+    assert all(_rms(s) > 2.0 * _rms(f) for s, f in zip(slow, fast, strict=True))
+    assert _median_pitch(fast[0]) > 1.3 * _median_pitch(slow[0])
+
+
+SYNTH_AT_THE_EDGE_OF_MEMORY = """
+import ctypes, mmap, sys
+from pyttsx3.drivers import _espeak
+from voiceguide.speech import tts
+
+renderer = tts.Renderer()
+renderer.render("Ready.")  # the engine and its driver are set up as in any run
+page = mmap.PAGESIZE
+memory = mmap.mmap(-1, 2 * page, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+libc = ctypes.CDLL(None, use_errno=True)
+start = ctypes.addressof(ctypes.c_char.from_buffer(memory))
+if libc.mprotect(ctypes.c_void_p(start + page), ctypes.c_size_t(page), 0) != 0:
+    print("skip", ctypes.get_errno())
+    sys.exit(0)
+text = sys.argv[1].encode("utf-8") + b"\\0"
+at_the_edge = (ctypes.c_char * len(text)).from_buffer(memory, page - len(text))  # then a page no one may read
+at_the_edge[:] = text
+
+def synth(_engine):
+    _espeak.Synth(at_the_edge, flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)  # the call the driver makes
+    _espeak.Synchronize()
+
+tts._ENGINE.run(synth)
+print(renderer.render(sys.argv[1]).duration)
+"""
+
+
+def test_espeak_reads_only_the_text_it_is_given() -> None:
+    """pyttsx3 2.99 told espeak-ng its text was ten times longer than it is, and espeak-ng copies that many
+    bytes: every render read past the end of the sentence, and a sentence that ended just before unmapped
+    memory killed the whole process (SIGSEGV in espeak_Synth). In a child process, a sentence that ends
+    right before a page that may not be read goes through the same Synth call the driver makes."""
+    proc = subprocess.run([sys.executable, "-c", SYNTH_AT_THE_EDGE_OF_MEMORY, SHORT], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    if proc.stdout.startswith("skip"):
+        pytest.skip(f"no mprotect here: {proc.stdout}")
+    died = f"espeak-ng read past the text (exit {proc.returncode}): {proc.stderr[-1500:]}"
+    assert proc.returncode == 0, died
+    assert float(proc.stdout.split()[-1]) > 1.0  # and it still speaks
 
 
 RENDER_IN_A_FRESH_PROCESS = """

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import soundfile as sf
 
+from voiceguide.speech import espeak_bounds
 from voiceguide.speech.audio import Audio
 from voiceguide.speech.settings import SpeechSettings
 from voiceguide.speech.tts_base import (
@@ -51,6 +52,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
+_IDLE_TIMEOUT = 10.0  # seconds espeak-ng may take to finish queued commands before we go on regardless
 
 
 # ---------------------------------------------------------------------------------------------- engine thread
@@ -94,6 +96,7 @@ class _EngineThread:
     def __init__(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voiceguide-tts")
         self._engine: Any = None
+        self._synth_callback: Any = None  # the ctypes thunk espeak-ng calls: must outlive every render
         self._lock = threading.Lock()
         self.utterance_done = threading.Event()
 
@@ -108,6 +111,7 @@ class _EngineThread:
                     "(sudo apt-get install espeak-ng) and the pyttsx3 package."
                 ) from exc
             espeak_driver.print = _driver_print  # type: ignore[attr-defined]
+            espeak_bounds.install(espeak_driver._espeak)
             try:
                 with _no_sound_server():
                     engine = pyttsx3.init("espeak")
@@ -119,6 +123,7 @@ class _EngineThread:
             # espeak-ng delivers audio from its own thread and pyttsx3 2.99's runAndWait can return before the
             # WAV is written; the driver's "finished-utterance" notification is the reliable end signal.
             engine.connect("finished-utterance", lambda **_kw: self.utterance_done.set())
+            self._synth_callback = espeak_bounds.synth_callback(espeak_driver._espeak)
             self._engine = engine
         return self._engine
 
@@ -205,33 +210,41 @@ def _apply_properties(engine: Any, voice: str | None, rate: int, volume: float) 
 
     Through engine.setProperty they are queued, and pyttsx3 2.99's runAndWait then calls the driver's stop(),
     which cancels espeak-ng's command queue while those parameter changes are still in it: the rate change is
-    silently lost (seen here: rate 250 rendered at the previous rate). So they go straight to the driver and
-    espeak_Synchronize waits until espeak-ng has applied them.
+    silently lost (seen here: rate 250 rendered at the previous rate). So they go straight to the driver, and
+    espeak-ng must be idle before (the voice is swapped at once, under the feet of a render still running on
+    espeak-ng's own thread) and after (rate and volume are queued commands) they change.
     """
+    from pyttsx3.drivers import _espeak
+
     driver = getattr(getattr(engine, "proxy", None), "_driver", None)
     target = driver if driver is not None else engine  # an unknown layout: queued properties are the best
+    espeak_bounds.wait_until_idle(_espeak, _IDLE_TIMEOUT)
     if voice is not None:
         target.setProperty("voice", voice)
     target.setProperty("rate", int(rate))
     target.setProperty("volume", float(volume))
     if driver is not None:
-        with contextlib.suppress(ImportError, AttributeError):
-            from pyttsx3.drivers import _espeak
-
-            _espeak.Synchronize()
+        espeak_bounds.wait_until_idle(_espeak, _IDLE_TIMEOUT)
 
 
 def _render_job(
     text: str, voice: str | None, rate: int, volume: float, output_rate: int
 ) -> Callable[..., Audio]:
     def job(engine: Any) -> Audio:
+        from pyttsx3.drivers import _espeak
+
         with tempfile.TemporaryDirectory(prefix="voiceguide-tts-") as private_dir:
             wav = Path(private_dir) / "sentence.wav"
             _apply_properties(engine, voice, rate, volume)
             _ENGINE.utterance_done.clear()
             engine.save_to_file(text, str(wav))
             engine.runAndWait()
-            if not _ENGINE.utterance_done.wait(timeout=10.0 + len(text) / 10.0) or not wav.exists():
+            finished = _ENGINE.utterance_done.wait(timeout=10.0 + len(text) / 10.0)
+            if not finished:  # stopped here, so that it cannot run on into the next render
+                espeak_bounds.cancel(_espeak)
+            # the callback that announced the end still runs on espeak-ng's thread: let it return first
+            espeak_bounds.wait_until_idle(_espeak, _IDLE_TIMEOUT)
+            if not finished or not wav.exists():
                 raise SpeechEngineError(f"The speech engine produced no audio for: {text[:60]!r}")
             samples, rate_in = sf.read(str(wav), dtype="float32", always_2d=True)
         mono = samples.mean(axis=1) if samples.shape[1] > 1 else samples[:, 0]
