@@ -417,3 +417,17 @@ def test_statuses_are_enums_that_read_as_their_text(conversation):
     assert json.dumps([answered.status, command.status]) == '["answer", "command"]'
     route = conversation.router.route("what are the symptoms of a blood clot behind the knee")
     assert route.status is RouteStatus.ANSWER and json.dumps(route.status) == '"answer"'
+
+
+def test_a_continuation_keeps_what_was_asked_and_takes_its_own_words(content):
+    """"And if the tablets do not work" after a treatment answer asks about treatment still; its own words
+    ("do not work") choose the sentence about worse cases."""
+    conv = Conversation(content)
+    conv.handle("how do they treat a clot behind my knee")
+    reply = conv.handle("and if the tablets do not work")
+    assert reply.topic == "blood-clot-behind-knee.treatment"
+    assert "In some cases, surgery may be necessary" in reply.answer
+    conv = Conversation(content)
+    conv.handle("are clots near the surface of the skin in the buttocks serious")
+    reply = conv.handle("and what about the deep ones")
+    assert reply.topic == "blood-clot-buttocks.complications", reply.answer

@@ -45,6 +45,9 @@ _COMBINE_MARGIN = 1.5
 # Words that stand for what was just talked about: "how do they work" after compression stockings.
 _REFERRING = frozenset("it its they them their that this those these".split())
 _OPENERS = frozenset("how why what when where which and".split())
+# How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
+_CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",
+               "or", "then")
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
 _EVERYDAY_SHARE = 0.5
@@ -163,14 +166,23 @@ class Router(QuestionUnderstanding):
 
     def _without_places(self, text: str) -> str:
         terms = [t for spec in self._locations.values() for t in spec["terms"]]
-        for start, end, _term in reversed(find_all(text, terms)):
+        # Overlapping terms ("behind the knee" and "knee") are one place: the outermost is cut.
+        spans: list[tuple[int, int]] = []
+        for start, end, _term in sorted(find_all(text, terms), key=lambda hit: (hit[0], -hit[1])):
+            if not spans or start >= spans[-1][1]:
+                spans.append((start, end))
+        for start, end in reversed(spans):
             text = text[:start] + text[end:]
         return " ".join(text.split())
 
     # -- follow-ups ----------------------------------------------------------------------------
     def resolve(self, query: Query, context: Context) -> Query:
         """A question that only names another place ("and behind the knee?", "what about in the bum") is
-        the last question asked again about that place; anything else is itself."""
+        the last question asked again about that place; one that goes on from the last without a kind of its
+        own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
+        own words; anything else is itself."""
+        if context.question and not (query.location or query.kind or query.intent or query.anchored):
+            return self._continued(query, context)
         if not context.question or query.location is None or query.kind or query.intent:
             return query
         leftover = [w for w in self._without_places(query.text).split()
@@ -188,6 +200,20 @@ class Router(QuestionUnderstanding):
             last = f"{last} {name}"
         again = self.understand(last)
         return replace(again, heard=query.heard)
+
+    def _continued(self, query: Query, context: Context) -> Query:
+        """The kind the last question asked, for a continuation that names none: its words stay its own (they
+        choose the section), and what it asked is kept, so "and the deep ones" after "is a clot near the skin
+        less serious" asks whether deep ones are."""
+        words = query.heard.split()
+        opener = next((o for o in _CONTINUERS if words[: len(o.split())] == o.split()), None)
+        if opener is None or len(words) <= len(opener.split()):
+            return query
+        last = self.understand(context.question)
+        kind = last.kind or context.kind
+        if kind is None:
+            return query
+        return replace(query, kind=kind, explicit_kind=False, lay_kind=False, continued=True)
 
     def context_after(self, route: Route, previous: Context) -> Context:
         """What the next question may refer back to, once `route` has been answered."""
@@ -306,9 +332,9 @@ class Router(QuestionUnderstanding):
         # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it"
         # is what was just talked about. "Do they break the clot up" after blood thinners: "they" are those,
         # though the clot word alone makes the question ours.
-        kind_unsaid = q.kind is None or (q.intent is not None and not q.explicit_kind)
+        kind_unsaid = q.kind is None or q.continued or (q.intent is not None and not q.explicit_kind)
         refers_back = refers and (follow_up or (context.active and q.kind is None and q.location is None))
-        pronoun_only = refers_back and kind_unsaid and q.location is None
+        pronoun_only = (refers_back or q.continued) and kind_unsaid and q.location is None
         carried = (
             frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
         )

@@ -41,6 +41,7 @@ class QuestionUnderstanding:
     _stem: Callable[[str], str]
     _known_stems: frozenset[str]
     _fuzzy_targets: list[str]
+    _without_places: Callable[[str], str]
 
     def rewrite(self, text: str) -> str:
         """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
@@ -135,7 +136,8 @@ class QuestionUnderstanding:
         for name, spec in self._intents.items():
             hits = [
                 phrase
-                for text in (heard, rewritten)
+                # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
+                for text in (heard, rewritten, self._without_places(rewritten))
                 for _start, end, phrase in find_all(text, spec["phrases"])
                 # "what can i do to stop getting clots" asks how to do that, not what to do now.
                 if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
