@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import replace
 from functools import lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz
 
+from voiceguide.answer.follow_up import FollowUps, continues
 from voiceguide.answer.phrases import Rewriter, any_of, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
+from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.answer.understanding import QuestionUnderstanding
 from voiceguide.content.content_model import Content, Section, built_once
@@ -42,12 +43,6 @@ _MIN_SCORE = 1.0
 _COMBINE_MARGIN = 1.5
 
 
-# Words that stand for what was just talked about: "how do they work" after compression stockings.
-_REFERRING = frozenset("it its they them their that this those these".split())
-_OPENERS = frozenset("how why what when where which and".split())
-# How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
-_CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",
-               "or", "then")
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
 _EVERYDAY_SHARE = 0.5
@@ -57,7 +52,7 @@ _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") 
 _ROUTERS: dict[int, tuple[Content, Router]] = {}
 
 
-class Router(QuestionUnderstanding):
+class Router(FollowUps, QuestionUnderstanding):
     @classmethod
     def for_content(cls, content: Content) -> Router:
         """One router per loaded content: building one costs ~50 ms, and a kiosk or a batch makes many
@@ -120,6 +115,10 @@ class Router(QuestionUnderstanding):
         self._known_stems = frozenset(
             self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS
         )
+        self._kind_word_stems = frozenset(
+            self._stem(w) for spec in self._kinds.values() for w in spec["words"] + spec["heading"]
+            if " " not in w
+        )
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
         )
@@ -175,67 +174,6 @@ class Router(QuestionUnderstanding):
             text = text[:start] + text[end:]
         return " ".join(text.split())
 
-    # -- follow-ups ----------------------------------------------------------------------------
-    def resolve(self, query: Query, context: Context) -> Query:
-        """A question that only names another place ("and behind the knee?", "what about in the bum") is
-        the last question asked again about that place; one that goes on from the last without a kind of its
-        own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
-        own words; anything else is itself."""
-        if context.question and not (query.location or query.kind or query.intent or query.anchored):
-            return self._continued(query, context)
-        if not context.question or query.location is None or query.kind or query.intent:
-            return query
-        leftover = [w for w in self._without_places(query.text).split()
-                    if w not in STOPWORDS and w not in self._neutral and w not in self._subjects]
-        if leftover:
-            return query
-        name = self._locations[query.location]["name"]
-        last = context.question
-        places = [t for spec in self._locations.values() for t in spec["terms"]]
-        hits = find_all(last, places)
-        if hits:
-            for start, end, _term in reversed(hits):
-                last = last[:start] + name + last[end:]
-        else:
-            last = f"{last} {name}"
-        again = self.understand(last)
-        return replace(again, heard=query.heard)
-
-    def _continued(self, query: Query, context: Context) -> Query:
-        """The kind the last question asked, for a continuation that names none: its words stay its own (they
-        choose the section), and what it asked is kept, so "and the deep ones" after "is a clot near the skin
-        less serious" asks whether deep ones are."""
-        words = query.heard.split()
-        opener = next((o for o in _CONTINUERS if words[: len(o.split())] == o.split()), None)
-        if opener is None or len(words) <= len(opener.split()):
-            return query
-        last = self.understand(context.question)
-        kind = last.kind or context.kind
-        if kind is None:
-            return query
-        return replace(query, kind=kind, explicit_kind=False, lay_kind=False, continued=True)
-
-    def context_after(self, route: Route, previous: Context) -> Context:
-        """What the next question may refer back to, once `route` has been answered."""
-        q = route.query
-        terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
-        location = route.location or q.location or (previous.location if self._refers(q) else None)
-        section = route.topic if route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED) else None
-        return Context(location, route.kind or q.kind, section, q.text, terms)
-
-    def _topic_terms(self, q: Query) -> tuple[str, ...]:
-        """The words that say what a question was about, beyond its kind, place and subject."""
-        kind_heads = {w for spec in self._kinds.values() for h in spec["heading"] for w in h.split()}
-        return tuple(
-            w for w in q.content_words
-            if w not in self._subjects and w not in self._place_words and w not in self._neutral
-            and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
-        )
-
-    def _refers(self, q: Query) -> bool:
-        words = q.heard.split()
-        return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
-
     # -- choosing the answer ---------------------------------------------------------------------
     def route(
         self,
@@ -254,8 +192,21 @@ class Router(QuestionUnderstanding):
             # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I
             # can't help".
             return Route(RouteStatus.NOT_COVERED, q)
-        # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill).
-        unknown = [w for w in q.unknown if not (context.active and w in self._lay_words)]
+        # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill); in one
+        # that goes on from the answer ("and on a plane", "is it worse at night"), an everyday word does not
+        # make it another subject's. A word of the family of a
+        # kind's word ("examine": "examination") asks that kind. A place or a sign alone does not anchor that
+        # far: "my knee hurts when i kneel" is not about clots.
+        goes_on = context.active and (
+            q.continued or self._refers(q) or continues(q.heard) or q.intent is not None
+            or q.kind not in (None, "overview")
+        )
+        stems = self._known_stems if goes_on else self._kind_word_stems
+        unknown = [
+            w for w in q.unknown
+            if not (context.active and w in self._lay_words) and not (goes_on and everyday(w))
+            and self._stem(w) not in stems
+        ]
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
             return Route(RouteStatus.OUT_OF_SCOPE, q)
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
@@ -272,8 +223,10 @@ class Router(QuestionUnderstanding):
             plain = (
                 self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
             )
+            plain_stems = {self._stem(w) for w in plain}
             if (q.kind is not None or q.intent is not None) and not q.location and all(
-                w in plain or (q.intent and w in self._intent_words) for w in q.content_words
+                w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
+                for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
                 # knows its documents' subject, so that is what is asked about.
@@ -359,6 +312,15 @@ class Router(QuestionUnderstanding):
             key=lambda pair: -pair[0],
         )
         best_score, best = ranking[0]
+        own = frozenset(w for w in asked_stems if w not in self._kind_word_stems)
+        if (kind is None or not q.anchored) and any(everyday(w) for w in q.unknown) and self._score(
+            best, own, None, None, echoed, carried, lay_stems
+        ) < _MIN_SCORE:
+            # Everyday words were let in ("can my clot make my hair fall out", "and what causes hair loss"),
+            # but only the kind or the place says which section: no document says what was asked.
+            return Route(
+                RouteStatus.NOT_COVERED, q, location=location, score=best_score, ranking=_ids(ranking)
+            )
         if best_score < _MIN_SCORE:
             # Anchored in the domain, yet nothing in the documents fits: honest, not "I didn't understand".
             status = RouteStatus.NOT_COVERED if q.anchored else RouteStatus.NOT_UNDERSTOOD

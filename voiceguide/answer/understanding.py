@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from voiceguide.answer.phrases import Rewriter, any_of, find_all
 from voiceguide.answer.route_model import Query
+from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
 
 _FUZZY_CUTOFF = 84
@@ -117,11 +118,13 @@ class QuestionUnderstanding:
         return False
 
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
-        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the
-        documents' "walking". Only for questions already in the domain; unanchored, any unseen word still says
+        """Unknown words whose stem no content word shares either, and that are not everyday English: in a
+        clot question, "walk" is the documents' "walking", and "even" or "linked" say nothing of a subject
+        the documents lack. Only for questions already in the domain; unanchored, any unseen word still says
         no."""
         return tuple(
-            w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words
+            w for w in q.unknown
+            if self._stem(w) not in self._known_stems and w not in self._lay_words and not everyday(w)
         )
 
     def _document_words(self, text: str) -> str:

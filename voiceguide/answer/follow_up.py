@@ -1,0 +1,99 @@
+"""Questions that follow an answer: "and behind the knee?", "and the deep ones", "how do they work".
+
+A mixin of the Router (voiceguide/answer/router.py), which builds the tables read here: what a follow-up
+keeps from the last question (its place, its kind, what it was about) and what it takes from its own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from voiceguide.answer.phrases import find_all
+from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
+from voiceguide.answer.text import STOPWORDS
+
+# Words that stand for what was just talked about: "how do they work" after compression stockings.
+_REFERRING = frozenset("it its they them their that this those these".split())
+_OPENERS = frozenset("how why what when where which and".split())
+# How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
+_CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",
+               "or", "then")
+
+
+class FollowUps:
+    """Query + Context -> the query as meant, and the Context the next question may refer to."""
+
+    _locations: dict[str, Any]
+    _kinds: dict[str, Any]
+    _neutral: frozenset[str]
+    _subjects: frozenset[str]
+    _place_words: frozenset[str]
+    _intent_words: frozenset[str]
+    understand: Callable[[str], Query]
+    _without_places: Callable[[str], str]
+
+    def resolve(self, query: Query, context: Context) -> Query:
+        """A question that only names another place ("and behind the knee?", "what about in the bum") is
+        the last question asked again about that place; one that goes on from the last without a kind of its
+        own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
+        own words; anything else is itself."""
+        if context.question and not (query.location or query.kind or query.intent or query.anchored):
+            return self._continued(query, context)
+        if not context.question or query.location is None or query.kind or query.intent:
+            return query
+        leftover = [w for w in self._without_places(query.text).split()
+                    if w not in STOPWORDS and w not in self._neutral and w not in self._subjects]
+        if leftover:
+            return query
+        name = self._locations[query.location]["name"]
+        last = context.question
+        places = [t for spec in self._locations.values() for t in spec["terms"]]
+        hits = find_all(last, places)
+        if hits:
+            for start, end, _term in reversed(hits):
+                last = last[:start] + name + last[end:]
+        else:
+            last = f"{last} {name}"
+        again = self.understand(last)
+        return replace(again, heard=query.heard)
+
+    def _continued(self, query: Query, context: Context) -> Query:
+        """The kind the last question asked, for a continuation that names none: its words stay its own (they
+        choose the section), and what it asked is kept, so "and the deep ones" after "is a clot near the skin
+        less serious" asks whether deep ones are."""
+        if not continues(query.heard):
+            return query
+        last = self.understand(context.question)
+        kind = last.kind or context.kind
+        if kind is None:
+            return query
+        return replace(query, kind=kind, explicit_kind=False, lay_kind=False, continued=True)
+
+    def context_after(self, route: Route, previous: Context) -> Context:
+        """What the next question may refer back to, once `route` has been answered."""
+        q = route.query
+        terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
+        location = route.location or q.location or (previous.location if self._refers(q) else None)
+        section = route.topic if route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED) else None
+        return Context(location, route.kind or q.kind, section, q.text, terms)
+
+    def _topic_terms(self, q: Query) -> tuple[str, ...]:
+        """The words that say what a question was about, beyond its kind, place and subject."""
+        kind_heads = {w for spec in self._kinds.values() for h in spec["heading"] for w in h.split()}
+        return tuple(
+            w for w in q.content_words
+            if w not in self._subjects and w not in self._place_words and w not in self._neutral
+            and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
+        )
+
+    def _refers(self, q: Query) -> bool:
+        words = q.heard.split()
+        return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
+
+
+def continues(heard: str) -> bool:
+    """Begins as a question that goes on from the last one ("and the deep ones"), and says more than that."""
+    words = heard.split()
+    return any(words[: len(o.split())] == o.split() and len(words) > len(o.split()) for o in _CONTINUERS)
