@@ -431,3 +431,17 @@ def test_a_continuation_keeps_what_was_asked_and_takes_its_own_words(content):
     conv.handle("are clots near the surface of the skin in the buttocks serious")
     reply = conv.handle("and what about the deep ones")
     assert reply.topic == "blood-clot-buttocks.complications", reply.answer
+
+
+def test_a_follow_up_keeps_the_place_unless_its_words_are_said_elsewhere(content):
+    """A place kept from the last question weighs less than one said: pregnancy is named among the buttocks'
+    causes, so that is where "and pregnancy" is answered after the knee's causes. A
+    question that only asks ("what would happen then") is about what was just answered."""
+    conv = Conversation(content)
+    conv.handle("why do clots form behind the knee")
+    reply = conv.handle("and pregnancy")
+    assert reply.topic == "blood-clot-buttocks.causes" and "pregnancy" in reply.answer
+    conv = Conversation(content)
+    conv.handle("can a piece of a clot behind my knee break off and reach my lungs")
+    reply = conv.handle("what would happen then")
+    assert reply.topic is not None and reply.topic.endswith(("complications", "fatal")), reply.topic

@@ -15,7 +15,7 @@ from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import STOPWORDS
 
 # Words that stand for what was just talked about: "how do they work" after compression stockings.
-_REFERRING = frozenset("it its they them their that this those these".split())
+_REFERRING = frozenset("it its they them their that this those these then".split())
 _OPENERS = frozenset("how why what when where which and".split())
 # How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
 _CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",

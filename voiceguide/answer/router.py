@@ -37,6 +37,7 @@ _KIND_WEIGHT = 3.0
 _WEAK_KIND_WEIGHT = 1.0
 _LOCATION_WEIGHT = 2.0
 _LOCATION_PENALTY = 2.5
+_KEPT_PLACE_SHARE = 0.5  # a place kept from the last question, not said in this one
 _QUESTION_BONUS = 3.5
 _QUESTION_MATCH = 88
 _MIN_SCORE = 1.0
@@ -248,6 +249,12 @@ class Router(FollowUps, QuestionUnderstanding):
         intent_kind = intent.get("kind")
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
+        if (
+            refers and context.kind and not q.explicit_kind and not q.intent and kind == q.kind
+            and self._only_asks(q)
+        ):
+            # "What happens then" after the lungs: "happens" only asks; what it asks about is the last answer.
+            kind = context.kind
         if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route(RouteStatus.NOT_COVERED, q, location=location)
@@ -261,6 +268,8 @@ class Router(FollowUps, QuestionUnderstanding):
                 if fuzz.token_sort_ratio(asked, question) >= _QUESTION_MATCH
                 # A kind named outright ("why would i get one") is not overruled by a look-alike question.
                 and not (q.explicit_kind and kind != s.about)
+                # Another place's question is not this one's: its document asks it about its own place.
+                and self.content.location_of(s) in (location, "general")
             }
             if location and asked
             else set()
@@ -269,6 +278,9 @@ class Router(FollowUps, QuestionUnderstanding):
         # words: "lower" must not pull toward a section about the lower legs.
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
+        # So do the words of a worried question's phrase ("is not treated" asks what happens untreated).
+        said_kind |= {w for phrase in any_of(q.text, intent.get("phrases", [])) if " " in phrase
+                      for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
@@ -300,6 +312,7 @@ class Router(FollowUps, QuestionUnderstanding):
                     self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning,
                                 q.explicit_kind and kind == q.kind)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
+                    + (self._kept_place(s, location) if q.location is None else 0.0)
                     - (
                         _LOCATION_PENALTY
                         if named and self.content.documents[s.document].subject not in named
@@ -339,6 +352,21 @@ class Router(FollowUps, QuestionUnderstanding):
             _ids(ranking),
             context.terms if carried else (),
         )
+
+    def _kept_place(self, section: Section, location: str | None) -> float:
+        """A place kept from the last question weighs less than one said: "what about the pill" after the
+        knee's causes is answered where the pill is named (the buttocks' causes)."""
+        if location is None:
+            return 0.0
+        same = self.content.location_of(section) == location
+        return (1 - _KEPT_PLACE_SHARE) * (-_LOCATION_WEIGHT if same else _LOCATION_PENALTY)
+
+    def _only_asks(self, q: Query) -> bool:
+        """The kind was found only through words that ask for it ("happen", "cause") and no word that names it
+        ("complications", "symptoms")."""
+        spec = self._kinds[q.kind] if q.kind else {}
+        said = any_of(q.text, spec.get("words", []) + spec.get("phrases", []) + spec.get("heading", []))
+        return bool(said) and all(w in spec.get("asking", []) for w in said)
 
     def _score(
         self,
