@@ -445,3 +445,14 @@ def test_a_follow_up_keeps_the_place_unless_its_words_are_said_elsewhere(content
     conv.handle("can a piece of a clot behind my knee break off and reach my lungs")
     reply = conv.handle("what would happen then")
     assert reply.topic is not None and reply.topic.endswith(("complications", "fatal")), reply.topic
+
+
+def test_clot_care_the_articles_do_not_name_is_not_covered(content):
+    """Which blood thinner by name, or a treatment named in words the articles lack: the honest "not covered",
+    never the treatment section and never "I can't help"."""
+    for question in ("which tablets will they give me for my clot", "what blood thinner do they use",
+                     "what is an inferior vena cava filter"):
+        reply = Conversation(content).handle(question)
+        assert reply.status == "not-covered", (question, reply.answer)
+    # A meaning asked is still answered.
+    assert Conversation(content).handle("what is a blood thinner").status in ("answer", "combined")

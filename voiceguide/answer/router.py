@@ -209,6 +209,13 @@ class Router(FollowUps, QuestionUnderstanding):
             and self._stem(w) not in stems
         ]
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
+            # A clot-care subject the articles lack, named in words they lack too ("what is a vena cava
+            # filter"): honest, not "I can't help".
+            spec = self._intents.get(q.intent or "", {})
+            if unknown and not q.foreign and not q.uncovered and spec.get("covered") is False and not (
+                spec.get("needs_anchor") or spec.get("only_without_kind")
+            ):
+                return Route(RouteStatus.NOT_COVERED, q)
             return Route(RouteStatus.OUT_OF_SCOPE, q)
         # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
         # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
