@@ -195,9 +195,9 @@ class Router(FollowUps, QuestionUnderstanding):
             return Route(RouteStatus.NOT_COVERED, q)
         # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill); in one
         # that goes on from the answer ("and on a plane", "is it worse at night"), an everyday word does not
-        # make it another subject's. A word of the family of a
-        # kind's word ("examine": "examination") asks that kind. A place or a sign alone does not anchor that
-        # far: "my knee hurts when i kneel" is not about clots.
+        # make it another subject's. A word of the family of a kind's word ("examine": "examination") asks
+        # that kind. A place or a sign alone does not anchor that far: "my knee hurts when i kneel" is not
+        # about clots.
         goes_on = context.active and (
             q.continued or self._refers(q) or continues(q.heard) or q.intent is not None
             or q.kind not in (None, "overview")
@@ -217,9 +217,14 @@ class Router(FollowUps, QuestionUnderstanding):
             ):
                 return Route(RouteStatus.NOT_COVERED, q)
             return Route(RouteStatus.OUT_OF_SCOPE, q)
-        # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
-        # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
-        in_domain = q.anchored or (q.location is not None and q.kind not in (None, "overview"))
+        in_domain = q.anchored or (
+            # A place or the subject's own words ("deep veins", "blood") with a kind make a clot question:
+            # "how is it treated behind the knee", "how do they check the veins". A place and a bare "what is"
+            # do not ("what is the knee" is what a recognizer made of "what's the weather").
+            (q.location is not None or any(w in self._subjects for w in q.content_words)
+             or self._names_domain_word(q))
+            and q.kind not in (None, "overview")
+        )
         refers = self._refers(q)
         follow_up = not in_domain and context.active and (
             q.kind is not None or q.location is not None or q.intent is not None or refers
@@ -358,6 +363,14 @@ class Router(FollowUps, QuestionUnderstanding):
             RouteStatus.ANSWER, q, (best,), confidence, self.content.location_of(best), best.about, best.id,
             _ids(ranking),
             context.terms if carried else (),
+        )
+
+    def _names_domain_word(self, q: Query) -> bool:
+        """A word of the documents that everyday English seldom uses ("swelling", "ultrasound", "immobility"):
+        with a kind of question, it makes the question the documents' ("how is an ultrasound done")."""
+        return any(
+            w in self._known and w not in self._neutral and w not in STOPWORDS and not everyday(w)
+            for w in q.content_words
         )
 
     def _kept_place(self, section: Section, location: str | None) -> float:
