@@ -456,3 +456,15 @@ def test_clot_care_the_articles_do_not_name_is_not_covered(content):
         assert reply.status == "not-covered", (question, reply.answer)
     # A meaning asked is still answered.
     assert Conversation(content).handle("what is a blood thinner").status in ("answer", "combined")
+
+
+def test_is_it_serious_and_can_it_kill_are_answered_in_the_documents_words(content):
+    """"Is it serious" is answered by the place's sentence that says "serious"; "can it kill" by the one that
+    says "fatal"."""
+    for question in ("is a clot at the back of my knee serious", "are clots behind the knee harmful",
+                     "is a clot in the back of my leg risky"):
+        serious = Conversation(content).handle(question)
+        assert serious.topic.startswith("blood-clot-behind-knee."), question
+        assert "serious" in serious.answer.split(".")[0], question
+    deadly = Conversation(content).handle("could a clot behind my knee kill me")
+    assert "fatal" in deadly.answer.split(".")[0]
