@@ -468,3 +468,12 @@ def test_is_it_serious_and_can_it_kill_are_answered_in_the_documents_words(conte
         assert "serious" in serious.answer.split(".")[0], question
     deadly = Conversation(content).handle("could a clot behind my knee kill me")
     assert "fatal" in deadly.answer.split(".")[0]
+
+
+def test_a_question_about_what_is_not_covered_is_still_not_covered(content):
+    """After "the articles don't cover that", "and what is it called" refers to the same uncovered thing: the
+    same honest reply, not "I can't help"; a new question is answered as usual."""
+    conv = Conversation(content)
+    assert conv.handle("which tablets will they give me for my clot").status == "not-covered"
+    assert conv.handle("and what is it called").status == "not-covered"
+    assert conv.handle("what are the symptoms of a clot behind the knee").status == "answer"

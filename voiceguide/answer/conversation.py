@@ -60,6 +60,7 @@ class _State:
     more_source_line: str = ""  # said with the first "more" when the answer itself could not name it
     disclaimer_given: bool = False
     hint_given: int = 0
+    uncovered: bool = False  # the last question was one the articles do not cover
 
 
 class Conversation(AnswerAssembly):
@@ -157,6 +158,11 @@ class Conversation(AnswerAssembly):
             return self._urgent(text, heard, urgency, route)
         if route.status == RouteStatus.ADVICE:
             return self._advice(text, heard, route)
+        lost = route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD)
+        if lost and self._still_uncovered(route):
+            # "Which one is it" after "the articles don't cover that": still not covered, not "I can't help".
+            route = replace(route, status=RouteStatus.NOT_COVERED)
+        self._state.uncovered = route.status == RouteStatus.NOT_COVERED
         if route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD, RouteStatus.NOT_COVERED):
             if not heard:
                 return Reply(
@@ -172,6 +178,14 @@ class Conversation(AnswerAssembly):
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score,
                      ReplyStatus(route.status))
+
+    def _still_uncovered(self, route: Route) -> bool:
+        """The last question was one the articles do not cover, and this one only refers back to it."""
+        q = route.query
+        return (
+            self._state.uncovered and self.router.refers(q) and q.kind in (None, "overview")
+            and q.location is None and not q.anchored and not q.foreign
+        )
 
     def _closing(self, has_more: bool) -> list[str]:
         """The once-per-conversation disclaimer and, the first two times, how to hear the rest."""

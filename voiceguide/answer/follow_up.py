@@ -88,6 +88,10 @@ class FollowUps:
             and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
         )
 
+    def refers(self, q: Query) -> bool:
+        """Whether `q` points back at what was just said ("which one is it", "how do they work")."""
+        return self._refers(q)
+
     def _refers(self, q: Query) -> bool:
         words = q.heard.split()
         return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
