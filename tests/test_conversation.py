@@ -477,3 +477,15 @@ def test_a_question_about_what_is_not_covered_is_still_not_covered(content):
     assert conv.handle("which tablets will they give me for my clot").status == "not-covered"
     assert conv.handle("and what is it called").status == "not-covered"
     assert conv.handle("what are the symptoms of a clot behind the knee").status == "answer"
+
+
+def test_a_noun_said_as_a_continuation_may_keep_the_last_kind(content):
+    """"And after an operation" after the causes: a treatment's word, but said as a continuation of the causes
+    it asks whether that is a cause too; "and how do i stop it" asks anew."""
+    conv = Conversation(content)
+    conv.handle("what causes clots behind the knee")
+    reply = conv.handle("and after an operation")
+    assert "surgical procedure" in reply.answer, reply.answer
+    conv = Conversation(content)
+    conv.handle("what causes clots behind the knee")
+    assert conv.handle("and how do i stop that").topic.endswith("prevention")

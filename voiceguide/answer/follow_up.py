@@ -10,16 +10,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from voiceguide.answer.phrases import find_all
+from voiceguide.answer.phrases import any_of, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import STOPWORDS
 
 # Words that stand for what was just talked about: "how do they work" after compression stockings.
-_REFERRING = frozenset("it its they them their that this those these then".split())
+_REFERRING = frozenset("it its they them their that this those these".split())
 _OPENERS = frozenset("how why what when where which and".split())
 # How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
 _CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",
                "or", "then")
+# Words that ask a question of their own: a continuation with one is more than a noun ("and after surgery").
+_ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
+# How a question asks what follows what was just said: "what happens then", "and what happens next".
+_WHAT_NEXT = (" then", " next", " after that")
 
 
 class FollowUps:
@@ -88,6 +92,34 @@ class FollowUps:
             and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
         )
 
+    def next_of(self, q: Query, context: Context, kind: str | None) -> str | None:
+        """"What happens then" after the lungs: what comes next of what was just said, not a cause; the kind
+        stays the last answer's when this one's came only from a word that asks ("happens")."""
+        if (
+            context.kind and not q.explicit_kind and not q.intent and kind == q.kind
+            and q.heard.endswith(_WHAT_NEXT) and self._only_asks(q)
+        ):
+            return context.kind
+        return kind
+
+    def kept_kind(self, q: Query, context: Context, kind: str | None) -> str | None:
+        """"And after surgery" after the causes: a continuation whose kind came from a word alone ("surgery"
+        is a treatment word) may still ask about the last kind, which then counts as well; its words decide.
+        Not when it asks anew ("and how do i stop it"), nor when the last kind was kept already."""
+        if (
+            continues(q.heard) and not _ASKING_WORDS & set(continuation(q.heard)) and not q.continued
+            and context.kind not in (None, kind) and not q.explicit_kind
+        ):
+            return context.kind
+        return None
+
+    def _only_asks(self, q: Query) -> bool:
+        """The kind was found only through words that ask for it ("happen", "cause") and no word that names it
+        ("complications", "symptoms")."""
+        spec = self._kinds[q.kind] if q.kind else {}
+        said = any_of(q.text, spec.get("words", []) + spec.get("phrases", []) + spec.get("heading", []))
+        return bool(said) and all(w in spec.get("asking", []) for w in said)
+
     def refers(self, q: Query) -> bool:
         """Whether `q` points back at what was just said ("which one is it", "how do they work")."""
         return self._refers(q)
@@ -99,5 +131,14 @@ class FollowUps:
 
 def continues(heard: str) -> bool:
     """Begins as a question that goes on from the last one ("and the deep ones"), and says more than that."""
+    return bool(continuation(heard))
+
+
+def continuation(heard: str) -> tuple[str, ...]:
+    """The words after a continuation's opener ("the pill" in "what about the pill"); none if it has none."""
     words = heard.split()
-    return any(words[: len(o.split())] == o.split() and len(words) > len(o.split()) for o in _CONTINUERS)
+    for opener in _CONTINUERS:
+        n = len(opener.split())
+        if words[:n] == opener.split():
+            return tuple(words[n:])
+    return ()

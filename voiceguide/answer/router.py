@@ -261,12 +261,7 @@ class Router(FollowUps, QuestionUnderstanding):
         intent_kind = intent.get("kind")
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
-        if (
-            refers and context.kind and not q.explicit_kind and not q.intent and kind == q.kind
-            and self._only_asks(q)
-        ):
-            # "What happens then" after the lungs: "happens" only asks; what it asks about is the last answer.
-            kind = context.kind
+        kind = self.next_of(q, context, kind)
         if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route(RouteStatus.NOT_COVERED, q, location=location)
@@ -316,6 +311,7 @@ class Router(FollowUps, QuestionUnderstanding):
             frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
         )
         here = context.section if pronoun_only else None
+        kept_kind = self.kept_kind(q, context, kind)
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
         ranking = sorted(
@@ -325,6 +321,7 @@ class Router(FollowUps, QuestionUnderstanding):
                                 q.explicit_kind and kind == q.kind)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     + (self._kept_place(s, location) if q.location is None else 0.0)
+                    + (_KIND_WEIGHT if s.about == kept_kind else 0.0)
                     - (
                         _LOCATION_PENALTY
                         if named and self.content.documents[s.document].subject not in named
@@ -380,13 +377,6 @@ class Router(FollowUps, QuestionUnderstanding):
             return 0.0
         same = self.content.location_of(section) == location
         return (1 - _KEPT_PLACE_SHARE) * (-_LOCATION_WEIGHT if same else _LOCATION_PENALTY)
-
-    def _only_asks(self, q: Query) -> bool:
-        """The kind was found only through words that ask for it ("happen", "cause") and no word that names it
-        ("complications", "symptoms")."""
-        spec = self._kinds[q.kind] if q.kind else {}
-        said = any_of(q.text, spec.get("words", []) + spec.get("phrases", []) + spec.get("heading", []))
-        return bool(said) and all(w in spec.get("asking", []) for w in said)
 
     def _score(
         self,
