@@ -72,6 +72,8 @@ class Router(FollowUps, QuestionUnderstanding):
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
         self._intents = lex.get("intents", {})
+        # As tuples, so each is indexed once (voiceguide/answer/phrases.py): a template writes out thousands.
+        self._intent_phrases = {name: tuple(spec["phrases"]) for name, spec in self._intents.items()}
         self._focus_synonyms = lex.get("focus_synonyms", {})
         self._subject_phrases = lex.get("subject_phrases", [])
         # A worried person's words ("should i go to the er") are ours even where no document uses them.

@@ -43,6 +43,7 @@ class QuestionUnderstanding:
     _known_stems: frozenset[str]
     _fuzzy_targets: list[str]
     _without_places: Callable[[str], str]
+    _intent_phrases: dict[str, tuple[str, ...]]
 
     def rewrite(self, text: str) -> str:
         """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
@@ -141,7 +142,7 @@ class QuestionUnderstanding:
                 phrase
                 # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
                 for text in (heard, rewritten, self._without_places(rewritten))
-                for _start, end, phrase in find_all(text, spec["phrases"])
+                for _start, end, phrase in find_all(text, self._intent_phrases[name])
                 # "what can i do to stop getting clots" asks how to do that, not what to do now.
                 if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
             ]
