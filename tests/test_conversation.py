@@ -489,3 +489,12 @@ def test_a_noun_said_as_a_continuation_may_keep_the_last_kind(content):
     conv = Conversation(content)
     conv.handle("what causes clots behind the knee")
     assert conv.handle("and how do i stop that").topic.endswith("prevention")
+
+
+def test_does_it_still_need_a_doctor_is_answered_by_the_documents_advice_for_it(content):
+    """"Does a shallow clot still need a doctor": the types section's "still require medical attention",
+    found through the sentence before it that names superficial clots."""
+    for question in ("does a shallow clot still need a doctor", "do superficial clots still need the gp"):
+        reply = Conversation(content).handle(question)
+        assert reply.answer.startswith("These are less severe than deep clots but still require medical"), (
+            question, reply.answer)

@@ -340,6 +340,7 @@ class Conversation(AnswerAssembly):
                                    tuple(spec.get("focus", [])))
         places = self.content.lexicon["locations"]
         place_terms = places[route.location]["terms"] if route.location in places else []
+        bare = replace(focus, intent=())
         candidates = []
         for order, section in enumerate(self.content.sections):
             for i, sentence in enumerate(section.sentences):
@@ -347,7 +348,10 @@ class Conversation(AnswerAssembly):
                     here = route.location is not None and self.content.location_of(section) == route.location
                     # Of the place's own sentences, the one that names the place says what was asked.
                     names = here and bool(any_of(messages_norm(sentence), place_terms))
-                    own = self.focuser.term_score(sentence, replace(focus, intent=()))
+                    own = self.focuser.term_score(sentence, bare)
+                    # Or its section's: "these still require medical attention" follows the sentence that
+                    # names superficial clots.
+                    near = max(self.focuser.term_score(x, bare) for x in section.sentences)
                     usual = self.focuser.term_score(sentence, focus) - own
                     # The place asked about, then the question's own words, then the intent's usual words,
                     # then a sentence that stands alone.
@@ -355,7 +359,8 @@ class Conversation(AnswerAssembly):
                     # question about dying of a clot).
                     spoken = section.id == self._state.context.section
                     key = (
-                        -here, -own, -spoken, -names, -usual, _dangling(sentence), words_in(sentence), order
+                        -here, -own, -near, -spoken, -names, -usual, _dangling(sentence), words_in(sentence),
+                        order,
                     )
                     candidates.append((key, section, i))
         _key, section, index = min(candidates, key=lambda c: c[0])
@@ -391,7 +396,14 @@ def _dangling(sentence: str) -> int:
 
 
 def _without(text: str, phrases: list[str]) -> str:
-    for start, end, _phrase in reversed(find_all(text, phrases)):
+    # Overlapping phrases ("need a doctor" in "still need a doctor") are one stretch, cut once.
+    spans: list[tuple[int, int]] = []
+    for start, end, _phrase in sorted(find_all(text, phrases), key=lambda hit: (hit[0], -hit[1])):
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    for start, end in reversed(spans):
         text = text[:start] + text[end:]
     return " ".join(text.split())
 
