@@ -11,14 +11,16 @@ import pytest
 from voiceguide.answer.conversation import Conversation
 from voiceguide.content.compiler import (
     DEFAULT_DOCUMENTS,
+    DEFAULT_LEXICON,
     DEFAULT_OUTPUT,
     CompileError,
     compile_content,
     render_compiled,
     write_compiled,
 )
-from voiceguide.content.content_model import content_from_dict
+from voiceguide.content.content_model import content_from_dict, load_content
 from voiceguide.content.documents import DocumentError, read_document
+from voiceguide.content.templates import expand
 
 SHARED_DOCS = Path(__file__).resolve().parents[2] / "shared" / "documents"
 
@@ -220,3 +222,27 @@ def test_a_document_on_another_subject_changes_the_wording_not_the_code(tmp_path
     assert Conversation(content).handle("what causes a blood clot behind the knee").topic.startswith(
         "blood-clot"
     )
+
+
+def test_lexicon_templates_are_written_out_when_compiled():
+    """One template in the lexicon stands for the near wordings people use: each reaches the same intent."""
+    phrases = expand("(should i|do i need to) (go to|see) [a|the|my] (doctor|gp)")
+    assert "should i see a gp" in phrases and "do i need to go to the doctor" in phrases
+    assert "should i see gp" in phrases and len(phrases) == len(set(phrases)) == 2 * 2 * 4 * 2
+    assert expand("what is") == ["what is"]
+    conversation = Conversation(load_content())
+    for question in ("do i need to go to the doctor", "should i phone my gp", "do i have to go to the er"):
+        reply = conversation.handle(question)
+        assert reply.status.value == "advice", question
+
+
+@pytest.mark.parametrize("template", ["(a|b", "a)b", "[a", "(a|b|c|d|e|f|g|h) " * 4])
+def test_a_bad_template_is_a_one_line_compile_error(tmp_path: Path, template: str):
+    lexicon = tmp_path / "lexicon.yaml"
+    text = DEFAULT_LEXICON.read_text(encoding="utf-8")
+    bad = text.replace("    phrases: [what causes,", f"    phrases: ['{template}', what causes,")
+    assert bad != text
+    lexicon.write_text(bad, encoding="utf-8")
+    with pytest.raises(CompileError, match=r"lexicon\.yaml") as info:
+        compile_content(DEFAULT_DOCUMENTS, lexicon)
+    assert "\n" not in str(info.value)

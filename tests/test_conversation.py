@@ -417,3 +417,84 @@ def test_statuses_are_enums_that_read_as_their_text(conversation):
     assert json.dumps([answered.status, command.status]) == '["answer", "command"]'
     route = conversation.router.route("what are the symptoms of a blood clot behind the knee")
     assert route.status is RouteStatus.ANSWER and json.dumps(route.status) == '"answer"'
+
+
+def test_a_continuation_keeps_what_was_asked_and_takes_its_own_words(content):
+    """"And if the tablets do not work" after a treatment answer asks about treatment still; its own words
+    ("do not work") choose the sentence about worse cases."""
+    conv = Conversation(content)
+    conv.handle("how do they treat a clot behind my knee")
+    reply = conv.handle("and if the tablets do not work")
+    assert reply.topic == "blood-clot-behind-knee.treatment"
+    assert "In some cases, surgery may be necessary" in reply.answer
+    conv = Conversation(content)
+    conv.handle("are clots near the surface of the skin in the buttocks serious")
+    reply = conv.handle("and what about the deep ones")
+    assert reply.topic == "blood-clot-buttocks.complications", reply.answer
+
+
+def test_a_follow_up_keeps_the_place_unless_its_words_are_said_elsewhere(content):
+    """A place kept from the last question weighs less than one said: pregnancy is named among the buttocks'
+    causes, so that is where "and pregnancy" is answered after the knee's causes. A
+    question that only asks ("what would happen then") is about what was just answered."""
+    conv = Conversation(content)
+    conv.handle("why do clots form behind the knee")
+    reply = conv.handle("and pregnancy")
+    assert reply.topic == "blood-clot-buttocks.causes" and "pregnancy" in reply.answer
+    conv = Conversation(content)
+    conv.handle("can a piece of a clot behind my knee break off and reach my lungs")
+    reply = conv.handle("what would happen then")
+    assert reply.topic is not None and reply.topic.endswith(("complications", "fatal")), reply.topic
+
+
+def test_clot_care_the_articles_do_not_name_is_not_covered(content):
+    """Which blood thinner by name, or a treatment named in words the articles lack: the honest "not covered",
+    never the treatment section and never "I can't help"."""
+    for question in ("which tablets will they give me for my clot", "what blood thinner do they use",
+                     "what is an inferior vena cava filter"):
+        reply = Conversation(content).handle(question)
+        assert reply.status == "not-covered", (question, reply.answer)
+    # A meaning asked is still answered.
+    assert Conversation(content).handle("what is a blood thinner").status in ("answer", "combined")
+
+
+def test_is_it_serious_and_can_it_kill_are_answered_in_the_documents_words(content):
+    """"Is it serious" is answered by the place's sentence that says "serious"; "can it kill" by the one that
+    says "fatal"."""
+    for question in ("is a clot at the back of my knee serious", "are clots behind the knee harmful",
+                     "is a clot in the back of my leg risky"):
+        serious = Conversation(content).handle(question)
+        assert serious.topic.startswith("blood-clot-behind-knee."), question
+        assert "serious" in serious.answer.split(".")[0], question
+    deadly = Conversation(content).handle("could a clot behind my knee kill me")
+    assert "fatal" in deadly.answer.split(".")[0]
+
+
+def test_a_question_about_what_is_not_covered_is_still_not_covered(content):
+    """After "the articles don't cover that", "and what is it called" refers to the same uncovered thing: the
+    same honest reply, not "I can't help"; a new question is answered as usual."""
+    conv = Conversation(content)
+    assert conv.handle("which tablets will they give me for my clot").status == "not-covered"
+    assert conv.handle("and what is it called").status == "not-covered"
+    assert conv.handle("what are the symptoms of a clot behind the knee").status == "answer"
+
+
+def test_a_noun_said_as_a_continuation_may_keep_the_last_kind(content):
+    """"And after an operation" after the causes: a treatment's word, but said as a continuation of the causes
+    it asks whether that is a cause too; "and how do i stop it" asks anew."""
+    conv = Conversation(content)
+    conv.handle("what causes clots behind the knee")
+    reply = conv.handle("and after an operation")
+    assert "surgical procedure" in reply.answer, reply.answer
+    conv = Conversation(content)
+    conv.handle("what causes clots behind the knee")
+    assert conv.handle("and how do i stop that").topic.endswith("prevention")
+
+
+def test_does_it_still_need_a_doctor_is_answered_by_the_documents_advice_for_it(content):
+    """"Does a shallow clot still need a doctor": the types section's "still require medical attention",
+    found through the sentence before it that names superficial clots."""
+    for question in ("does a shallow clot still need a doctor", "do superficial clots still need the gp"):
+        reply = Conversation(content).handle(question)
+        assert reply.answer.startswith("These are less severe than deep clots but still require medical"), (
+            question, reply.answer)

@@ -82,3 +82,41 @@ def test_blind_question_set(content):
     assert not missed_emergencies
     assert not false_accepts
     assert len(wrong) / len(BLIND) <= 0.05, wrong
+
+
+def test_everyday_words_do_not_push_an_anchored_question_out_of_scope():
+    """A clot word or the last answer anchors a question; a common word the documents do not use ("linked",
+    "bend") does not make it another subject's. Specialist words still do, and so do everyday words beside
+    a place alone."""
+    from voiceguide.answer.router import Router
+    from voiceguide.answer.scope import everyday
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    assert everyday("dark") and everyday("linked") and not everyday("sciatica") and not everyday("migraine")
+    for question, section in (
+        ("are clots linked to cancer", "blood-clot-buttocks.causes"),
+        ("with a clot behind my knee is it hard to bend my leg", "blood-clot-behind-knee.symptoms"),
+    ):
+        route = router.route(question)
+        assert route.topic == section, (question, route.status, route.topic)
+    for question in ("what causes sciatica", "why is my face red", "what causes hair loss",
+                     "why does my knee click when i kneel"):
+        assert router.route(question).status == "out-of-scope", question
+    # A kind asked about a word of the documents that everyday English seldom uses is theirs.
+    for question, kind in (
+        ("are superficial veins a problem", "types"), ("what makes the skin discolored", "causes")
+    ):
+        assert router.route(question).kind == kind, question
+    # After an answer, everyday words go on from it: the buttocks' symptoms say discoloration is harder to see
+    # on darker skin.
+    from voiceguide.answer.conversation import Conversation
+
+    conversation = Conversation(load_content())
+    conversation.handle("what are the signs of a clot in the buttocks")
+    reply = conversation.handle("is it harder to see on darker skin")
+    assert "harder to observe on darker skin tones" in reply.answer
+    assert conversation.handle("what is the capital of france").status == "out-of-scope"
+    # Everyday words after an answer, that no document speaks of: honest, and no clot content.
+    reply = conversation.handle("and what causes hair loss")
+    assert reply.status == "not-covered" and reply.topic is None

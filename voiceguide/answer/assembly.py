@@ -152,9 +152,11 @@ class AnswerAssembly:
         """The routed sections, unless a worried person's question ("will it go away") is answered by none of
         them and by another section of the same kind: then that one, whichever article it is in."""
         sections = list(route.sections)
-        if not intent_focus:
+        # A kind named outright ("what are the symptoms") is what is asked, whatever else was said.
+        if not intent_focus or route.query.explicit_kind:
             return sections
-        only = Focus(self.focuser.focus("", "", None, intent_focus).terms)
+        # The intent's own terms, as the question's words would be: those are what must be said.
+        only = Focus(self.focuser.focus("", "", None, intent_focus).intent)
 
         def fit(section: Section) -> float:
             return max(self.focuser.term_score(s, only) for s in section.sentences)
@@ -163,7 +165,9 @@ class AnswerAssembly:
         if answering:
             return answering
         others = [s for s in self.content.sections if s.about == route.kind and fit(s) > 0]
-        return [max(others, key=fit)] if others else sections
+        # The place asked about first: "is a clot behind the knee dangerous" is answered by the knee article.
+        here = [s for s in others if self.content.location_of(s) == route.location]
+        return [max(here or others, key=fit)] if others else sections
 
     def _titles(self, sections: tuple[Section, ...]) -> list[str]:
         return list(dict.fromkeys(self.content.documents[s.document].title for s in sections))

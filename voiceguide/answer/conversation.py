@@ -60,6 +60,7 @@ class _State:
     more_source_line: str = ""  # said with the first "more" when the answer itself could not name it
     disclaimer_given: bool = False
     hint_given: int = 0
+    uncovered: bool = False  # the last question was one the articles do not cover
 
 
 class Conversation(AnswerAssembly):
@@ -158,6 +159,11 @@ class Conversation(AnswerAssembly):
             return self._urgent(text, heard, urgency, route)
         if route.status == RouteStatus.ADVICE:
             return self._advice(text, heard, route)
+        lost = route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD)
+        if lost and self._still_uncovered(route):
+            # "Which one is it" after "the articles don't cover that": still not covered, not "I can't help".
+            route = replace(route, status=RouteStatus.NOT_COVERED)
+        self._state.uncovered = route.status == RouteStatus.NOT_COVERED
         if route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD, RouteStatus.NOT_COVERED):
             if not heard:
                 return Reply(
@@ -173,6 +179,14 @@ class Conversation(AnswerAssembly):
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score,
                      ReplyStatus(route.status))
+
+    def _still_uncovered(self, route: Route) -> bool:
+        """The last question was one the articles do not cover, and this one only refers back to it."""
+        q = route.query
+        return (
+            self._state.uncovered and self.router.refers(q) and q.kind in (None, "overview")
+            and q.location is None and not q.anchored and not q.foreign
+        )
 
     def _closing(self, has_more: bool) -> list[str]:
         """The once-per-conversation disclaimer and, the first two times, how to hear the rest."""
@@ -327,6 +341,7 @@ class Conversation(AnswerAssembly):
                                    tuple(spec.get("focus", [])))
         places = self.content.lexicon["locations"]
         place_terms = places[route.location]["terms"] if route.location in places else []
+        bare = replace(focus, intent=())
         candidates = []
         for order, section in enumerate(self.content.sections):
             for i, sentence in enumerate(section.sentences):
@@ -334,7 +349,10 @@ class Conversation(AnswerAssembly):
                     here = route.location is not None and self.content.location_of(section) == route.location
                     # Of the place's own sentences, the one that names the place says what was asked.
                     names = here and bool(any_of(messages_norm(sentence), place_terms))
-                    own = self.focuser.term_score(sentence, replace(focus, intent=()))
+                    own = self.focuser.term_score(sentence, bare)
+                    # Or its section's: "these still require medical attention" follows the sentence that
+                    # names superficial clots.
+                    near = max(self.focuser.term_score(x, bare) for x in section.sentences)
                     usual = self.focuser.term_score(sentence, focus) - own
                     # The place asked about, then the question's own words, then the intent's usual words,
                     # then a sentence that stands alone.
@@ -342,7 +360,8 @@ class Conversation(AnswerAssembly):
                     # question about dying of a clot).
                     spoken = section.id == self._state.context.section
                     key = (
-                        -here, -own, -spoken, -names, -usual, _dangling(sentence), words_in(sentence), order
+                        -here, -own, -near, -spoken, -names, -usual, _dangling(sentence), words_in(sentence),
+                        order,
                     )
                     candidates.append((key, section, i))
         _key, section, index = min(candidates, key=lambda c: c[0])
@@ -378,7 +397,14 @@ def _dangling(sentence: str) -> int:
 
 
 def _without(text: str, phrases: list[str]) -> str:
-    for start, end, _phrase in reversed(find_all(text, phrases)):
+    # Overlapping phrases ("need a doctor" in "still need a doctor") are one stretch, cut once.
+    spans: list[tuple[int, int]] = []
+    for start, end, _phrase in sorted(find_all(text, phrases), key=lambda hit: (hit[0], -hit[1])):
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    for start, end in reversed(spans):
         text = text[:start] + text[end:]
     return " ".join(text.split())
 

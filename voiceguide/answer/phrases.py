@@ -43,9 +43,30 @@ def contains(text: str, phrase: str) -> bool:
     return bool(key) and key in _ngrams(_canonical(text))
 
 
+@lru_cache(maxsize=256)
+def _index(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """A long phrase list (a template written out) by canonical form, built once."""
+    index: dict[str, list[str]] = {}
+    for phrase in phrases:
+        key = _canonical(phrase)
+        if key:
+            index.setdefault(key, []).append(phrase)
+    return {key: tuple(found) for key, found in index.items()}
+
+
 def find_all(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Every (start, end, phrase) hit, as character offsets into `text` (white space folded)."""
+    """Every (start, end, phrase) hit, as character offsets into `text` (white space folded).
+
+    A tuple of phrases is looked up from the text's side: a question has a few dozen word runs, and a
+    written-out template may have thousands of phrases."""
     grams = _ngrams(_canonical(text))
+    if isinstance(phrases, tuple):
+        index = _index(phrases)
+        return sorted(
+            (start, start + len(key), phrase)
+            for key, starts in grams.items() if key in index
+            for phrase in index[key] for start in starts
+        )
     hits = []
     for phrase in phrases:
         key = _canonical(phrase)

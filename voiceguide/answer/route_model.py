@@ -41,6 +41,7 @@ class Query:
     # the kind was named outright ("symptoms", "treated"), not guessed from a word
     explicit_kind: bool = False
     lay_kind: bool = False  # the kind was found only through the documents' words for a lay word ("drive")
+    continued: bool = False  # goes on from the last question, whose kind it keeps ("and the deep ones")
 
 
 class RouteStatus(enum.StrEnum):

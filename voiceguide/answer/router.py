@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import replace
 from functools import lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz
 
+from voiceguide.answer.follow_up import FollowUps, continues
 from voiceguide.answer.phrases import Rewriter, any_of, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
+from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.answer.understanding import QuestionUnderstanding
 from voiceguide.content.content_model import Content, Section, built_once
@@ -36,15 +37,13 @@ _KIND_WEIGHT = 3.0
 _WEAK_KIND_WEIGHT = 1.0
 _LOCATION_WEIGHT = 2.0
 _LOCATION_PENALTY = 2.5
+_KEPT_PLACE_SHARE = 0.5  # a place kept from the last question, not said in this one
 _QUESTION_BONUS = 3.5
 _QUESTION_MATCH = 88
 _MIN_SCORE = 1.0
 _COMBINE_MARGIN = 1.5
 
 
-# Words that stand for what was just talked about: "how do they work" after compression stockings.
-_REFERRING = frozenset("it its they them their that this those these".split())
-_OPENERS = frozenset("how why what when where which and".split())
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
 _EVERYDAY_SHARE = 0.5
@@ -54,7 +53,7 @@ _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") 
 _ROUTERS: dict[int, tuple[Content, Router]] = {}
 
 
-class Router(QuestionUnderstanding):
+class Router(FollowUps, QuestionUnderstanding):
     @classmethod
     def for_content(cls, content: Content) -> Router:
         """One router per loaded content: building one costs ~50 ms, and a kiosk or a batch makes many
@@ -73,6 +72,8 @@ class Router(QuestionUnderstanding):
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
         self._intents = lex.get("intents", {})
+        # As tuples, so each is indexed once (voiceguide/answer/phrases.py): a template writes out thousands.
+        self._intent_phrases = {name: tuple(spec["phrases"]) for name, spec in self._intents.items()}
         self._focus_synonyms = lex.get("focus_synonyms", {})
         self._subject_phrases = lex.get("subject_phrases", [])
         # A worried person's words ("should i go to the er") are ours even where no document uses them.
@@ -116,6 +117,10 @@ class Router(QuestionUnderstanding):
         self._neutral_stems = frozenset(self._stem(w) for w in self._neutral)
         self._known_stems = frozenset(
             self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS
+        )
+        self._kind_word_stems = frozenset(
+            self._stem(w) for spec in self._kinds.values() for w in spec["words"] + spec["heading"]
+            if " " not in w
         )
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
@@ -163,52 +168,14 @@ class Router(QuestionUnderstanding):
 
     def _without_places(self, text: str) -> str:
         terms = [t for spec in self._locations.values() for t in spec["terms"]]
-        for start, end, _term in reversed(find_all(text, terms)):
+        # Overlapping terms ("behind the knee" and "knee") are one place: the outermost is cut.
+        spans: list[tuple[int, int]] = []
+        for start, end, _term in sorted(find_all(text, terms), key=lambda hit: (hit[0], -hit[1])):
+            if not spans or start >= spans[-1][1]:
+                spans.append((start, end))
+        for start, end in reversed(spans):
             text = text[:start] + text[end:]
         return " ".join(text.split())
-
-    # -- follow-ups ----------------------------------------------------------------------------
-    def resolve(self, query: Query, context: Context) -> Query:
-        """A question that only names another place ("and behind the knee?", "what about in the bum") is
-        the last question asked again about that place; anything else is itself."""
-        if not context.question or query.location is None or query.kind or query.intent:
-            return query
-        leftover = [w for w in self._without_places(query.text).split()
-                    if w not in STOPWORDS and w not in self._neutral and w not in self._subjects]
-        if leftover:
-            return query
-        name = self._locations[query.location]["name"]
-        last = context.question
-        places = [t for spec in self._locations.values() for t in spec["terms"]]
-        hits = find_all(last, places)
-        if hits:
-            for start, end, _term in reversed(hits):
-                last = last[:start] + name + last[end:]
-        else:
-            last = f"{last} {name}"
-        again = self.understand(last)
-        return replace(again, heard=query.heard)
-
-    def context_after(self, route: Route, previous: Context) -> Context:
-        """What the next question may refer back to, once `route` has been answered."""
-        q = route.query
-        terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
-        location = route.location or q.location or (previous.location if self._refers(q) else None)
-        section = route.topic if route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED) else None
-        return Context(location, route.kind or q.kind, section, q.text, terms)
-
-    def _topic_terms(self, q: Query) -> tuple[str, ...]:
-        """The words that say what a question was about, beyond its kind, place and subject."""
-        kind_heads = {w for spec in self._kinds.values() for h in spec["heading"] for w in h.split()}
-        return tuple(
-            w for w in q.content_words
-            if w not in self._subjects and w not in self._place_words and w not in self._neutral
-            and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
-        )
-
-    def _refers(self, q: Query) -> bool:
-        words = q.heard.split()
-        return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
 
     # -- choosing the answer ---------------------------------------------------------------------
     def route(
@@ -228,13 +195,38 @@ class Router(QuestionUnderstanding):
             # "A clot in my arm": about clots, but somewhere the documents do not speak of. Honest, not "I
             # can't help".
             return Route(RouteStatus.NOT_COVERED, q)
-        # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill).
-        unknown = [w for w in q.unknown if not (context.active and w in self._lay_words)]
+        # In a follow-up, a lay word is understood ("what about hrt" after a question about the pill); in one
+        # that goes on from the answer ("and on a plane", "is it worse at night"), an everyday word does not
+        # make it another subject's. A word of the family of a kind's word ("examine": "examination") asks
+        # that kind. A place or a sign alone does not anchor that far: "my knee hurts when i kneel" is not
+        # about clots.
+        goes_on = context.active and (
+            q.continued or self._refers(q) or continues(q.heard) or q.intent is not None
+            or q.kind not in (None, "overview")
+        )
+        stems = self._known_stems if goes_on else self._kind_word_stems
+        unknown = [
+            w for w in q.unknown
+            if not (context.active and w in self._lay_words) and not (goes_on and everyday(w))
+            and self._stem(w) not in stems
+        ]
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
+            # A clot-care subject the articles lack, named in words they lack too ("what is a vena cava
+            # filter"): honest, not "I can't help".
+            spec = self._intents.get(q.intent or "", {})
+            if unknown and not q.foreign and not q.uncovered and spec.get("covered") is False and not (
+                spec.get("needs_anchor") or spec.get("only_without_kind")
+            ):
+                return Route(RouteStatus.NOT_COVERED, q)
             return Route(RouteStatus.OUT_OF_SCOPE, q)
-        # A place and a kind make a clot question ("how is it treated behind the knee"); a place and a bare
-        # "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
-        in_domain = q.anchored or (q.location is not None and q.kind not in (None, "overview"))
+        in_domain = q.anchored or (
+            # A place or the subject's own words ("deep veins", "blood") with a kind make a clot question:
+            # "how is it treated behind the knee", "how do they check the veins". A place and a bare "what is"
+            # do not ("what is the knee" is what a recognizer made of "what's the weather").
+            (q.location is not None or any(w in self._subjects for w in q.content_words)
+             or self._names_domain_word(q))
+            and q.kind not in (None, "overview")
+        )
         refers = self._refers(q)
         follow_up = not in_domain and context.active and (
             q.kind is not None or q.location is not None or q.intent is not None or refers
@@ -246,8 +238,10 @@ class Router(QuestionUnderstanding):
             plain = (
                 self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
             )
+            plain_stems = {self._stem(w) for w in plain}
             if (q.kind is not None or q.intent is not None) and not q.location and all(
-                w in plain or (q.intent and w in self._intent_words) for w in q.content_words
+                w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
+                for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
                 # knows its documents' subject, so that is what is asked about.
@@ -269,6 +263,7 @@ class Router(QuestionUnderstanding):
         intent_kind = intent.get("kind")
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
+        kind = self.next_of(q, context, kind)
         if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route(RouteStatus.NOT_COVERED, q, location=location)
@@ -282,6 +277,8 @@ class Router(QuestionUnderstanding):
                 if fuzz.token_sort_ratio(asked, question) >= _QUESTION_MATCH
                 # A kind named outright ("why would i get one") is not overruled by a look-alike question.
                 and not (q.explicit_kind and kind != s.about)
+                # Another place's question is not this one's: its document asks it about its own place.
+                and self.content.location_of(s) in (location, "general")
             }
             if location and asked
             else set()
@@ -290,6 +287,9 @@ class Router(QuestionUnderstanding):
         # words: "lower" must not pull toward a section about the lower legs.
         kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
         said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
+        # So do the words of a worried question's phrase ("is not treated" asks what happens untreated).
+        said_kind |= {w for phrase in any_of(q.text, intent.get("phrases", [])) if " " in phrase
+                      for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
@@ -306,13 +306,14 @@ class Router(QuestionUnderstanding):
         # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it"
         # is what was just talked about. "Do they break the clot up" after blood thinners: "they" are those,
         # though the clot word alone makes the question ours.
-        kind_unsaid = q.kind is None or (q.intent is not None and not q.explicit_kind)
+        kind_unsaid = q.kind is None or q.continued or (q.intent is not None and not q.explicit_kind)
         refers_back = refers and (follow_up or (context.active and q.kind is None and q.location is None))
-        pronoun_only = refers_back and kind_unsaid and q.location is None
+        pronoun_only = (refers_back or q.continued) and kind_unsaid and q.location is None
         carried = (
             frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
         )
         here = context.section if pronoun_only else None
+        kept_kind = self.kept_kind(q, context, kind)
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
         ranking = sorted(
@@ -321,6 +322,8 @@ class Router(QuestionUnderstanding):
                     self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning,
                                 q.explicit_kind and kind == q.kind)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
+                    + (self._kept_place(s, location) if q.location is None else 0.0)
+                    + (_KIND_WEIGHT if s.about == kept_kind else 0.0)
                     - (
                         _LOCATION_PENALTY
                         if named and self.content.documents[s.document].subject not in named
@@ -333,6 +336,15 @@ class Router(QuestionUnderstanding):
             key=lambda pair: -pair[0],
         )
         best_score, best = ranking[0]
+        own = frozenset(w for w in asked_stems if w not in self._kind_word_stems)
+        if (kind is None or not q.anchored) and any(everyday(w) for w in q.unknown) and self._score(
+            best, own, None, None, echoed, carried, lay_stems
+        ) < _MIN_SCORE:
+            # Everyday words were let in ("can my clot make my hair fall out", "and what causes hair loss"),
+            # but only the kind or the place says which section: no document says what was asked.
+            return Route(
+                RouteStatus.NOT_COVERED, q, location=location, score=best_score, ranking=_ids(ranking)
+            )
         if best_score < _MIN_SCORE:
             # Anchored in the domain, yet nothing in the documents fits: honest, not "I didn't understand".
             status = RouteStatus.NOT_COVERED if q.anchored else RouteStatus.NOT_UNDERSTOOD
@@ -351,6 +363,22 @@ class Router(QuestionUnderstanding):
             _ids(ranking),
             context.terms if carried else (),
         )
+
+    def _names_domain_word(self, q: Query) -> bool:
+        """A word of the documents that everyday English seldom uses ("swelling", "ultrasound", "immobility"):
+        with a kind of question, it makes the question the documents' ("how is an ultrasound done")."""
+        return any(
+            w in self._known and w not in self._neutral and w not in STOPWORDS and not everyday(w)
+            for w in q.content_words
+        )
+
+    def _kept_place(self, section: Section, location: str | None) -> float:
+        """A place kept from the last question weighs less than one said: "what about the pill" after the
+        knee's causes is answered where the pill is named (the buttocks' causes)."""
+        if location is None:
+            return 0.0
+        same = self.content.location_of(section) == location
+        return (1 - _KEPT_PLACE_SHARE) * (-_LOCATION_WEIGHT if same else _LOCATION_PENALTY)
 
     def _score(
         self,

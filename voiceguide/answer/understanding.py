@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from voiceguide.answer.phrases import Rewriter, any_of, find_all
 from voiceguide.answer.route_model import Query
+from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
 
 _FUZZY_CUTOFF = 84
@@ -41,6 +42,8 @@ class QuestionUnderstanding:
     _stem: Callable[[str], str]
     _known_stems: frozenset[str]
     _fuzzy_targets: list[str]
+    _without_places: Callable[[str], str]
+    _intent_phrases: dict[str, tuple[str, ...]]
 
     def rewrite(self, text: str) -> str:
         """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
@@ -116,11 +119,13 @@ class QuestionUnderstanding:
         return False
 
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
-        """Unknown words whose stem no content word shares either: in a clot question, "walk" is the
-        documents' "walking". Only for questions already in the domain; unanchored, any unseen word still says
+        """Unknown words whose stem no content word shares either, and that are not everyday English: in a
+        clot question, "walk" is the documents' "walking", and "even" or "linked" say nothing of a subject
+        the documents lack. Only for questions already in the domain; unanchored, any unseen word still says
         no."""
         return tuple(
-            w for w in q.unknown if self._stem(w) not in self._known_stems and w not in self._lay_words
+            w for w in q.unknown
+            if self._stem(w) not in self._known_stems and w not in self._lay_words and not everyday(w)
         )
 
     def _document_words(self, text: str) -> str:
@@ -135,8 +140,9 @@ class QuestionUnderstanding:
         for name, spec in self._intents.items():
             hits = [
                 phrase
-                for text in (heard, rewritten)
-                for _start, end, phrase in find_all(text, spec["phrases"])
+                # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
+                for text in (heard, rewritten, self._without_places(rewritten))
+                for _start, end, phrase in find_all(text, self._intent_phrases[name])
                 # "what can i do to stop getting clots" asks how to do that, not what to do now.
                 if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
             ]

@@ -23,6 +23,7 @@ from voiceguide.answer.phrases import Rewriter, any_of, contains
 from voiceguide.answer.text import STOPWORDS, normalize, slug, split_sentences
 from voiceguide.content.document_titles import plural, singular, subject_of, title_place
 from voiceguide.content.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
+from voiceguide.content.templates import TemplateError, expand_lexicon
 
 FORMAT_VERSION = 1
 CONTENT_DIR = Path(__file__).parent
@@ -159,7 +160,10 @@ def _load_lexicon(path: Path) -> dict[str, Any]:
     missing = [key for key in required if key not in (data or {})]
     if missing:
         raise CompileError(f"{path}: the lexicon lacks {', '.join(missing)}")
-    return data
+    try:
+        return expand_lexicon(data)
+    except (TemplateError, TypeError, AttributeError) as exc:
+        raise CompileError(f"{path}: {exc}") from None
 
 
 def _location_of(norm_text: str, lexicon: dict[str, Any]) -> str | None:

@@ -1,0 +1,144 @@
+"""Questions that follow an answer: "and behind the knee?", "and the deep ones", "how do they work".
+
+A mixin of the Router (voiceguide/answer/router.py), which builds the tables read here: what a follow-up
+keeps from the last question (its place, its kind, what it was about) and what it takes from its own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
+from voiceguide.answer.text import STOPWORDS
+
+# Words that stand for what was just talked about: "how do they work" after compression stockings.
+_REFERRING = frozenset("it its they them their that this those these".split())
+_OPENERS = frozenset("how why what when where which and".split())
+# How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
+_CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",
+               "or", "then")
+# Words that ask a question of their own: a continuation with one is more than a noun ("and after surgery").
+_ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
+# How a question asks what follows what was just said: "what happens then", "and what happens next".
+_WHAT_NEXT = (" then", " next", " after that")
+
+
+class FollowUps:
+    """Query + Context -> the query as meant, and the Context the next question may refer to."""
+
+    _locations: dict[str, Any]
+    _kinds: dict[str, Any]
+    _neutral: frozenset[str]
+    _subjects: frozenset[str]
+    _place_words: frozenset[str]
+    _intent_words: frozenset[str]
+    understand: Callable[[str], Query]
+    _without_places: Callable[[str], str]
+
+    def resolve(self, query: Query, context: Context) -> Query:
+        """A question that only names another place ("and behind the knee?", "what about in the bum") is
+        the last question asked again about that place; one that goes on from the last without a kind of its
+        own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
+        own words; anything else is itself."""
+        if context.question and not (query.location or query.kind or query.intent or query.anchored):
+            return self._continued(query, context)
+        if not context.question or query.location is None or query.kind or query.intent:
+            return query
+        leftover = [w for w in self._without_places(query.text).split()
+                    if w not in STOPWORDS and w not in self._neutral and w not in self._subjects]
+        if leftover:
+            return query
+        name = self._locations[query.location]["name"]
+        last = context.question
+        places = [t for spec in self._locations.values() for t in spec["terms"]]
+        hits = find_all(last, places)
+        if hits:
+            for start, end, _term in reversed(hits):
+                last = last[:start] + name + last[end:]
+        else:
+            last = f"{last} {name}"
+        again = self.understand(last)
+        return replace(again, heard=query.heard)
+
+    def _continued(self, query: Query, context: Context) -> Query:
+        """The kind the last question asked, for a continuation that names none: its words stay its own (they
+        choose the section), and what it asked is kept, so "and the deep ones" after "is a clot near the skin
+        less serious" asks whether deep ones are."""
+        if not continues(query.heard):
+            return query
+        last = self.understand(context.question)
+        kind = last.kind or context.kind
+        if kind is None:
+            return query
+        return replace(query, kind=kind, explicit_kind=False, lay_kind=False, continued=True)
+
+    def context_after(self, route: Route, previous: Context) -> Context:
+        """What the next question may refer back to, once `route` has been answered."""
+        q = route.query
+        terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
+        location = route.location or q.location or (previous.location if self._refers(q) else None)
+        section = route.topic if route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED) else None
+        return Context(location, route.kind or q.kind, section, q.text, terms)
+
+    def _topic_terms(self, q: Query) -> tuple[str, ...]:
+        """The words that say what a question was about, beyond its kind, place and subject."""
+        kind_heads = {w for spec in self._kinds.values() for h in spec["heading"] for w in h.split()}
+        return tuple(
+            w for w in q.content_words
+            if w not in self._subjects and w not in self._place_words and w not in self._neutral
+            and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
+        )
+
+    def next_of(self, q: Query, context: Context, kind: str | None) -> str | None:
+        """"What happens then" after the lungs: what comes next of what was just said, not a cause; the kind
+        stays the last answer's when this one's came only from a word that asks ("happens")."""
+        if (
+            context.kind and not q.explicit_kind and not q.intent and kind == q.kind
+            and q.heard.endswith(_WHAT_NEXT) and self._only_asks(q)
+        ):
+            return context.kind
+        return kind
+
+    def kept_kind(self, q: Query, context: Context, kind: str | None) -> str | None:
+        """"And after surgery" after the causes: a continuation whose kind came from a word alone ("surgery"
+        is a treatment word) may still ask about the last kind, which then counts as well; its words decide.
+        Not when it asks anew ("and how do i stop it"), nor when the last kind was kept already."""
+        if (
+            continues(q.heard) and not _ASKING_WORDS & set(continuation(q.heard)) and not q.continued
+            and context.kind not in (None, kind) and not q.explicit_kind
+        ):
+            return context.kind
+        return None
+
+    def _only_asks(self, q: Query) -> bool:
+        """The kind was found only through words that ask for it ("happen", "cause") and no word that names it
+        ("complications", "symptoms")."""
+        spec = self._kinds[q.kind] if q.kind else {}
+        said = any_of(q.text, spec.get("words", []) + spec.get("phrases", []) + spec.get("heading", []))
+        return bool(said) and all(w in spec.get("asking", []) for w in said)
+
+    def refers(self, q: Query) -> bool:
+        """Whether `q` points back at what was just said ("which one is it", "how do they work")."""
+        return self._refers(q)
+
+    def _refers(self, q: Query) -> bool:
+        words = q.heard.split()
+        return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
+
+
+def continues(heard: str) -> bool:
+    """Begins as a question that goes on from the last one ("and the deep ones"), and says more than that."""
+    return bool(continuation(heard))
+
+
+def continuation(heard: str) -> tuple[str, ...]:
+    """The words after a continuation's opener ("the pill" in "what about the pill"); none if it has none."""
+    words = heard.split()
+    for opener in _CONTINUERS:
+        n = len(opener.split())
+        if words[:n] == opener.split():
+            return tuple(words[n:])
+    return ()

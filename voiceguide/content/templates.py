@@ -1,0 +1,90 @@
+"""Compact phrase templates for the lexicon, expanded when the content is compiled.
+
+People ask one thing in many near wordings ("should i go to the doctor", "do i need to see a gp"). A flat list
+misses the ones nobody wrote down; a template says the shape once, in the style of hassil's sentence
+templates, and stays readable:
+
+    (should i|do i need to) (go to|see) [a|the|my] (doctor|gp)
+
+`(a|b)` is one of the alternatives, `[a|b]` is one of them or nothing; groups may nest. Plain phrases are
+templates with no groups and come back as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+# A template that would expand past this is a mistake in the lexicon, not a wording people use.
+MAX_EXPANSIONS = 2000
+
+
+# The lists of a kind or an intent that may hold templates.
+_TEMPLATE_KEYS = frozenset({"words", "phrases", "meaning", "advice_phrases", "focus"})
+
+
+class TemplateError(ValueError):
+    """A template that does not parse, or expands too far."""
+
+
+def expand(template: str) -> list[str]:
+    """Every phrase `template` stands for, white space folded, in order, without repeats."""
+    alternatives, end = _sequence(template, 0, closer=None)
+    if end != len(template):
+        raise TemplateError(f"unbalanced {template[end]!r} in {template!r}")
+    return list(dict.fromkeys(" ".join(a.split()) for a in alternatives if a.strip()))
+
+
+def expand_all(templates: Iterable[str]) -> list[str]:
+    """A list of templates as one flat list of phrases, in order, without repeats."""
+    out: dict[str, None] = {}
+    for template in templates:
+        out.update(dict.fromkeys(expand(str(template))))
+    return list(out)
+
+
+def _sequence(text: str, pos: int, closer: str | None) -> tuple[list[str], int]:
+    """Alternatives ("a|b") of concatenated parts, up to `closer` (not consumed) or the end."""
+    options: list[str] = []
+    current = [""]
+    while pos < len(text):
+        char = text[pos]
+        if char == closer:
+            break
+        if char in ")]":
+            raise TemplateError(f"unbalanced {char!r} in {text!r}")
+        if char == "|":
+            options += current
+            current = [""]
+            pos += 1
+            continue
+        if char in "([":
+            close = ")" if char == "(" else "]"
+            inner, pos = _sequence(text, pos + 1, close)
+            if pos >= len(text):
+                raise TemplateError(f"missing {close!r} in {text!r}")
+            pos += 1
+            if char == "[":
+                inner = [*inner, ""]
+            current = [f"{head} {alt} " for head in current for alt in inner]
+        else:
+            current = [head + char for head in current]
+            pos += 1
+        if len(current) + len(options) > MAX_EXPANSIONS:
+            raise TemplateError(f"{text!r} expands to more than {MAX_EXPANSIONS} phrases")
+    return options + current, pos
+
+
+def expand_lexicon(lexicon: dict[str, Any]) -> dict[str, Any]:
+    """The lexicon with its kinds' and intents' phrase lists written out: everything after compiling reads
+    plain phrases."""
+    return {
+        **lexicon,
+        **{
+            part: {
+                name: {key: expand_all(v) if key in _TEMPLATE_KEYS else v for key, v in spec.items()}
+                for name, spec in (lexicon.get(part) or {}).items()
+            }
+            for part in ("kinds", "intents")
+        },
+    }
