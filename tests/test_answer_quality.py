@@ -30,8 +30,8 @@ def _load(name: str) -> list[dict]:
 SETS = {
     "questions_blind_answers.yaml": {"floor": 118, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind2_answers.yaml": {"floor": 75, "size": 100, "whole": ("emergency", "out-of-scope")},
-    "questions_blind3_answers.yaml": {"floor": 86, "size": 97,
+    "questions_blind2_answers.yaml": {"floor": 76, "size": 100, "whole": ("emergency", "out-of-scope")},
+    "questions_blind3_answers.yaml": {"floor": 89, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
