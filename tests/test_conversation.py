@@ -498,3 +498,13 @@ def test_does_it_still_need_a_doctor_is_answered_by_the_documents_advice_for_it(
         reply = Conversation(content).handle(question)
         assert reply.answer.startswith("These are less severe than deep clots but still require medical"), (
             question, reply.answer)
+
+
+def test_asking_whether_to_see_a_doctor_about_signs_gets_the_advice(content):
+    """Asked in general ("a painful red calf"), not of "my" calf: still the see-a-doctor advice and the next
+    step, since that is what the person is weighing up."""
+    for question in ("is it worth seeing a doctor about a painful red calf",
+                     "would the doctor want to check my leg if it is warm and swollen"):
+        reply = Conversation(content).handle(question)
+        assert reply.urgency is Urgency.SEE_DOCTOR, question
+        assert messages.next_after_see_doctor() in reply.answer, question

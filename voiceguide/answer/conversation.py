@@ -20,7 +20,7 @@ from voiceguide.answer.phrases import any_of, find_all
 from voiceguide.answer.reply import Reply, ReplyStatus
 from voiceguide.answer.route_model import Context, Route, RouteStatus
 from voiceguide.answer.router import Router
-from voiceguide.answer.triage import QUESTION_WORDS, Urgency, assess_heard, suspects
+from voiceguide.answer.triage import QUESTION_WORDS, Urgency, assess_heard, describes_signs, suspects
 from voiceguide.content.content_model import Content, Section
 from voiceguide.speech.settings import adjustment_reply
 
@@ -150,9 +150,12 @@ class Conversation(AnswerAssembly):
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, self._state.context, default_kind=default_kind, query=query)
         heard = route.query.heard
-        if route.status == RouteStatus.ADVICE and urgency is Urgency.NONE and self._about_themselves(route):
-            # "Should I go to the ER if I've got a clot in my bum": a person asking what to do about their own
-            # (possible) clot gets the see-a-doctor advice, as one describing it would.
+        if route.status == RouteStatus.ADVICE and urgency is Urgency.NONE and (
+            self._about_themselves(route) or describes_signs(route.query.text, self.content.lexicon["triage"])
+        ):
+            # "Should I go to the ER if I've got a clot in my bum", "is it worth seeing the gp for a sore
+            # swollen calf": a person asking what to do about a (possible) clot gets the see-a-doctor advice,
+            # as one describing it would.
             urgency = Urgency.SEE_DOCTOR
 
         if urgency is not Urgency.NONE:

@@ -134,6 +134,12 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     return False
 
 
+def describes_signs(text: str, triage: dict[str, Any]) -> bool:
+    """"A sore swollen calf": a body part and a sign of a clot in it, reported or asked about."""
+    doctor = triage["see-doctor"]
+    return bool(any_of(text, doctor["body"])) and bool(_affirmed(text, doctor["signs"], triage))
+
+
 _BEFORE_CONDITION = frozenset("a an the blood some another small big possible deep vein superficial".split())
 
 
