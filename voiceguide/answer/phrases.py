@@ -32,6 +32,7 @@ def _ngrams(text: str) -> dict[str, tuple[int, ...]]:
     return {gram: tuple(offsets) for gram, offsets in grams.items()}
 
 
+@lru_cache(maxsize=65536)
 def _canonical(text: str) -> str:
     return " ".join(text.split())
 

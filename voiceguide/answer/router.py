@@ -122,6 +122,7 @@ class Router(FollowUps, QuestionUnderstanding):
             self._stem(w) for spec in self._kinds.values() for w in spec["words"] + spec["heading"]
             if " " not in w
         )
+        self._all_place_terms = tuple(t for spec in self._locations.values() for t in spec["terms"])
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
         )
@@ -167,7 +168,7 @@ class Router(FollowUps, QuestionUnderstanding):
         )
 
     def _without_places(self, text: str) -> str:
-        terms = [t for spec in self._locations.values() for t in spec["terms"]]
+        terms = self._all_place_terms
         # Overlapping terms ("behind the knee" and "knee") are one place: the outermost is cut.
         spans: list[tuple[int, int]] = []
         for start, end, _term in sorted(find_all(text, terms), key=lambda hit: (hit[0], -hit[1])):
