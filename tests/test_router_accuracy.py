@@ -120,3 +120,24 @@ def test_everyday_words_do_not_push_an_anchored_question_out_of_scope():
     # Everyday words after an answer, that no document speaks of: honest, and no clot content.
     reply = conversation.handle("and what causes hair loss")
     assert reply.status == "not-covered" and reply.topic is None
+
+
+def test_a_word_standing_for_the_subject_makes_an_everyday_question_ours():
+    """With no clot word, "one", "these" or "the doctor" with a kind of question stands for the one subject
+    the assistant knows, though everyday words the documents never use come with it. A subject of its own
+    ("hair loss", "a cough") has no such word and stays someone else's."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    for question, kind in (
+        ("would the doctors send me off for a scan", "diagnosis"),
+        ("is everybody more likely to get one when they are older", "causes"),
+        ("are the ones near the surface less of a problem", "types"),
+        ("which kinds of these are the worst", "types"),
+    ):
+        route = router.route(question)
+        assert route.status in ("answer", "combined") and route.kind == kind, (question, route.status, route.kind)
+    for question in ("what causes hair loss", "will the doctor give me something for my cough",
+                     "what are the symptoms of the flu", "how do they make pizza", "are these shoes comfortable"):
+        assert router.route(question).status in ("out-of-scope", "not-covered"), question

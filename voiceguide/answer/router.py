@@ -71,6 +71,7 @@ class Router(FollowUps, QuestionUnderstanding):
         self._foreign = lex["foreign"]
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
+        self._stand_ins = frozenset(lex.get("stand_ins", []))
         self._intents = lex.get("intents", {})
         # As tuples, so each is indexed once (voiceguide/answer/phrases.py): a template writes out thousands.
         self._intent_phrases = {name: tuple(spec["phrases"]) for name, spec in self._intents.items()}
@@ -205,9 +206,10 @@ class Router(FollowUps, QuestionUnderstanding):
             or q.kind not in (None, "overview")
         )
         stems = self._known_stems if goes_on else self._kind_word_stems
+        stands_in = self._stands_in(q)
         unknown = [
             w for w in q.unknown
-            if not (context.active and w in self._lay_words) and not (goes_on and everyday(w))
+            if not (context.active and w in self._lay_words) and not ((goes_on or stands_in) and everyday(w))
             and self._stem(w) not in stems
         ]
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
@@ -241,6 +243,7 @@ class Router(FollowUps, QuestionUnderstanding):
             plain_stems = {self._stem(w) for w in plain}
             if (q.kind is not None or q.intent is not None) and not q.location and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
+                or (stands_in and (everyday(w) or w in self._known))
                 for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only

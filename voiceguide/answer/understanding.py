@@ -33,6 +33,7 @@ class QuestionUnderstanding:
     _foreign: list[str]
     _uncovered: list[str]
     _neutral: frozenset[str]
+    _stand_ins: frozenset[str]
     _intents: dict[str, Any]
     _focus_synonyms: dict[str, list[str]]
     _subject_phrases: list[str]
@@ -101,6 +102,17 @@ class QuestionUnderstanding:
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
             explicit, kind is not None and said_kind is None,
+        )
+
+    def _stands_in(self, q: Query) -> bool:
+        """A question that names no subject yet stands for the one this assistant knows: "does everybody get
+        the same symptoms with these", "will the doctor send me for a scan". It asks a kind of question or a
+        worried one, has a word that stands for the subject, and names nothing else: no other illness, no
+        place the documents lack. A place alone is not enough: "my knee hurts when i X" may be about X."""
+        return (
+            not q.anchored and not q.foreign and not q.uncovered
+            and (q.kind is not None or q.intent is not None)
+            and bool(self._stand_ins & set(q.text.split()))
         )
 
     def _in_documents(self, text: str, term: str) -> bool:
