@@ -142,3 +142,20 @@ def test_a_word_standing_for_the_subject_makes_an_everyday_question_ours():
                      "what are the symptoms of the flu", "how do they make pizza",
                      "are these shoes comfortable"):
         assert router.route(question).status in ("out-of-scope", "not-covered"), question
+
+
+def test_lay_shapes_of_a_risk_question_reach_the_cause_named():
+    """"Up your odds", "set off a clot", "does it make a difference": a question about risk, whatever verb it
+    uses; a knock or a bang is the documents' injury, and slipping "on the ice" is not putting ice on it."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    for question in ("does smoking up your odds of a clot", "can being pregnant heighten your chances of a dvt",
+                     "does surgery put people at higher risk of clots", "can a bad knock set off a clot"):
+        assert router.route(question).kind == "causes", question
+    conversation = Conversation(load_content())
+    reply = conversation.handle("i banged my bum on the ice, can that bring on a clot")
+    assert "Injury or trauma" in reply.answer.split(".")[0], reply.answer
+    conversation.handle("what raises the risk of a clot in the buttocks")
+    assert "advancing age" in conversation.handle("would my age make any difference").answer
