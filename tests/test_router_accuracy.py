@@ -151,7 +151,8 @@ def test_lay_shapes_of_a_risk_question_reach_the_cause_named():
     from voiceguide.content.content_model import load_content
 
     router = Router.for_content(load_content())
-    for question in ("does smoking up your odds of a clot", "can being pregnant heighten your chances of a dvt",
+    for question in ("does smoking up your odds of a clot",
+                     "can being pregnant heighten your chances of a dvt",
                      "does surgery put people at higher risk of clots", "can a bad knock set off a clot"):
         assert router.route(question).kind == "causes", question
     conversation = Conversation(load_content())
