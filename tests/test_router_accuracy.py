@@ -160,3 +160,16 @@ def test_lay_shapes_of_a_risk_question_reach_the_cause_named():
     assert "Injury or trauma" in reply.answer.split(".")[0], reply.answer
     conversation.handle("what raises the risk of a clot in the buttocks")
     assert "advancing age" in conversation.handle("would my age make any difference").answer
+
+
+def test_odds_survival_and_x_rays_are_honestly_not_covered():
+    """The articles give no odds or survival figures and name other scans than x-rays: saying so beats a
+    loosely related section. A cause asked in odds words is still answered from the causes."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    for question in ("how likely are they to happen again", "what are the chances that it returns",
+                     "do most people survive a dvt", "can an x ray find a dvt", "would it show on xrays"):
+        assert router.route(question).status == "not-covered", question
+    assert router.route("am i more likely to get one if i smoke").kind == "causes"

@@ -340,10 +340,13 @@ class Router(FollowUps, QuestionUnderstanding):
         )
         best_score, best = ranking[0]
         own = frozenset(w for w in asked_stems if w not in self._kind_word_stems)
-        if (kind is None or not q.anchored) and any(everyday(w) for w in q.unknown) and self._score(
+        if (kind is None or not q.anchored) and any(
+            everyday(w) and w not in self._lay_words for w in q.unknown
+        ) and self._score(
             best, own, None, None, echoed, carried, lay_stems
         ) < _MIN_SCORE:
             # Everyday words were let in ("can my clot make my hair fall out", "and what causes hair loss"),
+            # other than lay words the lexicon gives the documents' words for ("smoke"),
             # but only the kind or the place says which section: no document says what was asked.
             return Route(
                 RouteStatus.NOT_COVERED, q, location=location, score=best_score, ranking=_ids(ranking)
