@@ -508,3 +508,21 @@ def test_asking_whether_to_see_a_doctor_about_signs_gets_the_advice(content):
         reply = Conversation(content).handle(question)
         assert reply.urgency is Urgency.SEE_DOCTOR, question
         assert messages.next_after_see_doctor() in reply.answer, question
+
+
+def test_lay_shapes_of_onset_variation_help_and_worry_reach_the_sentence(content):
+    """Word families, not one wording: "out of the blue" / "bit by bit" are the documents' suddenly and
+    gradually; "is it the same for everybody" is what varies from person to person; "can they help with"
+    after a treatment asks about that treatment; "so big a deal" asks how serious."""
+    conversation = Conversation(content)
+    conversation.handle("what are the signs of a clot in the buttocks")
+    reply = conversation.handle("does the ache start out of the blue or build up bit by bit")
+    assert "appear suddenly or develop gradually" in reply.answer, reply.answer
+    reply = Conversation(content).handle("do all people feel the same thing with these")
+    assert "vary from person to person" in reply.answer, reply.answer
+    conversation = Conversation(content)
+    conversation.handle("what do compression stockings do")
+    reply = conversation.handle("can they help ease the swelling")
+    assert "manage swelling" in reply.answer, reply.answer
+    reply = Conversation(content).handle("why are the deep ones so big of a deal")
+    assert "serious concern" in reply.answer, reply.answer

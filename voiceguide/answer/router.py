@@ -341,7 +341,7 @@ class Router(FollowUps, QuestionUnderstanding):
         best_score, best = ranking[0]
         own = frozenset(w for w in asked_stems if w not in self._kind_word_stems)
         if (kind is None or not q.anchored) and any(
-            everyday(w) and w not in self._lay_words for w in q.unknown
+            everyday(w) and w not in self._lay_words and w not in said_kind for w in q.unknown
         ) and self._score(
             best, own, None, None, echoed, carried, lay_stems
         ) < _MIN_SCORE:
