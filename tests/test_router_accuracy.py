@@ -173,3 +173,15 @@ def test_odds_survival_and_x_rays_are_honestly_not_covered():
                      "do most people survive a dvt", "can an x ray find a dvt", "would it show on xrays"):
         assert router.route(question).status == "not-covered", question
     assert router.route("am i more likely to get one if i smoke").kind == "causes"
+
+
+def test_fillers_and_word_families_do_not_hide_what_is_asked():
+    """"What even is it" asks what it is; "afterwards" is "after"; "everybody" is "people"."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    assert router.route("so what even is a dvt").kind == "overview"
+    route = router.route("will my calf ever be the same afterwards")
+    assert route.status == "answer" and route.kind == "complications", route.status
+    assert router.route("does everybody get symptoms").kind == "symptoms"
