@@ -185,3 +185,16 @@ def test_fillers_and_word_families_do_not_hide_what_is_asked():
     route = router.route("will my calf ever be the same afterwards")
     assert route.status == "answer" and route.kind == "complications", route.status
     assert router.route("does everybody get symptoms").kind == "symptoms"
+
+
+def test_a_lay_phrase_for_the_documents_words_keeps_a_question_in_scope():
+    """"Dark skin" is the documents' "darker skin tones": with a symptom word it is a clot question, though
+    "dark" alone is a word the documents never use."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    for question in ("can you spot the redness on black skin", "does discoloration show on dark skin"):
+        route = router.route(question)
+        assert route.topic == "blood-clot-buttocks.symptoms", (question, route.status, route.topic)
+    assert router.route("why does my dark skin get red in the sun").status == "out-of-scope"

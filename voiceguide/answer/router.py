@@ -110,6 +110,7 @@ class Router(FollowUps, QuestionUnderstanding):
             w for spec in self._intents.values() if spec.get("needs_anchor")
             for p in spec["phrases"] for w in p.split()
         }
+        self._lay_phrases = [key for key in self._focus_synonyms if " " in key]
         self._lay_words = (
             frozenset({w for key in self._focus_synonyms for w in key.split()} | anchored_words) - self._known
         )
@@ -207,10 +208,13 @@ class Router(FollowUps, QuestionUnderstanding):
         )
         stems = self._known_stems if goes_on else self._kind_word_stems
         stands_in = self._stands_in(q)
+        # A lay phrase the lexicon gives the documents' words for ("dark skin" is "darker skin tones") says
+        # something the documents speak of, though its words alone would not.
+        phrased = {w for key in any_of(q.text, self._lay_phrases) for w in key.split()}
         unknown = [
             w for w in q.unknown
             if not (context.active and w in self._lay_words) and not ((goes_on or stands_in) and everyday(w))
-            and self._stem(w) not in stems
+            and self._stem(w) not in stems and w not in phrased
         ]
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
             # A clot-care subject the articles lack, named in words they lack too ("what is a vena cava
