@@ -526,3 +526,16 @@ def test_lay_shapes_of_onset_variation_help_and_worry_reach_the_sentence(content
     assert "manage swelling" in reply.answer, reply.answer
     reply = Conversation(content).handle("why are the deep ones so big of a deal")
     assert "serious concern" in reply.answer, reply.answer
+
+
+def test_is_it_serious_after_a_named_type_is_answered_by_the_types(content):
+    """"How worrying is it" after superficial clots: the types section says they are less severe than deep
+    ones. After the types in general, "is that the bad kind" asks which one is, and the complications say."""
+    conversation = Conversation(content)
+    conversation.handle("tell me about superficial clots")
+    reply = conversation.handle("how worrying is that")
+    assert "less severe than deep clots" in reply.answer, reply.answer
+    conversation = Conversation(content)
+    conversation.handle("which types of clot happen in the buttocks")
+    reply = conversation.handle("is that the bad kind")
+    assert "more concerning" in reply.answer or "serious concern" in reply.answer, reply.answer

@@ -35,6 +35,7 @@ class FollowUps:
     _subjects: frozenset[str]
     _place_words: frozenset[str]
     _intent_words: frozenset[str]
+    _intents: dict[str, Any]
     understand: Callable[[str], Query]
     _without_places: Callable[[str], str]
 
@@ -98,6 +99,19 @@ class FollowUps:
         if (
             context.kind and not q.explicit_kind and not q.intent and kind == q.kind
             and q.heard.endswith(_WHAT_NEXT) and self._only_asks(q)
+        ):
+            return context.kind
+        return kind
+
+    def kind_for_intent(self, q: Query, context: Context, kind: str | None) -> str | None:
+        """"Is it serious" right after the types: "it" is the type just heard, and the types section says how
+        serious each is. A worried question that only points back at a thing named ("superficial
+        thrombophlebitis") keeps the last kind where the intent says that kind's sections answer it
+        (`answered_in`); after the types in general, "is that the dangerous kind" asks which is."""
+        spec = self._intents.get(q.intent or "", {})
+        if (
+            context.kind in spec.get("answered_in", ()) and not q.explicit_kind and q.location is None
+            and self._refers(q) and context.terms
         ):
             return context.kind
         return kind

@@ -270,7 +270,7 @@ class Router(FollowUps, QuestionUnderstanding):
         intent_kind = intent.get("kind")
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
-        kind = self.next_of(q, context, kind)
+        kind = self.kind_for_intent(q, context, self.next_of(q, context, kind))
         if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route(RouteStatus.NOT_COVERED, q, location=location)
