@@ -198,3 +198,16 @@ def test_a_lay_phrase_for_the_documents_words_keeps_a_question_in_scope():
         route = router.route(question)
         assert route.topic == "blood-clot-buttocks.symptoms", (question, route.status, route.topic)
     assert router.route("why does my dark skin get red in the sun").status == "out-of-scope"
+
+
+def test_a_word_as_wide_as_the_leg_gives_way_to_a_place_named():
+    """"Leg" names the knee's article only when no other place is named: beside the buttocks it is where a
+    buttock clot's swelling reaches, or what clots are usually thought of."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    assert router.understand("does the swelling from a bum clot go down the leg").location == "buttocks"
+    assert router.understand("are clots in the glutes rarer than in the legs").location == "buttocks"
+    assert router.understand("can i get a clot in my leg").location == "behind-knee"
+    assert router.understand("is a clot in the calf worse than in the buttock").location is None

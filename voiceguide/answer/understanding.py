@@ -169,10 +169,16 @@ class QuestionUnderstanding:
             text = text[:start] + text[end:]
         text = " ".join(text.split())
         counts = {}
+        weak = {}
         for loc, spec in self._locations.items():
             hits = find_all(text, spec["terms"])
             # Overlapping terms ("behind the knee" and "knee") count once.
             counts[loc] = len({start for start, _end, _term in hits})
+            weak[loc] = len({start for start, _end, term in hits if term in spec.get("weak", ())})
+        # A word as wide as "leg" names that place only when no other is named: "can clots happen in the
+        # buttocks or just the legs", "would the swelling spread down the leg" ask about the buttocks.
+        if sum(1 for loc in counts if counts[loc] > weak[loc]) == 1:
+            counts = {loc: n - weak[loc] for loc, n in counts.items()}
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None
