@@ -539,3 +539,12 @@ def test_is_it_serious_after_a_named_type_is_answered_by_the_types(content):
     conversation.handle("which types of clot happen in the buttocks")
     reply = conversation.handle("is that the bad kind")
     assert "more concerning" in reply.answer or "serious concern" in reply.answer, reply.answer
+
+
+def test_how_far_a_sign_reaches_is_a_symptom_question(content):
+    """"Can the swelling run down into the thigh": where a sign reaches is in the symptoms, not the clot
+    travelling to the lungs."""
+    reply = Conversation(content).handle("with a clot in the buttock does the swelling extend down my leg")
+    assert "extending down the leg" in reply.answer, reply.answer
+    reply = Conversation(content).handle("can a clot spread to my lungs")
+    assert "lungs" in reply.answer.split(".")[0] or "pulmonary embolism" in reply.answer, reply.answer
