@@ -211,3 +211,14 @@ def test_a_word_as_wide_as_the_leg_gives_way_to_a_place_named():
     assert router.understand("are clots in the glutes rarer than in the legs").location == "buttocks"
     assert router.understand("can i get a clot in my leg").location == "behind-knee"
     assert router.understand("is a clot in the calf worse than in the buttock").location is None
+
+
+def test_getting_rid_of_them_is_treatment_and_giving_you_one_is_a_cause():
+    """"How do you get rid of them" asks for treatment, though "how do you get" opens a cause question;
+    "can X give you one" asks whether X causes one."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    assert router.route("how do doctors get rid of these").kind == "treatment"
+    assert router.route("can sitting on a long coach trip give someone one").kind == "causes"
