@@ -222,3 +222,15 @@ def test_getting_rid_of_them_is_treatment_and_giving_you_one_is_a_cause():
     router = Router.for_content(load_content())
     assert router.route("how do doctors get rid of these").kind == "treatment"
     assert router.route("can sitting on a long coach trip give someone one").kind == "causes"
+
+
+def test_it_with_only_the_documents_words_is_about_the_subject():
+    """"Does it hurt when you walk": with "it", the documents' own words make the question theirs; a word
+    they never use ("rain") does not."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    assert router.route("does it hurt when you walk").kind == "symptoms"
+    assert router.route("what makes it rain").status == "out-of-scope"
+    assert router.route("why is it glowing").status == "out-of-scope"

@@ -72,6 +72,7 @@ class Router(FollowUps, QuestionUnderstanding):
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
         self._stand_ins = frozenset(lex.get("stand_ins", []))
+        self._weak_stand_ins = frozenset(lex.get("weak_stand_ins", []))
         self._intents = lex.get("intents", {})
         # As tuples, so each is indexed once (voiceguide/answer/phrases.py): a template writes out thousands.
         self._intent_phrases = {name: tuple(spec["phrases"]) for name, spec in self._intents.items()}
@@ -208,8 +209,7 @@ class Router(FollowUps, QuestionUnderstanding):
         )
         stems = self._known_stems if goes_on else self._kind_word_stems
         stands_in = self._stands_in(q)
-        # A lay phrase the lexicon gives the documents' words for ("dark skin" is "darker skin tones") says
-        # something the documents speak of, though its words alone would not.
+        # A lay phrase the lexicon gives document words for ("dark skin": "darker skin tones") is theirs.
         phrased = {w for key in any_of(q.text, self._lay_phrases) for w in key.split()}
         unknown = [
             w for w in q.unknown
@@ -247,7 +247,7 @@ class Router(FollowUps, QuestionUnderstanding):
             plain_stems = {self._stem(w) for w in plain}
             if (q.kind is not None or q.intent is not None) and not q.location and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
-                or (stands_in and (everyday(w) or w in self._known))
+                or (stands_in and everyday(w)) or (w in self._known and self._points_at_subject(q))
                 for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only

@@ -34,6 +34,8 @@ class QuestionUnderstanding:
     _uncovered: list[str]
     _neutral: frozenset[str]
     _stand_ins: frozenset[str]
+    _weak_stand_ins: frozenset[str]
+    _plain_words: frozenset[str]
     _intents: dict[str, Any]
     _focus_synonyms: dict[str, list[str]]
     _subject_phrases: list[str]
@@ -104,7 +106,7 @@ class QuestionUnderstanding:
             explicit, kind is not None and said_kind is None,
         )
 
-    def _stands_in(self, q: Query) -> bool:
+    def _stands_in(self, q: Query, stand_ins: frozenset[str] | None = None) -> bool:
         """A question that names no subject yet stands for the one this assistant knows: "does everybody get
         the same symptoms with these", "will the doctor send me for a scan". It asks a kind of question or a
         worried one, has a word that stands for the subject, and names nothing else: no other illness, no
@@ -112,7 +114,17 @@ class QuestionUnderstanding:
         return (
             not q.anchored and not q.foreign and not q.uncovered
             and (q.kind is not None or q.intent is not None)
-            and bool(self._stand_ins & set(q.text.split()))
+            and bool((self._stand_ins if stand_ins is None else stand_ins) & set(q.text.split()))
+        )
+
+    def _points_at_subject(self, q: Query) -> bool:
+        """"Does it hurt to walk": "it" may stand for anything ("what makes it rain"), so with it only the
+        documents' own words and the plain words of a question are the subject's; "one" or "these" let
+        everyday words in too (`_stands_in`). The documents' words must be said, not repaired toward them
+        ("why is it glowing" is not "growing"); a question's plain words may be repaired ("hurt": "pain")."""
+        said = set(self._rewrite(q.heard).split())
+        return self._stands_in(q, self._stand_ins | self._weak_stand_ins) and all(
+            w in said or w in self._plain_words for w in q.content_words
         )
 
     def _in_documents(self, text: str, term: str) -> bool:
