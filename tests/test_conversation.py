@@ -548,3 +548,15 @@ def test_how_far_a_sign_reaches_is_a_symptom_question(content):
     assert "extending down the leg" in reply.answer, reply.answer
     reply = Conversation(content).handle("can a clot spread to my lungs")
     assert "lungs" in reply.answer.split(".")[0] or "pulmonary embolism" in reply.answer, reply.answer
+
+
+def test_whether_a_test_hurts_is_honestly_not_covered(content):
+    """The articles name the tests but not how they feel: "is the MRI painful", and "will it hurt" right
+    after a test was described. "Does it hurt" after the symptoms is still about the clot."""
+    assert Conversation(content).handle("is the mri going to be painful").status == "not-covered"
+    conversation = Conversation(content)
+    conversation.handle("what is a d dimer test")
+    assert conversation.handle("will it hurt").status == "not-covered"
+    conversation = Conversation(content)
+    conversation.handle("what are the signs of a clot behind the knee")
+    assert "pain" in conversation.handle("will it hurt").answer

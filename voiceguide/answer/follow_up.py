@@ -103,6 +103,12 @@ class FollowUps:
             return context.kind
         return kind
 
+    def in_context(self, q: Query, context: Context) -> Query:
+        """A worried question that means what it asks only after some kinds of answer (`after_kinds`): "does
+        it hurt" after a test asks whether the test hurts, but after the symptoms whether a clot does."""
+        after = self._intents.get(q.intent or "", {}).get("after_kinds")
+        return replace(q, intent=None) if after is not None and context.kind not in after else q
+
     def kind_for_intent(self, q: Query, context: Context, kind: str | None) -> str | None:
         """"Is it serious" right after the types: "it" is the type just heard, and the types section says how
         serious each is. A worried question that only points back at a thing named ("superficial

@@ -190,8 +190,8 @@ class Router(FollowUps, QuestionUnderstanding):
     ) -> Route:
         """`default_kind` is the kind to assume when the words name none (a suspected clot: its symptoms);
         `query` is `understand(text)` when the caller has it already."""
-        q = query or self.understand(text)
         context = context or Context()
+        q = self.in_context(query or self.understand(text), context)
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
         if q.uncovered and not q.location and (q.anchored or (context.active and _only_place(q))):
