@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.phrases import any_of_each, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import STOPWORDS
 
@@ -137,7 +137,7 @@ class FollowUps:
         """The kind was found only through words that ask for it ("happen", "cause") and no word that names it
         ("complications", "symptoms")."""
         spec = self._kinds[q.kind] if q.kind else {}
-        said = any_of(q.text, spec.get("words", []) + spec.get("phrases", []) + spec.get("heading", []))
+        said = any_of_each(q.text, spec.get("words", []), spec.get("phrases", []), spec.get("heading", []))
         return bool(said) and all(w in spec.get("asking", []) for w in said)
 
     def refers(self, q: Query) -> bool:

@@ -26,7 +26,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from voiceguide.answer.follow_up import FollowUps, continues
-from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
@@ -292,8 +292,8 @@ class Router(FollowUps, QuestionUnderstanding):
         )
         # Words that only said the kind ("lower my chances" is prevention) are not counted again as shared
         # words: "lower" must not pull toward a section about the lower legs.
-        kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
-        said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
+        kind_lists = (self._kinds[kind]["words"], self._kinds[kind].get("phrases", [])) if kind else ()
+        said_kind = {w for p in any_of_each(q.text, *kind_lists) if " " in p for w in p.split()}
         # So do the words of a worried question's phrase ("is not treated" asks what happens untreated).
         said_kind |= {w for phrase in any_of(q.text, intent.get("phrases", [])) if " " in phrase
                       for w in phrase.split()}

@@ -12,7 +12,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
@@ -94,7 +94,7 @@ class QuestionUnderstanding:
         )
         intent, intent_words = self._intent(heard, rewritten)
         named = (
-            any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", []))
+            any_of_each(rewritten, self._kinds[kind]["heading"], self._kinds[kind].get("phrases", []))
             if kind
             else []
         )
@@ -161,11 +161,12 @@ class QuestionUnderstanding:
         (earlier intents win ties), heard as said or as rewritten ("can it kill" is "can it fatal" once
         rewritten)."""
         best, best_len = None, 0
+        # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
+        texts = (heard, rewritten, self._without_places(rewritten))
         for name, spec in self._intents.items():
             hits = [
                 phrase
-                # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
-                for text in (heard, rewritten, self._without_places(rewritten))
+                for text in texts
                 for _start, end, phrase in find_all(text, self._intent_phrases[name])
                 # "what can i do to stop getting clots" asks how to do that, not what to do now.
                 if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
