@@ -234,3 +234,16 @@ def test_it_with_only_the_documents_words_is_about_the_subject():
     assert router.route("does it hurt when you walk").kind == "symptoms"
     assert router.route("what makes it rain").status == "out-of-scope"
     assert router.route("why is it glowing").status == "out-of-scope"
+
+
+def test_long_phrase_lists_match_as_short_ones_do():
+    """A long list's folded forms are kept per list object: the answer is the same as folding each phrase,
+    in the list's order, and a list that grows is folded again."""
+    from voiceguide.answer.phrases import any_of, any_of_each
+
+    phrases = [f"word{i} here" for i in range(100)] + ["a  clot", "behind the knee", "knee"]
+    text = "is a clot behind the knee bad"
+    assert any_of(text, phrases) == ["a  clot", "behind the knee", "knee"]
+    phrases.append("bad")
+    assert any_of(text, phrases)[-1] == "bad"
+    assert any_of_each(text, ["knee"], phrases[:3], ("is a",)) == ["knee", "is a"]
