@@ -560,3 +560,11 @@ def test_whether_a_test_hurts_is_honestly_not_covered(content):
     conversation = Conversation(content)
     conversation.handle("what are the signs of a clot behind the knee")
     assert "pain" in conversation.handle("will it hurt").answer
+
+
+def test_why_a_clot_does_not_go_away_is_answered_by_why_clots_fail_to_dissolve(content):
+    """"Why won't my body clear it": the overview says clots can fail to dissolve; "will it go away" is
+    still the go-away question, answered by treatment."""
+    reply = Conversation(content).handle("why will not the body just clear a clot")
+    assert "fail to dissolve" in reply.answer, reply.answer
+    assert Conversation(content).handle("will it go away on its own").topic != "blood-clot-buttocks.overview"
