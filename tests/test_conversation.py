@@ -568,3 +568,11 @@ def test_why_a_clot_does_not_go_away_is_answered_by_why_clots_fail_to_dissolve(c
     reply = Conversation(content).handle("why will not the body just clear a clot")
     assert "fail to dissolve" in reply.answer, reply.answer
     assert Conversation(content).handle("will it go away on its own").topic != "blood-clot-buttocks.overview"
+
+
+def test_heavy_said_of_a_person_is_their_weight(content):
+    """"Being heavy" is being overweight (the documents' obesity); a heavy leg is still heaviness."""
+    reply = Conversation(content).handle("does being heavy raise the chances of a clot in the buttocks")
+    assert "obesity" in reply.answer, reply.answer
+    reply = Conversation(content).handle("my calf feels heavy and swollen")
+    assert "heaviness" in reply.answer or reply.urgency.value != "none", reply.answer
