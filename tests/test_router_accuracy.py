@@ -247,3 +247,15 @@ def test_long_phrase_lists_match_as_short_ones_do():
     phrases.append("bad")
     assert any_of(text, phrases)[-1] == "bad"
     assert any_of_each(text, ["knee"], phrases[:3], ("is a",)) == ["knee", "is a"]
+
+
+def test_how_sure_a_test_is_and_how_big_a_clot_gets_are_not_covered():
+    """The articles name the tests but not how often they miss, and give no sizes."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    for question in ("could the ultrasound miss my dvt", "is a venogram reliable",
+                     "how large do clots get in the buttocks"):
+        assert router.route(question).status == "not-covered", question
+    assert router.route("what tests find a clot").kind == "diagnosis"
