@@ -508,3 +508,71 @@ def test_asking_whether_to_see_a_doctor_about_signs_gets_the_advice(content):
         reply = Conversation(content).handle(question)
         assert reply.urgency is Urgency.SEE_DOCTOR, question
         assert messages.next_after_see_doctor() in reply.answer, question
+
+
+def test_lay_shapes_of_onset_variation_help_and_worry_reach_the_sentence(content):
+    """Word families, not one wording: "out of the blue" / "bit by bit" are the documents' suddenly and
+    gradually; "is it the same for everybody" is what varies from person to person; "can they help with"
+    after a treatment asks about that treatment; "so big a deal" asks how serious."""
+    conversation = Conversation(content)
+    conversation.handle("what are the signs of a clot in the buttocks")
+    reply = conversation.handle("does the ache start out of the blue or build up bit by bit")
+    assert "appear suddenly or develop gradually" in reply.answer, reply.answer
+    reply = Conversation(content).handle("do all people feel the same thing with these")
+    assert "vary from person to person" in reply.answer, reply.answer
+    conversation = Conversation(content)
+    conversation.handle("what do compression stockings do")
+    reply = conversation.handle("can they help ease the swelling")
+    assert "manage swelling" in reply.answer, reply.answer
+    reply = Conversation(content).handle("why are the deep ones so big of a deal")
+    assert "serious concern" in reply.answer, reply.answer
+
+
+def test_is_it_serious_after_a_named_type_is_answered_by_the_types(content):
+    """"How worrying is it" after superficial clots: the types section says they are less severe than deep
+    ones. After the types in general, "is that the bad kind" asks which one is, and the complications say."""
+    conversation = Conversation(content)
+    conversation.handle("tell me about superficial clots")
+    reply = conversation.handle("how worrying is that")
+    assert "less severe than deep clots" in reply.answer, reply.answer
+    conversation = Conversation(content)
+    conversation.handle("which types of clot happen in the buttocks")
+    reply = conversation.handle("is that the bad kind")
+    assert "more concerning" in reply.answer or "serious concern" in reply.answer, reply.answer
+
+
+def test_how_far_a_sign_reaches_is_a_symptom_question(content):
+    """"Can the swelling run down into the thigh": where a sign reaches is in the symptoms, not the clot
+    travelling to the lungs."""
+    reply = Conversation(content).handle("with a clot in the buttock does the swelling extend down my leg")
+    assert "extending down the leg" in reply.answer, reply.answer
+    reply = Conversation(content).handle("can a clot spread to my lungs")
+    assert "lungs" in reply.answer.split(".")[0] or "pulmonary embolism" in reply.answer, reply.answer
+
+
+def test_whether_a_test_hurts_is_honestly_not_covered(content):
+    """The articles name the tests but not how they feel: "is the MRI painful", and "will it hurt" right
+    after a test was described. "Does it hurt" after the symptoms is still about the clot."""
+    assert Conversation(content).handle("is the mri going to be painful").status == "not-covered"
+    conversation = Conversation(content)
+    conversation.handle("what is a d dimer test")
+    assert conversation.handle("will it hurt").status == "not-covered"
+    conversation = Conversation(content)
+    conversation.handle("what are the signs of a clot behind the knee")
+    assert "pain" in conversation.handle("will it hurt").answer
+
+
+def test_why_a_clot_does_not_go_away_is_answered_by_why_clots_fail_to_dissolve(content):
+    """"Why won't my body clear it": the overview says clots can fail to dissolve; "will it go away" is
+    still the go-away question, answered by treatment."""
+    reply = Conversation(content).handle("why will not the body just clear a clot")
+    assert "fail to dissolve" in reply.answer, reply.answer
+    assert Conversation(content).handle("will it go away on its own").topic != "blood-clot-buttocks.overview"
+
+
+def test_heavy_said_of_a_person_is_their_weight(content):
+    """"Being heavy" is being overweight (the documents' obesity); a heavy leg is still heaviness."""
+    reply = Conversation(content).handle("does being heavy raise the chances of a clot in the buttocks")
+    assert "obesity" in reply.answer, reply.answer
+    reply = Conversation(content).handle("my calf feels heavy and swollen")
+    assert "heaviness" in reply.answer or reply.urgency.value != "none", reply.answer

@@ -68,7 +68,10 @@ class AnswerAssembly:
                 sections = self._said_elsewhere(focus) or sections
         if len(sections) == 1:
             section = self._at_place_asked(sections[0], q.location, focus)
-            return self._answer_from(section, focus, budget, keep_kind=q.explicit_kind)
+            # A kind that answers the worried question asked of it ("is it serious" after the types) is kept
+            # as if named.
+            kept = q.explicit_kind or route.kind in intent.get("answered_in", ())
+            return self._answer_from(section, focus, budget, keep_kind=kept)
         first, more = [], []
         budget = budget // len(sections) + 10
         for section in sections:

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.content.content_model import Content, Section, built_once
 
@@ -229,7 +229,7 @@ class Focuser:
             return 0.0
         spec = self._kinds[kind]
         norm = self._sentence_text.get(sentence) or normalize(sentence)
-        hits = len(any_of(norm, spec["words"] + spec.get("phrases", [])))
+        hits = len(any_of_each(norm, spec["words"], spec.get("phrases", [])))
         named = _KIND_NAMED if any_of(norm, spec["heading"]) else 0.0
         return _KIND_HIT * min(hits, _KIND_HITS_MAX) + named
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.phrases import any_of_each, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import STOPWORDS
 
@@ -35,6 +35,7 @@ class FollowUps:
     _subjects: frozenset[str]
     _place_words: frozenset[str]
     _intent_words: frozenset[str]
+    _intents: dict[str, Any]
     understand: Callable[[str], Query]
     _without_places: Callable[[str], str]
 
@@ -102,6 +103,25 @@ class FollowUps:
             return context.kind
         return kind
 
+    def in_context(self, q: Query, context: Context) -> Query:
+        """A worried question that means what it asks only after some kinds of answer (`after_kinds`): "does
+        it hurt" after a test asks whether the test hurts, but after the symptoms whether a clot does."""
+        after = self._intents.get(q.intent or "", {}).get("after_kinds")
+        return replace(q, intent=None) if after is not None and context.kind not in after else q
+
+    def kind_for_intent(self, q: Query, context: Context, kind: str | None) -> str | None:
+        """"Is it serious" right after the types: "it" is the type just heard, and the types section says how
+        serious each is. A worried question that only points back at a thing named ("superficial
+        thrombophlebitis") keeps the last kind where the intent says that kind's sections answer it
+        (`answered_in`); after the types in general, "is that the dangerous kind" asks which is."""
+        spec = self._intents.get(q.intent or "", {})
+        if (
+            context.kind in spec.get("answered_in", ()) and not q.explicit_kind and q.location is None
+            and self._refers(q) and context.terms
+        ):
+            return context.kind
+        return kind
+
     def kept_kind(self, q: Query, context: Context, kind: str | None) -> str | None:
         """"And after surgery" after the causes: a continuation whose kind came from a word alone ("surgery"
         is a treatment word) may still ask about the last kind, which then counts as well; its words decide.
@@ -117,7 +137,7 @@ class FollowUps:
         """The kind was found only through words that ask for it ("happen", "cause") and no word that names it
         ("complications", "symptoms")."""
         spec = self._kinds[q.kind] if q.kind else {}
-        said = any_of(q.text, spec.get("words", []) + spec.get("phrases", []) + spec.get("heading", []))
+        said = any_of_each(q.text, spec.get("words", []), spec.get("phrases", []), spec.get("heading", []))
         return bool(said) and all(w in spec.get("asking", []) for w in said)
 
     def refers(self, q: Query) -> bool:

@@ -7,7 +7,8 @@ so that "pe" never fires inside "pepper" and "leg" never inside "legal".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 _MAX_PHRASE_WORDS = 8
@@ -76,8 +77,35 @@ def find_all(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
     return sorted(hits)
 
 
+_LONG_LIST = 64
+_KEYS_KEPT = 256
+_keys_of: OrderedDict[int, tuple[Sequence[str], tuple[str, ...]]] = OrderedDict()
+
+
+def _keys(phrases: Sequence[str]) -> tuple[str, ...]:
+    """The canonical form of each phrase of a long list, kept per list object: a lexicon's lists live as
+    long as the router, and a written-out template has hundreds of phrases to fold on every question."""
+    kept = _keys_of.get(id(phrases))
+    if kept is not None and kept[0] is phrases and len(kept[1]) == len(phrases):
+        _keys_of.move_to_end(id(phrases))
+        return kept[1]
+    keys = tuple(_canonical(p) for p in phrases)
+    _keys_of[id(phrases)] = (phrases, keys)
+    if len(_keys_of) > _KEYS_KEPT:
+        _keys_of.popitem(last=False)
+    return keys
+
+
+def any_of_each(text: str, *lists: Sequence[str]) -> list[str]:
+    """`any_of` over lists one after the other, as over their concatenation, but each long list is folded
+    once, not again in every new concatenated copy."""
+    return [p for phrases in lists for p in any_of(text, phrases)]
+
+
 def any_of(text: str, phrases: Iterable[str]) -> list[str]:
     grams = _ngrams(_canonical(text))
+    if isinstance(phrases, (list, tuple)) and len(phrases) > _LONG_LIST:
+        return [p for p, key in zip(phrases, _keys(phrases), strict=True) if key and key in grams]
     return [p for p in phrases if p and _canonical(p) in grams]
 
 

@@ -26,7 +26,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from voiceguide.answer.follow_up import FollowUps, continues
-from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
@@ -71,6 +71,8 @@ class Router(FollowUps, QuestionUnderstanding):
         self._foreign = lex["foreign"]
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
+        self._stand_ins = frozenset(lex.get("stand_ins", []))
+        self._weak_stand_ins = frozenset(lex.get("weak_stand_ins", []))
         self._intents = lex.get("intents", {})
         # As tuples, so each is indexed once (voiceguide/answer/phrases.py): a template writes out thousands.
         self._intent_phrases = {name: tuple(spec["phrases"]) for name, spec in self._intents.items()}
@@ -109,6 +111,7 @@ class Router(FollowUps, QuestionUnderstanding):
             w for spec in self._intents.values() if spec.get("needs_anchor")
             for p in spec["phrases"] for w in p.split()
         }
+        self._lay_phrases = [key for key in self._focus_synonyms if " " in key]
         self._lay_words = (
             frozenset({w for key in self._focus_synonyms for w in key.split()} | anchored_words) - self._known
         )
@@ -188,8 +191,8 @@ class Router(FollowUps, QuestionUnderstanding):
     ) -> Route:
         """`default_kind` is the kind to assume when the words name none (a suspected clot: its symptoms);
         `query` is `understand(text)` when the caller has it already."""
-        q = query or self.understand(text)
         context = context or Context()
+        q = self.in_context(query or self.understand(text), context)
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
         if q.uncovered and not q.location and (q.anchored or (context.active and _only_place(q))):
@@ -206,10 +209,13 @@ class Router(FollowUps, QuestionUnderstanding):
             or q.kind not in (None, "overview")
         )
         stems = self._known_stems if goes_on else self._kind_word_stems
+        stands_in = self._stands_in(q)
+        # A lay phrase the lexicon gives document words for ("dark skin": "darker skin tones") is theirs.
+        phrased = {w for key in any_of(q.text, self._lay_phrases) for w in key.split()}
         unknown = [
             w for w in q.unknown
-            if not (context.active and w in self._lay_words) and not (goes_on and everyday(w))
-            and self._stem(w) not in stems
+            if not (context.active and w in self._lay_words) and not ((goes_on or stands_in) and everyday(w))
+            and self._stem(w) not in stems and w not in phrased
         ]
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
             # A clot-care subject the articles lack, named in words they lack too ("what is a vena cava
@@ -242,6 +248,7 @@ class Router(FollowUps, QuestionUnderstanding):
             plain_stems = {self._stem(w) for w in plain}
             if (q.kind is not None or q.intent is not None) and not q.location and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
+                or (stands_in and everyday(w)) or (w in self._known and self._points_at_subject(q))
                 for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
@@ -264,7 +271,7 @@ class Router(FollowUps, QuestionUnderstanding):
         intent_kind = intent.get("kind")
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
-        kind = self.next_of(q, context, kind)
+        kind = self.kind_for_intent(q, context, self.next_of(q, context, kind))
         if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route(RouteStatus.NOT_COVERED, q, location=location)
@@ -286,8 +293,8 @@ class Router(FollowUps, QuestionUnderstanding):
         )
         # Words that only said the kind ("lower my chances" is prevention) are not counted again as shared
         # words: "lower" must not pull toward a section about the lower legs.
-        kind_phrases = self._kinds[kind]["words"] + self._kinds[kind].get("phrases", []) if kind else []
-        said_kind = {w for phrase in any_of(q.text, kind_phrases) if " " in phrase for w in phrase.split()}
+        kind_lists = (self._kinds[kind]["words"], self._kinds[kind].get("phrases", [])) if kind else ()
+        said_kind = {w for p in any_of_each(q.text, *kind_lists) if " " in p for w in p.split()}
         # So do the words of a worried question's phrase ("is not treated" asks what happens untreated).
         said_kind |= {w for phrase in any_of(q.text, intent.get("phrases", [])) if " " in phrase
                       for w in phrase.split()}
@@ -338,10 +345,13 @@ class Router(FollowUps, QuestionUnderstanding):
         )
         best_score, best = ranking[0]
         own = frozenset(w for w in asked_stems if w not in self._kind_word_stems)
-        if (kind is None or not q.anchored) and any(everyday(w) for w in q.unknown) and self._score(
+        if (kind is None or not q.anchored) and any(
+            everyday(w) and w not in self._lay_words and w not in said_kind for w in q.unknown
+        ) and self._score(
             best, own, None, None, echoed, carried, lay_stems
         ) < _MIN_SCORE:
             # Everyday words were let in ("can my clot make my hair fall out", "and what causes hair loss"),
+            # other than lay words the lexicon gives the documents' words for ("smoke"),
             # but only the kind or the place says which section: no document says what was asked.
             return Route(
                 RouteStatus.NOT_COVERED, q, location=location, score=best_score, ranking=_ids(ranking)

@@ -12,7 +12,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from voiceguide.answer.phrases import Rewriter, any_of, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, normalize
@@ -33,6 +33,9 @@ class QuestionUnderstanding:
     _foreign: list[str]
     _uncovered: list[str]
     _neutral: frozenset[str]
+    _stand_ins: frozenset[str]
+    _weak_stand_ins: frozenset[str]
+    _plain_words: frozenset[str]
     _intents: dict[str, Any]
     _focus_synonyms: dict[str, list[str]]
     _subject_phrases: list[str]
@@ -91,7 +94,7 @@ class QuestionUnderstanding:
         )
         intent, intent_words = self._intent(heard, rewritten)
         named = (
-            any_of(rewritten, self._kinds[kind]["heading"] + self._kinds[kind].get("phrases", []))
+            any_of_each(rewritten, self._kinds[kind]["heading"], self._kinds[kind].get("phrases", []))
             if kind
             else []
         )
@@ -101,6 +104,27 @@ class QuestionUnderstanding:
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
             explicit, kind is not None and said_kind is None,
+        )
+
+    def _stands_in(self, q: Query, stand_ins: frozenset[str] | None = None) -> bool:
+        """A question that names no subject yet stands for the one this assistant knows: "does everybody get
+        the same symptoms with these", "will the doctor send me for a scan". It asks a kind of question or a
+        worried one, has a word that stands for the subject, and names nothing else: no other illness, no
+        place the documents lack. A place alone is not enough: "my knee hurts when i X" may be about X."""
+        return (
+            not q.anchored and not q.foreign and not q.uncovered
+            and (q.kind is not None or q.intent is not None)
+            and bool((self._stand_ins if stand_ins is None else stand_ins) & set(q.text.split()))
+        )
+
+    def _points_at_subject(self, q: Query) -> bool:
+        """"Does it hurt to walk": "it" may stand for anything ("what makes it rain"), so with it only the
+        documents' own words and the plain words of a question are the subject's; "one" or "these" let
+        everyday words in too (`_stands_in`). The documents' words must be said, not repaired toward them
+        ("why is it glowing" is not "growing"); a question's plain words may be repaired ("hurt": "pain")."""
+        said = set(self._rewrite(q.heard).split())
+        return self._stands_in(q, self._stand_ins | self._weak_stand_ins) and all(
+            w in said or w in self._plain_words for w in q.content_words
         )
 
     def _in_documents(self, text: str, term: str) -> bool:
@@ -137,11 +161,12 @@ class QuestionUnderstanding:
         (earlier intents win ties), heard as said or as rewritten ("can it kill" is "can it fatal" once
         rewritten)."""
         best, best_len = None, 0
+        # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
+        texts = (heard, rewritten, self._without_places(rewritten))
         for name, spec in self._intents.items():
             hits = [
                 phrase
-                # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
-                for text in (heard, rewritten, self._without_places(rewritten))
+                for text in texts
                 for _start, end, phrase in find_all(text, self._intent_phrases[name])
                 # "what can i do to stop getting clots" asks how to do that, not what to do now.
                 if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
@@ -157,10 +182,16 @@ class QuestionUnderstanding:
             text = text[:start] + text[end:]
         text = " ".join(text.split())
         counts = {}
+        weak = {}
         for loc, spec in self._locations.items():
             hits = find_all(text, spec["terms"])
             # Overlapping terms ("behind the knee" and "knee") count once.
             counts[loc] = len({start for start, _end, _term in hits})
+            weak[loc] = len({start for start, _end, term in hits if term in spec.get("weak", ())})
+        # A word as wide as "leg" names that place only when no other is named: "can clots happen in the
+        # buttocks or just the legs", "would the swelling spread down the leg" ask about the buttocks.
+        if sum(1 for loc in counts if counts[loc] > weak[loc]) == 1:
+            counts = {loc: n - weak[loc] for loc, n in counts.items()}
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None

@@ -383,6 +383,8 @@ def _runtime_lexicon(
         "focus_synonyms": lexicon.get("focus_synonyms", {}),
         "vague_phrases": lexicon.get("vague_phrases", []),
         "other_words": lexicon.get("other_words", []),
+        "stand_ins": lexicon.get("stand_ins", []),
+        "weak_stand_ins": lexicon.get("weak_stand_ins", []),
         "stem_exceptions": lexicon.get("stem_exceptions", {}),
         "intents": _intents(lexicon.get("intents", {}), sections),
     }
