@@ -259,3 +259,12 @@ def test_how_sure_a_test_is_and_how_big_a_clot_gets_are_not_covered():
                      "how large do clots get in the buttocks"):
         assert router.route(question).status == "not-covered", question
     assert router.route("what tests find a clot").kind == "diagnosis"
+
+
+
+def test_a_real_word_is_not_repaired_into_a_document_word(content):
+    """Fuzzy repair is for near-misses ("symtoms"); "raining" is no misheard "raising", and the weather is not
+    a clot's cause."""
+    for question in ("why is it raining", "why is it snowing"):
+        reply = Conversation(content).handle(question)
+        assert reply.topic is None and reply.answer == OUT_OF_SCOPE, (question, reply.answer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voiceguide.answer.router import Router
+from voiceguide.answer.text import normalize
 from voiceguide.answer.triage import Urgency, assess
 
 
@@ -99,10 +100,12 @@ def test_none(judge, text):
 
 
 def test_a_repair_does_not_hide_a_warning_sign(content):
-    """The router repairs "blacked" toward a document word ("blocked"); the sign said must still count."""
-    from voiceguide.answer.conversation import Conversation
+    """Were a repair toward the documents' words to change a sign ("blacked out" -> "blocked out"), the sign
+    as heard still counts."""
+    from voiceguide.answer.triage import assess_heard
 
-    conversation = Conversation(content)
-    assert conversation.router.understand("i blacked out earlier").text != "i blacked out earlier"
-    reply = conversation.handle("i blacked out earlier and my leg is swollen")
-    assert reply.urgency is Urgency.EMERGENCY
+    triage = content.lexicon["triage"]
+    assert assess(normalize("i blocked out earlier"), triage)[0] is Urgency.NONE
+    heard, repaired = normalize("i blacked out earlier"), normalize("i blocked out earlier")
+    assert assess_heard(heard, repaired, triage)[0] is Urgency.EMERGENCY
+    assert assess_heard(repaired, heard, triage)[0] is Urgency.EMERGENCY

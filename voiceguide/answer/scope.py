@@ -22,3 +22,14 @@ _EVERYDAY_ZIPF = 4.0
 def everyday(word: str) -> bool:
     """A common English word, which alone says nothing about what a question is about."""
     return word.isalpha() and zipf_frequency(word, "en") >= _EVERYDAY_ZIPF
+
+
+# Zipf 3 is once per million words: "raining" (3.7) and "snowing" (3.1) are words as said, not a recognizer's
+# near-miss of "raising" or "knowing"; "symtoms" (1.2) and "swolen" (0) are near-misses.
+_WORD_ZIPF = 3.0
+
+
+@lru_cache(maxsize=8192)
+def english_word(word: str) -> bool:
+    """A real English word, heard as said: fuzzy repair is for near-misses that are no words at all."""
+    return word.isalpha() and zipf_frequency(word, "en") >= _WORD_ZIPF

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Query
-from voiceguide.answer.scope import everyday
+from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.text import STOPWORDS, normalize
 
 _FUZZY_CUTOFF = 84
@@ -72,6 +72,13 @@ class QuestionUnderstanding:
                 match = None
             # Nor into a word with another first letter: "spain" is not "pain".
             if match and len(word) < 6 and match[0][0] != word[0]:
+                match = None
+            # A real word was said as heard ("raining" is not "raising"), unless the match is only its
+            # other form ("aches", "ache") or its contraction written out ("doesnt", "doesn't").
+            if (
+                match and english_word(word) and "'" not in match[0]
+                and self._stem(match[0]) != self._stem(word)
+            ):
                 match = None
             repaired.append(match[0] if match else word)
         return self._rewrite(" ".join(repaired))
