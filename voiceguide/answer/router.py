@@ -10,8 +10,7 @@ Why it scores the way it does (see also the README):
    into clot content.
 3. Score = what it is about (kind) + where (location) + which words it shares with the section, weighted by
    how rare each word is across sections (idf), plus a bonus when it closely matches a question the document
-   itself asks. Kind and place dominate because people ask "what are the symptoms" far more than they name
-   rare terms; idf-weighted words then pick the specific section ("fatal", "compression stockings").
+   itself asks (voiceguide/answer/section_scoring.py).
 4. No place named and no context: if more than one document answers that kind, the answer combines the key
    sentence of each, and the person can narrow it by naming the place.
 """
@@ -29,31 +28,20 @@ from voiceguide.answer.follow_up import FollowUps, continues
 from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
+from voiceguide.answer.section_scoring import KIND_WEIGHT, LOCATION_PENALTY, SectionScoring
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.answer.understanding import QuestionUnderstanding
 from voiceguide.content.content_model import Content, Section, built_once
 
-_KIND_WEIGHT = 3.0
-_WEAK_KIND_WEIGHT = 1.0
-_LOCATION_WEIGHT = 2.0
-_LOCATION_PENALTY = 2.5
-_KEPT_PLACE_SHARE = 0.5  # a place kept from the last question, not said in this one
-_QUESTION_BONUS = 3.5
 _QUESTION_MATCH = 88
 _MIN_SCORE = 1.0
-_COMBINE_MARGIN = 1.5
-
-
-_CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
-_EVERYDAY_SHARE = 0.5
-_LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
 
 
 _ROUTERS: dict[int, tuple[Content, Router]] = {}
 
 
-class Router(FollowUps, QuestionUnderstanding):
+class Router(SectionScoring, FollowUps, QuestionUnderstanding):
     @classmethod
     def for_content(cls, content: Content) -> Router:
         """One router per loaded content: building one costs ~50 ms, and a kiosk or a batch makes many
@@ -331,9 +319,9 @@ class Router(FollowUps, QuestionUnderstanding):
                                 q.explicit_kind and kind == q.kind)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     + (self._kept_place(s, location) if q.location is None else 0.0)
-                    + (_KIND_WEIGHT if s.about == kept_kind else 0.0)
+                    + (KIND_WEIGHT if s.about == kept_kind else 0.0)
                     - (
-                        _LOCATION_PENALTY
+                        LOCATION_PENALTY
                         if named and self.content.documents[s.document].subject not in named
                         else 0
                     )
@@ -382,65 +370,6 @@ class Router(FollowUps, QuestionUnderstanding):
             w in self._known and w not in self._neutral and w not in STOPWORDS and not everyday(w)
             for w in q.content_words
         )
-
-    def _kept_place(self, section: Section, location: str | None) -> float:
-        """A place kept from the last question weighs less than one said: "what about the pill" after the
-        knee's causes is answered where the pill is named (the buttocks' causes)."""
-        if location is None:
-            return 0.0
-        same = self.content.location_of(section) == location
-        return (1 - _KEPT_PLACE_SHARE) * (-_LOCATION_WEIGHT if same else _LOCATION_PENALTY)
-
-    def _score(
-        self,
-        section: Section,
-        asked_stems: frozenset[str],
-        kind: str | None,
-        location: str | None,
-        echoed: set[str],
-        carried: frozenset[str] = frozenset(),
-        lay: tuple[frozenset[str], ...] = (),
-        meaning: bool = False,
-        named: bool = False,
-    ) -> float:
-        """`named`: the kind was named outright, so another kind's cue ("sore" in "my bum is sore, what would
-        the doctor do") does not pull toward that kind's section."""
-        score = 0.0
-        if kind and section.about == kind:
-            # "what is ..." says little about which section; the words after it say more.
-            score += _WEAK_KIND_WEIGHT if kind == "overview" and not meaning else _KIND_WEIGHT
-        where = self.content.location_of(section)
-        if location:
-            score += _LOCATION_WEIGHT if where == location else -_LOCATION_PENALTY
-        # Words that only say the kind ("treated", "symptoms") were counted by the kind weight already.
-        shared = (asked_stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
-        if kind and section.about != kind:
-            shared -= self._kind_cues[kind]
-            if named:
-                shared -= self._kind_cues[section.about]
-        # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
-        score += sum(
-            self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared
-        )
-        score += _CARRIED_SHARE * sum(
-            self._idf.get(w, 0.0) for w in carried & self._section_stems[section.id]
-        )
-        for stems in lay:
-            lay_shared = (stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
-            score += _LAY_SHARE * max((self._idf.get(w, 0.0) for w in lay_shared), default=0.0)
-        if section.id in echoed:
-            score += _QUESTION_BONUS
-        return score
-
-    def _one_per_place(self, ranking: list[tuple[float, Section]], kind: str, best: float) -> list[Section]:
-        """The best section of `kind` in each place, if each is nearly as good as the overall best."""
-        chosen: dict[str, Section] = {}
-        for score, section in ranking:
-            where = self.content.location_of(section)
-            if section.about == kind and where not in chosen and score >= best - _COMBINE_MARGIN:
-                chosen[where] = section
-        return list(chosen.values())
-
 
 def _only_place(q: Query) -> bool:
     """"What about in my arm" after a clot question: a place the documents do not cover, and nothing else."""
