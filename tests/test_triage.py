@@ -92,6 +92,7 @@ def test_see_doctor(judge, text):
         "how do i know if i have a clot",  # a question about a clot, not a report of one
         "my leg is not swollen",
         "what causes swelling behind the knee",
+        "how do i keep my legs warm in winter",  # a sign wanted, not reported
     ],
 )
 def test_none(judge, text):

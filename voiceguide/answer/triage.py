@@ -75,7 +75,8 @@ def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported
     for start, _end, phrase in find_all(text, phrases):
         if _negated(text, start, triage, verb=phrase.split()[0] in verbs):
             continue
-        if reported and any(w in triage["hypothetical"] for w in text[:start].split()[-_WINDOW:]):
+        before = text[:start].split()[-_WINDOW:]
+        if reported and any(w in triage["hypothetical"] or w in triage.get("wanted", ()) for w in before):
             continue
         hits.append(phrase)
     return hits
