@@ -44,6 +44,10 @@ def judge(content):
         "i can't stop coughing and my calf is swollen",
         "i went all clammy and my leg is swollen",
         "sudden sharp pain in my ribs and my calf is swollen",
+        "i get puffed out just walking to the kitchen",
+        "i feel like i cannot get enough oxygen",
+        "my mum is struggling to find her words",
+        "i just feel something is seriously wrong and my calf is swollen",
     ],
 )
 def test_emergency(judge, text):
