@@ -234,7 +234,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
                 self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
             )
             plain_stems = {self._stem(w) for w in plain}
-            if (q.kind is not None or q.intent is not None) and not q.location and all(
+            # A kind heard only through a lay word ("blue" for discoloration), with nothing that stands for the
+            # subject, is not ours: "does it come in blue" is about something for sale.
+            lay_only = q.lay_kind and q.intent is None and not stands_in
+            if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
                 or (stands_in and everyday(w)) or (w in self._known and self._points_at_subject(q))
                 for w in q.content_words
