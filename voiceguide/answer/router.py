@@ -74,6 +74,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
             for p in spec["phrases"] for w in p.split()
         }
         self._intent_words = frozenset(intent_words)
+        self._intent_only_words = self._intent_words - set(content.vocabulary.words)
         # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot",
         # "clot").
         self._subject_terms: dict[str, list[str]] = {}
@@ -234,7 +235,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
                 self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
             )
             plain_stems = {self._stem(w) for w in plain}
-            # A kind heard only through a lay word ("blue" for discoloration), with nothing that stands for the
+            # A kind heard only through a lay word ("blue" for discoloration), with nothing standing for the
             # subject, is not ours: "does it come in blue" is about something for sale.
             lay_only = q.lay_kind and q.intent is None and not stands_in
             if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and all(
