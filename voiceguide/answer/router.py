@@ -248,6 +248,13 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
                 in_domain = True
             else:
                 status = RouteStatus.OUT_OF_SCOPE if q.content_words else RouteStatus.NOT_UNDERSTOOD
+                # A clot-care question the articles do not answer, said with the subject's words ("is aspirin
+                # enough to thin my blood"): honest, not "I can't help".
+                spec = self._intents.get(q.intent or "", {})
+                if spec.get("covered") is False and not spec.get("needs_anchor") and any(
+                    w in self._subjects for w in q.content_words
+                ):
+                    status = RouteStatus.NOT_COVERED
                 return Route(status, q)
 
         location = q.location or (context.location if follow_up or not q.anchored else None)
