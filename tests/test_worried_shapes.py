@@ -100,3 +100,18 @@ def test_lasting_problems_after_treatment_are_the_long_term_effects(content):
 
 def test_a_dvt_heard_as_dvd_in_a_leg_is_repaired(content):
     assert "deep vein thrombosis (DVT)" in _answer(content, "what is a dvd in my leg").answer
+
+
+@pytest.mark.parametrize("question", [
+    "i was told i had a dvt how can i avoid getting another", "how do i stop getting another one after this",
+])
+def test_a_prevention_question_is_answered_from_prevention(content, question):
+    """"Another" is the documents' "further clots", which treatment sentences also say; the kind named
+    outright (prevention) still answers."""
+    reply = _answer(content, question)
+    assert reply.topic.endswith("prevention") and "risk factors" in reply.answer, (question, reply.answer)
+
+
+def test_a_named_kind_still_gives_way_to_a_sentence_in_the_questions_own_words(content):
+    reply = _answer(content, "what are the signs that a clot has got to the lungs")
+    assert "pulmonary embolism" in reply.answer
