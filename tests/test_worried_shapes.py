@@ -115,3 +115,23 @@ def test_a_prevention_question_is_answered_from_prevention(content, question):
 def test_a_named_kind_still_gives_way_to_a_sentence_in_the_questions_own_words(content):
     reply = _answer(content, "what are the signs that a clot has got to the lungs")
     assert "pulmonary embolism" in reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "what's the worst that could happen with a clot in the buttock",
+    "what could go wrong with a clot behind my knee",
+    "can a clot in your leg move", "could the clot travel",
+])
+def test_what_could_go_wrong_is_a_complications_question(content, question):
+    assert "complications" in (_answer(content, question).topic or ""), question
+
+
+@pytest.mark.parametrize("question", [
+    "what could go wrong with my car", "what's the worst thing that can happen at a football match",
+])
+def test_what_could_go_wrong_elsewhere_is_not_ours(content, question):
+    assert _no_document_sentence(content, _answer(content, question)), question
+
+
+def test_what_the_doctors_do_first_is_the_examination(content):
+    assert "physical examination" in _answer(content, "what do the doctors do first").answer
