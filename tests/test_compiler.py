@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from voiceguide.answer.conversation import Conversation
+from voiceguide.answer.phrases import MAX_PHRASE_WORDS
 from voiceguide.content.compiler import (
     DEFAULT_DOCUMENTS,
     DEFAULT_LEXICON,
@@ -246,3 +247,30 @@ def test_a_bad_template_is_a_one_line_compile_error(tmp_path: Path, template: st
     with pytest.raises(CompileError, match=r"lexicon\.yaml") as info:
         compile_content(DEFAULT_DOCUMENTS, lexicon)
     assert "\n" not in str(info.value)
+
+
+def test_a_phrase_too_long_to_be_recognized_is_a_compile_error(tmp_path: Path):
+    """Phrases are found by looking up runs of words: one longer than any run looked up would never match."""
+    lexicon = tmp_path / "lexicon.yaml"
+    text = DEFAULT_LEXICON.read_text(encoding="utf-8")
+    long_phrase = " ".join(["word"] * (MAX_PHRASE_WORDS + 1))
+    bad = text.replace("    phrases: [what causes,", f"    phrases: [{long_phrase}, what causes,")
+    assert bad != text
+    lexicon.write_text(bad, encoding="utf-8")
+    with pytest.raises(CompileError, match="too many to be recognized") as info:
+        compile_content(DEFAULT_DOCUMENTS, lexicon)
+    assert "\n" not in str(info.value)
+
+
+def test_a_long_worried_phrase_is_recognized_whole():
+    """Nine or ten words written out from a template ("do i need to go to the emergency room") still reach
+    their intent."""
+    from voiceguide.answer.router import Router
+
+    content = load_content()
+    router = Router.for_content(content)
+    for question in ("do i need to go to the emergency room", "should i go and see the a and e"):
+        assert router.understand(question).intent == "what-to-do", question
+        # Matched whole, not by a shorter phrase inside it.
+        assert router._intent(question, question) == ("what-to-do", len(question.split())), question
+        assert Conversation(content).handle(question).status.value == "advice", question

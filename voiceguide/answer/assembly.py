@@ -65,7 +65,13 @@ class AnswerAssembly:
                     s for s, fit in zip(sections, fits, strict=True) if fit >= max(fits) - _COMBINED_MARGIN
                 ]
             else:
-                sections = self._said_elsewhere(focus) or sections
+                # With the kind named outright or by a worried question ("how do i stop getting another"),
+                # its own sections answer unless another says what was asked in the question's own words
+                # ("the lungs"), not only in the documents' words for them ("further clots" for "another").
+                own_words = replace(focus, terms=tuple(t[:1] for t in focus.terms))
+                named = (q.explicit_kind and q.kind == route.kind) or intent.get("kind") == route.kind
+                if not named or self._said_elsewhere(own_words):
+                    sections = self._said_elsewhere(focus) or sections
         if len(sections) == 1:
             section = self._at_place_asked(sections[0], q.location, focus)
             # A kind that answers the worried question asked of it ("is it serious" after the types) is kept

@@ -35,6 +35,7 @@ class FollowUps:
     _subjects: frozenset[str]
     _place_words: frozenset[str]
     _intent_words: frozenset[str]
+    _intent_only_words: frozenset[str]  # intent words the documents never use
     _intents: dict[str, Any]
     understand: Callable[[str], Query]
     _without_places: Callable[[str], str]
@@ -90,7 +91,10 @@ class FollowUps:
         return tuple(
             w for w in q.content_words
             if w not in self._subjects and w not in self._place_words and w not in self._neutral
-            and w not in self._intent_words and w not in kind_heads and w not in STOPWORDS
+            # A worried question's own words ("what should i do") say nothing of the topic, but a word the
+            # documents use ("stockings") does, even where an intent's phrase says it too.
+            and w not in self._intent_only_words
+            and w not in kind_heads and w not in STOPWORDS
         )
 
     def next_of(self, q: Query, context: Context, kind: str | None) -> str | None:

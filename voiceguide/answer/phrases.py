@@ -11,12 +11,12 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-_MAX_PHRASE_WORDS = 8
+MAX_PHRASE_WORDS = 12  # the longest phrase a look-up can find; the compiler rejects longer ones
 
 
 @lru_cache(maxsize=2048)
 def _ngrams(text: str) -> dict[str, tuple[int, ...]]:
-    """Every run of up to eight words in `text`, with the character offsets where it starts.
+    """Every run of up to twelve words in `text`, with the character offsets where it starts.
 
     Built once per text, it turns each phrase test into a dictionary look-up, which is what keeps routing a
     question well under a millisecond however many phrases the lexicon lists.
@@ -28,7 +28,7 @@ def _ngrams(text: str) -> dict[str, tuple[int, ...]]:
         pos += len(token) + 1
     grams: dict[str, list[int]] = {}
     for i in range(len(tokens)):
-        for n in range(1, min(_MAX_PHRASE_WORDS, len(tokens) - i) + 1):
+        for n in range(1, min(MAX_PHRASE_WORDS, len(tokens) - i) + 1):
             grams.setdefault(" ".join(tokens[i : i + n]), []).append(starts[i])
     return {gram: tuple(offsets) for gram, offsets in grams.items()}
 
@@ -40,7 +40,7 @@ def _canonical(text: str) -> str:
 
 def contains(text: str, phrase: str) -> bool:
     key = _canonical(phrase)
-    if key.count(" ") >= _MAX_PHRASE_WORDS:  # longer than any n-gram kept: plain whole-word search
+    if key.count(" ") >= MAX_PHRASE_WORDS:  # longer than any n-gram kept: plain whole-word search
         return f" {key} " in f" {_canonical(text)} "
     return bool(key) and key in _ngrams(_canonical(text))
 

@@ -74,6 +74,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
             for p in spec["phrases"] for w in p.split()
         }
         self._intent_words = frozenset(intent_words)
+        self._intent_only_words = self._intent_words - set(content.vocabulary.words)
         # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot",
         # "clot").
         self._subject_terms: dict[str, list[str]] = {}
@@ -234,7 +235,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
                 self._plain_words if q.kind != "overview" or q.intent else self._plain_words - self._neutral
             )
             plain_stems = {self._stem(w) for w in plain}
-            if (q.kind is not None or q.intent is not None) and not q.location and all(
+            # A kind heard only through a lay word ("blue" for discoloration), with nothing standing for the
+            # subject, is not ours: "does it come in blue" is about something for sale.
+            lay_only = q.lay_kind and q.intent is None and not stands_in
+            if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
                 or (stands_in and everyday(w)) or (w in self._known and self._points_at_subject(q))
                 for w in q.content_words
@@ -244,6 +248,13 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
                 in_domain = True
             else:
                 status = RouteStatus.OUT_OF_SCOPE if q.content_words else RouteStatus.NOT_UNDERSTOOD
+                # A clot-care question the articles do not answer, said with the subject's words ("is aspirin
+                # enough to thin my blood"): honest, not "I can't help".
+                spec = self._intents.get(q.intent or "", {})
+                if spec.get("covered") is False and not spec.get("needs_anchor") and any(
+                    w in self._subjects for w in q.content_words
+                ):
+                    status = RouteStatus.NOT_COVERED
                 return Route(status, q)
 
         location = q.location or (context.location if follow_up or not q.anchored else None)

@@ -175,8 +175,10 @@ class QuestionUnderstanding:
                 phrase
                 for text in texts
                 for _start, end, phrase in find_all(text, self._intent_phrases[name])
-                # "what can i do to stop getting clots" asks how to do that, not what to do now.
-                if not (spec.get("answer") == "advice" and text[end:].split()[:1] == ["to"])
+                # "what can i do to stop getting clots" asks how to do that, not what to do now; "is it bad to
+                # use my phone" asks about using it, not whether a clot is bad.
+                if text[end:].split()[:1] != ["to"]
+                or not (spec.get("answer") == "advice" or spec.get("not_before_to"))
             ]
             longest = max((len(h.split()) for h in hits), default=0)
             if longest > best_len:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from voiceguide.answer.phrases import MAX_PHRASE_WORDS
+
 # A template that would expand past this is a mistake in the lexicon, not a wording people use.
 MAX_EXPANSIONS = 2000
 
@@ -77,7 +79,21 @@ def _sequence(text: str, pos: int, closer: str | None) -> tuple[list[str], int]:
 
 def expand_lexicon(lexicon: dict[str, Any]) -> dict[str, Any]:
     """The lexicon with its kinds' and intents' phrase lists written out: everything after compiling reads
-    plain phrases."""
+    plain phrases. A phrase longer than the runs of words a look-up sees (voiceguide/answer/phrases.py) could
+    never be found, so it is an error."""
+    expanded = _expanded(lexicon)
+    for part in ("kinds", "intents"):
+        for spec in (expanded.get(part) or {}).values():
+            for value in spec.values():
+                for phrase in value if isinstance(value, list) else ():
+                    if isinstance(phrase, str) and len(phrase.split()) > MAX_PHRASE_WORDS:
+                        raise TemplateError(
+                            f"{phrase!r} has more than {MAX_PHRASE_WORDS} words, too many to be recognized"
+                        )
+    return expanded
+
+
+def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
     return {
         **lexicon,
         **{

@@ -1,0 +1,137 @@
+"""Lay shapes of questions reach the document sentence that answers, and look-alikes stay out of scope.
+
+Each wording here is written for the test, not taken from a question set: the lexicon holds general shapes
+(word families, phrase templates), and these check that several wordings of each reach the same answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceguide.answer.conversation import Conversation
+from voiceguide.content.content_model import load_content
+
+NOT_COVERED = "don't cover"
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+def _answer(content, *said: str):
+    conversation = Conversation(content)
+    for before in said[:-1]:
+        conversation.handle(before)
+    return conversation.handle(said[-1])
+
+
+def _no_document_sentence(content, reply) -> bool:
+    sentences = (s for sec in content.sections for s in sec.sentences)
+    return reply.topic is None and not any(s in reply.answer for s in sentences)
+
+
+@pytest.mark.parametrize("question", [
+    "does having colitis raise the chance of a clot", "my husband has crohns disease is he at risk of clots",
+    "is ibd connected to blood clots",
+])
+def test_a_named_bowel_condition_is_the_documents_inflammatory_bowel_disease(content, question):
+    assert "inflammatory bowel disease" in _answer(content, question).answer.split(". ")[0], question
+
+
+@pytest.mark.parametrize("question", [
+    "could a clot make it difficult to bend my knee", "does it make walking painful",
+    "would it make it hard to straighten the leg",
+])
+def test_a_clot_making_it_hard_to_walk_or_bend_is_its_symptom(content, question):
+    assert "difficulty walking or bending" in _answer(content, question).answer, question
+
+
+@pytest.mark.parametrize("question", [
+    "is it hard to walk after a knee replacement", "does arthritis make it hard to bend the knee",
+    "does it come in blue", "is it bad to use my tablet before bed", "can i play a dvd in the car",
+])
+def test_look_alikes_get_no_clot_content(content, question):
+    assert _no_document_sentence(content, _answer(content, question)), question
+
+
+@pytest.mark.parametrize("question", [
+    "can fish oil thin my blood enough", "does red wine thin the blood",
+    "should i keep my stockings on overnight", "do you wear them all night",
+    "what are the odds i will get another",
+    "whats the chance ill have one again", "should i stop taking my vitamins",
+])
+def test_clot_care_the_articles_lack_is_said_honestly(content, question):
+    reply = _answer(content, question)
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
+
+
+@pytest.mark.parametrize("said", [
+    ("does the pill make clots more likely", "should i come off it then"),
+    ("i take hrt and had a clot should i come off it",),
+    ("can hrt give you a clot", "so do i need to stop taking it"),
+])
+def test_stopping_a_medicine_that_raises_the_risk_gets_talk_to_your_doctor(content, said):
+    assert "talk to your doctor about alternatives" in _answer(content, *said).answer, said
+
+
+@pytest.mark.parametrize("question", [
+    "will the nurse take a look at my leg first", "does the gp just have a look at it",
+])
+def test_a_doctor_having_a_look_is_the_physical_examination(content, question):
+    assert "physical examination" in _answer(content, question).answer, question
+
+
+@pytest.mark.parametrize("question", [
+    "how soon should i be seen if i think i have a clot", "how quickly should i get it checked",
+])
+def test_how_soon_to_be_seen_gets_the_advice(content, question):
+    answer = _answer(content, question).answer
+    assert "medical evaluation" in answer or "seek medical attention" in answer, question
+
+
+def test_lasting_problems_after_treatment_are_the_long_term_effects(content):
+    reply = _answer(
+        content, "how do they treat a clot behind the knee",
+        "once it has been treated can there be lasting damage",
+    )
+    assert "post-thrombotic syndrome" in reply.answer
+
+
+def test_a_dvt_heard_as_dvd_in_a_leg_is_repaired(content):
+    assert "deep vein thrombosis (DVT)" in _answer(content, "what is a dvd in my leg").answer
+
+
+@pytest.mark.parametrize("question", [
+    "i was told i had a dvt how can i avoid getting another", "how do i stop getting another one after this",
+])
+def test_a_prevention_question_is_answered_from_prevention(content, question):
+    """"Another" is the documents' "further clots", which treatment sentences also say; the kind named
+    outright (prevention) still answers."""
+    reply = _answer(content, question)
+    assert reply.topic.endswith("prevention") and "risk factors" in reply.answer, (question, reply.answer)
+
+
+def test_a_named_kind_still_gives_way_to_a_sentence_in_the_questions_own_words(content):
+    reply = _answer(content, "what are the signs that a clot has got to the lungs")
+    assert "pulmonary embolism" in reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "what's the worst that could happen with a clot in the buttock",
+    "what could go wrong with a clot behind my knee",
+    "can a clot in your leg move", "could the clot travel",
+])
+def test_what_could_go_wrong_is_a_complications_question(content, question):
+    assert "complications" in (_answer(content, question).topic or ""), question
+
+
+@pytest.mark.parametrize("question", [
+    "what could go wrong with my car", "what's the worst thing that can happen at a football match",
+])
+def test_what_could_go_wrong_elsewhere_is_not_ours(content, question):
+    assert _no_document_sentence(content, _answer(content, question)), question
+
+
+def test_what_the_doctors_do_first_is_the_examination(content):
+    assert "physical examination" in _answer(content, "what do the doctors do first").answer
