@@ -30,8 +30,8 @@ def _load(name: str) -> list[dict]:
 SETS = {
     "questions_blind_answers.yaml": {"floor": 118, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind2_answers.yaml": {"floor": 78, "size": 100, "whole": ("emergency", "out-of-scope")},
-    "questions_blind3_answers.yaml": {"floor": 91, "size": 97,
+    "questions_blind2_answers.yaml": {"floor": 79, "size": 100, "whole": ("emergency", "out-of-scope")},
+    "questions_blind3_answers.yaml": {"floor": 92, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45

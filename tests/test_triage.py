@@ -45,6 +45,7 @@ def judge(content):
         "i went all clammy and my leg is swollen",
         "sudden sharp pain in my ribs and my calf is swollen",
         "i get puffed out just walking to the kitchen",
+        "i brought up a bit of blood when i coughed this morning",
         "i feel like i cannot get enough oxygen",
         "my mum is struggling to find her words",
         "i just feel something is seriously wrong and my calf is swollen",
@@ -97,6 +98,7 @@ def test_see_doctor(judge, text):
         "my leg is not swollen",
         "what causes swelling behind the knee",
         "how do i keep my legs warm in winter",  # a sign wanted, not reported
+        "my grandson has a chesty cough",  # a cold, not a warning sign
     ],
 )
 def test_none(judge, text):

@@ -82,11 +82,11 @@ def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported
     return hits
 
 
-_NEAR = 4
+_NEAR = 5
 
 
 def _near(text: str, pairs: list[list[list[str]]], triage: dict[str, Any]) -> list[str]:
-    """Each pair of word lists with a word of each within four words of the other, in either order, unless
+    """Each pair of word lists with a word of each within five words of the other, in either order, unless
     the first of the two is denied ("i have not coughed up any blood")."""
     words = text.split()
     starts = [0]

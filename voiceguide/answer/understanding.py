@@ -59,7 +59,7 @@ class QuestionUnderstanding:
                 word = word[:-2]  # "my calf's been swollen": the calf
             if (
                 word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4
-                or word.isdigit() or word in self._lay_words
+                or word.isdigit() or word in self._lay_words or word in self._foreign
             ):
                 repaired.append(word)
                 continue
