@@ -79,18 +79,23 @@ def find_all(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
 
 _LONG_LIST = 64
 _KEYS_KEPT = 256
-_keys_of: OrderedDict[int, tuple[Sequence[str], tuple[str, ...]]] = OrderedDict()
+_keys_of: OrderedDict[int, tuple[Sequence[str], dict[str, list[int]], int]] = OrderedDict()
 
 
-def _keys(phrases: Sequence[str]) -> tuple[str, ...]:
-    """The canonical form of each phrase of a long list, kept per list object: a lexicon's lists live as
-    long as the router, and a written-out template has hundreds of phrases to fold on every question."""
+def _keys(phrases: Sequence[str]) -> dict[str, list[int]]:
+    """Where each canonical phrase of a long list stands in it, kept per list object: a lexicon's lists live
+    as long as the router, and a written-out template has thousands of phrases, so a question's few dozen
+    word runs are looked up in this rather than every phrase in the question's."""
     kept = _keys_of.get(id(phrases))
-    if kept is not None and kept[0] is phrases and len(kept[1]) == len(phrases):
+    if kept is not None and kept[0] is phrases and kept[2] == len(phrases):
         _keys_of.move_to_end(id(phrases))
         return kept[1]
-    keys = tuple(_canonical(p) for p in phrases)
-    _keys_of[id(phrases)] = (phrases, keys)
+    keys: dict[str, list[int]] = {}
+    for i, phrase in enumerate(phrases):
+        key = _canonical(phrase)
+        if key:
+            keys.setdefault(key, []).append(i)
+    _keys_of[id(phrases)] = (phrases, keys, len(phrases))
     if len(_keys_of) > _KEYS_KEPT:
         _keys_of.popitem(last=False)
     return keys
@@ -105,7 +110,9 @@ def any_of_each(text: str, *lists: Sequence[str]) -> list[str]:
 def any_of(text: str, phrases: Iterable[str]) -> list[str]:
     grams = _ngrams(_canonical(text))
     if isinstance(phrases, (list, tuple)) and len(phrases) > _LONG_LIST:
-        return [p for p, key in zip(phrases, _keys(phrases), strict=True) if key and key in grams]
+        keys = _keys(phrases)
+        found = sorted(i for gram in grams if gram in keys for i in keys[gram])
+        return [phrases[i] for i in found]
     return [p for p in phrases if p and _canonical(p) in grams]
 
 
