@@ -22,6 +22,16 @@ def topic_matches(expected, got) -> bool:
     return got in expected if isinstance(expected, list) else got == expected
 
 
+def reply_after(content, *turns: str):
+    """The reply to the last of `turns`, said in order in one conversation: the others come before it."""
+    from voiceguide.answer.conversation import Conversation
+
+    conversation = Conversation(content)
+    for turn in turns[:-1]:
+        conversation.handle(turn)
+    return conversation.handle(turns[-1])
+
+
 def label_expectation(label: dict) -> dict:
     """A recorded or typed question's label (tests/audio/README.md) as a line of `voiceguide batch --expect`:
     `any` topic becomes no topic check, and the command is always checked (null: not a command)."""

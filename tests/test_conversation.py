@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.answer_scoring import content_words
+from tests.conftest import reply_after
 from voiceguide.answer import messages
 from voiceguide.answer.commands import Command
 from voiceguide.answer.conversation import (
@@ -185,49 +186,45 @@ def test_follow_up_uses_the_place_of_the_last_question(conversation):
     assert conversation.handle("what about the buttocks").topic == "blood-clot-buttocks.treatment"
 
 
-def _said(content, *turns: str):
-    conversation = Conversation(content)
-    replies = [conversation.handle(turn) for turn in turns]
-    return replies[-1]
-
-
 def test_a_follow_up_that_names_only_a_place_asks_the_last_question_again_there(content):
     # The specific thing asked (a fever) is kept, not only its kind.
-    reply = _said(content, "does a clot in the bum ever give you a fever", "and what about behind the knee?")
+    reply = reply_after(
+        content, "does a clot in the bum ever give you a fever", "and what about behind the knee?"
+    )
     assert reply.answer.startswith("In some cases, the clot may cause a fever or chills.")
     # After advice alone (no section answered), the place still carries the question over.
-    reply = _said(content, "should i go to the doctor about a clot in my bum", "and behind the knee?")
+    reply = reply_after(content, "should i go to the doctor about a clot in my bum", "and behind the knee?")
     assert reply.urgency is Urgency.SEE_DOCTOR and reply.status != "out-of-scope"
     assert all(advice.text in reply.answer for advice in content.urgent["see-doctor"])
 
 
 def test_they_and_it_in_a_follow_up_stand_for_what_was_just_asked_about(content):
-    reply = _said(content, "are compression stockings any use for a knee clot", "how do they work")
+    reply = reply_after(content, "are compression stockings any use for a knee clot", "how do they work")
     assert "They work by applying pressure to the leg" in reply.answer
     assert not reply.answer.startswith("They")  # said after the sentence that says what "they" are
-    reply = _said(content, "could a clot behind my knee kill me", "how would it do that")
+    reply = reply_after(content, "could a clot behind my knee kill me", "how would it do that")
     assert "A blood clot can travel to the lungs and cause a pulmonary embolism" in reply.answer
     # Words with nothing in them are still not understood, context or not.
-    reply = _said(content, "what are the symptoms of a clot behind the knee", "is that it")
+    reply = reply_after(content, "what are the symptoms of a clot behind the knee", "is that it")
     assert reply.status == "not-understood"
 
 
 def test_the_answering_sentence_leads_even_from_another_section(content):
     # Routed among the types (superficial), answered among the symptoms (the lump).
-    reply = _said(content, "does a superficial clot in the buttocks make a lump")
+    reply = reply_after(content, "does a superficial clot in the buttocks make a lump")
     assert reply.answer.startswith("For superficial clots, a visible, firm, or hard lump may be felt")
     # A yes/no question leads with the sentence that says yes in the document's words.
-    reply = _said(content, "can you actually get a clot in the buttocks")
+    reply = reply_after(content, "can you actually get a clot in the buttocks")
     assert reply.answer.startswith(
         "While most commonly associated with the legs, blood clots can occur in or affect the buttocks region"
     )
     # A promise ("a range of serious problems") is said with the sentence that spells it out.
-    reply = _said(content, "what complications can a clot behind the knee lead to")
+    reply = reply_after(content, "what complications can a clot behind the knee lead to")
     assert "These can include pulmonary embolism" in reply.answer
 
 
 def test_with_no_place_only_the_article_that_says_what_was_asked_answers(content):
-    reply = _said(content, "does hormone replacement therapy raise the risk of clots")
+    reply = reply_after(content, "does hormone replacement therapy raise the risk of clots")
     assert reply.answer.startswith("Hormonal influences")
     assert reply.sources == ("Can You Get a Blood Clot in Your Buttocks?",)
 
@@ -235,18 +232,18 @@ def test_with_no_place_only_the_article_that_says_what_was_asked_answers(content
 def test_uncovered_clot_questions_are_said_to_be_uncovered(content):
     for question in ["is a blood clot in my arm dangerous", "can i take ibuprofen for a clot behind the knee",
                      "can kids get a dvt", "is it safe to drive with a dvt"]:
-        reply = _said(content, question)
+        reply = reply_after(content, question)
         assert reply.status == "not-covered", (question, reply.answer)
         assert "don't cover" in reply.answer
 
 
 def test_a_limb_gone_cold_and_pale_is_an_emergency_and_a_supposed_case_is_not_a_report(content):
-    assert _said(content, "my calf has gone pale and cold").urgency is Urgency.EMERGENCY
-    assert _said(content, "i think i'm about to pass out").urgency is Urgency.EMERGENCY
-    supposed = _said(content, "would my calf swell up if i had a clot behind the knee")
+    assert reply_after(content, "my calf has gone pale and cold").urgency is Urgency.EMERGENCY
+    assert reply_after(content, "i think i'm about to pass out").urgency is Urgency.EMERGENCY
+    supposed = reply_after(content, "would my calf swell up if i had a clot behind the knee")
     assert supposed.urgency is Urgency.NONE and supposed.topic == "blood-clot-behind-knee.symptoms"
     # "What can i do to ..." asks how, not what to do now.
-    how = _said(content, "what can i do to avoid getting clots in my legs")
+    how = reply_after(content, "what can i do to avoid getting clots in my legs")
     assert how.urgency is Urgency.NONE and how.topic.endswith("prevention")
 
 
@@ -323,13 +320,6 @@ def test_every_answer_sentence_comes_from_the_documents(content):
             assert not rest.strip(), f"{session!r} said something not from the documents: {rest!r}"
 
 
-def _reply(content, question: str, *before: str):
-    conversation = Conversation(content)
-    for said in before:
-        conversation.handle(said)
-    return conversation.handle(question)
-
-
 def test_everyday_activities_with_a_clot_are_not_covered_and_lend_no_scope(content):
     """"Can I go swimming with a DVT": the articles do not say, and that is said honestly; but "swimming"
     alone does not make a question about a sore knee one of ours."""
@@ -337,8 +327,8 @@ def test_everyday_activities_with_a_clot_are_not_covered_and_lend_no_scope(conte
     for question in ("can i go swimming with a dvt", "is it okay to play sport after a blood clot",
                      "should i put an ice pack on my clot", "how much anticoagulant do people take",
                      "are blood thinner injections painful", "can you catch a clot off someone else"):
-        assert _reply(content, question).answer == not_covered, question
-    assert _reply(content, "what causes knee pain after swimming").status == "out-of-scope"
+        assert reply_after(content, question).answer == not_covered, question
+    assert reply_after(content, "what causes knee pain after swimming").status == "out-of-scope"
 
 
 def test_conditions_near_the_subject_are_not_covered_rather_than_out_of_scope(content):
@@ -346,27 +336,27 @@ def test_conditions_near_the_subject_are_not_covered_rather_than_out_of_scope(co
     for question in (
         "what are varicose veins", "is a bakers cyst the same as a clot", "what is thrombophilia"
     ):
-        assert _reply(content, question).answer == not_covered, question
+        assert reply_after(content, question).answer == not_covered, question
     # A cause the documents name is answered, though "heart" alone is a place they do not cover.
-    assert _reply(content, "does heart disease make clots more likely").answer.startswith(
+    assert reply_after(content, "does heart disease make clots more likely").answer.startswith(
         "Certain medical conditions"
     )
 
 
 def test_a_possessive_is_its_noun(content):
-    reply = _reply(content, "my calf's swollen and warm")
+    reply = reply_after(content, "my calf's swollen and warm")
     assert reply.urgency is Urgency.SEE_DOCTOR
 
 
 def test_another_place_after_a_clot_question_is_not_covered(content):
-    reply = _reply(content, "what about my wrist", "what are the symptoms of a clot in the buttocks")
+    reply = reply_after(content, "what are the symptoms of a clot in the buttocks", "what about my wrist")
     assert reply.answer == messages.text("not_covered")
 
 
 def test_other_in_a_follow_up_asks_past_what_was_just_said(content):
-    first = _reply(content, "what is a venogram")
+    first = reply_after(content, "what is a venogram")
     assert "venogram" in first.answer
-    reply = _reply(content, "what other tests can they do", "what is a venogram")
+    reply = reply_after(content, "what is a venogram", "what other tests can they do")
     assert not reply.answer.startswith("In some cases, they may also recommend a venogram")
     assert "Doppler ultrasound" in reply.answer
 
@@ -374,13 +364,13 @@ def test_other_in_a_follow_up_asks_past_what_was_just_said(content):
 def test_the_place_asked_about_answers_in_its_own_words(content):
     """The knee article says "fatal", the buttocks article "life-threatening": a question about the buttocks
     hears the buttocks article."""
-    reply = _reply(content, "could a clot in my backside be fatal")
+    reply = reply_after(content, "could a clot in my backside be fatal")
     assert reply.sources == ("Can You Get a Blood Clot in Your Buttocks?",), reply.answer
     assert "life-threatening" in reply.answer
 
 
 def test_see_doctor_advice_is_not_said_twice_and_leaves_room_for_the_answer(content):
-    reply = _reply(content, "my bum is sore, what would the doctor do first")
+    reply = reply_after(content, "my bum is sore, what would the doctor do first")
     advice = content.urgent["see-doctor"][0].text
     assert reply.urgency is Urgency.SEE_DOCTOR
     assert reply.answer.count(advice) == 1
@@ -390,7 +380,7 @@ def test_see_doctor_advice_is_not_said_twice_and_leaves_room_for_the_answer(cont
 def test_signs_no_place_article_lists_are_found_where_a_document_names_them(content):
     """No symptoms section names the signs of a clot in the lungs; the sentence that does (shortness of
     breath, chest pain) answers."""
-    reply = _reply(content, "what signs show a clot has travelled to the lungs")
+    reply = reply_after(content, "what signs show a clot has travelled to the lungs")
     assert "shortness of breath or chest pain" in reply.answer.split("From the article")[0]
 
 
@@ -401,9 +391,9 @@ def test_a_short_word_is_not_repaired_into_one_with_another_first_letter(content
 
 
 def test_a_kind_word_outweighs_another_kinds_cue(content):
-    assert _reply(content, "can i prevent a clot by giving up smoking").topic.endswith(".prevention")
+    assert reply_after(content, "can i prevent a clot by giving up smoking").topic.endswith(".prevention")
     # "cause" asks for an effect as often as for a cause, so it does not outweigh a symptom.
-    assert _reply(content, "could a clot make my bottom ache").topic.endswith(".symptoms")
+    assert reply_after(content, "could a clot make my bottom ache").topic.endswith(".symptoms")
 
 
 def test_statuses_are_enums_that_read_as_their_text(conversation):
@@ -482,13 +472,10 @@ def test_a_question_about_what_is_not_covered_is_still_not_covered(content):
 def test_a_noun_said_as_a_continuation_may_keep_the_last_kind(content):
     """"And after an operation" after the causes: a treatment's word, but said as a continuation of the causes
     it asks whether that is a cause too; "and how do i stop it" asks anew."""
-    conv = Conversation(content)
-    conv.handle("what causes clots behind the knee")
-    reply = conv.handle("and after an operation")
+    reply = reply_after(content, "what causes clots behind the knee", "and after an operation")
     assert "surgical procedure" in reply.answer, reply.answer
-    conv = Conversation(content)
-    conv.handle("what causes clots behind the knee")
-    assert conv.handle("and how do i stop that").topic.endswith("prevention")
+    reply = reply_after(content, "what causes clots behind the knee", "and how do i stop that")
+    assert reply.topic.endswith("prevention")
 
 
 def test_does_it_still_need_a_doctor_is_answered_by_the_documents_advice_for_it(content):
@@ -514,15 +501,12 @@ def test_lay_shapes_of_onset_variation_help_and_worry_reach_the_sentence(content
     """Word families, not one wording: "out of the blue" / "bit by bit" are the documents' suddenly and
     gradually; "is it the same for everybody" is what varies from person to person; "can they help with"
     after a treatment asks about that treatment; "so big a deal" asks how serious."""
-    conversation = Conversation(content)
-    conversation.handle("what are the signs of a clot in the buttocks")
-    reply = conversation.handle("does the ache start out of the blue or build up bit by bit")
+    reply = reply_after(content, "what are the signs of a clot in the buttocks",
+                        "does the ache start out of the blue or build up bit by bit")
     assert "appear suddenly or develop gradually" in reply.answer, reply.answer
     reply = Conversation(content).handle("do all people feel the same thing with these")
     assert "vary from person to person" in reply.answer, reply.answer
-    conversation = Conversation(content)
-    conversation.handle("what do compression stockings do")
-    reply = conversation.handle("can they help ease the swelling")
+    reply = reply_after(content, "what do compression stockings do", "can they help ease the swelling")
     assert "manage swelling" in reply.answer, reply.answer
     reply = Conversation(content).handle("why are the deep ones so big of a deal")
     assert "serious concern" in reply.answer, reply.answer
@@ -531,13 +515,9 @@ def test_lay_shapes_of_onset_variation_help_and_worry_reach_the_sentence(content
 def test_is_it_serious_after_a_named_type_is_answered_by_the_types(content):
     """"How worrying is it" after superficial clots: the types section says they are less severe than deep
     ones. After the types in general, "is that the bad kind" asks which one is, and the complications say."""
-    conversation = Conversation(content)
-    conversation.handle("tell me about superficial clots")
-    reply = conversation.handle("how worrying is that")
+    reply = reply_after(content, "tell me about superficial clots", "how worrying is that")
     assert "less severe than deep clots" in reply.answer, reply.answer
-    conversation = Conversation(content)
-    conversation.handle("which types of clot happen in the buttocks")
-    reply = conversation.handle("is that the bad kind")
+    reply = reply_after(content, "which types of clot happen in the buttocks", "is that the bad kind")
     assert "more concerning" in reply.answer or "serious concern" in reply.answer, reply.answer
 
 

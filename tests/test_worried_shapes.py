@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from voiceguide.answer.conversation import Conversation
+from tests.conftest import reply_after
 from voiceguide.content.content_model import load_content
 
 NOT_COVERED = "don't cover"
@@ -17,13 +17,6 @@ NOT_COVERED = "don't cover"
 @pytest.fixture(scope="module")
 def content():
     return load_content()
-
-
-def _answer(content, *said: str):
-    conversation = Conversation(content)
-    for before in said[:-1]:
-        conversation.handle(before)
-    return conversation.handle(said[-1])
 
 
 def _no_document_sentence(content, reply) -> bool:
@@ -36,7 +29,7 @@ def _no_document_sentence(content, reply) -> bool:
     "is ibd connected to blood clots",
 ])
 def test_a_named_bowel_condition_is_the_documents_inflammatory_bowel_disease(content, question):
-    assert "inflammatory bowel disease" in _answer(content, question).answer.split(". ")[0], question
+    assert "inflammatory bowel disease" in reply_after(content, question).answer.split(". ")[0], question
 
 
 @pytest.mark.parametrize("question", [
@@ -44,7 +37,7 @@ def test_a_named_bowel_condition_is_the_documents_inflammatory_bowel_disease(con
     "would it make it hard to straighten the leg",
 ])
 def test_a_clot_making_it_hard_to_walk_or_bend_is_its_symptom(content, question):
-    assert "difficulty walking or bending" in _answer(content, question).answer, question
+    assert "difficulty walking or bending" in reply_after(content, question).answer, question
 
 
 @pytest.mark.parametrize("question", [
@@ -52,7 +45,7 @@ def test_a_clot_making_it_hard_to_walk_or_bend_is_its_symptom(content, question)
     "does it come in blue", "is it bad to use my tablet before bed", "can i play a dvd in the car",
 ])
 def test_look_alikes_get_no_clot_content(content, question):
-    assert _no_document_sentence(content, _answer(content, question)), question
+    assert _no_document_sentence(content, reply_after(content, question)), question
 
 
 @pytest.mark.parametrize("question", [
@@ -62,7 +55,7 @@ def test_look_alikes_get_no_clot_content(content, question):
     "whats the chance ill have one again", "should i stop taking my vitamins",
 ])
 def test_clot_care_the_articles_lack_is_said_honestly(content, question):
-    reply = _answer(content, question)
+    reply = reply_after(content, question)
     assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
 
 
@@ -72,26 +65,26 @@ def test_clot_care_the_articles_lack_is_said_honestly(content, question):
     ("can hrt give you a clot", "so do i need to stop taking it"),
 ])
 def test_stopping_a_medicine_that_raises_the_risk_gets_talk_to_your_doctor(content, said):
-    assert "talk to your doctor about alternatives" in _answer(content, *said).answer, said
+    assert "talk to your doctor about alternatives" in reply_after(content, *said).answer, said
 
 
 @pytest.mark.parametrize("question", [
     "will the nurse take a look at my leg first", "does the gp just have a look at it",
 ])
 def test_a_doctor_having_a_look_is_the_physical_examination(content, question):
-    assert "physical examination" in _answer(content, question).answer, question
+    assert "physical examination" in reply_after(content, question).answer, question
 
 
 @pytest.mark.parametrize("question", [
     "how soon should i be seen if i think i have a clot", "how quickly should i get it checked",
 ])
 def test_how_soon_to_be_seen_gets_the_advice(content, question):
-    answer = _answer(content, question).answer
+    answer = reply_after(content, question).answer
     assert "medical evaluation" in answer or "seek medical attention" in answer, question
 
 
 def test_lasting_problems_after_treatment_are_the_long_term_effects(content):
-    reply = _answer(
+    reply = reply_after(
         content, "how do they treat a clot behind the knee",
         "once it has been treated can there be lasting damage",
     )
@@ -99,7 +92,7 @@ def test_lasting_problems_after_treatment_are_the_long_term_effects(content):
 
 
 def test_a_dvt_heard_as_dvd_in_a_leg_is_repaired(content):
-    assert "deep vein thrombosis (DVT)" in _answer(content, "what is a dvd in my leg").answer
+    assert "deep vein thrombosis (DVT)" in reply_after(content, "what is a dvd in my leg").answer
 
 
 @pytest.mark.parametrize("question", [
@@ -108,12 +101,12 @@ def test_a_dvt_heard_as_dvd_in_a_leg_is_repaired(content):
 def test_a_prevention_question_is_answered_from_prevention(content, question):
     """"Another" is the documents' "further clots", which treatment sentences also say; the kind named
     outright (prevention) still answers."""
-    reply = _answer(content, question)
+    reply = reply_after(content, question)
     assert reply.topic.endswith("prevention") and "risk factors" in reply.answer, (question, reply.answer)
 
 
 def test_a_named_kind_still_gives_way_to_a_sentence_in_the_questions_own_words(content):
-    reply = _answer(content, "what are the signs that a clot has got to the lungs")
+    reply = reply_after(content, "what are the signs that a clot has got to the lungs")
     assert "pulmonary embolism" in reply.answer
 
 
@@ -123,15 +116,15 @@ def test_a_named_kind_still_gives_way_to_a_sentence_in_the_questions_own_words(c
     "can a clot in your leg move", "could the clot travel",
 ])
 def test_what_could_go_wrong_is_a_complications_question(content, question):
-    assert "complications" in (_answer(content, question).topic or ""), question
+    assert "complications" in (reply_after(content, question).topic or ""), question
 
 
 @pytest.mark.parametrize("question", [
     "what could go wrong with my car", "what's the worst thing that can happen at a football match",
 ])
 def test_what_could_go_wrong_elsewhere_is_not_ours(content, question):
-    assert _no_document_sentence(content, _answer(content, question)), question
+    assert _no_document_sentence(content, reply_after(content, question)), question
 
 
 def test_what_the_doctors_do_first_is_the_examination(content):
-    assert "physical examination" in _answer(content, "what do the doctors do first").answer
+    assert "physical examination" in reply_after(content, "what do the doctors do first").answer
