@@ -45,38 +45,6 @@ def contains(text: str, phrase: str) -> bool:
     return bool(key) and key in _ngrams(_canonical(text))
 
 
-@lru_cache(maxsize=256)
-def _index(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """A long phrase list (a template written out) by canonical form, built once."""
-    index: dict[str, list[str]] = {}
-    for phrase in phrases:
-        key = _canonical(phrase)
-        if key:
-            index.setdefault(key, []).append(phrase)
-    return {key: tuple(found) for key, found in index.items()}
-
-
-def find_all(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Every (start, end, phrase) hit, as character offsets into `text` (white space folded).
-
-    A tuple of phrases is looked up from the text's side: a question has a few dozen word runs, and a
-    written-out template may have thousands of phrases."""
-    grams = _ngrams(_canonical(text))
-    if isinstance(phrases, tuple):
-        index = _index(phrases)
-        return sorted(
-            (start, start + len(key), phrase)
-            for key, starts in grams.items() if key in index
-            for phrase in index[key] for start in starts
-        )
-    hits = []
-    for phrase in phrases:
-        key = _canonical(phrase)
-        for start in grams.get(key, ()) if key else ():
-            hits.append((start, start + len(key), phrase))
-    return sorted(hits)
-
-
 _LONG_LIST = 64
 _KEYS_KEPT = 256
 _keys_of: OrderedDict[int, tuple[Sequence[str], dict[str, list[int]], int]] = OrderedDict()
@@ -85,7 +53,7 @@ _keys_of: OrderedDict[int, tuple[Sequence[str], dict[str, list[int]], int]] = Or
 def _keys(phrases: Sequence[str]) -> dict[str, list[int]]:
     """Where each canonical phrase of a long list stands in it, kept per list object: a lexicon's lists live
     as long as the router, and a written-out template has thousands of phrases, so a question's few dozen
-    word runs are looked up in this rather than every phrase in the question's."""
+    word runs are looked up in it rather than each phrase being looked for in the question."""
     kept = _keys_of.get(id(phrases))
     if kept is not None and kept[0] is phrases and kept[2] == len(phrases):
         _keys_of.move_to_end(id(phrases))
@@ -99,6 +67,27 @@ def _keys(phrases: Sequence[str]) -> dict[str, list[int]]:
     if len(_keys_of) > _KEYS_KEPT:
         _keys_of.popitem(last=False)
     return keys
+
+
+def find_all(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Every (start, end, phrase) hit, as character offsets into `text` (white space folded).
+
+    A long list is looked up from the text's side: a question has a few dozen word runs, and a written-out
+    template may have thousands of phrases."""
+    grams = _ngrams(_canonical(text))
+    if isinstance(phrases, (list, tuple)) and len(phrases) > _LONG_LIST:
+        keys = _keys(phrases)
+        return sorted(
+            (start, start + len(gram), phrases[i])
+            for gram, starts in grams.items() if gram in keys
+            for i in keys[gram] for start in starts
+        )
+    hits = []
+    for phrase in phrases:
+        key = _canonical(phrase)
+        for start in grams.get(key, ()) if key else ():
+            hits.append((start, start + len(key), phrase))
+    return sorted(hits)
 
 
 def any_of_each(text: str, *lists: Sequence[str]) -> list[str]:

@@ -205,8 +205,6 @@ _ORDER = (Urgency.EMERGENCY, Urgency.SEE_DOCTOR, Urgency.NONE)
 def assess_heard(heard: str, repaired: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """The more urgent reading of what was said as heard and as repaired: a repair toward the documents'
     words can turn a warning sign into something else ("blacked out" -> "blocked out")."""
-    readings = [assess(repaired, triage), assess(heard, triage)] if heard != repaired else [
-        assess(repaired, triage)
-    ]
+    readings = (assess(text, triage) for text in dict.fromkeys((repaired, heard)))
     return min(readings, key=lambda reading: _ORDER.index(reading[0]))
 
