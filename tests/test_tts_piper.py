@@ -65,10 +65,9 @@ def _digits_apart(hearings: list[str]) -> bool:
     quantity ("900 11", "nine hundred eleven", "9 11"). Whisper writes "911" for both readings, so that form
     decides nothing; and Piper's voice varies from render to render, so the hearings of five renders count
     (with three, now and then every hearing wrote "911"). An "11" counts as a quantity only after the 9: when
-    Whisper
-    mishears the "nine" ("call mine, one, one"), the two digit words left are joined into "11", and that is
-    the digits said apart, not "eleven" (1 hearing in 60 on this sentence, which failed the test now and
-    then)."""
+    Whisper mishears the "nine" ("call mine, one, one"), the two digit words left are joined into "11", and
+    that is the digits said apart, not "eleven" (1 hearing in 60 on this sentence, which failed the test now
+    and then)."""
     return (any(re.search(r"\b9 1 1\b", h) for h in hearings)
             and not any(re.search(r"hundred|eleven|\b900\b|\b9 11\b", h) for h in hearings))
 
