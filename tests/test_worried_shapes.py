@@ -128,3 +128,47 @@ def test_what_could_go_wrong_elsewhere_is_not_ours(content, question):
 
 def test_what_the_doctors_do_first_is_the_examination(content):
     assert "physical examination" in reply_after(content, "what do the doctors do first").answer
+
+
+@pytest.mark.parametrize("question", [
+    "my son is thirty and overweight, is he more likely to get a clot",
+    "my daughter is on the pill could that give her a clot",
+])
+def test_a_grown_son_or_daughter_is_asked_about_like_anyone(content, question):
+    reply = reply_after(content, question)
+    assert reply.topic is not None and reply.topic.endswith("causes"), question
+
+
+def test_a_young_child_is_still_not_covered(content):
+    assert NOT_COVERED in reply_after(content, "could my little girl get a blood clot").answer
+
+
+@pytest.mark.parametrize("question", [
+    "so my question is what a dvt really is", "can you tell me what a clot is",
+])
+def test_what_a_clot_is_asked_inside_a_sentence_is_the_overview(content, question):
+    reply = reply_after(content, question)
+    assert reply.topic is not None and reply.topic.endswith("overview"), question
+
+
+@pytest.mark.parametrize("question", [
+    "is it common to get a clot after a hip operation", "could i develop one after surgery on my tummy",
+])
+def test_a_clot_after_an_operation_is_a_cause(content, question):
+    assert "surg" in reply_after(content, question).answer.split(". ")[0], question
+
+
+@pytest.mark.parametrize("question", [
+    "my uncle's been laid up for a month, could he get a clot",
+    "ive been stuck in bed with flu, am i at risk of a clot",
+])
+def test_being_laid_up_is_the_documents_bed_rest(content, question):
+    first = reply_after(content, question).answer.split("From the article")[0]
+    assert "bed rest" in first or "immobility" in first, question
+
+
+@pytest.mark.parametrize("question", [
+    "what if i just ignore the clot", "what happens if you never get a clot looked at",
+])
+def test_leaving_a_clot_alone_is_what_happens_untreated(content, question):
+    assert "untreated" in reply_after(content, question).answer.split(". ")[0], question

@@ -55,8 +55,10 @@ class QuestionUnderstanding:
     def _repair(self, first: str) -> str:
         repaired = []
         for word in first.split():
-            if word.endswith("'s") and word not in self._known and word[:-2] in self._known:
-                word = word[:-2]  # "my calf's been swollen": the calf
+            if word.endswith("'s") and word not in self._known and (
+                word[:-2] in self._known or word[:-2] in self._neutral
+            ):
+                word = word[:-2]  # "my calf's been swollen": the calf; "my grandad's just home": grandad
             if (
                 word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4
                 or word.isdigit() or word in self._lay_words or word in self._foreign
