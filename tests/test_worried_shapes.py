@@ -172,3 +172,48 @@ def test_being_laid_up_is_the_documents_bed_rest(content, question):
 ])
 def test_leaving_a_clot_alone_is_what_happens_untreated(content, question):
     assert "untreated" in reply_after(content, question).answer.split(". ")[0], question
+
+
+@pytest.mark.parametrize("question", [
+    "could part of the clot break off and travel to my lungs",
+    "what if it comes loose and ends up in the lungs",
+])
+def test_a_piece_breaking_off_to_the_lungs_is_a_clot_question(content, question):
+    assert "to the lungs" in reply_after(content, question).answer.split("From the article")[0], question
+
+
+def test_lungs_said_of_something_else_stay_out_of_scope(content):
+    assert _no_document_sentence(content, reply_after(content, "can a cold spread to your lungs"))
+
+
+@pytest.mark.parametrize("question", [
+    "can you get a clot out of the blue", "do clots ever happen for no reason at all",
+    "can i get one even if i didnt injure myself",
+])
+def test_a_clot_without_an_injury_is_the_overview(content, question):
+    assert "without injury" in reply_after(content, question).answer.split("From the article")[0], question
+
+
+@pytest.mark.parametrize("question", [
+    "could a clot high in my thigh make my buttock ache", "can a clot in the pelvis spread to the buttocks",
+])
+def test_a_clot_elsewhere_felt_in_the_buttocks_is_the_radiating_sentence(content, question):
+    assert "radiating to the buttocks" in reply_after(content, question).answer, question
+
+
+@pytest.mark.parametrize("question", [
+    "how can we reduce her risk of a clot", "what can i do to stop him getting another clot",
+])
+def test_preventing_someone_elses_clot_is_prevention(content, question):
+    reply = reply_after(content, question)
+    assert reply.topic is not None and reply.topic.endswith("prevention"), question
+
+
+def test_swapping_a_medicine_that_raises_the_risk_gets_talk_to_your_doctor(content):
+    answer = reply_after(content, "my tablets can cause clots, should i ask about swapping them").answer
+    assert "talk to your doctor" in answer.split("From the article")[0]
+
+
+def test_how_soon_in_lay_words_gets_as_soon_as_possible(content):
+    answer = reply_after(content, "do i need to see someone straight away if i think its a clot").answer
+    assert "as soon as possible" in answer.split("From the article")[0] or "Prompt" in answer

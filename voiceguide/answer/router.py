@@ -299,7 +299,11 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
                       for w in phrase.split()}
         asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
-        meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
+        # So does a worried question the overview answers ("can you get one out of the blue").
+        meaning = kind == "overview" and (
+            bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
+            or intent.get("kind") == "overview"
+        )
         # The documents' words for the lay words said, except everyday ones ("get" is not "occur" here).
         # Each lay word counts once, by the best of its document words a section has.
         lay_stems = tuple(

@@ -95,13 +95,16 @@ class QuestionUnderstanding:
         # words for them ("discoloration" is a symptom).
         said_kind = self._kind(rewritten)
         kind = said_kind or self._kind(self._document_words(rewritten))
-        anchored = bool(any_of(rewritten, self._anchors))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
         uncovered = tuple(
             u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u)
         )
         intent, intent_words = self._intent(heard, rewritten)
+        # Some worried questions are said only of a clot ("a bit broke off and went to my lungs").
+        anchored = bool(any_of(rewritten, self._anchors)) or bool(
+            intent and self._intents[intent].get("anchors")
+        )
         named = (
             any_of_each(rewritten, self._kinds[kind]["heading"], self._kinds[kind].get("phrases", []))
             if kind
