@@ -217,3 +217,11 @@ def test_swapping_a_medicine_that_raises_the_risk_gets_talk_to_your_doctor(conte
 def test_how_soon_in_lay_words_gets_as_soon_as_possible(content):
     answer = reply_after(content, "do i need to see someone straight away if i think its a clot").answer
     assert "as soon as possible" in answer.split("From the article")[0] or "Prompt" in answer
+
+
+@pytest.mark.parametrize(("question", "outright"), [
+    ("is a dvt behind the knee a serious thing", "is a serious medical condition"),
+    ("can a clot behind the knee be fatal", "can be fatal"),
+])
+def test_a_yes_or_no_question_leads_with_the_sentence_that_says_it_outright(content, question, outright):
+    assert outright in reply_after(content, question).answer.split(". ")[0], question

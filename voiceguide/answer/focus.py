@@ -59,6 +59,12 @@ _EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the w
 # the section the router chose: the router weighed the whole section, the sentence is weighed on its own.
 _OTHER_SECTION = 1.0
 _OTHER_KIND = 1.0  # and more clearly still from a section about another kind of question
+# "Is a clot behind the knee serious": "... is a serious medical condition" says yes outright, where "... can
+# lead to serious problems" only mentions the word.
+_OUTRIGHT = 1.0
+_COPULA = re.compile(
+    r"\b(?:is|are|be|was|were)\s+(?:(?:a|an|very|so|less|more|not|potentially)\s+)*(\w+)(?:\s+(\w+))?"
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,10 @@ class Focuser:
                     j -= 1
                     stems |= self._sentence_stems[section.sentences[j]]
                 self._about[sentence] = stems
+        self._outright = {
+            sentence: {self._stem(w) for m in _COPULA.finditer(text) for w in m.groups() if w}
+            for sentence, text in self._sentence_text.items()
+        }
 
     # -- what is asked --------------------------------------------------------------------------
     def focus(
@@ -201,6 +211,10 @@ class Focuser:
         # "Is it serious": when the question's own words name nothing, "it" is all of what it asks about.
         carried_share = _CARRIED_SHARE if focus.terms else 1.0
         score += carried_share * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)
+        if focus.yes_no:
+            said = self._outright.get(sentence, set())
+            # In the question's own word: "dangerous" is not said outright by "is a serious condition".
+            score += _OUTRIGHT * sum(1 for t in focus.terms if t and len(t[0]) == 1 and t[0][0] in said)
         if focus.place and focus.terms:
             score += _PLACE_SHARE * max(
                 (self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0
