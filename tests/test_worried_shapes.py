@@ -225,3 +225,30 @@ def test_how_soon_in_lay_words_gets_as_soon_as_possible(content):
 ])
 def test_a_yes_or_no_question_leads_with_the_sentence_that_says_it_outright(content, question, outright):
     assert outright in reply_after(content, question).answer.split(". ")[0], question
+
+
+@pytest.mark.parametrize("question", [
+    "do i need to phone for an ambulance", "should we dial 999 for her leg",
+])
+def test_asking_whether_to_call_an_ambulance_gets_the_emergency_advice(content, question):
+    assert reply_after(content, question).urgency.value == "emergency", question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("would giving up the fags lower my risk", "quitting smoking"),
+    ("can a dodgy heart make you more prone to clots", "heart disease"),
+    ("does being dehydrated matter for clots", "hydrated"),
+    ("what can i do to keep clots at bay", "prevent"),
+])
+def test_lay_words_reach_the_documents_words(content, question, words):
+    assert words in reply_after(content, question).answer.split("From the article")[0], question
+
+
+@pytest.mark.parametrize("question", ["are clots just a leg thing", "do they always form in your legs"])
+def test_whether_clots_are_only_in_the_legs_is_the_overview(content, question):
+    assert "most commonly associated with the legs" in reply_after(content, question).answer, question
+
+
+def test_why_blood_clots_at_all_is_the_natural_process(content):
+    answer = reply_after(content, "how come your blood makes clots at all").answer
+    assert "natural process" in answer.split("From the article")[0]

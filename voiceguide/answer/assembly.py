@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from voiceguide.answer import messages
 from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Focus, Focuser, words_in
+from voiceguide.answer.phrases import any_of
 from voiceguide.answer.route_model import Route
 from voiceguide.content.content_model import Content, Section
 
@@ -46,6 +47,9 @@ class AnswerAssembly:
         focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
         focus = replace(focus, said=said)
         sections = self._sections_for(route, intent_focus)
+        # Chosen for what a worried question asks ("are clots only in your legs"): not moved back to a place
+        # only a wide word named ("legs").
+        moved = sections != list(route.sections) and not self._place_said_outright(route)
         if len(sections) > 1:
             # Asked with no place, and one place's article says what was asked where the other's does not
             # ("can hrt cause clots": hormone replacement therapy is named among the buttocks' causes only):
@@ -73,7 +77,7 @@ class AnswerAssembly:
                 if not named or self._said_elsewhere(own_words):
                     sections = self._said_elsewhere(focus) or sections
         if len(sections) == 1:
-            section = self._at_place_asked(sections[0], q.location, focus)
+            section = sections[0] if moved else self._at_place_asked(sections[0], q.location, focus)
             # A kind that answers the worried question asked of it ("is it serious" after the types) is kept
             # as if named.
             kept = q.explicit_kind or route.kind in intent.get("answered_in", ())
@@ -90,6 +94,11 @@ class AnswerAssembly:
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _place_said_outright(self, route: Route) -> bool:
+        spec = self.content.lexicon["locations"].get(route.query.location or "", {})
+        weak = set(spec.get("weak", ()))
+        return bool(any_of(route.query.text, [t for t in spec.get("terms", ()) if t not in weak]))
 
     def _at_place_asked(self, section: Section, place: str | None, focus: Focus) -> Section:
         """"Can you die from a clot in your buttocks": the knee article says "fatal", but the buttocks article
