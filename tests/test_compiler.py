@@ -262,6 +262,19 @@ def test_a_phrase_too_long_to_be_recognized_is_a_compile_error(tmp_path: Path):
     assert "\n" not in str(info.value)
 
 
+def test_a_word_yaml_reads_as_true_or_false_is_a_compile_error(tmp_path: Path):
+    """`true` or `no` bare in a word list is a boolean to YAML: caught when compiling, not when a question
+    is asked."""
+    lexicon = tmp_path / "lexicon.yaml"
+    text = DEFAULT_LEXICON.read_text(encoding="utf-8")
+    bad = text.replace("neutral: [people,", "neutral: [true, people,")
+    assert bad != text
+    lexicon.write_text(bad, encoding="utf-8")
+    with pytest.raises(CompileError, match="put it in quotes") as info:
+        compile_content(DEFAULT_DOCUMENTS, lexicon)
+    assert "\n" not in str(info.value)
+
+
 def test_a_long_worried_phrase_is_recognized_whole():
     """Nine or ten words written out from a template ("do i need to go to the emergency room") still reach
     their intent."""

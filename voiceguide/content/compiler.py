@@ -160,6 +160,11 @@ def _load_lexicon(path: Path) -> dict[str, Any]:
     missing = [key for key in required if key not in (data or {})]
     if missing:
         raise CompileError(f"{path}: the lexicon lacks {', '.join(missing)}")
+    # YAML reads a bare yes, no, true or off as a boolean: a word list must say them in quotes.
+    for key in ("anchors", "subjects", "uncovered", "neutral", "foreign", "stand_ins", "weak_stand_ins"):
+        odd = [w for w in data.get(key) or [] if not isinstance(w, str)]
+        if odd:
+            raise CompileError(f"{path}: {key} has {odd[0]!r}, not a word; put it in quotes: '{odd[0]}'")
     try:
         return expand_lexicon(data)
     except (TemplateError, TypeError, AttributeError) as exc:
