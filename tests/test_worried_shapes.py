@@ -252,3 +252,15 @@ def test_whether_clots_are_only_in_the_legs_is_the_overview(content, question):
 def test_why_blood_clots_at_all_is_the_natural_process(content):
     answer = reply_after(content, "how come your blood makes clots at all").answer
     assert "natural process" in answer.split("From the article")[0]
+
+
+@pytest.mark.parametrize("question", [
+    "is the mini pill safer than the combined one for clots",
+    "does vaping raise the risk of a clot like smoking",
+    "do onions thin the blood enough to stop a clot", "can i go to the gym with a clot in my leg",
+    "what are the odds of having another one after my first clot", "could my clot hurt the baby",
+    "are black people more at risk of clots",
+])
+def test_clot_questions_the_articles_do_not_answer_are_said_honestly(content, question):
+    reply = reply_after(content, question)
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
