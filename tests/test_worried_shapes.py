@@ -264,3 +264,17 @@ def test_why_blood_clots_at_all_is_the_natural_process(content):
 def test_clot_questions_the_articles_do_not_answer_are_said_honestly(content, question):
     reply = reply_after(content, question)
     assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
+
+
+def test_more_likely_asks_for_causes_and_does_not_match_like(content):
+    """"More likely" asks for causes; its stem ("like") must not pull in "medications like oral
+    contraceptives"."""
+    answer = reply_after(content, "my aunt has cancer, is she more likely to get a clot").answer
+    assert answer.startswith("Certain medical conditions, including cancer")
+
+
+@pytest.mark.parametrize("question", [
+    "can a clot at the top of your thigh make the buttock ache",
+])
+def test_a_clot_at_the_top_of_the_thigh_felt_in_the_buttocks(content, question):
+    assert "radiating to the buttocks" in reply_after(content, question).answer, question
