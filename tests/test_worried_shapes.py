@@ -278,3 +278,22 @@ def test_more_likely_asks_for_causes_and_does_not_match_like(content):
 ])
 def test_a_clot_at_the_top_of_the_thigh_felt_in_the_buttocks(content, question):
     assert "radiating to the buttocks" in reply_after(content, question).answer, question
+
+
+@pytest.mark.parametrize("question", ["can stress cause clots", "can being tired cause a clot"])
+def test_a_cause_no_document_names_is_not_covered(content, question):
+    reply = reply_after(content, question)
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
+
+
+@pytest.mark.parametrize("question", [
+    "my sister smokes, what are the risks", "what are the dangers of smoking",
+])
+def test_the_risks_of_a_cause_asked_on_its_own_are_not_clot_content(content, question):
+    assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+@pytest.mark.parametrize("question", ["can smoking cause a clot", "does sitting down all day cause them"])
+def test_a_cause_the_documents_name_is_still_answered(content, question):
+    reply = reply_after(content, question)
+    assert reply.topic is not None and reply.topic.endswith("causes"), question

@@ -18,6 +18,7 @@ Why it scores the way it does (see also the README):
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -35,6 +36,11 @@ from voiceguide.content.content_model import Content, Section, built_once
 
 _QUESTION_MATCH = 88
 _MIN_SCORE = 1.0
+_ASKED_CAUSE = re.compile(
+    r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,2}?)"
+    r"(?:cause|causes|give you|give me|lead to|trigger|bring on|raise|increase|make|linked|connected"
+    r"|related)\b"
+)
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
 
 
@@ -238,7 +244,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
             # A kind heard only through a lay word ("blue" for discoloration), with nothing standing for the
             # subject, is not ours: "does it come in blue" is about something for sale.
             lay_only = q.lay_kind and q.intent is None and not stands_in
-            if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and all(
+            if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and (
+                not self._about_a_cue_of_another_kind(q, stands_in)
+            ) and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
                 or (stands_in and everyday(w)) or (w in self._known and self._points_at_subject(q))
                 for w in q.content_words
@@ -271,6 +279,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
         asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
         kind = self.kind_for_intent(q, context, self.next_of(q, context, kind))
+        if kind == "causes" and self._named_cause_unknown(q):
+            # "Can stress cause clots": the cause asked about is one no document names.
+            return Route(RouteStatus.NOT_COVERED, q, location=location)
         if kind is None and self._unknown_by_stem(q):
             # In the domain but about something no document names ("can i eat eggs with a clot").
             return Route(RouteStatus.NOT_COVERED, q, location=location)
@@ -376,6 +387,32 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
             RouteStatus.ANSWER, q, (best,), confidence, self.content.location_of(best), best.about, best.id,
             _ids(ranking),
             context.terms if carried else (),
+        )
+
+    def _about_a_cue_of_another_kind(self, q: Query, stands_in: bool) -> bool:
+        """"My dad smokes, what are the risks": with nothing standing for a clot, a word that is only another
+        kind's cue ("smokes": a cause) is what the question is about, and the risks asked are its own."""
+        if stands_in or q.intent is not None or q.kind is None:
+            return False
+        own = self._kind_cues.get(q.kind, frozenset())
+        others = [cues for kind, cues in self._kind_cues.items() if kind != q.kind]
+        return any(
+            self._stem(w) not in own and any(self._stem(w) in cues for cues in others)
+            for w in q.content_words
+            if w not in STOPWORDS and w not in self._neutral and w not in self._subjects
+        )
+
+    def _named_cause_unknown(self, q: Query) -> bool:
+        """"Can stress cause clots", "is anxiety linked to clots": the words between the opening and the verb
+        name the cause asked about; if none of them is a word the documents or the lexicon know, no document
+        says whether it does."""
+        m = _ASKED_CAUSE.match(q.text)
+        if not m:
+            return False
+        named = [w for w in m.group(1).split() if w not in STOPWORDS and w not in self._neutral]
+        return bool(named) and all(
+            w in q.unknown and w not in self._lay_words and self._stem(w) not in self._known_stems
+            for w in named
         )
 
     def _names_domain_word(self, q: Query) -> bool:
