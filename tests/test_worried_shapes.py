@@ -297,3 +297,18 @@ def test_the_risks_of_a_cause_asked_on_its_own_are_not_clot_content(content, que
 def test_a_cause_the_documents_name_is_still_answered(content, question):
     reply = reply_after(content, question)
     assert reply.topic is not None and reply.topic.endswith("causes"), question
+
+
+def test_one_leg_bigger_than_the_other_and_wincing_gets_the_see_a_doctor_advice(content):
+    reply = reply_after(content, "her calf is much bigger than the other and she winces if i press it")
+    assert reply.urgency.value == "see-doctor"
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("i'm being treated for breast cancer, does that raise my clot risk", "cancer"),
+    ("which illnesses make clots more likely", "medical conditions"),
+    ("do compression leggings help stop clots", "Compression stockings"),
+    ("does age by itself make a clot more likely", "advancing age"),
+])
+def test_more_lay_words_reach_the_documents_words(content, question, words):
+    assert words in reply_after(content, question).answer.split("From the article")[0], question
