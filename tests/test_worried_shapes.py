@@ -312,3 +312,25 @@ def test_one_leg_bigger_than_the_other_and_wincing_gets_the_see_a_doctor_advice(
 ])
 def test_more_lay_words_reach_the_documents_words(content, question, words):
     assert words in reply_after(content, question).answer.split("From the article")[0], question
+
+
+@pytest.mark.parametrize("question", ["could i get one in my calf", "can people have them behind the knee"])
+def test_a_word_for_the_subject_and_a_place_is_a_clot_question(content, question):
+    assert reply_after(content, question).topic is not None, question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("what happens in a veno gram", "venogram"),
+    ("what does an anti coagulant do", "anticoagulant"),
+])
+def test_a_recognizers_split_of_a_documents_term_is_joined(content, question, words):
+    assert words in reply_after(content, question).answer.lower(), question
+
+
+def test_someone_confused_and_not_making_sense_gets_the_emergency_advice(content):
+    assert reply_after(content, "my husband is confused and not making sense").urgency.value == "emergency"
+
+
+def test_a_kind_named_with_only_the_documents_words_is_ours(content):
+    reply = reply_after(content, "can the symptoms appear suddenly")
+    assert reply.topic is not None and reply.topic.endswith("symptoms")

@@ -228,6 +228,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
             (q.location is not None or any(w in self._subjects for w in q.content_words)
              or self._names_domain_word(q))
             and q.kind not in (None, "overview")
+        ) or (
+            # "Can you get one in your thigh": a word standing for the subject, and a place.
+            stands_in and q.location is not None and q.kind is not None
         )
         refers = self._refers(q)
         follow_up = not in_domain and context.active and (
@@ -248,7 +251,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
                 not self._about_a_cue_of_another_kind(q, stands_in)
             ) and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
-                or (stands_in and everyday(w)) or (w in self._known and self._points_at_subject(q))
+                or (stands_in and everyday(w))
+                or (w in self._known and (self._points_at_subject(q) or self._named_with_its_words(q)))
                 for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
@@ -387,6 +391,17 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
             RouteStatus.ANSWER, q, (best,), confidence, self.content.location_of(best), best.about, best.id,
             _ids(ranking),
             context.terms if carried else (),
+        )
+
+    def _named_with_its_words(self, q: Query) -> bool:
+        """"Do the symptoms vary from person to person": a kind named by its heading word, and every other
+        word the documents' own, as said (not repaired toward them)."""
+        said = set(self._rewrite(q.heard).split())
+        spec = self._kinds.get(q.kind or "overview", {})
+        headings = [h for h in spec.get("heading", []) if h not in spec.get("weak", ())]
+        headed = q.kind not in (None, "overview") and bool(any_of(q.text, headings))
+        return q.explicit_kind and headed and all(
+            w in said and (w in self._known or w in self._plain_words) for w in q.content_words
         )
 
     def _about_a_cue_of_another_kind(self, q: Query, stands_in: bool) -> bool:
