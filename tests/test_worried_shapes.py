@@ -334,3 +334,8 @@ def test_someone_confused_and_not_making_sense_gets_the_emergency_advice(content
 def test_a_kind_named_with_only_the_documents_words_is_ours(content):
     reply = reply_after(content, "can the symptoms appear suddenly")
     assert reply.topic is not None and reply.topic.endswith("symptoms")
+
+
+def test_a_person_confused_by_a_question_gets_an_answer_not_an_alarm(content):
+    reply = reply_after(content, "i'm confused about the difference between deep and superficial clots")
+    assert reply.urgency.value == "none"
