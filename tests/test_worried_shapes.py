@@ -339,3 +339,25 @@ def test_a_kind_named_with_only_the_documents_words_is_ours(content):
 def test_a_person_confused_by_a_question_gets_an_answer_not_an_alarm(content):
     reply = reply_after(content, "i'm confused about the difference between deep and superficial clots")
     assert reply.urgency.value == "none"
+
+
+def test_should_someone_else_see_the_gp_about_signs_gets_the_see_a_doctor_advice(content):
+    reply = reply_after(content, "should she see the gp about a sore red patch on her buttock")
+    assert reply.urgency.value == "see-doctor"
+
+
+@pytest.mark.parametrize("question", [
+    "i sometimes forget to take my blood thinners is that a problem", "can i fly while im on thinners",
+])
+def test_clot_care_questions_the_articles_do_not_answer_are_not_covered(content, question):
+    reply = reply_after(content, question)
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("could a clot give me a temperature", "fever"),
+    ("which operations carry a higher risk of a clot", "surger"),
+    ("hmm so what do they do to you to find out if its a clot", "ultrasound"),
+])
+def test_everyday_wordings_reach_the_answering_sentence(content, question, words):
+    assert words in reply_after(content, question).answer.split("From the article")[0], question
