@@ -361,3 +361,12 @@ def test_clot_care_questions_the_articles_do_not_answer_are_not_covered(content,
 ])
 def test_everyday_wordings_reach_the_answering_sentence(content, question, words):
     assert words in reply_after(content, question).answer.split("From the article")[0], question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("is a blood clot the same as deep vein thrombosis", "deep vein thrombosis"),
+    ("what do they do to fix a clot", "anticoagulant"),
+    ("why would a clot form if i havent cut myself", "without injury"),
+])
+def test_plain_questions_reach_their_sentence(content, question, words):
+    assert words in reply_after(content, question).answer.split("From the article")[0], question

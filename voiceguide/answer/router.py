@@ -312,7 +312,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
         # So do the words of a worried question's phrase ("is not treated" asks what happens untreated).
         said_kind |= {w for phrase in any_of(q.text, intent.get("phrases", [])) if " " in phrase
                       for w in phrase.split()}
-        asked_stems = frozenset(self._stem(w) for w in q.content_words if w not in said_kind)
+        asked_stems = frozenset(
+            self._stem(w) for w in q.content_words if w not in said_kind and w not in self._stand_ins
+        )
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         # So does a worried question the overview answers ("can you get one out of the blue").
         meaning = kind == "overview" and (
