@@ -370,3 +370,8 @@ def test_everyday_wordings_reach_the_answering_sentence(content, question, words
 ])
 def test_plain_questions_reach_their_sentence(content, question, words):
     assert words in reply_after(content, question).answer.split("From the article")[0], question
+
+
+def test_is_that_serious_after_signs_were_described_keeps_the_advice_first(content):
+    reply = reply_after(content, "my calf has gone hot and swollen", "is that something serious")
+    assert reply.urgency.value == "see-doctor" and reply.answer.startswith("Please see a doctor soon")

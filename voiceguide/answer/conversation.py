@@ -146,6 +146,14 @@ class Conversation(AnswerAssembly):
         # "And behind the knee?" is the last question again, about the knee.
         query = self.router.resolve(self.router.understand(text), self._state.context)
         urgency, _signs = assess_heard(query.heard, query.text, self.content.lexicon["triage"])
+        last = self._state.last
+        intents = self.content.lexicon.get("intents", {})
+        if (
+            urgency is Urgency.NONE and last is not None and last.urgency is not Urgency.NONE
+            and intents.get(query.intent or "", {}).get("keeps_urgency") and self.router.refers(query)
+        ):
+            # "Is that bad, should I be worried" just after signs were described: the advice stands first.
+            urgency = last.urgency
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, self._state.context, default_kind=default_kind, query=query)
