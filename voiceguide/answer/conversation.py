@@ -17,6 +17,7 @@ from voiceguide.answer.assembly import AnswerAssembly
 from voiceguide.answer.commands import Command, parse_command
 from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
 from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.reasons import asks_why_of_the_last, reason_for
 from voiceguide.answer.reply import Reply, ReplyStatus
 from voiceguide.answer.route_model import Context, Route, RouteStatus
 from voiceguide.answer.router import Router
@@ -170,6 +171,9 @@ class Conversation(AnswerAssembly):
             return self._urgent(text, heard, urgency, route)
         if route.status == RouteStatus.ADVICE:
             return self._advice(text, heard, route)
+        reason = self._reason(text, heard, route)
+        if reason is not None:
+            return reason
         lost = route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD)
         if lost and self._still_uncovered(route):
             # "Which one is it" after "the articles don't cover that": still not covered, not "I can't help".
@@ -190,6 +194,23 @@ class Conversation(AnswerAssembly):
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score,
                      ReplyStatus(route.status))
+
+    def _reason(self, text: str, heard: str, route: Route) -> Reply | None:
+        """"Why is that" right after an answer: the sentence that gives its reason (answer/reasons.py)."""
+        last = self._state.last
+        if last is None or last.urgency is not Urgency.NONE or not asks_why_of_the_last(heard):
+            return None
+        markers = self.content.lexicon.get("reason_markers", [])
+        found = reason_for(self.content, last.topic, last.answer, markers)
+        if found is None:
+            return None
+        section, first = found
+        titles = self._titles((section,))
+        self._remember(route, [], titles, topic=section.id)
+        parts = [*first, messages.source_line(titles), *self._closing(False)]
+        return Reply(
+            text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0, ReplyStatus.ANSWER
+        )
 
     def _still_uncovered(self, route: Route) -> bool:
         """The last question was one the articles do not cover, and this one only refers back to it."""

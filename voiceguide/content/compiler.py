@@ -385,14 +385,13 @@ def _runtime_lexicon(
         "neutral": lexicon["neutral"],
         "foreign": lexicon["foreign"],
         "triage": lexicon["triage"],
-        "focus_synonyms": lexicon.get("focus_synonyms", {}),
-        "vague_phrases": lexicon.get("vague_phrases", []),
-        "other_words": lexicon.get("other_words", []),
-        "stand_ins": lexicon.get("stand_ins", []),
-        "weak_stand_ins": lexicon.get("weak_stand_ins", []),
-        "stem_exceptions": lexicon.get("stem_exceptions", {}),
+        **{key: lexicon.get(key, {}) for key in ("focus_synonyms", "stem_exceptions")},
+        **{key: lexicon.get(key, []) for key in _WORD_LISTS},
         "intents": _intents(lexicon.get("intents", {}), sections),
     }
+
+
+_WORD_LISTS = ("vague_phrases", "other_words", "reason_markers", "stand_ins", "weak_stand_ins")
 
 
 def _intents(intents: dict[str, Any], sections: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+""""Why is that" right after an answer gets the sentence giving the reason, not the same sentence again."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import reply_after
+from voiceguide.answer.reasons import asks_why_of_the_last
+from voiceguide.content.content_model import load_content
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+@pytest.mark.parametrize("said", [
+    "why is that", "and why's that then", "how come", "so why does that happen",
+])
+def test_a_bare_why_asks_the_reason_of_the_last_answer(said):
+    assert asks_why_of_the_last(said)
+
+
+@pytest.mark.parametrize("said", ["why do clots form", "why is it dangerous", "what causes that"])
+def test_a_why_question_with_its_own_subject_is_a_question_of_its_own(said):
+    assert not asks_why_of_the_last(said)
+
+
+def test_why_after_sitting_as_a_cause_is_that_blood_flow_slows(content):
+    reply = reply_after(content, "does sitting at a desk all day put me at risk of a clot", "how come")
+    assert reply.answer.startswith("This lack of movement slows blood flow")
+
+
+def test_why_after_a_deep_clot_is_serious_is_that_a_piece_can_reach_the_lungs(content):
+    reply = reply_after(content, "are clots in the buttocks dangerous", "why is that")
+    assert "break off and travel to the lungs" in reply.answer.split("From the article")[0]
+

@@ -1,0 +1,54 @@
+""""Why is that?" right after an answer: the reason for what was just said, from the same article.
+
+A bare "why" follow-up names nothing of its own, so the router can only hand back the section just heard, and
+the person hears the same sentence again. What they asked for is the sentence that explains it: the one that
+says "due to", "because" or "allowing", next to what was said, not yet heard.
+"""
+
+from __future__ import annotations
+
+import re
+
+from voiceguide.answer.focus import opens_with_reference
+from voiceguide.answer.phrases import any_of
+from voiceguide.answer.text import normalize
+from voiceguide.content.content_model import Content, Section
+
+_BARE_WHY = re.compile(
+    r"^(?:and |so |but |ok |okay |right )?(?:why|how come)"
+    r"(?: is| was| does| would| do)?(?: that| it| this| they)?(?: so| then| happen)?(?: then)?$"
+)
+
+
+def asks_why_of_the_last(heard: str) -> bool:
+    """"Why is that", "and why's that then", "how come": the question is only the asking of a reason."""
+    return bool(_BARE_WHY.match(normalize(heard).replace("'s", " is")))
+
+
+def reason_for(
+    content: Content, section_id: str | None, said: str, markers: list[str]
+) -> tuple[Section, list[str]] | None:
+    """The sentences, in the section just heard, that give the reason for what was said: the next one if it
+    has a reason word, else a reason already said; with the sentence it refers back to when it opens with
+    "This" or "These" and that one was not just heard. None if the section gives none there."""
+    if not section_id or section_id.startswith("general."):
+        return None
+    section = content.section(section_id)
+    sentences = section.sentences
+    heard = [i for i, s in enumerate(sentences) if s in said]
+    if not heard:
+        return None
+    last = max(heard)
+    reasons = [i for i, s in enumerate(sentences) if any_of(normalize(s), markers)]
+    if not reasons:
+        return None
+    # The sentence right after what was said, if it gives a reason; else a reason already said, said again
+    # alone. A reason further on is about something else ("surgery", after "sitting").
+    near = [i for i in reasons if i == last + 1 or i in heard]
+    if not near:
+        return None
+    best = last + 1 if last + 1 in near else min(near, key=lambda i: abs(i - min(heard)))
+    chosen = [best]
+    if opens_with_reference(sentences[best]) and best - 1 not in heard and best > 0:
+        chosen.insert(0, best - 1)
+    return section, [sentences[i] for i in chosen]
