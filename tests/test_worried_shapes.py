@@ -375,3 +375,13 @@ def test_plain_questions_reach_their_sentence(content, question, words):
 def test_is_that_serious_after_signs_were_described_keeps_the_advice_first(content):
     reply = reply_after(content, "my calf has gone hot and swollen", "is that something serious")
     assert reply.urgency.value == "see-doctor" and reply.answer.startswith("Please see a doctor soon")
+
+
+@pytest.mark.parametrize("question", [
+    "are anticoagulants safe for the baby if i'm pregnant", "what are the chances of dying from a clot",
+    "my dad had a dvt so am i at risk too", "will i be able to swim again after a dvt",
+    "is the risk still there now the baby's arrived", "what do platelets do in a blood clot",
+])
+def test_more_clot_questions_the_articles_do_not_answer(content, question):
+    reply = reply_after(content, question)
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
