@@ -385,3 +385,16 @@ def test_is_that_serious_after_signs_were_described_keeps_the_advice_first(conte
 def test_more_clot_questions_the_articles_do_not_answer(content, question):
     reply = reply_after(content, question)
     assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
+
+
+def test_a_specific_question_with_no_place_is_answered_once_when_two_places_would_be_long(content):
+    from tests.answer_scoring import content_words
+
+    reply = reply_after(content, "does smoking make you more likely to get a clot")
+    first = reply.answer.split("From the article")[0]
+    assert "smoking" in first and content_words(reply.answer, reply.sources) <= 45
+
+
+def test_a_bare_kind_question_still_hears_both_places(content):
+    answer = reply_after(content, "what causes blood clots").answer
+    assert "behind the knee" in answer and "buttocks" in answer

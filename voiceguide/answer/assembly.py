@@ -17,6 +17,7 @@ from voiceguide.answer.phrases import any_of
 from voiceguide.answer.route_model import Route
 from voiceguide.content.content_model import Content, Section
 
+COMBINED_MAX_WORDS = 55  # two places' leading sentences together, said one after the other
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
 
@@ -76,6 +77,8 @@ class AnswerAssembly:
                 named = (q.explicit_kind and q.kind == route.kind) or intent.get("kind") == route.kind
                 if not named or self._said_elsewhere(own_words):
                     sections = self._said_elsewhere(focus) or sections
+        if len(sections) > 1:
+            sections = self._short_enough(sections, focus)
         if len(sections) == 1:
             section = sections[0] if moved else self._at_place_asked(sections[0], q.location, focus)
             # A kind that answers the worried question asked of it ("is it serious" after the types) is kept
@@ -99,6 +102,17 @@ class AnswerAssembly:
         spec = self.content.lexicon["locations"].get(route.query.location or "", {})
         weak = set(spec.get("weak", ()))
         return bool(any_of(route.query.text, [t for t in spec.get("terms", ()) if t not in weak]))
+
+    def _short_enough(self, sections: list[Section], focus: Focus) -> list[Section]:
+        """Both places' leading sentences, when together they are short enough to listen to, or when the
+        question names nothing but its kind ("what causes them": the person may then name a place); else the
+        place whose sentence says most of what was asked, the better ranked on a tie: "does smoking matter"
+        is answered by one sentence that names smoking, not by two places' 40 words each."""
+        leads = [sum(words_in(s.sentences[i]) for i in self.focuser.lead(s, focus)) for s in sections]
+        fits = [self.focuser.asked_fit(s, focus) for s in sections]
+        if sum(leads) <= COMBINED_MAX_WORDS or max(fits) == 0:
+            return sections
+        return [sections[max(range(len(sections)), key=lambda i: (fits[i], -i))]]
 
     def _at_place_asked(self, section: Section, place: str | None, focus: Focus) -> Section:
         """"Can you die from a clot in your buttocks": the knee article says "fatal", but the buttocks article
