@@ -398,3 +398,11 @@ def test_a_specific_question_with_no_place_is_answered_once_when_two_places_woul
 def test_a_bare_kind_question_still_hears_both_places(content):
     answer = reply_after(content, "what causes blood clots").answer
     assert "behind the knee" in answer and "buttocks" in answer
+
+
+@pytest.mark.parametrize("question", [
+    "could you tell me how one might avoid getting a clot",
+    "i sat in a coach for ten hours am i at risk of a clot",
+])
+def test_polite_and_past_tense_wordings_are_answered(content, question):
+    assert reply_after(content, question).topic is not None, question
