@@ -3,7 +3,7 @@
 With no argument it scores tests/questions_blind_answers.yaml. A listener's judgement
 (tests/answer_scoring.py): does the first answer, before "more", carry a sentence that answers; urgent advice,
 out of scope and not covered are judged as the README says. `--failures` lists what missed: use it on
-scripts/tuning_answers.yaml, never on the held-out sets (tests/questions_blind*_answers.yaml), which only
+scripts/tuning_answers*.yaml, never on the held-out sets (tests/questions_blind*_answers.yaml), which only
 measure.
 """
 
