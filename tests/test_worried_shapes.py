@@ -406,3 +406,12 @@ def test_a_bare_kind_question_still_hears_both_places(content):
 ])
 def test_polite_and_past_tense_wordings_are_answered(content, question):
     assert reply_after(content, question).topic is not None, question
+
+
+@pytest.mark.parametrize("question", [
+    "i'm a bus driver sat down all shift, can that cause a clot in my leg",
+    "i do a lot of knitting in my armchair in the evenings, does that put me at risk of clots",
+])
+def test_everyday_jobs_and_pastimes_around_a_clot_question_are_ours(content, question):
+    reply = reply_after(content, question)
+    assert reply.topic is not None and "immobility" in reply.answer.split("From the article")[0], question
