@@ -415,3 +415,8 @@ def test_polite_and_past_tense_wordings_are_answered(content, question):
 def test_everyday_jobs_and_pastimes_around_a_clot_question_are_ours(content, question):
     reply = reply_after(content, question)
     assert reply.topic is not None and "immobility" in reply.answer.split("From the article")[0], question
+
+
+def test_the_pill_with_it_standing_for_a_clot_is_a_cause(content):
+    answer = reply_after(content, "i've just started the pill, does that make it more likely").answer
+    assert "oral contraceptives" in answer.split("From the article")[0]

@@ -18,7 +18,6 @@ Why it scores the way it does (see also the README):
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from functools import lru_cache
 
@@ -29,6 +28,7 @@ from voiceguide.answer.follow_up import FollowUps, continues
 from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
+from voiceguide.answer.scope_checks import ScopeChecks
 from voiceguide.answer.section_scoring import KIND_WEIGHT, LOCATION_PENALTY, SectionScoring
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.answer.understanding import QuestionUnderstanding
@@ -36,18 +36,13 @@ from voiceguide.content.content_model import Content, Section, built_once
 
 _QUESTION_MATCH = 88
 _MIN_SCORE = 1.0
-_ASKED_CAUSE = re.compile(
-    r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,2}?)"
-    r"(?:cause|causes|give you|give me|lead to|trigger|bring on|raise|increase|make|linked|connected"
-    r"|related)\b"
-)
 _CONTEXT_BONUS = 1.0  # "how would it do that": the section just heard, unless the words say otherwise
 
 
 _ROUTERS: dict[int, tuple[Content, Router]] = {}
 
 
-class Router(SectionScoring, FollowUps, QuestionUnderstanding):
+class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
     @classmethod
     def for_content(cls, content: Content) -> Router:
         """One router per loaded content: building one costs ~50 ms, and a kiosk or a batch makes many
@@ -393,43 +388,6 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding):
             RouteStatus.ANSWER, q, (best,), confidence, self.content.location_of(best), best.about, best.id,
             _ids(ranking),
             context.terms if carried else (),
-        )
-
-    def _named_with_its_words(self, q: Query) -> bool:
-        """"Do the symptoms vary from person to person": a kind named by its heading word, and every other
-        word the documents' own, as said (not repaired toward them)."""
-        said = set(self._rewrite(q.heard).split())
-        spec = self._kinds.get(q.kind or "overview", {})
-        headings = [h for h in spec.get("heading", []) if h not in spec.get("weak", ())]
-        headed = q.kind not in (None, "overview") and bool(any_of(q.text, headings))
-        return q.explicit_kind and headed and all(
-            w in said and (w in self._known or w in self._plain_words) for w in q.content_words
-        )
-
-    def _about_a_cue_of_another_kind(self, q: Query, stands_in: bool) -> bool:
-        """"My dad smokes, what are the risks": with nothing standing for a clot, a word that is only another
-        kind's cue ("smokes": a cause) is what the question is about, and the risks asked are its own."""
-        if stands_in or q.intent is not None or q.kind is None:
-            return False
-        own = self._kind_cues.get(q.kind, frozenset())
-        others = [cues for kind, cues in self._kind_cues.items() if kind != q.kind]
-        return any(
-            self._stem(w) not in own and any(self._stem(w) in cues for cues in others)
-            for w in q.content_words
-            if w not in STOPWORDS and w not in self._neutral and w not in self._subjects
-        )
-
-    def _named_cause_unknown(self, q: Query) -> bool:
-        """"Can stress cause clots", "is anxiety linked to clots": the words between the opening and the verb
-        name the cause asked about; if none of them is a word the documents or the lexicon know, no document
-        says whether it does."""
-        m = _ASKED_CAUSE.match(q.text)
-        if not m:
-            return False
-        named = [w for w in m.group(1).split() if w not in STOPWORDS and w not in self._neutral]
-        return bool(named) and all(
-            w in q.unknown and w not in self._lay_words and self._stem(w) not in self._known_stems
-            for w in named
         )
 
     def _names_domain_word(self, q: Query) -> bool:

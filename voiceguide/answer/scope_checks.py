@@ -1,0 +1,75 @@
+"""Scope judgements the Router makes on an understood question, beside its anchor and unknown-word checks.
+
+A mixin of the Router (voiceguide/answer/router.py), which builds the tables read here. Each says whether a
+question is the documents' to answer in a way no single word shows: a kind named by its heading with only the
+documents' words, a cause no document names, or a cause's own risks asked about on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from voiceguide.answer.phrases import Rewriter, any_of
+from voiceguide.answer.route_model import Query
+from voiceguide.answer.text import STOPWORDS
+
+_ASKED_CAUSE = re.compile(
+    r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,2}?)"
+    r"(?:cause|causes|give you|give me|lead to|trigger|bring on|raise|increase|make|linked|connected"
+    r"|related)\b"
+)
+
+
+class ScopeChecks:
+    _rewrite: Rewriter
+    _kinds: dict[str, Any]
+    _kind_cues: dict[str, frozenset[str]]
+    _known: set[str]
+    _known_stems: frozenset[str]
+    _lay_words: frozenset[str]
+    _neutral: frozenset[str]
+    _plain_words: frozenset[str]
+    _subjects: frozenset[str]
+    _stem: Callable[[str], str]
+
+    def _named_with_its_words(self, q: Query) -> bool:
+        """"Do the symptoms vary from person to person": a kind named by its heading word, and every other
+        word the documents' own, as said (not repaired toward them)."""
+        said = set(self._rewrite(q.heard).split())
+        spec = self._kinds.get(q.kind or "overview", {})
+        headings = [h for h in spec.get("heading", []) if h not in spec.get("weak", ())]
+        headed = q.kind not in (None, "overview") and bool(any_of(q.text, headings))
+        return q.explicit_kind and headed and all(
+            w in said and (w in self._known or w in self._plain_words) for w in q.content_words
+        )
+
+    def _about_a_cue_of_another_kind(self, q: Query, stands_in: bool) -> bool:
+        """"My dad smokes, what are the risks": with nothing standing for a clot, a word that is only another
+        kind's cue ("smokes": a cause) is what the question is about, and the risks asked are its own."""
+        if stands_in or q.intent is not None or q.kind is None:
+            return False
+        own = self._kind_cues.get(q.kind, frozenset())
+        others = [cues for kind, cues in self._kind_cues.items() if kind != q.kind]
+        # "The pill" names a cause outright, though "pills" alone is a treatment's word.
+        said_as_kind = {w for p in any_of(q.text, self._kinds[q.kind]["words"]) for w in p.split()}
+        return any(
+            self._stem(w) not in own and any(self._stem(w) in cues for cues in others)
+            for w in q.content_words
+            if w not in STOPWORDS and w not in self._neutral and w not in self._subjects
+            and w not in said_as_kind
+        )
+
+    def _named_cause_unknown(self, q: Query) -> bool:
+        """"Can stress cause clots", "is anxiety linked to clots": the words between the opening and the verb
+        name the cause asked about; if none of them is a word the documents or the lexicon know, no document
+        says whether it does."""
+        m = _ASKED_CAUSE.match(q.text)
+        if not m:
+            return False
+        named = [w for w in m.group(1).split() if w not in STOPWORDS and w not in self._neutral]
+        return bool(named) and all(
+            w in q.unknown and w not in self._lay_words and self._stem(w) not in self._known_stems
+            for w in named
+        )
