@@ -420,3 +420,18 @@ def test_everyday_jobs_and_pastimes_around_a_clot_question_are_ours(content, que
 def test_the_pill_with_it_standing_for_a_clot_is_a_cause(content):
     answer = reply_after(content, "i've just started the pill, does that make it more likely").answer
     assert "oral contraceptives" in answer.split("From the article")[0]
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("does keeping your fluids up help stop clots", "hydrated"),
+    ("she's bed bound now, could she get a clot", "bed rest"),
+    ("can you get a clot in your bum when you're expecting", "pregnancy"),
+    ("would losing a bit of weight lower my risk of a clot", "healthy weight"),
+])
+def test_lay_phrases_become_the_documents_words(content, question, words):
+    assert words in reply_after(content, question).answer.split("From the article")[0], question
+
+
+def test_a_clot_in_pregnancy_is_a_cause_not_a_question_about_medicines(content):
+    reply = reply_after(content, "can you get clots when you're pregnant")
+    assert reply.topic is not None and reply.topic.endswith("causes")
