@@ -116,3 +116,23 @@ def test_a_repair_does_not_hide_a_warning_sign(content):
     heard, repaired = normalize("i blacked out earlier"), normalize("i blocked out earlier")
     assert assess_heard(heard, repaired, triage)[0] is Urgency.EMERGENCY
     assert assess_heard(repaired, heard, triage)[0] is Urgency.EMERGENCY
+
+
+@pytest.mark.parametrize("said", [
+    "her face has gone all lopsided", "he can't lift his arm and his words are coming out jumbled",
+    "my wife's gone floppy down one side", "his lips are turning a bit blue", "i think i'm having a stroke",
+])
+def test_a_strokes_signs_and_blue_lips_as_people_put_them_are_emergencies(judge, said):
+    assert judge(said) is Urgency.EMERGENCY, said
+
+
+@pytest.mark.parametrize("said", [
+    "my arm went numb from lying on it but it came back after a minute",
+    "my heart was racing after a strong coffee but it's settled now",
+])
+def test_a_loose_sign_said_to_have_passed_is_not_an_emergency(judge, said):
+    assert judge(said) is not Urgency.EMERGENCY, said
+
+
+def test_a_sign_said_outright_stays_an_emergency_though_said_to_have_passed(judge):
+    assert judge("i had chest pain and coughed up blood but it's gone now") is Urgency.EMERGENCY

@@ -168,10 +168,14 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
     doctor = triage["see-doctor"]
     signs = _affirmed(text, triage["emergency"]["signs"], triage)
-    signs += [cue for cue in _affirmed(text, triage["emergency"].get("cue_words", []), triage)
-              if not _reassuring(text, cue)]
+    # "It came back after a few minutes", "it's settled now": a loose match (a cue word, two words near each
+    # other) said to have passed is not taken for a sign; a sign said outright still is.
+    passed = bool(any_of(text, triage.get("passed", [])))
+    if not passed:
+        signs += [cue for cue in _affirmed(text, triage["emergency"].get("cue_words", []), triage)
+                  if not _reassuring(text, cue)]
+        signs += _near(text, triage["emergency"].get("near", []), triage)
     signs += _suspected(text, doctor["suspect"], triage["emergency"]["conditions"], triage)
-    signs += _near(text, triage["emergency"].get("near", []), triage)
     if signs:
         return Urgency.EMERGENCY, signs
     phrases = _affirmed(text, doctor["phrases"], triage, reported=True)
