@@ -287,3 +287,14 @@ def test_a_long_worried_phrase_is_recognized_whole():
         # Matched whole, not by a shorter phrase inside it.
         assert router._intent(question, question) == ("what-to-do", len(question.split())), question
         assert Conversation(content).handle(question).status.value == "advice", question
+
+
+def test_a_number_yaml_reads_as_an_integer_in_triage_is_a_compile_error(tmp_path: Path):
+    """A bare 999 in a triage pair is an integer to YAML and would never match a heard word."""
+    lexicon = tmp_path / "lexicon.yaml"
+    text = DEFAULT_LEXICON.read_text(encoding="utf-8")
+    bad = text.replace("['999', '911', '112',", "[999, '911', '112',")
+    assert bad != text
+    lexicon.write_text(bad, encoding="utf-8")
+    with pytest.raises(CompileError, match="put it in quotes"):
+        compile_content(DEFAULT_DOCUMENTS, lexicon)

@@ -136,3 +136,15 @@ def test_a_loose_sign_said_to_have_passed_is_not_an_emergency(judge, said):
 
 def test_a_sign_said_outright_stays_an_emergency_though_said_to_have_passed(judge):
     assert judge("i had chest pain and coughed up blood but it's gone now") is Urgency.EMERGENCY
+
+
+@pytest.mark.parametrize("said", [
+    "do we need to phone for the paramedics", "my pulse is going like the clappers",
+    "i feel like i might keel over", "should i phone 911",
+])
+def test_calling_for_help_and_everyday_words_for_a_racing_heart_or_fainting_are_emergencies(judge, said):
+    assert judge(said) is Urgency.EMERGENCY, said
+
+
+def test_a_leg_gone_purple_is_a_sign_to_see_a_doctor(judge):
+    assert judge("her calf has gone purple") is Urgency.SEE_DOCTOR

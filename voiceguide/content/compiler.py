@@ -15,7 +15,6 @@ from itertools import product
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz
 
 from voiceguide.answer import commands
@@ -23,7 +22,7 @@ from voiceguide.answer.phrases import Rewriter, any_of, contains
 from voiceguide.answer.text import STOPWORDS, normalize, slug, split_sentences
 from voiceguide.content.document_titles import plural, singular, subject_of, title_place
 from voiceguide.content.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
-from voiceguide.content.templates import TemplateError, expand_lexicon
+from voiceguide.content.lexicon_file import LexiconError, load_lexicon
 
 FORMAT_VERSION = 1
 CONTENT_DIR = Path(__file__).parent
@@ -142,33 +141,10 @@ def render_compiled(content: dict[str, Any]) -> str:
 
 
 def _load_lexicon(path: Path) -> dict[str, Any]:
-    from voiceguide.input_limits import MAX_LEXICON_BYTES
-    from voiceguide.safe_files import InputFileError, read_bytes
-
     try:
-        data = yaml.safe_load(read_bytes(path, "lexicon", MAX_LEXICON_BYTES).decode("utf-8"))
-    except InputFileError as exc:
+        return load_lexicon(path)
+    except LexiconError as exc:
         raise CompileError(str(exc)) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise CompileError(f"{path}: cannot read the lexicon ({exc})") from None
-    if not isinstance(data, dict):
-        raise CompileError(f"{path}: the lexicon is not a YAML mapping")
-    required = (
-        "kinds", "locations", "synonyms", "anchors", "subjects", "uncovered", "neutral", "foreign", "triage",
-        "question_frames",
-    )
-    missing = [key for key in required if key not in (data or {})]
-    if missing:
-        raise CompileError(f"{path}: the lexicon lacks {', '.join(missing)}")
-    # YAML reads a bare yes, no, true or off as a boolean: a word list must say them in quotes.
-    for key in ("anchors", "subjects", "uncovered", "neutral", "foreign", "stand_ins", "weak_stand_ins"):
-        odd = [w for w in data.get(key) or [] if not isinstance(w, str)]
-        if odd:
-            raise CompileError(f"{path}: {key} has {odd[0]!r}, not a word; put it in quotes: '{odd[0]}'")
-    try:
-        return expand_lexicon(data)
-    except (TemplateError, TypeError, AttributeError) as exc:
-        raise CompileError(f"{path}: {exc}") from None
 
 
 def _location_of(norm_text: str, lexicon: dict[str, Any]) -> str | None:

@@ -1,0 +1,58 @@
+"""Reading lexicon.yaml: the words people use, checked before the compiler trusts them.
+
+A bad lexicon is a one-line error naming the file and the problem, never a crash later when a question is
+asked: YAML's bare yes, no, true or 999 in a word list, a missing part, a template too large to write out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voiceguide.content.templates import TemplateError, expand_lexicon
+
+
+class LexiconError(ValueError):
+    """The lexicon cannot be used; the message names the file and what is wrong."""
+
+
+def load_lexicon(path: Path) -> dict[str, Any]:
+    from voiceguide.input_limits import MAX_LEXICON_BYTES
+    from voiceguide.safe_files import InputFileError, read_bytes
+
+    try:
+        data = yaml.safe_load(read_bytes(path, "lexicon", MAX_LEXICON_BYTES).decode("utf-8"))
+    except InputFileError as exc:
+        raise LexiconError(str(exc)) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise LexiconError(f"{path}: cannot read the lexicon ({exc})") from None
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: the lexicon is not a YAML mapping")
+    required = (
+        "kinds", "locations", "synonyms", "anchors", "subjects", "uncovered", "neutral", "foreign", "triage",
+        "question_frames",
+    )
+    missing = [key for key in required if key not in (data or {})]
+    if missing:
+        raise LexiconError(f"{path}: the lexicon lacks {', '.join(missing)}")
+    # YAML reads a bare yes, no, true or off as a boolean: a word list must say them in quotes.
+    word_lists = ("anchors", "subjects", "uncovered", "neutral", "foreign", "stand_ins", "weak_stand_ins")
+    for key in (*word_lists, "triage"):
+        odd = [w for w in _leaves(data.get(key)) if not isinstance(w, str)]
+        if odd:
+            raise LexiconError(f"{path}: {key} has {odd[0]!r}, not a word; put it in quotes: '{odd[0]}'")
+    try:
+        return expand_lexicon(data)
+    except (TemplateError, TypeError, AttributeError) as exc:
+        raise LexiconError(f"{path}: {exc}") from None
+
+
+def _leaves(value: Any) -> list[Any]:
+    """The words of a word list, a list of lists (triage's `near` pairs) or a mapping of them."""
+    if isinstance(value, dict):
+        return [w for v in value.values() for w in _leaves(v)]
+    if isinstance(value, list):
+        return [w for v in value for w in _leaves(v)]
+    return [] if value is None else [value]
