@@ -435,3 +435,15 @@ def test_lay_phrases_become_the_documents_words(content, question, words):
 def test_a_clot_in_pregnancy_is_a_cause_not_a_question_about_medicines(content):
     reply = reply_after(content, "can you get clots when you're pregnant")
     assert reply.topic is not None and reply.topic.endswith("causes")
+
+
+@pytest.mark.parametrize("question", [
+    "what exercises would help me straighten my new hip", "how long is physio after a knee operation",
+])
+def test_recovery_of_a_new_joint_asked_with_no_clot_word_is_not_clot_content(content, question):
+    assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+def test_a_clot_after_a_new_knee_is_still_answered(content):
+    reply = reply_after(content, "i had a new knee fitted, can i get a clot")
+    assert reply.topic is not None and reply.topic.endswith("causes")
