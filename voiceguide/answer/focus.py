@@ -233,8 +233,9 @@ class Focuser:
         if not kind:
             return 0
         spec = self._kinds[kind]
-        return len(any_of(
-            self._sentence_text.get(sentence) or normalize(sentence), spec["words"] + spec.get("phrases", [])
+        # Each list on its own: a concatenated copy would be a new long list, indexed anew on every call.
+        return len(any_of_each(
+            self._sentence_text.get(sentence) or normalize(sentence), spec["words"], spec.get("phrases", [])
         ))
 
     def kind_score(self, sentence: str, kind: str | None) -> float:
