@@ -32,6 +32,11 @@ def reply_after(content, *turns: str):
     return conversation.handle(turns[-1])
 
 
+def first_answer(content, *turns: str) -> str:
+    """What `reply_after` says before its source line: the first answer a listener judges."""
+    return reply_after(content, *turns).answer.split("From the article")[0]
+
+
 def label_expectation(label: dict) -> dict:
     """A recorded or typed question's label (tests/audio/README.md) as a line of `voiceguide batch --expect`:
     `any` topic becomes no topic check, and the command is always checked (null: not a command)."""

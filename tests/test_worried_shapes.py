@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import reply_after
+from tests.conftest import first_answer, reply_after
 from voiceguide.content.content_model import load_content
 
 NOT_COVERED = "don't cover"
@@ -163,7 +163,7 @@ def test_a_clot_after_an_operation_is_a_cause(content, question):
     "ive been stuck in bed with flu, am i at risk of a clot",
 ])
 def test_being_laid_up_is_the_documents_bed_rest(content, question):
-    first = reply_after(content, question).answer.split("From the article")[0]
+    first = first_answer(content, question)
     assert "bed rest" in first or "immobility" in first, question
 
 
@@ -179,7 +179,7 @@ def test_leaving_a_clot_alone_is_what_happens_untreated(content, question):
     "what if it comes loose and ends up in the lungs",
 ])
 def test_a_piece_breaking_off_to_the_lungs_is_a_clot_question(content, question):
-    assert "to the lungs" in reply_after(content, question).answer.split("From the article")[0], question
+    assert "to the lungs" in first_answer(content, question), question
 
 
 def test_lungs_said_of_something_else_stay_out_of_scope(content):
@@ -191,7 +191,7 @@ def test_lungs_said_of_something_else_stay_out_of_scope(content):
     "can i get one even if i didnt injure myself",
 ])
 def test_a_clot_without_an_injury_is_the_overview(content, question):
-    assert "without injury" in reply_after(content, question).answer.split("From the article")[0], question
+    assert "without injury" in first_answer(content, question), question
 
 
 @pytest.mark.parametrize("question", [
@@ -210,8 +210,8 @@ def test_preventing_someone_elses_clot_is_prevention(content, question):
 
 
 def test_swapping_a_medicine_that_raises_the_risk_gets_talk_to_your_doctor(content):
-    answer = reply_after(content, "my tablets can cause clots, should i ask about swapping them").answer
-    assert "talk to your doctor" in answer.split("From the article")[0]
+    said = "my tablets can cause clots, should i ask about swapping them"
+    assert "talk to your doctor" in first_answer(content, said)
 
 
 def test_how_soon_in_lay_words_gets_as_soon_as_possible(content):
@@ -241,7 +241,7 @@ def test_asking_whether_to_call_an_ambulance_gets_the_emergency_advice(content, 
     ("what can i do to keep clots at bay", "prevent"),
 ])
 def test_lay_words_reach_the_documents_words(content, question, words):
-    assert words in reply_after(content, question).answer.split("From the article")[0], question
+    assert words in first_answer(content, question), question
 
 
 @pytest.mark.parametrize("question", ["are clots just a leg thing", "do they always form in your legs"])
@@ -250,8 +250,7 @@ def test_whether_clots_are_only_in_the_legs_is_the_overview(content, question):
 
 
 def test_why_blood_clots_at_all_is_the_natural_process(content):
-    answer = reply_after(content, "how come your blood makes clots at all").answer
-    assert "natural process" in answer.split("From the article")[0]
+    assert "natural process" in first_answer(content, "how come your blood makes clots at all")
 
 
 @pytest.mark.parametrize("question", [
@@ -311,7 +310,7 @@ def test_one_leg_bigger_than_the_other_and_wincing_gets_the_see_a_doctor_advice(
     ("does age by itself make a clot more likely", "advancing age"),
 ])
 def test_more_lay_words_reach_the_documents_words(content, question, words):
-    assert words in reply_after(content, question).answer.split("From the article")[0], question
+    assert words in first_answer(content, question), question
 
 
 @pytest.mark.parametrize("question", ["could i get one in my calf", "can people have them behind the knee"])
@@ -360,7 +359,7 @@ def test_clot_care_questions_the_articles_do_not_answer_are_not_covered(content,
     ("hmm so what do they do to you to find out if its a clot", "ultrasound"),
 ])
 def test_everyday_wordings_reach_the_answering_sentence(content, question, words):
-    assert words in reply_after(content, question).answer.split("From the article")[0], question
+    assert words in first_answer(content, question), question
 
 
 @pytest.mark.parametrize(("question", "words"), [
@@ -369,7 +368,7 @@ def test_everyday_wordings_reach_the_answering_sentence(content, question, words
     ("why would a clot form if i havent cut myself", "without injury"),
 ])
 def test_plain_questions_reach_their_sentence(content, question, words):
-    assert words in reply_after(content, question).answer.split("From the article")[0], question
+    assert words in first_answer(content, question), question
 
 
 def test_is_that_serious_after_signs_were_described_keeps_the_advice_first(content):
@@ -418,8 +417,8 @@ def test_everyday_jobs_and_pastimes_around_a_clot_question_are_ours(content, que
 
 
 def test_the_pill_with_it_standing_for_a_clot_is_a_cause(content):
-    answer = reply_after(content, "i've just started the pill, does that make it more likely").answer
-    assert "oral contraceptives" in answer.split("From the article")[0]
+    said = "i've just started the pill, does that make it more likely"
+    assert "oral contraceptives" in first_answer(content, said)
 
 
 @pytest.mark.parametrize(("question", "words"), [
@@ -429,7 +428,7 @@ def test_the_pill_with_it_standing_for_a_clot_is_a_cause(content):
     ("would losing a bit of weight lower my risk of a clot", "healthy weight"),
 ])
 def test_lay_phrases_become_the_documents_words(content, question, words):
-    assert words in reply_after(content, question).answer.split("From the article")[0], question
+    assert words in first_answer(content, question), question
 
 
 def test_a_clot_in_pregnancy_is_a_cause_not_a_question_about_medicines(content):
