@@ -40,8 +40,6 @@ def reason_for(
         return None
     last = max(heard)
     reasons = [i for i, s in enumerate(sentences) if any_of(normalize(s), markers)]
-    if not reasons:
-        return None
     # The sentence right after what was said, if it gives a reason; else a reason already said, said again
     # alone. A reason further on is about something else ("surgery", after "sitting").
     near = [i for i in reasons if i == last + 1 or i in heard]

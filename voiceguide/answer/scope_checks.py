@@ -37,13 +37,13 @@ class ScopeChecks:
     def _named_with_its_words(self, q: Query) -> bool:
         """"Do the symptoms vary from person to person": a kind named by its heading word, and every other
         word the documents' own, as said (not repaired toward them)."""
+        if not q.explicit_kind or q.kind in (None, "overview"):
+            return False
+        spec = self._kinds[q.kind]
+        if not any_of(q.text, [h for h in spec["heading"] if h not in spec.get("weak", ())]):
+            return False
         said = set(self._rewrite(q.heard).split())
-        spec = self._kinds.get(q.kind or "overview", {})
-        headings = [h for h in spec.get("heading", []) if h not in spec.get("weak", ())]
-        headed = q.kind not in (None, "overview") and bool(any_of(q.text, headings))
-        return q.explicit_kind and headed and all(
-            w in said and (w in self._known or w in self._plain_words) for w in q.content_words
-        )
+        return all(w in said and (w in self._known or w in self._plain_words) for w in q.content_words)
 
     def _about_a_cue_of_another_kind(self, q: Query, stands_in: bool) -> bool:
         """"My dad smokes, what are the risks": with nothing standing for a clot, a word that is only another
