@@ -22,7 +22,7 @@ from voiceguide.answer.phrases import Rewriter, any_of, contains
 from voiceguide.answer.text import STOPWORDS, normalize, slug, split_sentences
 from voiceguide.content.document_titles import plural, singular, subject_of, title_place
 from voiceguide.content.documents import SUPPORTED_SUFFIXES, DocumentError, SourceDocument, read_document
-from voiceguide.content.lexicon_file import LexiconError, load_lexicon
+from voiceguide.content.lexicon_file import OPTIONAL_WORD_LISTS, LexiconError, load_lexicon
 
 FORMAT_VERSION = 1
 CONTENT_DIR = Path(__file__).parent
@@ -362,12 +362,9 @@ def _runtime_lexicon(
         "foreign": lexicon["foreign"],
         "triage": lexicon["triage"],
         **{key: lexicon.get(key, {}) for key in ("focus_synonyms", "stem_exceptions")},
-        **{key: lexicon.get(key, []) for key in _WORD_LISTS},
+        **{key: lexicon.get(key, []) for key in OPTIONAL_WORD_LISTS},
         "intents": _intents(lexicon.get("intents", {}), sections),
     }
-
-
-_WORD_LISTS = ("vague_phrases", "other_words", "reason_markers", "stand_ins", "weak_stand_ins")
 
 
 def _intents(intents: dict[str, Any], sections: list[dict[str, Any]]) -> dict[str, Any]:

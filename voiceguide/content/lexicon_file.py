@@ -13,6 +13,10 @@ import yaml
 
 from voiceguide.content.templates import TemplateError, expand_lexicon
 
+# Lists of words the lexicon may have beside its required parts; the compiler copies them as they are.
+OPTIONAL_WORD_LISTS = ("vague_phrases", "other_words", "reason_markers", "stand_ins", "weak_stand_ins")
+_REQUIRED_WORD_LISTS = ("anchors", "subjects", "uncovered", "neutral", "foreign")
+
 
 class LexiconError(ValueError):
     """The lexicon cannot be used; the message names the file and what is wrong."""
@@ -38,8 +42,7 @@ def load_lexicon(path: Path) -> dict[str, Any]:
     if missing:
         raise LexiconError(f"{path}: the lexicon lacks {', '.join(missing)}")
     # YAML reads a bare yes, no, true or off as a boolean: a word list must say them in quotes.
-    word_lists = ("anchors", "subjects", "uncovered", "neutral", "foreign", "stand_ins", "weak_stand_ins")
-    for key in (*word_lists, "triage"):
+    for key in (*_REQUIRED_WORD_LISTS, *OPTIONAL_WORD_LISTS, "triage"):
         odd = [w for w in _leaves(data.get(key)) if not isinstance(w, str)]
         if odd:
             raise LexiconError(f"{path}: {key} has {odd[0]!r}, not a word; put it in quotes: '{odd[0]}'")
