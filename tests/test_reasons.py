@@ -35,3 +35,8 @@ def test_why_after_a_deep_clot_is_serious_is_that_a_piece_can_reach_the_lungs(co
     reply = reply_after(content, "are clots in the buttocks dangerous", "why is that")
     assert "break off and travel to the lungs" in reply.answer.split("From the article")[0]
 
+
+
+def test_why_after_an_answer_from_both_places_looks_in_each_place_heard(content):
+    reply = reply_after(content, "what causes blood clots", "why is that")
+    assert reply.answer.startswith("This lack of movement slows blood flow")

@@ -30,23 +30,33 @@ def reason_for(
 ) -> tuple[Section, list[str]] | None:
     """The sentences, in the section just heard, that give the reason for what was said: the next one if it
     has a reason word, else a reason already said; with the sentence it refers back to when it opens with
-    "This" or "These" and that one was not just heard. None if the section gives none there."""
-    if not section_id or section_id.startswith("general."):
-        return None
-    section = content.section(section_id)
+    "This" or "These" and that one was not just heard. After an answer from both places ("general.causes"),
+    each section whose sentences were heard is looked in, in the documents' order. None if none gives one."""
+    if section_id and not section_id.startswith("general."):
+        sections = [content.section(section_id)]
+    else:
+        sections = [s for s in content.sections if any(x in said for x in s.sentences)]
+    for section in sections:
+        found = _reason_in(section, said, markers)
+        if found:
+            return section, found
+    return None
+
+
+def _reason_in(section: Section, said: str, markers: list[str]) -> list[str]:
     sentences = section.sentences
     heard = [i for i, s in enumerate(sentences) if s in said]
     if not heard:
-        return None
+        return []
     last = max(heard)
     reasons = [i for i, s in enumerate(sentences) if any_of(normalize(s), markers)]
     # The sentence right after what was said, if it gives a reason; else a reason already said, said again
     # alone. A reason further on is about something else ("surgery", after "sitting").
     near = [i for i in reasons if i == last + 1 or i in heard]
     if not near:
-        return None
+        return []
     best = last + 1 if last + 1 in near else min(near, key=lambda i: abs(i - min(heard)))
     chosen = [best]
     if opens_with_reference(sentences[best]) and best - 1 not in heard and best > 0:
         chosen.insert(0, best - 1)
-    return section, [sentences[i] for i in chosen]
+    return [sentences[i] for i in chosen]
