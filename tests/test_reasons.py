@@ -40,3 +40,7 @@ def test_why_after_a_deep_clot_is_serious_is_that_a_piece_can_reach_the_lungs(co
 def test_why_after_an_answer_from_both_places_looks_in_each_place_heard(content):
     reply = reply_after(content, "what causes blood clots", "why is that")
     assert reply.answer.startswith("This lack of movement slows blood flow")
+
+
+def test_why_said_as_one_word_whys_is_a_bare_why():
+    assert asks_why_of_the_last("whys that then")

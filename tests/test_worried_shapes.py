@@ -446,3 +446,27 @@ def test_recovery_of_a_new_joint_asked_with_no_clot_word_is_not_clot_content(con
 def test_a_clot_after_a_new_knee_is_still_answered(content):
     reply = reply_after(content, "i had a new knee fitted, can i get a clot")
     assert reply.topic is not None and reply.topic.endswith("causes")
+
+
+@pytest.mark.parametrize("question", [
+    "is clotted cream bad for my cholesterol", "the paint has gone all clotted in the tin",
+])
+def test_cream_or_paint_gone_clotted_is_not_blood(content, question):
+    assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("what is thrombo phlebitis", "superficial thrombophlebitis"),
+    ("can a clog in my leg move to the lungs", "lungs"),
+    ("how would i know if i have got one behind my knee", "symptoms"),
+])
+def test_half_remembered_names_and_how_would_i_know(content, question, words):
+    assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "where do i get help if i think i have a clot", "when should we seek medical help",
+])
+def test_when_to_get_help_gets_the_advice(content, question):
+    answer = reply_after(content, question).answer
+    assert "medical evaluation" in answer or "seek medical attention" in answer, question

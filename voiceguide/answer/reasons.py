@@ -15,7 +15,7 @@ from voiceguide.answer.text import normalize
 from voiceguide.content.content_model import Content, Section
 
 _BARE_WHY = re.compile(
-    r"^(?:and |so |but |ok |okay |right )?(?:why|how come)"
+    r"^(?:and |so |but |ok |okay |right )?(?:why|how come)s?"
     r"(?: is| was| does| would| do)?(?: that| it| this| they)?(?: so| then| happen)?(?: then)?$"
 )
 
