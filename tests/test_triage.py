@@ -148,3 +148,15 @@ def test_calling_for_help_and_everyday_words_for_a_racing_heart_or_fainting_are_
 
 def test_a_leg_gone_purple_is_a_sign_to_see_a_doctor(judge):
     assert judge("her calf has gone purple") is Urgency.SEE_DOCTOR
+
+
+@pytest.mark.parametrize("said", [
+    "my right leg is bigger than my left since the weekend", "her calf is twice the size of the other one",
+])
+def test_one_leg_bigger_than_the_other_side_is_see_a_doctor(judge, said):
+    assert judge(said) == Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize("said", ["best pillow for a sore knee", "recommend a cushion for a sore bottom"])
+def test_asking_for_something_for_a_sore_place_is_not_a_report_of_signs(judge, said):
+    assert judge(said) == Urgency.NONE, said

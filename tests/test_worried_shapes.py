@@ -470,3 +470,12 @@ def test_half_remembered_names_and_how_would_i_know(content, question, words):
 def test_when_to_get_help_gets_the_advice(content, question):
     answer = reply_after(content, question).answer
     assert "medical evaluation" in answer or "seek medical attention" in answer, question
+
+
+@pytest.mark.parametrize("question", [
+    "i'm on the pill should i be worried about a clot",
+    "i smoke, is that something to worry about with clots",
+])
+def test_a_named_risk_with_should_i_worry_asks_whether_it_raises_the_risk(content, question):
+    reply = reply_after(content, question)
+    assert reply.topic is not None and reply.topic.endswith("causes"), question

@@ -276,7 +276,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         # A worried person's question says what it is about more surely than a stray kind word ("will the
         # swelling go away" is about treatment), unless the kind was named outright.
         intent_kind = intent.get("kind")
-        asked_kind = q.kind if (q.explicit_kind or not intent_kind) else intent_kind
+        yields = q.lay_kind and q.kind in intent.get("yields_to", ())
+        asked_kind = q.kind if (q.explicit_kind or not intent_kind or yields) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
         kind = self.kind_for_intent(q, context, self.next_of(q, context, kind))
         if kind == "causes" and self._named_cause_unknown(q):

@@ -190,7 +190,8 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
         bool(words) and words[0] in _QUESTION_WORDS and any(w in triage["hypothetical"] for w in words)
     )
     reporting = not supposing and (
-        any_of(text, doctor["personal"]) or (words and words[0] not in _QUESTION_WORDS)
+        any_of(text, doctor["personal"])
+        or (words and words[0] not in _QUESTION_WORDS and words[0] not in triage.get("question_openers", ()))
     )
     if reporting and body and body_signs:
         phrases += body + body_signs
