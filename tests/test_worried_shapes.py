@@ -479,3 +479,9 @@ def test_when_to_get_help_gets_the_advice(content, question):
 def test_a_named_risk_with_should_i_worry_asks_whether_it_raises_the_risk(content, question):
     reply = reply_after(content, question)
     assert reply.topic is not None and reply.topic.endswith("causes"), question
+
+
+def test_a_rarely_named_vein_asked_what_it_is_gets_the_sentence_naming_it(content):
+    assert "gluteal veins" in first_answer(content, "so what exactly is a gluteal vein"), first_answer(
+        content, "so what exactly is a gluteal vein"
+    )

@@ -23,6 +23,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
+from voiceguide.answer.scope import everyday as common_word
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.content.content_model import Content, Section, built_once
 
@@ -65,6 +66,8 @@ _OUTRIGHT = 1.0
 _COPULA = re.compile(
     r"\b(?:is|are|be|was|were)\s+(?:(?:a|an|very|so|less|more|not|potentially)\s+)*(\w+)(?:\s+(\w+))?"
 )
+
+_RARE_PLACE = 2  # sentences at most that name a place word for it to be asked about on its own
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,12 @@ class Focuser:
         n = len(self._sentence_stems)
         df = Counter(w for stems in self._sentence_stems.values() for w in stems)
         self._idf = {w: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for w, c in df.items()}
+        # Place words the documents say once or twice ("gluteal"): said in a question, they are what is
+        # asked, where "buttock" or "knee" only say where.
+        self._rare_places = frozenset(
+            w for w in places - set(lex["subjects"]) - STOPWORDS
+            if 0 < df.get(self._stem(w), 0) <= _RARE_PLACE and not common_word(w)
+        )
         # "These medications do not break up existing clots": a sentence that refers back is also about what
         # it refers to, so it is matched with its predecessor's words too.
         self._about: dict[str, set[str]] = {}
@@ -168,7 +177,9 @@ class Focuser:
                 terms.append(tuple(self._stems(a) for a in alternatives))
         everyday: list[tuple[tuple[str, ...], ...]] = []
         for word in rewritten.split():
-            if word in covered or word in self._ignored or word in kind_words or len(word) < 3:
+            if word in covered or word in kind_words or len(word) < 3 or (
+                word in self._ignored and word not in self._rare_places
+            ):
                 continue
             covered.add(word)
             (everyday if word in self._everyday else terms).append((self._stems(word),))
