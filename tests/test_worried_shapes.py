@@ -485,3 +485,32 @@ def test_a_rarely_named_vein_asked_what_it_is_gets_the_sentence_naming_it(conten
     assert "gluteal veins" in first_answer(content, "so what exactly is a gluteal vein"), first_answer(
         content, "so what exactly is a gluteal vein"
     )
+
+
+@pytest.mark.parametrize("question", [
+    "what is heparin", "is rivaroxaban one of those blood thinners",
+    "do blood thinners make you bleed easily",
+])
+def test_medicines_by_name_and_bruising_on_them_are_said_honestly(content, question):
+    reply = reply_after(content, question)
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("if blood goes solid in the leg can it reach the lungs", "lungs"),
+    ("is a blockage in a deep vein dangerous", "serious"),
+    ("my mum had a hysterectomy last week, is she more likely to get a clot", "surgeries"),
+    ("how soon should we get a clot checked out", "medical"),
+])
+def test_lay_descriptions_of_a_clot_and_its_causes(content, question, words):
+    assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", ["what clears up spots on your backside", "how can i fade a bruise"])
+def test_spots_and_bruises_are_not_clot_questions(content, question):
+    assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+def test_a_number_said_in_a_follow_up_is_not_a_subject_of_its_own(content):
+    reply = reply_after(content, "what causes blood clots", "does age matter, she is 79")
+    assert reply.topic is not None and reply.topic.endswith("causes"), reply.answer

@@ -96,7 +96,10 @@ class QuestionUnderstanding:
         said_kind = self._kind(rewritten)
         kind = said_kind or self._kind(self._document_words(rewritten))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
-        unknown = tuple(w for w in content_words if w not in self._known and w not in self._neutral)
+        # A number ("he's 82") is said around a question, never its subject.
+        unknown = tuple(
+            w for w in content_words if w not in self._known and w not in self._neutral and not w.isdigit()
+        )
         uncovered = tuple(
             u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u)
         )
