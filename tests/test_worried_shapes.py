@@ -514,3 +514,19 @@ def test_spots_and_bruises_are_not_clot_questions(content, question):
 def test_a_number_said_in_a_follow_up_is_not_a_subject_of_its_own(content):
     reply = reply_after(content, "what causes blood clots", "does age matter, she is 79")
     assert reply.topic is not None and reply.topic.endswith("causes"), reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "do the stockings help with the pain", "will compression stockings bring my swelling down",
+])
+def test_what_a_treatment_does_for_a_sign_is_a_treatment_question(content, question):
+    assert "stockings" in first_answer(content, question).lower(), question
+
+
+def test_how_a_scan_finds_a_clot_is_the_sentence_saying_how(content):
+    assert "identify clots" in first_answer(content, "how do the scans find a clot")
+
+
+def test_what_to_do_to_stop_clots_is_prevention_not_the_advice(content):
+    reply = reply_after(content, "what can we do at work to lower the risk of a clot")
+    assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer

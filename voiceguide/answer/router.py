@@ -274,7 +274,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             intent.get("only_without_kind") and q.kind and not q.lay_kind
         ):
             return Route(RouteStatus.NOT_COVERED, q, location=location)
-        if intent.get("answer") == "advice" and not q.explicit_kind:
+        kind_said = q.explicit_kind or q.kind in intent.get("not_with_kinds", ())
+        if intent.get("answer") == "advice" and not kind_said:
             return Route(RouteStatus.ADVICE, q, location=location, kind=q.kind)
         # A worried person's question says what it is about more surely than a stray kind word ("will the
         # swelling go away" is about treatment), unless the kind was named outright.
