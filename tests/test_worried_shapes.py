@@ -530,3 +530,11 @@ def test_how_a_scan_finds_a_clot_is_the_sentence_saying_how(content):
 def test_what_to_do_to_stop_clots_is_prevention_not_the_advice(content):
     reply = reply_after(content, "what can we do at work to lower the risk of a clot")
     assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("she is ninety does her age come into it", "age"),
+    ("whats the difference between a superficial clot and a deep one", "superficial"),
+])
+def test_everyday_words_around_a_question_are_no_subject_of_their_own(content, question, words):
+    assert words in first_answer(content, question), question
