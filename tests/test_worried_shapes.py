@@ -538,3 +538,24 @@ def test_what_to_do_to_stop_clots_is_prevention_not_the_advice(content):
 ])
 def test_everyday_words_around_a_question_are_no_subject_of_their_own(content, question, words):
     assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "my dog's back leg is swollen and warm", "our rabbit has a hard lump on its leg what is it",
+])
+def test_an_animals_signs_get_no_clot_advice_or_content(content, question):
+    reply = reply_after(content, question)
+    assert reply.urgency.value == "none" and _no_document_sentence(content, reply), question
+
+
+def test_suspecting_what_was_just_described_gets_the_see_a_doctor_advice(content):
+    reply = reply_after(content, "what are the signs of a clot in the bum", "i think i have one of those")
+    assert reply.urgency.value == "see-doctor", reply.answer
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("do clot symptoms differ for everybody", "person to person"),
+    ("my dad is off his feet after his operation, could that bring on a clot", "immobility"),
+])
+def test_more_lay_wordings_reach_the_documents_words(content, question, words):
+    assert words in first_answer(content, question), question

@@ -146,7 +146,9 @@ class Conversation(AnswerAssembly):
     def _question(self, text: str) -> Reply:
         # "And behind the knee?" is the last question again, about the knee.
         query = self.router.resolve(self.router.understand(text), self._state.context)
-        urgency, _signs = assess_heard(query.heard, query.text, self.content.lexicon["triage"])
+        urgency, _signs = assess_heard(
+            query.heard, query.text, self.content.lexicon["triage"], after_answer=self._state.context.active
+        )
         last = self._state.last
         intents = self.content.lexicon.get("intents", {})
         if (

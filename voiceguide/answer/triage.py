@@ -135,6 +135,14 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     return False
 
 
+def suspects_what_was_said(text: str, triage: dict[str, Any]) -> bool:
+    """"I think I've got one of those", just after an answer about clots: the person suspects one, as "i think
+    i have a clot" says outright (not denied, not supposed)."""
+    doctor = triage["see-doctor"]
+    said = text.replace(" have got ", " have ")
+    return bool(_suspected(said, doctor["suspect"], doctor.get("referred", []), triage))
+
+
 def describes_signs(text: str, triage: dict[str, Any]) -> bool:
     """"A sore swollen calf": a body part and a sign of a clot in it, reported or asked about."""
     doctor = triage["see-doctor"]
@@ -193,7 +201,9 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
         any_of(text, doctor["personal"])
         or (words and words[0] not in _QUESTION_WORDS and words[0] not in triage.get("question_openers", ()))
     )
-    if reporting and body and body_signs:
+    # "My cat's got a lump on her back leg": an animal's signs are for a vet, not this advice.
+    animal = any_of(text.replace("'s ", " "), triage.get("animals", []))  # heard as said: "my cat's leg"
+    if reporting and body and body_signs and not animal:
         phrases += body + body_signs
     if not phrases:
         return Urgency.NONE, []
@@ -207,9 +217,15 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
 _ORDER = (Urgency.EMERGENCY, Urgency.SEE_DOCTOR, Urgency.NONE)
 
 
-def assess_heard(heard: str, repaired: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
+def assess_heard(
+    heard: str, repaired: str, triage: dict[str, Any], *, after_answer: bool = False
+) -> tuple[Urgency, list[str]]:
     """The more urgent reading of what was said as heard and as repaired: a repair toward the documents'
-    words can turn a warning sign into something else ("blacked out" -> "blocked out")."""
+    words can turn a warning sign into something else ("blacked out" -> "blocked out"). `after_answer`: an
+    answer about clots was just given, so "i think i've got one of those" suspects one."""
     readings = (assess(text, triage) for text in dict.fromkeys((repaired, heard)))
-    return min(readings, key=lambda reading: _ORDER.index(reading[0]))
+    urgency, signs = min(readings, key=lambda reading: _ORDER.index(reading[0]))
+    if urgency is Urgency.NONE and after_answer and suspects_what_was_said(repaired, triage):
+        return Urgency.SEE_DOCTOR, ["suspected after an answer"]
+    return urgency, signs
 

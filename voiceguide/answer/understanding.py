@@ -88,8 +88,9 @@ class QuestionUnderstanding:
     def understand(self, text: str) -> Query:
         heard = normalize(text)
         first = self._rewrite(heard)
-        foreign = tuple(any_of(first, self._foreign))
         rewritten = self._repair(first)
+        # Before repair, which may bend a foreign word toward the documents'; after it too ("my cat's").
+        foreign = tuple(dict.fromkeys([*any_of(first, self._foreign), *any_of(rewritten, self._foreign)]))
         location = self._location(rewritten)
         # A kind named in lay words ("does it change the colour of the skin") is found through the document
         # words for them ("discoloration" is a symptom).
