@@ -559,3 +559,8 @@ def test_suspecting_what_was_just_described_gets_the_see_a_doctor_advice(content
 ])
 def test_more_lay_wordings_reach_the_documents_words(content, question, words):
     assert words in first_answer(content, question), question
+
+
+def test_a_situation_told_before_a_named_kind_does_not_pull_to_its_causes(content):
+    reply = reply_after(content, "i have a desk job and sit all day, how do i avoid clots")
+    assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer

@@ -19,7 +19,8 @@ _QUESTION_BONUS = 3.5
 _COMBINE_MARGIN = 1.5
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _EVERYDAY_SHARE = 0.5
-_LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
+_LAY_SHARE = 0.7
+_OTHER_KIND_SHARE = 0.7
 
 
 class SectionScoring:
@@ -67,8 +68,11 @@ class SectionScoring:
             shared -= self._kind_cues[kind]
             if named:
                 shared -= self._kind_cues[section.about]
-        # An everyday word ("after", "work") says less of what is asked than a word of the documents'.
-        score += sum(
+        # An everyday word ("after", "work") says less of what is asked than a word of the documents'. With
+        # the kind named outright, words another kind's section shares are the person's situation ("i sit at
+        # a desk all day, how do i avoid clots"), not what is asked.
+        share = _OTHER_KIND_SHARE if named and kind and section.about != kind else 1.0
+        score += share * sum(
             self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared
         )
         score += _CARRIED_SHARE * sum(
