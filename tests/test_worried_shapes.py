@@ -564,3 +564,23 @@ def test_more_lay_wordings_reach_the_documents_words(content, question, words):
 def test_a_situation_told_before_a_named_kind_does_not_pull_to_its_causes(content):
     reply = reply_after(content, "i have a desk job and sit all day, how do i avoid clots")
     assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("where do dvts normally develop", "iliac or gluteal veins"),
+    ("are older people more likely to get a clot", "advancing age"),
+    ("can you run a temperature with one of those clots", "fever"),
+    ("could i still walk normally with a clot in my calf", "difficulty walking"),
+])
+def test_where_they_form_age_fever_and_walking_in_lay_words(content, question, words):
+    assert words in first_answer(content, question), question
+
+
+def test_a_sore_hard_vein_is_see_a_doctor(content):
+    reply = reply_after(content, "i have got a vein that is red and sore and hard")
+    assert reply.urgency.value == "see-doctor", reply.answer
+
+
+def test_asking_if_it_is_worth_a_check_after_signs_keeps_the_advice(content):
+    reply = reply_after(content, "my calf is swollen and warm", "is it worth having it looked at")
+    assert reply.urgency.value == "see-doctor", reply.answer
