@@ -584,3 +584,12 @@ def test_a_sore_hard_vein_is_see_a_doctor(content):
 def test_asking_if_it_is_worth_a_check_after_signs_keeps_the_advice(content):
     reply = reply_after(content, "my calf is swollen and warm", "is it worth having it looked at")
     assert reply.urgency.value == "see-doctor", reply.answer
+
+
+def test_a_question_naming_only_its_kind_is_not_answered_at_listening_length(content):
+    from tests.answer_scoring import content_words
+
+    reply = reply_after(content, "what happens if you leave one alone")
+    assert "pulmonary embolism" in reply.answer
+    # The issue's 90th percentile for a first answer: two places' leads together ran past 100 words.
+    assert content_words(reply.answer, reply.sources) <= 70, reply.answer

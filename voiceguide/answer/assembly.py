@@ -18,6 +18,7 @@ from voiceguide.answer.route_model import Route
 from voiceguide.content.content_model import Content, Section
 
 COMBINED_MAX_WORDS = 55  # two places' leading sentences together, said one after the other
+COMBINED_CEILING = 75  # even a question naming only its kind: past this, one place, which may be narrowed
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
 
@@ -107,10 +108,12 @@ class AnswerAssembly:
         """Both places' leading sentences, when together they are short enough to listen to, or when the
         question names nothing but its kind ("what causes them": the person may then name a place); else the
         place whose sentence says most of what was asked, the better ranked on a tie: "does smoking matter"
-        is answered by one sentence that names smoking, not by two places' 40 words each."""
+        is answered by one sentence that names smoking, not by two places' 40 words each. Past
+        COMBINED_CEILING words even the kind alone gets one place: "what happens if you leave it" is not 100
+        words long."""
         leads = [sum(words_in(s.sentences[i]) for i in self.focuser.lead(s, focus)) for s in sections]
         fits = [self.focuser.asked_fit(s, focus) for s in sections]
-        if sum(leads) <= COMBINED_MAX_WORDS or max(fits) == 0:
+        if sum(leads) <= COMBINED_MAX_WORDS or (max(fits) == 0 and sum(leads) <= COMBINED_CEILING):
             return sections
         return [sections[max(range(len(sections)), key=lambda i: (fits[i], -i))]]
 
