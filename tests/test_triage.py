@@ -160,3 +160,10 @@ def test_one_leg_bigger_than_the_other_side_is_see_a_doctor(judge, said):
 @pytest.mark.parametrize("said", ["best pillow for a sore knee", "recommend a cushion for a sore bottom"])
 def test_asking_for_something_for_a_sore_place_is_not_a_report_of_signs(judge, said):
     assert judge(said) == Urgency.NONE, said
+
+
+@pytest.mark.parametrize("said", [
+    "my face and arm on the right have gone all heavy", "my leg and arm on one side have gone all heavy",
+])
+def test_an_arm_and_a_leg_or_face_gone_weak_together_is_an_emergency(judge, said):
+    assert judge(said) == Urgency.EMERGENCY, said
