@@ -593,3 +593,11 @@ def test_a_question_naming_only_its_kind_is_not_answered_at_listening_length(con
     assert "pulmonary embolism" in reply.answer
     # The issue's 90th percentile for a first answer: two places' leads together ran past 100 words.
     assert content_words(reply.answer, reply.sources) <= 70, reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "how do you heal bedsores on the buttocks", "can hrt make you gain weight",
+])
+def test_bed_sores_and_weight_gain_are_other_subjects(content, question):
+    reply = reply_after(content, question)
+    assert reply.urgency.value == "none" and _no_document_sentence(content, reply), question
