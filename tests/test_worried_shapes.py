@@ -601,3 +601,9 @@ def test_a_question_naming_only_its_kind_is_not_answered_at_listening_length(con
 def test_bed_sores_and_weight_gain_are_other_subjects(content, question):
     reply = reply_after(content, question)
     assert reply.urgency.value == "none" and _no_document_sentence(content, reply), question
+
+
+def test_hesitations_do_not_break_a_question_but_the_er_stays_the_emergency_room(content):
+    assert "deep vein thrombosis" in first_answer(content, "um so what is a uh blood clot behind the knee")
+    reply = reply_after(content, "do i need to go to the er with a clot")
+    assert "medical" in reply.answer, reply.answer

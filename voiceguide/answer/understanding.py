@@ -47,10 +47,21 @@ class QuestionUnderstanding:
     _fuzzy_targets: list[str]
     _without_places: Callable[[str], str]
     _intent_phrases: dict[str, tuple[str, ...]]
+    _fillers: frozenset[str]
+    _not_after_fillers: frozenset[str]
 
     def rewrite(self, text: str) -> str:
         """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
-        return self._repair(self._rewrite(normalize(text)))
+        return self._repair(self._rewrite(self._heard(text)))
+
+    def _heard(self, text: str) -> str:
+        """The words said, without hesitations ("um", "a er blood clot"), which would break phrases."""
+        words: list[str] = []
+        for word in normalize(text).split():
+            if word in self._fillers and not (words and words[-1] in self._not_after_fillers):
+                continue
+            words.append(word)
+        return " ".join(words)
 
     def _repair(self, first: str) -> str:
         repaired = []
@@ -86,7 +97,7 @@ class QuestionUnderstanding:
         return self._rewrite(" ".join(repaired))
 
     def understand(self, text: str) -> Query:
-        heard = normalize(text)
+        heard = self._heard(text)
         first = self._rewrite(heard)
         rewritten = self._repair(first)
         # Before repair, which may bend a foreign word toward the documents'; after it too ("my cat's").

@@ -14,7 +14,10 @@ import yaml
 from voiceguide.content.templates import TemplateError, expand_lexicon
 
 # Lists of words the lexicon may have beside its required parts; the compiler copies them as they are.
-OPTIONAL_WORD_LISTS = ("vague_phrases", "other_words", "reason_markers", "stand_ins", "weak_stand_ins")
+OPTIONAL_WORD_LISTS = (
+    "vague_phrases", "other_words", "reason_markers", "stand_ins", "weak_stand_ins", "fillers",
+    "not_after_fillers",
+)
 _REQUIRED_WORD_LISTS = ("anchors", "subjects", "uncovered", "neutral", "foreign")
 
 
