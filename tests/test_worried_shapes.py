@@ -607,3 +607,10 @@ def test_hesitations_do_not_break_a_question_but_the_er_stays_the_emergency_room
     assert "deep vein thrombosis" in first_answer(content, "um so what is a uh blood clot behind the knee")
     reply = reply_after(content, "do i need to go to the er with a clot")
     assert "medical" in reply.answer, reply.answer
+
+
+def test_what_to_do_after_the_causes_is_what_can_be_done_but_after_warning_signs_the_advice(content):
+    reply = reply_after(content, "what causes clots in the bum", "so what can i do")
+    assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer
+    urgent = reply_after(content, "i just flew home and now i can't get my breath", "so what can i do")
+    assert urgent.urgency.value == "emergency", urgent.answer

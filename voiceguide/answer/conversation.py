@@ -42,9 +42,8 @@ emergency_instruction = messages.emergency_instruction
 def __getattr__(name: str) -> str:
     """OUT_OF_SCOPE, NOT_UNDERSTOOD and NOTHING_HEARD as said with the installed content: their subject comes
     from the documents, so they are built on first use rather than written here."""
-    keys = {
-        "OUT_OF_SCOPE": "out_of_scope", "NOT_UNDERSTOOD": "not_understood", "NOTHING_HEARD": "nothing_heard"
-    }
+    keys = {"OUT_OF_SCOPE": "out_of_scope", "NOT_UNDERSTOOD": "not_understood",
+            "NOTHING_HEARD": "nothing_heard"}
     if name in keys:
         from voiceguide.content.content_model import load_content
 
@@ -150,16 +149,17 @@ class Conversation(AnswerAssembly):
             query.heard, query.text, self.content.lexicon["triage"], after_answer=self._state.context.active
         )
         last = self._state.last
+        context = replace(self._state.context, urgent=last is not None and last.urgency is not Urgency.NONE)
         intents = self.content.lexicon.get("intents", {})
         if (
-            urgency is Urgency.NONE and last is not None and last.urgency is not Urgency.NONE
+            urgency is Urgency.NONE and context.urgent
             and intents.get(query.intent or "", {}).get("keeps_urgency") and self.router.refers(query)
         ):
             # "Is that bad, should I be worried" just after signs were described: the advice stands first.
-            urgency = last.urgency
+            urgency = last.urgency if last else urgency
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
-        route = self.router.route(text, self._state.context, default_kind=default_kind, query=query)
+        route = self.router.route(text, context, default_kind=default_kind, query=query)
         heard = route.query.heard
         if route.status == RouteStatus.ADVICE and urgency is Urgency.NONE and (
             self._about_themselves(route) or describes_signs(route.query.text, self.content.lexicon["triage"])

@@ -20,6 +20,7 @@ class Context:
     section: str | None = None
     question: str = ""  # the last question answered, as understood (a follow-up already resolved)
     terms: tuple[str, ...] = ()  # what it was about beyond its kind and place ("compression stockings")
+    urgent: bool = False  # it led with urgent advice, which "what should i do" is then about
 
     @property
     def active(self) -> bool:

@@ -277,11 +277,14 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         ):
             return Route(RouteStatus.NOT_COVERED, q, location=location)
         kind_said = q.explicit_kind or q.kind in intent.get("not_with_kinds", ())
-        if intent.get("answer") == "advice" and not kind_said:
+        # "So what can I do", just after the causes: what can be done about them.
+        after_answer = context.active and not context.urgent
+        next_kind = intent.get("asks_after", {}).get(context.kind) if after_answer else None
+        if intent.get("answer") == "advice" and not kind_said and not next_kind:
             return Route(RouteStatus.ADVICE, q, location=location, kind=q.kind)
         # A worried person's question says what it is about more surely than a stray kind word ("will the
         # swelling go away" is about treatment), unless the kind was named outright.
-        intent_kind = intent.get("kind")
+        intent_kind = next_kind or intent.get("kind")
         yields = q.lay_kind and q.kind in intent.get("yields_to", ())
         asked_kind = q.kind if (q.explicit_kind or not intent_kind or yields) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
