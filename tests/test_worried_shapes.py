@@ -614,3 +614,8 @@ def test_what_to_do_after_the_causes_is_what_can_be_done_but_after_warning_signs
     assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer
     urgent = reply_after(content, "i just flew home and now i can't get my breath", "so what can i do")
     assert urgent.urgency.value == "emergency", urgent.answer
+
+
+@pytest.mark.parametrize("question", ["could you get them in your buttocks", "do people get one in the bum"])
+def test_whether_they_happen_in_a_place_is_answered_that_they_can(content, question):
+    assert "can occur in or affect the buttocks" in first_answer(content, question), question
