@@ -167,3 +167,8 @@ def test_asking_for_something_for_a_sore_place_is_not_a_report_of_signs(judge, s
 ])
 def test_an_arm_and_a_leg_or_face_gone_weak_together_is_an_emergency(judge, said):
     assert judge(said) == Urgency.EMERGENCY, said
+
+
+def test_asking_to_be_told_if_it_is_a_clot_while_reporting_signs_is_see_a_doctor(judge):
+    assert judge("could you tell me if this is a clot, my calf is red and swollen") == Urgency.SEE_DOCTOR
+    assert judge("would my calf go red if i had a clot") == Urgency.NONE

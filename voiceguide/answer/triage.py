@@ -194,8 +194,11 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # calf"); a general question ("what causes swelling behind the knee") is not a report.
     words = text.split()
     # "Would my leg feel heavy if i had a clot": a question about a case, not a report of one.
-    supposing = (
-        bool(words) and words[0] in _QUESTION_WORDS and any(w in triage["hypothetical"] for w in words)
+    # "Can you tell me if I've got a clot, my leg is swollen" asks to be told, not what would happen if.
+    asking = triage.get("asking_whether", [])
+    supposing = bool(words) and words[0] in _QUESTION_WORDS and any(
+        w in triage["hypothetical"] and not any_of(" ".join(words[max(0, i - 2):i]), asking)
+        for i, w in enumerate(words)
     )
     reporting = not supposing and (
         any_of(text, doctor["personal"])
