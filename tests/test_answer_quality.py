@@ -33,14 +33,16 @@ SETS = {
     "questions_blind3_answers.yaml": {"floor": 93, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     # Its p90 first answer is 72 words, over the target of 70 (not met).
-    "questions_blind4_answers.yaml": {"floor": 107, "size": 120, "p90": 72,
+    "questions_blind4_answers.yaml": {"floor": 108, "size": 120, "p90": 72,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind5_answers.yaml": {"floor": 104, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind6_answers.yaml": {"floor": 101, "size": 120, "whole": ("emergency", "see-doctor")},
+    # Its p90 first answer is 72 words, over the target of 70 (not met).
+    "questions_blind6_answers.yaml": {"floor": 105, "size": 120, "p90": 72,
+                                      "whole": ("emergency", "see-doctor", "out-of-scope")},
     # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
-    "questions_blind7_answers.yaml": {"floor": 101, "size": 120,
+    "questions_blind7_answers.yaml": {"floor": 104, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45

@@ -619,3 +619,24 @@ def test_what_to_do_after_the_causes_is_what_can_be_done_but_after_warning_signs
 @pytest.mark.parametrize("question", ["could you get them in your buttocks", "do people get one in the bum"])
 def test_whether_they_happen_in_a_place_is_answered_that_they_can(content, question):
     assert "can occur in or affect the buttocks" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "what will the doctor do first if it might be a clot",
+    "whats the first thing doctors do for a possible dvt",
+])
+def test_what_happens_first_at_the_doctors_is_the_examination(content, question):
+    assert "examination" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "does a d dimer test hurt", "will they put me to sleep for the venogram test",
+])
+def test_what_a_test_feels_like_is_said_honestly(content, question):
+    reply = reply_after(content, question)
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
+
+
+def test_a_treatment_question_naming_a_sign_is_still_ours(content):
+    reply = reply_after(content, "does the treatment ease the swelling as well")
+    assert reply.topic is not None and "treatment" in reply.topic, reply.answer

@@ -250,7 +250,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             # Whether the documents' words may stand for the subject: once per question, not per word.
             subject_words = self._points_at_subject(q) or self._named_with_its_words(q)
             if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and (
-                not self._about_a_cue_of_another_kind(q, stands_in)
+                subject_words or not self._about_a_cue_of_another_kind(q, stands_in)
             ) and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
                 or (stands_in and everyday(w)) or (w in self._known and subject_words)
