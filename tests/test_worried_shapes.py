@@ -640,3 +640,9 @@ def test_what_a_test_feels_like_is_said_honestly(content, question):
 def test_a_treatment_question_naming_a_sign_is_still_ours(content):
     reply = reply_after(content, "does the treatment ease the swelling as well")
     assert reply.topic is not None and "treatment" in reply.topic, reply.answer
+
+
+def test_a_risk_named_in_a_lay_phrase_is_a_cause_but_bed_alone_is_not(content):
+    reply = reply_after(content, "he has been lying in bed for days, does that matter")
+    assert reply.topic is not None and reply.topic.endswith("causes"), reply.answer
+    assert _no_document_sentence(content, reply_after(content, "is it bad to read on my phone in bed"))

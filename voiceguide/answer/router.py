@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 
 import snowballstemmer
 from rapidfuzz import fuzz
@@ -246,7 +247,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             plain_stems = {self._stem(w) for w in plain}
             # A kind heard only through a lay word ("blue" for discoloration), with nothing standing for the
             # subject, is not ours: "does it come in blue" is about something for sale.
-            lay_only = q.lay_kind and q.intent is None and not stands_in
+            # A risk the documents name in two words is their cause, though: "he's been lying in bed for a
+            # week ('bed rest'), does that matter" (not "bed" alone: "is it bad to use my phone before bed").
+            named_risk = q.kind == "causes" and self._says_a_document_pair(q)
+            lay_only = q.lay_kind and q.intent is None and not stands_in and not named_risk
             # Whether the documents' words may stand for the subject: once per question, not per word.
             subject_words = self._points_at_subject(q) or self._named_with_its_words(q)
             if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and (
@@ -400,6 +404,11 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             _ids(ranking),
             context.terms if carried else (),
         )
+
+    def _says_a_document_pair(self, q: Query) -> bool:
+        """Two words said together as a document says them ("bed rest", "desk work")."""
+        words = [w for w in q.text.split() if w not in STOPWORDS]
+        return any(f" {a} {b} " in self._document_text for a, b in pairwise(words))
 
     def _names_domain_word(self, q: Query) -> bool:
         """A word of the documents that everyday English seldom uses ("swelling", "ultrasound", "immobility"):
