@@ -646,3 +646,19 @@ def test_a_risk_named_in_a_lay_phrase_is_a_cause_but_bed_alone_is_not(content):
     reply = reply_after(content, "he has been lying in bed for days, does that matter")
     assert reply.topic is not None and reply.topic.endswith("causes"), reply.answer
     assert _no_document_sentence(content, reply_after(content, "is it bad to read on my phone in bed"))
+
+
+@pytest.mark.parametrize("question", [
+    "i felt a lump in my breast this morning, should i see someone", "what should go in a hospital bag",
+])
+def test_a_breast_lump_or_a_hospital_bag_is_not_ours(content, question):
+    reply = reply_after(content, question)
+    assert reply.urgency.value == "none" and _no_document_sentence(content, reply), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("sorry i didnt catch it, how do you stop a clot", "prevent"),
+    ("i am on the heavy side, are clots more likely", "obesity"),
+])
+def test_not_hearing_it_and_being_heavy_in_plain_words(content, question, words):
+    assert words in first_answer(content, question), question
