@@ -662,3 +662,8 @@ def test_a_breast_lump_or_a_hospital_bag_is_not_ours(content, question):
 ])
 def test_not_hearing_it_and_being_heavy_in_plain_words(content, question, words):
     assert words in first_answer(content, question), question
+
+
+def test_a_place_taken_back_is_replaced_by_the_one_meant(content):
+    reply = reply_after(content, "how is a clot in the calf treated, no i mean one in the bum")
+    assert reply.topic == "blood-clot-buttocks.treatment", reply.answer

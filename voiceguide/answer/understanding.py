@@ -48,6 +48,7 @@ class QuestionUnderstanding:
     _without_places: Callable[[str], str]
     _intent_phrases: dict[str, tuple[str, ...]]
     _fillers: frozenset[str]
+    _corrections: list[str]
     _not_after_fillers: frozenset[str]
 
     def rewrite(self, text: str) -> str:
@@ -55,13 +56,20 @@ class QuestionUnderstanding:
         return self._repair(self._rewrite(self._heard(text)))
 
     def _heard(self, text: str) -> str:
-        """The words said, without hesitations ("um", "a er blood clot"), which would break phrases."""
+        """The words said, without hesitations ("um", "a er blood clot"), which would break phrases, and with
+        a place taken back: "a clot behind the knee, no wait, I mean in the buttock"."""
         words: list[str] = []
         for word in normalize(text).split():
             if word in self._fillers and not (words and words[-1] in self._not_after_fillers):
                 continue
             words.append(word)
-        return " ".join(words)
+        heard = " ".join(words)
+        for start, end, _said in reversed(find_all(heard, self._corrections)):
+            before, after = heard[:start].strip(), heard[end:].strip()
+            if before and self._location(self._rewrite(after)):
+                return f"{self._without_places(before)} {after}"
+            break
+        return heard
 
     def _repair(self, first: str) -> str:
         repaired = []
