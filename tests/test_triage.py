@@ -172,3 +172,8 @@ def test_an_arm_and_a_leg_or_face_gone_weak_together_is_an_emergency(judge, said
 def test_asking_to_be_told_if_it_is_a_clot_while_reporting_signs_is_see_a_doctor(judge):
     assert judge("could you tell me if this is a clot, my calf is red and swollen") == Urgency.SEE_DOCTOR
     assert judge("would my calf go red if i had a clot") == Urgency.NONE
+
+
+@pytest.mark.parametrize("said", ["my wife is not able to breathe", "he is suddenly unable to breathe"])
+def test_not_able_to_breathe_is_an_emergency(judge, said):
+    assert judge(said) == Urgency.EMERGENCY, said

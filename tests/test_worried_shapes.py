@@ -667,3 +667,15 @@ def test_not_hearing_it_and_being_heavy_in_plain_words(content, question, words)
 def test_a_place_taken_back_is_replaced_by_the_one_meant(content):
     reply = reply_after(content, "how is a clot in the calf treated, no i mean one in the bum")
     assert reply.topic == "blood-clot-buttocks.treatment", reply.answer
+
+
+def test_a_scots_question_reaches_the_article_about_its_place(content):
+    assert reply_after(content, "dae ye get clots in yer bahookie").topic == "blood-clot-buttocks.overview"
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("wha mek di blood clot inna di leg", "immobility"),
+    ("should i stop my family planning pills because of clots", "talk to your doctor"),
+])
+def test_words_of_other_englishes_reach_the_documents(content, question, words):
+    assert words in first_answer(content, question), question
