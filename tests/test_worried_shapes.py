@@ -679,3 +679,12 @@ def test_a_scots_question_reaches_the_article_about_its_place(content):
 ])
 def test_words_of_other_englishes_reach_the_documents(content, question, words):
     assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("i sit at my desk for hours, is that a problem for clots", "desk work"),
+    ("would giving up the cigs help me avoid a clot", "quitting smoking"),
+    ("is an operation a risk factor for clots", "surgeries"),
+])
+def test_desk_work_cigarettes_and_risk_factors_in_plain_words(content, question, words):
+    assert words in first_answer(content, question), question
