@@ -30,17 +30,17 @@ SETS = {
     "questions_blind_answers.yaml": {"floor": 119, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind2_answers.yaml": {"floor": 82, "size": 100, "whole": ("emergency", "out-of-scope")},
-    "questions_blind3_answers.yaml": {"floor": 93, "size": 97,
+    "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind4_answers.yaml": {"floor": 109, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind5_answers.yaml": {"floor": 104, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind6_answers.yaml": {"floor": 104, "size": 120,
+    "questions_blind6_answers.yaml": {"floor": 106, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
-    "questions_blind7_answers.yaml": {"floor": 104, "size": 120,
+    "questions_blind7_answers.yaml": {"floor": 105, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
