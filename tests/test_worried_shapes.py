@@ -688,3 +688,7 @@ def test_words_of_other_englishes_reach_the_documents(content, question, words):
 ])
 def test_desk_work_cigarettes_and_risk_factors_in_plain_words(content, question, words):
     assert words in first_answer(content, question), question
+
+
+def test_a_knee_swollen_after_sport_with_no_clot_word_is_not_ours(content):
+    assert _no_document_sentence(content, reply_after(content, "why does my knee puff up after a run"))
