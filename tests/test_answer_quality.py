@@ -42,6 +42,10 @@ SETS = {
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
     "questions_blind7_answers.yaml": {"floor": 105, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
+    "questions_blind8_answers.yaml": {"floor": 116, "size": 120,
+                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
+    "questions_blind9_answers.yaml": {"floor": 115, "size": 120,
+                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
