@@ -32,11 +32,11 @@ SETS = {
     "questions_blind2_answers.yaml": {"floor": 82, "size": 100, "whole": ("emergency", "out-of-scope")},
     "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind4_answers.yaml": {"floor": 109, "size": 120,
+    "questions_blind4_answers.yaml": {"floor": 110, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind5_answers.yaml": {"floor": 104, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind6_answers.yaml": {"floor": 106, "size": 120,
+    "questions_blind6_answers.yaml": {"floor": 107, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
@@ -51,7 +51,7 @@ MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
 # Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
-TOPIC_FLOORS = {"questions.yaml": 86, "questions_blind.yaml": 146}
+TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))

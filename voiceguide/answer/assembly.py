@@ -17,7 +17,7 @@ from voiceguide.answer.phrases import any_of
 from voiceguide.answer.route_model import Route
 from voiceguide.content.content_model import Content, Section
 
-COMBINED_MAX_WORDS = 50  # two places' leads: with their intros and the hint to narrow, about 70 words
+COMBINED_MAX_WORDS = 53  # two places' leads: with their intros and the hint to narrow, about 70 words
 COMBINED_CEILING = 75  # even a question naming only its kind: past this, one place, which may be narrowed
 _COMBINED_MARGIN = 1.0  # how much less of what was asked one place's article may say and still be heard too
 
