@@ -54,10 +54,15 @@ def heard(samples: np.ndarray, rate: int) -> str:
 
 
 def test_a_piper_sentence_is_heard_as_written(piper: SentenceRenderer) -> None:
-    audio = piper.render("Please see a doctor if your leg is swollen and warm.")
-    assert audio.sample_rate == 22050 and audio.duration > 1.5
-    words = heard(audio.samples, audio.sample_rate).split()
-    assert {"doctor", "leg", "swollen", "warm"} <= set(words), words
+    """Piper samples its voice afresh each time, and tiny.en now and then mishears one render ("if you like
+    is swollen"): most of three renders must be heard with every word."""
+    hearings = []
+    for _ in range(3):
+        audio = piper.render("Please see a doctor if your leg is swollen and warm.")
+        assert audio.sample_rate == 22050 and audio.duration > 1.5
+        hearings.append(heard(audio.samples, audio.sample_rate).split())
+    right = [words for words in hearings if {"doctor", "leg", "swollen", "warm"} <= set(words)]
+    assert len(right) >= 2, hearings
 
 
 def _digits_apart(hearings: list[str]) -> bool:
