@@ -148,15 +148,15 @@ class Conversation(AnswerAssembly):
         urgency, _signs = assess_heard(
             query.heard, query.text, self.content.lexicon["triage"], after_answer=self._state.context.active
         )
-        last = self._state.last
-        context = replace(self._state.context, urgent=last is not None and last.urgency is not Urgency.NONE)
+        last_urgency = self._state.last.urgency if self._state.last else Urgency.NONE
+        context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
         intents = self.content.lexicon.get("intents", {})
         if (
             urgency is Urgency.NONE and context.urgent
             and intents.get(query.intent or "", {}).get("keeps_urgency") and self.router.refers(query)
         ):
             # "Is that bad, should I be worried" just after signs were described: the advice stands first.
-            urgency = last.urgency if last else urgency
+            urgency = last_urgency
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, context, default_kind=default_kind, query=query)

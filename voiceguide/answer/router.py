@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import lru_cache
-from itertools import pairwise
 
 import snowballstemmer
 from rapidfuzz import fuzz
@@ -405,11 +404,6 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             _ids(ranking),
             context.terms if carried else (),
         )
-
-    def _says_a_document_pair(self, q: Query) -> bool:
-        """Two words said together as a document says them ("bed rest", "desk work")."""
-        words = [w for w in q.text.split() if w not in STOPWORDS]
-        return any(f" {a} {b} " in self._document_text for a, b in pairwise(words))
 
     def _names_domain_word(self, q: Query) -> bool:
         """A word of the documents that everyday English seldom uses ("swelling", "ultrasound", "immobility"):

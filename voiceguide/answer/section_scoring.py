@@ -19,8 +19,8 @@ _QUESTION_BONUS = 3.5
 _COMBINE_MARGIN = 1.5
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _EVERYDAY_SHARE = 0.5
-_LAY_SHARE = 0.7
-_OTHER_KIND_SHARE = 0.7
+_LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
+_OTHER_KIND_SHARE = 0.7  # with the kind named outright, a word another kind's section shares
 
 
 class SectionScoring:

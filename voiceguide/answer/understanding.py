@@ -8,6 +8,7 @@ choosing share them, and keeping the words' reading apart lets each be read on i
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -64,11 +65,12 @@ class QuestionUnderstanding:
                 continue
             words.append(word)
         heard = " ".join(words)
-        for start, end, _said in reversed(find_all(heard, self._corrections)):
+        taken_back = find_all(heard, self._corrections)
+        if taken_back:
+            start, end, _said = taken_back[-1]
             before, after = heard[:start].strip(), heard[end:].strip()
             if before and self._location(self._rewrite(after)):
                 return f"{self._without_places(before)} {after}"
-            break
         return heard
 
     def _repair(self, first: str) -> str:
@@ -170,12 +172,19 @@ class QuestionUnderstanding:
         for i, word in enumerate(words):
             if word != term:
                 continue
-            pairs = [" ".join(words[j : j + 2]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
-            if any(
-                f" {pair} " in self._document_text for pair in pairs if not set(pair.split()) <= STOPWORDS
-            ):
+            pairs = [(words[j], words[j + 1]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
+            if any(self._documents_say(a, b) for a, b in pairs if not {a, b} <= STOPWORDS):
                 return True
         return False
+
+    def _says_a_document_pair(self, q: Query) -> bool:
+        """Two words of the question, its little words set aside, said together as a document says them
+        ("bed rest", "desk work")."""
+        words = [w for w in q.text.split() if w not in STOPWORDS]
+        return any(self._documents_say(a, b) for a, b in pairwise(words))
+
+    def _documents_say(self, first: str, second: str) -> bool:
+        return f" {first} {second} " in self._document_text
 
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
         """Unknown words whose stem no content word shares either, and that are not everyday English: in a

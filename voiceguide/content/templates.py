@@ -94,18 +94,8 @@ def expand_lexicon(lexicon: dict[str, Any]) -> dict[str, Any]:
 
 
 def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
-    triage = lexicon.get("triage") or {}
-    return {
+    expanded = {
         **lexicon,
-        # A warning sign said many ways ("bigger than (the|my) (other|right|left) [one]") is one template too.
-        **(
-            {"triage": {
-                level: {**spec, "signs": expand_all(spec["signs"])}
-                if isinstance(spec, dict) and isinstance(spec.get("signs"), list) else spec
-                for level, spec in triage.items()
-            }}
-            if triage else {}
-        ),
         **{
             part: {
                 name: {key: expand_all(v) if key in _TEMPLATE_KEYS else v for key, v in spec.items()}
@@ -114,3 +104,12 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             for part in ("kinds", "intents")
         },
     }
+    # A warning sign said many ways ("bigger than (the|my) (other|right|left) [one]") is one template too.
+    triage = lexicon.get("triage")
+    if triage:
+        expanded["triage"] = {
+            level: {**spec, "signs": expand_all(spec["signs"])}
+            if isinstance(spec, dict) and isinstance(spec.get("signs"), list) else spec
+            for level, spec in triage.items()
+        }
+    return expanded
