@@ -692,3 +692,48 @@ def test_desk_work_cigarettes_and_risk_factors_in_plain_words(content, question,
 
 def test_a_knee_swollen_after_sport_with_no_clot_word_is_not_ours(content):
     assert _no_document_sentence(content, reply_after(content, "why does my knee puff up after a run"))
+
+
+@pytest.mark.parametrize("question", [
+    "whereabouts in the groin do these clots turn up", "which veins round the hips can a dvt block",
+    "where exactly in the buttocks would one start",
+])
+def test_where_in_the_body_a_clot_forms_names_the_veins(content, question):
+    assert "internal iliac or gluteal veins" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "my brother is recovering from a big operation could he get a clot", "is a dvt likely following surgery",
+    "does a hip operation count as a risk for clots",
+])
+def test_an_operation_had_is_a_risk_not_the_treatment(content, question):
+    answer = first_answer(content, question)
+    assert "surgical procedure" in answer or "Major surgeries" in answer, question
+
+
+@pytest.mark.parametrize("question", [
+    "they gave him stockings to wear after his operation what do they do",
+    "would those socks help after a hip replacement",
+])
+def test_stockings_after_an_operation_are_asked_about_not_the_operation(content, question):
+    assert "Compression stockings" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "is a clot close to the surface less worrying", "what do they call it when a clot is just under the skin",
+    "are surface vein clots a worry",
+])
+def test_a_clot_near_the_skin_is_what_the_documents_call_superficial(content, question):
+    assert "Superficial clots" in first_answer(content, question) or "less severe" in first_answer(
+        content, question), question
+
+
+def test_why_the_deep_ones_are_worse_is_why_they_are_a_concern(content):
+    assert "serious concern because" in first_answer(content, "how come a deep one is so much more dangerous")
+
+
+@pytest.mark.parametrize("question", [
+    "i take hrt and clots worry me should i come off it", "is it worth switching my pill because of clots",
+])
+def test_changing_a_medicine_is_answered_by_talking_to_the_doctor(content, question):
+    assert "talk to your doctor about alternatives" in first_answer(content, question), question

@@ -37,6 +37,7 @@ class FollowUps:
     _intent_words: frozenset[str]
     _intent_only_words: frozenset[str]  # intent words the documents never use
     _intents: dict[str, Any]
+    _answering_kinds: frozenset[str]  # kinds an intent's `answered_in` names
     understand: Callable[[str], Query]
     _without_places: Callable[[str], str]
 
@@ -73,6 +74,10 @@ class FollowUps:
             return query
         last = self.understand(context.question)
         kind = last.kind or context.kind
+        if kind in self._answering_kinds and context.kind == kind:
+            # "Is a clot near the skin serious", answered by the types: "and the deep ones" asks how serious
+            # they are, what the question asked besides naming a type.
+            kind = self._kind(last.text, besides=kind) or kind
         if kind is None:
             return query
         return replace(query, kind=kind, explicit_kind=False, lay_kind=False, continued=True)

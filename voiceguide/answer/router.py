@@ -79,6 +79,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         }
         self._intent_words = frozenset(intent_words)
         self._intent_only_words = self._intent_words - set(content.vocabulary.words)
+        # Kinds whose sections answer a worried question asked of them ("is it serious" of the types).
+        self._answering_kinds = frozenset(
+            k for spec in self._intents.values() for k in spec.get("answered_in", ())
+        )
         # What each document is about, as a question may name it ("leg cramps", "cramps", "blood clot",
         # "clot").
         self._subject_terms: dict[str, list[str]] = {}
@@ -307,8 +311,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                 s.id
                 for question, s in self._questions
                 if fuzz.token_sort_ratio(asked, question) >= _QUESTION_MATCH
-                # A kind named outright ("why would i get one") is not overruled by a look-alike question.
-                and not (q.explicit_kind and kind != s.about)
+                # A kind named outright ("why would i get one") or a worried question's own kind ("which veins
+                # in your bottom can get a clot") is not overruled by a look-alike question.
+                and not ((q.explicit_kind or intent.get("kind")) and kind != s.about)
                 # Another place's question is not this one's: its document asks it about its own place.
                 and self.content.location_of(s) in (location, "general")
             }
@@ -362,6 +367,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     + (self._kept_place(s, location) if q.location is None else 0.0)
                     + (KIND_WEIGHT if s.about == kept_kind else 0.0)
+                    + self._says_intent_focus(s, intent, kind)
                     - (
                         LOCATION_PENALTY
                         if named and self.content.documents[s.document].subject not in named

@@ -8,6 +8,7 @@ far more than they name rare terms; idf-weighted shared words then pick the spec
 
 from __future__ import annotations
 
+from voiceguide.answer.text import STOPWORDS
 from voiceguide.content.content_model import Content, Section
 
 KIND_WEIGHT = 3.0
@@ -20,7 +21,8 @@ _COMBINE_MARGIN = 1.5
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _EVERYDAY_SHARE = 0.5
 _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
-_OTHER_KIND_SHARE = 0.7  # with the kind named outright, a word another kind's section shares
+_OTHER_KIND_SHARE = 0.7
+_INTENT_FOCUS_BONUS = 2.0  # with the kind named outright, a word another kind's section shares
 
 
 class SectionScoring:
@@ -84,6 +86,20 @@ class SectionScoring:
         if section.id in echoed:
             score += _QUESTION_BONUS
         return score
+
+    def _says_intent_focus(self, section: Section, intent: dict, kind: str | None) -> float:
+        """A worried question's kind, in a section saying the intent's answer in the documents' words
+        ("should i come off the pill": the prevention sentence saying to talk to your doctor about
+        medications), counts more than another kind's section sharing the question's words (the causes naming
+        the pill)."""
+        if not intent.get("focus_decides") or intent.get("kind") != kind or section.about != kind:
+            return 0.0
+        stems = self._section_stems[section.id]
+        said = any(
+            (wanted := {self._stem(w) for w in phrase.split() if w not in STOPWORDS}) and wanted <= stems
+            for phrase in intent["focus"]
+        )
+        return _INTENT_FOCUS_BONUS if said else 0.0
 
     def _one_per_place(self, ranking: list[tuple[float, Section]], kind: str, best: float) -> list[Section]:
         """The best section of `kind` in each place, if each is nearly as good as the overall best."""

@@ -243,7 +243,8 @@ class QuestionUnderstanding:
             return None
         return ranked[0][0]
 
-    def _kind(self, text: str) -> str | None:
+    def _kind(self, text: str, besides: str | None = None) -> str | None:
+        """`besides`: a kind not to be chosen (the one whose section answered already)."""
         # A word that names the kind ("prevent") says more than one of its cues ("smoking"): "can you
         # prevent clots by quitting smoking" asks about prevention. Not "cause": "can a clot cause pain" asks
         # about an effect.
@@ -257,6 +258,7 @@ class QuestionUnderstanding:
                 if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
             ]))
             for kind, spec in self._kinds.items()
+            if kind != besides
         }
         # "What is" and "what are" open every kind of question: overview only when no other kind is named
         # ("what are the complications ..." is about complications).
