@@ -737,3 +737,13 @@ def test_why_the_deep_ones_are_worse_is_why_they_are_a_concern(content):
 ])
 def test_changing_a_medicine_is_answered_by_talking_to_the_doctor(content, question):
     assert "talk to your doctor about alternatives" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "years on from my clot my calf still swells is that because of it",
+    "will my leg never feel normal again after a dvt",
+    "am i left with this for life after a clot behind the knee",
+])
+def test_what_a_clot_leaves_behind_is_its_long_term_effects(content, question):
+    answer = first_answer(content, question)
+    assert "long-term effects" in answer or "permanent damage" in answer, question
