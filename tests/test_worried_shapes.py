@@ -747,3 +747,14 @@ def test_changing_a_medicine_is_answered_by_talking_to_the_doctor(content, quest
 def test_what_a_clot_leaves_behind_is_its_long_term_effects(content, question):
     answer = first_answer(content, question)
     assert "long-term effects" in answer or "permanent damage" in answer, question
+
+
+@pytest.mark.parametrize("question", [
+    "how can my dad keep clots away while he is laid up in bed",
+    "what should i do to not get a clot at my desk",
+    "im driving for ten hours tomorrow how can i avoid a clot",
+    "with a job like mine sat down all day how do i stop clots",
+])
+def test_how_to_avoid_one_in_a_risky_situation_is_prevention_not_the_risk(content, question):
+    answer = first_answer(content, question)
+    assert "prevent" in answer and "significant contributor" not in answer, question

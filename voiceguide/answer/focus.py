@@ -295,7 +295,7 @@ class Focuser:
         words that only stand for document words ("get" for "occur")."""
         everyday = {self._stem(w) for w in self._everyday}
         own = tuple(t for t in focus.terms if not (t[0] and all(s in everyday for s in t[0])))
-        return replace(focus, terms=own, intent=())
+        return replace(focus, terms=own, intent=(), everyday=())
 
     def asked_fit(self, section: Section, focus: Focus) -> float:
         """How much of what was asked, in the question's own words, the section's best sentence says."""

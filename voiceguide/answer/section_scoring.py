@@ -22,7 +22,10 @@ _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one s
 _EVERYDAY_SHARE = 0.5
 _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
 _OTHER_KIND_SHARE = 0.7
-_INTENT_FOCUS_BONUS = 2.0  # with the kind named outright, a word another kind's section shares
+_INTENT_FOCUS_BONUS = 2.0
+# "What can i do at my desk to stop clots": for a kind whose questions name the person's situation in another
+# kind's words (`situation_kinds`: the risks), that kind's sections share them by coincidence.
+_SITUATION_SHARE = 0.3  # with the kind named outright, a word another kind's section shares
 
 
 class SectionScoring:
@@ -74,6 +77,8 @@ class SectionScoring:
         # the kind named outright, words another kind's section shares are the person's situation ("i sit at
         # a desk all day, how do i avoid clots"), not what is asked.
         share = _OTHER_KIND_SHARE if named and kind and section.about != kind else 1.0
+        if kind and section.about in self._kinds[kind].get("situation_kinds", ()):
+            share = min(share, _SITUATION_SHARE)
         score += share * sum(
             self._idf.get(w, 0.0) * (_EVERYDAY_SHARE if w in self._neutral_stems else 1.0) for w in shared
         )
@@ -82,7 +87,7 @@ class SectionScoring:
         )
         for stems in lay:
             lay_shared = (stems & self._section_stems[section.id]) - self._kind_stems.get(kind, frozenset())
-            score += _LAY_SHARE * max((self._idf.get(w, 0.0) for w in lay_shared), default=0.0)
+            score += share * _LAY_SHARE * max((self._idf.get(w, 0.0) for w in lay_shared), default=0.0)
         if section.id in echoed:
             score += _QUESTION_BONUS
         return score
