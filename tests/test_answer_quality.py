@@ -29,10 +29,10 @@ def _load(name: str) -> list[dict]:
 SETS = {
     "questions_blind_answers.yaml": {"floor": 120, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind2_answers.yaml": {"floor": 82, "size": 100, "whole": ("emergency", "out-of-scope")},
+    "questions_blind2_answers.yaml": {"floor": 83, "size": 100, "whole": ("emergency", "out-of-scope")},
     "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind4_answers.yaml": {"floor": 110, "size": 120,
+    "questions_blind4_answers.yaml": {"floor": 111, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind5_answers.yaml": {"floor": 108, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},

@@ -758,3 +758,11 @@ def test_what_a_clot_leaves_behind_is_its_long_term_effects(content, question):
 def test_how_to_avoid_one_in_a_risky_situation_is_prevention_not_the_risk(content, question):
     answer = first_answer(content, question)
     assert "prevent" in answer and "significant contributor" not in answer, question
+
+
+@pytest.mark.parametrize("turns", [
+    ("what determines how they treat a dvt",), ("does a worse clot alter the treatment they give",),
+    ("what is the treatment for a clot behind the knee", "does that depend on how bad it is"),
+])
+def test_what_decides_the_treatment_is_the_severity_and_the_cause(content, turns):
+    assert "depend on the severity" in first_answer(content, *turns), turns

@@ -296,6 +296,11 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         yields = q.lay_kind and q.kind in intent.get("yields_to", ())
         asked_kind = q.kind if (q.explicit_kind or not intent_kind or yields) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind
+        kindless_worry = q.intent is not None and not intent_kind
+        if q.lay_kind and kindless_worry and context.kind and context.active and self._refers(q):
+            # "Does it depend on how bad it is" after the treatment, a worried question of no kind of its own:
+            # "it" is the treatment, and "bad" only sounded like the complications.
+            kind = context.kind
         kind = self.kind_for_intent(q, context, self.next_of(q, context, kind))
         if kind == "causes" and self._named_cause_unknown(q):
             # "Can stress cause clots": the cause asked about is one no document names.

@@ -97,7 +97,8 @@ class SectionScoring:
         ("should i come off the pill": the prevention sentence saying to talk to your doctor about
         medications), counts more than another kind's section sharing the question's words (the causes naming
         the pill)."""
-        if not intent.get("focus_decides") or intent.get("kind") != kind or section.about != kind:
+        # An intent with no kind of its own ("what decides it") is asked of the kind the words name.
+        if not intent.get("focus_decides") or intent.get("kind", kind) != kind or section.about != kind:
             return 0.0
         stems = self._section_stems[section.id]
         said = any(
