@@ -766,3 +766,12 @@ def test_how_to_avoid_one_in_a_risky_situation_is_prevention_not_the_risk(conten
 ])
 def test_what_decides_the_treatment_is_the_severity_and_the_cause(content, turns):
     assert "depend on the severity" in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize("question", [
+    "he slipped down the stairs onto his backside can that trigger a clot",
+    "i bumped my bum hard on the edge of a step could that bring on a clot",
+    "my gran had a fall and landed on her bottom could it set one off",
+])
+def test_a_fall_onto_the_buttocks_is_the_documents_injury(content, question):
+    assert "Injury or trauma directly to the buttocks" in first_answer(content, question), question
