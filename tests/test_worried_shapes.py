@@ -77,9 +77,10 @@ def test_a_doctor_having_a_look_is_the_physical_examination(content, question):
 
 @pytest.mark.parametrize("question", [
     "how soon should i be seen if i think i have a clot", "how quickly should i get it checked",
+    "does a dvt need treating urgently", "should a possible clot be looked at right away",
 ])
 def test_how_soon_to_be_seen_gets_the_advice(content, question):
-    answer = reply_after(content, question).answer
+    answer = first_answer(content, question)
     assert "medical evaluation" in answer or "seek medical attention" in answer, question
 
 
@@ -775,3 +776,11 @@ def test_what_decides_the_treatment_is_the_severity_and_the_cause(content, turns
 ])
 def test_a_fall_onto_the_buttocks_is_the_documents_injury(content, question):
     assert "Injury or trauma directly to the buttocks" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "with a clot in the bum does the ache come on gradually", "do the symptoms come on fast or slow",
+    "does the pain start all of a sudden or bit by bit",
+])
+def test_whether_it_comes_on_suddenly_or_slowly_is_answered(content, question):
+    assert "appear suddenly or develop gradually" in first_answer(content, question), question
