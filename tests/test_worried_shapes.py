@@ -784,3 +784,11 @@ def test_a_fall_onto_the_buttocks_is_the_documents_injury(content, question):
 ])
 def test_whether_it_comes_on_suddenly_or_slowly_is_answered(content, question):
     assert "appear suddenly or develop gradually" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "right so is it even possible to get a clot in your bottom", "clots in the buttocks tell me about them",
+    "blood clot in my backside is that a real thing",
+])
+def test_whether_clots_happen_in_the_buttocks_is_answered_of_the_buttocks(content, question):
+    assert "affect the buttocks region" in first_answer(content, question), question

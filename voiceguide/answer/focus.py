@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import dropwhile
 
 import snowballstemmer
 
@@ -49,6 +50,7 @@ _KIND_HITS_MAX = 2
 _KIND_NAMED = 0.5  # the sentence names the kind outright ("A common symptom is ...")
 _SYNONYM_SHARE = 0.7  # a document word for the asked word counts a little less than the word itself
 _YES_NO = frozenset("can could is are does do did will would should may might has have".split())
+_OPENERS = frozenset("so and but oh well right ok okay um er erm hey hi hello now then".split())
 _VAGUE_PENALTY = 3.0
 _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0
@@ -79,7 +81,7 @@ class Focus:
     yes_no: bool = False  # "can it ...", "is it ...": the sentence that says so in the asked words leads
     # what "it" or "they" stands for, from the last question
     carried: tuple[tuple[tuple[str, ...], ...], ...] = ()
-    place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no question
+    place: tuple[str, ...] = ()  # stems of the place as asked, counted for a yes/no or overview question
     intent: tuple[tuple[tuple[str, ...], ...], ...] = ()  # a worried question's own document words
     # everyday words beside the question's other words
     everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()
@@ -188,7 +190,8 @@ class Focuser:
         if not terms:
             terms, everyday = everyday, []
         intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
-        first = heard.split()[0] if heard else ""
+        # "So can you actually get one in your bum": a yes or no question after the words that open talk.
+        first = next(dropwhile(lambda w: w in _OPENERS, heard.split()), "")
         yes_no = first in _YES_NO
         said = {s for t in terms for alt in t for s in alt}
         before = tuple(
@@ -196,7 +199,9 @@ class Focuser:
             if any(t) and not any(s in said for alt in t for s in alt)
         )
         place: tuple[str, ...] = ()
-        if yes_no and location in self._locations:  # a document about no one place has the place "general"
+        # "Can you get one in your bum", "tell me about clots in the bum": the sentence saying it of that
+        # place. (A document about no one place has the place "general", which is no place to say.)
+        if (yes_no or kind == "overview") and location in self._locations:
             # The place as said ("bottom") and as the documents name it ("buttocks").
             said_place = [t for _s, _e, t in find_all(rewritten, self._locations[location]["terms"])]
             said_place.append(self._locations[location]["name"])
@@ -226,7 +231,7 @@ class Focuser:
             said = self._outright.get(sentence, set())
             # In the question's own word: "dangerous" is not said outright by "is a serious condition".
             score += _OUTRIGHT * sum(1 for t in focus.terms if t and len(t[0]) == 1 and t[0][0] in said)
-        if focus.place and focus.terms:
+        if focus.place and (focus.terms or focus.kind == "overview"):
             score += _PLACE_SHARE * max(
                 (self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0
             )
