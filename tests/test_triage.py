@@ -177,3 +177,20 @@ def test_asking_to_be_told_if_it_is_a_clot_while_reporting_signs_is_see_a_doctor
 @pytest.mark.parametrize("said", ["my wife is not able to breathe", "he is suddenly unable to breathe"])
 def test_not_able_to_breathe_is_an_emergency(judge, said):
     assert judge(said) == Urgency.EMERGENCY, said
+
+
+@pytest.mark.parametrize("said", [
+    "i sprained my ankle and the calf is swollen", "my knee aches when i play rugby",
+    "my backside hurts from horse riding",
+])
+def test_a_sign_the_person_explains_by_a_sprain_or_a_sport_is_not_a_report(judge, said):
+    assert judge(said) is Urgency.NONE, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("my calf is swollen after a long flight", Urgency.SEE_DOCTOR),  # a risk, not an explanation
+    ("i pulled my calf at the gym and the swelling is spreading", Urgency.SEE_DOCTOR),
+    ("i twisted my knee and now i have chest pain", Urgency.EMERGENCY),
+])
+def test_a_risk_a_worsening_sign_or_a_warning_sign_is_never_explained_away(judge, said, urgency):
+    assert judge(said) is urgency, said

@@ -792,3 +792,17 @@ def test_whether_it_comes_on_suddenly_or_slowly_is_answered(content, question):
 ])
 def test_whether_clots_happen_in_the_buttocks_is_answered_of_the_buttocks(content, question):
     assert "affect the buttocks region" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("turns", [
+    ("what helps restless legs at night", "and are they dangerous"),
+    ("what causes shin splints", "how do i stop getting them"),
+    ("what is gout", "can it kill you"),
+])
+def test_a_follow_up_to_another_subject_stays_about_that_subject(content, turns):
+    assert _no_document_sentence(content, reply_after(content, *turns)), turns
+
+
+def test_a_clot_question_after_another_subject_is_answered(content):
+    reply = reply_after(content, "what causes shin splints", "and are blood clots dangerous")
+    assert reply.topic is not None and "serious" in reply.answer

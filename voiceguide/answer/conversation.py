@@ -60,7 +60,8 @@ class _State:
     more_source_line: str = ""  # said with the first "more" when the answer itself could not name it
     disclaimer_given: bool = False
     hint_given: int = 0
-    uncovered: bool = False  # the last question was one the articles do not cover
+    # The last question was one the articles do not cover, or about another subject ("leg cramps").
+    off_subject: RouteStatus | None = None
 
 
 class Conversation(AnswerAssembly):
@@ -177,10 +178,13 @@ class Conversation(AnswerAssembly):
         if reason is not None:
             return reason
         lost = route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD)
-        if lost and self._still_uncovered(route):
-            # "Which one is it" after "the articles don't cover that": still not covered, not "I can't help".
-            route = replace(route, status=RouteStatus.NOT_COVERED)
-        self._state.uncovered = route.status == RouteStatus.NOT_COVERED
+        still = self.router.still_off_subject(route.query, self._state.off_subject)
+        if still is RouteStatus.OUT_OF_SCOPE or (still is RouteStatus.NOT_COVERED and lost):
+            # "Which one is it" after "the articles don't cover that": still not covered, not "I can't help";
+            # "how do i stop them" after a question about leg cramps: still about the cramps.
+            route = replace(route, status=still)
+        other = route.status == RouteStatus.OUT_OF_SCOPE and bool(route.query.foreign or route.query.unknown)
+        self._state.off_subject = route.status if other or route.status == RouteStatus.NOT_COVERED else None
         if route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD, RouteStatus.NOT_COVERED):
             if not heard:
                 return Reply(
@@ -212,14 +216,6 @@ class Conversation(AnswerAssembly):
         parts = [*first, messages.source_line(titles), *self._closing(False)]
         return Reply(
             text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0, ReplyStatus.ANSWER
-        )
-
-    def _still_uncovered(self, route: Route) -> bool:
-        """The last question was one the articles do not cover, and this one only refers back to it."""
-        q = route.query
-        return (
-            self._state.uncovered and self.router.refers(q) and q.kind in (None, "overview")
-            and q.location is None and not q.anchored and not q.foreign
         )
 
     def _closing(self, has_more: bool) -> list[str]:

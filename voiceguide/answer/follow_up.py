@@ -149,6 +149,14 @@ class FollowUps:
         said = any_of_each(q.text, spec.get("words", []), spec.get("phrases", []), spec.get("heading", []))
         return bool(said) and all(w in spec.get("asking", []) for w in said)
 
+    def still_off_subject(self, q: Query, last: RouteStatus | None) -> RouteStatus | None:
+        """`last`: the last question was not covered (NOT_COVERED) or about another subject (OUT_OF_SCOPE);
+        this one, only referring back to it, is still that ("how do i stop them" after leg cramps). One that
+        asks a kind of its own after a question the articles do not cover is a clot question again."""
+        refers = self._refers(q) and q.location is None and not q.anchored and not q.foreign
+        own_kind = q.kind not in (None, "overview") and last == RouteStatus.NOT_COVERED
+        return last if refers and not own_kind else None
+
     def refers(self, q: Query) -> bool:
         """Whether `q` points back at what was just said ("which one is it", "how do they work")."""
         return self._refers(q)

@@ -206,7 +206,11 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     )
     # "My cat's got a lump on her back leg": an animal's signs are for a vet, not this advice.
     animal = any_of(text.replace("'s ", " "), triage.get("animals", []))  # heard as said: "my cat's leg"
-    if reporting and body and body_signs and not animal:
+    # "I twisted my knee playing football and now it's swollen": the sign explained by what the person did.
+    explained = bool(any_of(text, triage.get("explained_by", []))) and not any_of(
+        text, triage.get("still_concerning", [])
+    )
+    if reporting and body and body_signs and not animal and not explained:
         phrases += body + body_signs
     if not phrases:
         return Urgency.NONE, []

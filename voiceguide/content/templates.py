@@ -112,4 +112,6 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             if isinstance(spec, dict) and isinstance(spec.get("signs"), list) else spec
             for level, spec in triage.items()
         }
+        if isinstance(triage.get("explained_by"), list):
+            expanded["triage"]["explained_by"] = expand_all(triage["explained_by"])
     return expanded
