@@ -27,12 +27,12 @@ def _load(name: str) -> list[dict]:
 # Measured when these floors were set (answers carrying the answering sentence, of all questions); the target
 # from issue 8 is 95% for every set. Kinds listed under `whole` were all right and must stay so.
 SETS = {
-    "questions_blind_answers.yaml": {"floor": 120, "size": 129,
+    "questions_blind_answers.yaml": {"floor": 121, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind2_answers.yaml": {"floor": 83, "size": 100, "whole": ("emergency", "out-of-scope")},
     "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind4_answers.yaml": {"floor": 111, "size": 120,
+    "questions_blind4_answers.yaml": {"floor": 112, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind5_answers.yaml": {"floor": 108, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
@@ -40,7 +40,7 @@ SETS = {
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
-    "questions_blind7_answers.yaml": {"floor": 107, "size": 120,
+    "questions_blind7_answers.yaml": {"floor": 108, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind8_answers.yaml": {"floor": 117, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},

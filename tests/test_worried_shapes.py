@@ -806,3 +806,12 @@ def test_a_follow_up_to_another_subject_stays_about_that_subject(content, turns)
 def test_a_clot_question_after_another_subject_is_answered(content):
     reply = reply_after(content, "what causes shin splints", "and are blood clots dangerous")
     assert reply.topic is not None and "serious" in reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "could a clot further up the leg make my backside ache",
+    "how come my bottom aches when the clot is in my groin",
+    "can a dvt at the top of the thigh make your bum sore",
+])
+def test_a_clot_higher_up_felt_in_the_buttocks_is_the_radiating_sentence(content, question):
+    assert "radiating to the buttocks" in first_answer(content, question), question
