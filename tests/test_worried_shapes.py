@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import first_answer, reply_after
+from voiceguide.answer.text import join_spelled
 from voiceguide.content.content_model import load_content
 
 NOT_COVERED = "don't cover"
@@ -815,3 +816,15 @@ def test_a_clot_question_after_another_subject_is_answered(content):
 ])
 def test_a_clot_higher_up_felt_in_the_buttocks_is_the_radiating_sentence(content, question):
     assert "radiating to the buttocks" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("said", "joined"), [
+    ("does h r t raise the risk of a d v t", "does hrt raise the risk of a dvt"),
+    ("an m r i or a c t scan", "an mri or a ct scan"), ("i went to a and e", "i went to a and e"),
+])
+def test_letters_spelled_out_by_a_recognizer_are_one_word(said, joined):
+    assert " ".join(join_spelled(said.split())) == joined
+
+
+def test_a_spelled_out_abbreviation_reaches_the_documents(content):
+    assert "hormone replacement therapy" in first_answer(content, "can h r t give you a clot in your bum")

@@ -33,6 +33,22 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def join_spelled(tokens: list[str]) -> list[str]:
+    """Letters said one by one ("d v t", "h r t", "m r i") as the one word a recognizer spelled out. "a" and
+    "i" are words of their own, so a run does not start with them: "a d v t" is "a dvt"."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha() and (run or token not in ("a", "i")):
+            run.append(token)
+            continue
+        out.extend(["".join(run)] if len(run) > 1 else run)
+        run = []
+        if token:
+            out.append(token)
+    return out
+
+
 def words(text: str) -> list[str]:
     return normalize(text).split()
 

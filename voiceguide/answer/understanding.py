@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
-from voiceguide.answer.text import STOPWORDS, normalize
+from voiceguide.answer.text import STOPWORDS, join_spelled, normalize
 
 _FUZZY_CUTOFF = 84
 _WEAK_KIND_WORD = 0.5
@@ -57,10 +57,11 @@ class QuestionUnderstanding:
         return self._repair(self._rewrite(self._heard(text)))
 
     def _heard(self, text: str) -> str:
-        """The words said, without hesitations ("um", "a er blood clot"), which would break phrases, and with
-        a place taken back: "a clot behind the knee, no wait, I mean in the buttock"."""
+        """The words said, without hesitations ("um", "a er blood clot"), which would break phrases, with
+        letters spelled out as one word ("h r t"), and with a place taken back: "a clot behind the knee, no
+        wait, I mean in the buttock"."""
         words: list[str] = []
-        for word in normalize(text).split():
+        for word in join_spelled(normalize(text).split()):
             if word in self._fillers and not (words and words[-1] in self._not_after_fillers):
                 continue
             words.append(word)
