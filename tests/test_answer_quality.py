@@ -27,9 +27,9 @@ def _load(name: str) -> list[dict]:
 # Measured when these floors were set (answers carrying the answering sentence, of all questions); the target
 # from issue 8 is 95% for every set. Kinds listed under `whole` were all right and must stay so.
 SETS = {
-    "questions_blind_answers.yaml": {"floor": 121, "size": 129,
+    "questions_blind_answers.yaml": {"floor": 122, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind2_answers.yaml": {"floor": 83, "size": 100, "whole": ("emergency", "out-of-scope")},
+    "questions_blind2_answers.yaml": {"floor": 84, "size": 100, "whole": ("emergency", "out-of-scope")},
     "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind4_answers.yaml": {"floor": 112, "size": 120,

@@ -828,3 +828,14 @@ def test_letters_spelled_out_by_a_recognizer_are_one_word(said, joined):
 
 def test_a_spelled_out_abbreviation_reaches_the_documents(content):
     assert "hormone replacement therapy" in first_answer(content, "can h r t give you a clot in your bum")
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("if id got a clot in my leg how would i tell", "Common symptoms include"),
+    ("can you get a dvt without hurting yourself", "without injury"),
+    ("isnt clotting a natural thing", "natural process"),
+    ("will his leg get back to normal after the clot", "permanent damage"),
+    ("what problems can a clot in the buttock cause", "pulmonary embolism"),
+])
+def test_contractions_plain_words_and_causal_verbs_in_worried_questions(content, question, words):
+    assert words in first_answer(content, question), question

@@ -116,6 +116,11 @@ class Focuser:
         self._stem = lru_cache(maxsize=8192)(lambda word: exceptions.get(word) or stem(word))
         self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
         self._vague = lex.get("vague_phrases", [])
+        # Verbs that ask what brings something about ("cause", "lead", "give"): of another kind's question
+        # they are only its grammar.
+        self._asking_verbs = frozenset(
+            w for spec in lex["kinds"].values() if "causal" in spec for w in spec["causal"]
+        )
         self._kinds = lex["kinds"]
         self._locations = lex["locations"]
         places = {w for spec in lex["locations"].values() for t in spec["terms"] for w in t.split()}
@@ -164,9 +169,11 @@ class Focuser:
         the last question that this one refers to; `location` the place asked about."""
         kind_words = set()
         if kind:
-            # The kind's heading words and the words that only ask for it ("what does it feel like").
+            # The kind's heading words and the words that only ask for it ("what does it feel like"); another
+            # kind's asking verbs too ("what complications can it cause": "cause" asks nothing here).
             spec = self._kinds[kind]
             kind_words = {w for h in spec["heading"] + spec.get("asking", []) for w in h.split()}
+            kind_words |= self._asking_verbs
         terms: list[tuple[tuple[str, ...], ...]] = []
         covered: set[str] = set()
         for text in (rewritten, heard):
