@@ -839,3 +839,28 @@ def test_a_spelled_out_abbreviation_reaches_the_documents(content):
 ])
 def test_contractions_plain_words_and_causal_verbs_in_worried_questions(content, question, words):
     assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("turns", [
+    ("how could you tell if a clot had travelled to the lungs",), ("signs of a pe",),
+    ("what is a pulmonary embolism", "how would i know if mine turned into a pe"),
+])
+def test_how_to_know_a_clot_reached_the_lungs_is_its_signs(content, turns):
+    assert "sudden shortness of breath or chest pain" in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("is smoking bad for clots", "would it help if i packed it in"),
+    ("does being heavy make clots more likely", "would losing a bit of weight help"),
+])
+def test_giving_up_a_risk_in_plain_words_is_prevention(content, turns):
+    assert "quitting smoking, and maintaining a healthy weight" in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("is a clot behind the knee dangerous", "what do the doctors do about it"),
+    ("how do they test for a clot", "and once its confirmed what then"),
+])
+def test_what_is_done_about_a_clot_once_found_is_its_treatment(content, turns):
+    reply = reply_after(content, *turns)
+    assert reply.topic and reply.topic.split(".")[-1] in ("treatment", "compression-stockings"), turns
