@@ -34,7 +34,7 @@ SETS = {
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind4_answers.yaml": {"floor": 112, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind5_answers.yaml": {"floor": 107, "size": 120,
+    "questions_blind5_answers.yaml": {"floor": 108, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind6_answers.yaml": {"floor": 110, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},

@@ -54,6 +54,8 @@ def test_look_alikes_get_no_clot_content(content, question):
     "should i keep my stockings on overnight", "do you wear them all night",
     "what are the odds i will get another",
     "whats the chance ill have one again", "should i stop taking my vitamins",
+    "what counts as a high d dimer reading", "when do the scan results come back",
+    "can an aspirin a day prevent a clot on a long haul flight",
 ])
 def test_clot_care_the_articles_lack_is_said_honestly(content, question):
     reply = reply_after(content, question)
@@ -864,3 +866,10 @@ def test_giving_up_a_risk_in_plain_words_is_prevention(content, turns):
 def test_what_is_done_about_a_clot_once_found_is_its_treatment(content, turns):
     reply = reply_after(content, *turns)
     assert reply.topic and reply.topic.split(".")[-1] in ("treatment", "compression-stockings"), turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("my calf has been red and sore since yesterday", "what i should do"),
+])
+def test_what_to_do_in_a_learners_word_order_repeats_the_advice(content, turns):
+    assert reply_after(content, *turns).urgency.value == "see-doctor", turns
