@@ -873,3 +873,7 @@ def test_what_is_done_about_a_clot_once_found_is_its_treatment(content, turns):
 ])
 def test_what_to_do_in_a_learners_word_order_repeats_the_advice(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns
+
+
+def test_a_caesarean_is_major_surgery_on_the_abdomen(content):
+    assert "Major surgeries" in first_answer(content, "does a caesarean make a clot more likely")
