@@ -877,3 +877,12 @@ def test_what_to_do_in_a_learners_word_order_repeats_the_advice(content, turns):
 
 def test_a_caesarean_is_major_surgery_on_the_abdomen(content):
     assert "Major surgeries" in first_answer(content, "does a caesarean make a clot more likely")
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("why do people get clots after surgery", "due to tissue damage"),
+    ("how come you get clots after surgery", "due to tissue damage"),
+    ("how come sitting still for hours can cause a clot", "slows blood flow"),
+])
+def test_why_a_risk_raises_it_is_answered_with_the_reason(content, question, reason):
+    assert reason in first_answer(content, question), question

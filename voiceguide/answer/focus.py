@@ -65,6 +65,7 @@ _OTHER_KIND = 1.0  # and more clearly still from a section about another kind of
 # "Is a clot behind the knee serious": "... is a serious medical condition" says yes outright, where "... can
 # lead to serious problems" only mentions the word.
 _OUTRIGHT = 1.0
+_REASON = 1.0  # "why ...": a sentence that says "due to" or "because" about what was asked
 _COPULA = re.compile(
     r"\b(?:is|are|be|was|were)\s+(?:(?:a|an|very|so|less|more|not|potentially)\s+)*(\w+)(?:\s+(\w+))?"
 )
@@ -87,6 +88,7 @@ class Focus:
     everyday: tuple[tuple[tuple[str, ...], ...], ...] = ()
     # sentences already said in this reply (the urgent advice): never again
     said: frozenset[str] = frozenset()
+    why: bool = False  # "why are clots more likely after surgery": the sentence that gives the reason leads
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Focuser:
         self._stem = lru_cache(maxsize=8192)(lambda word: exceptions.get(word) or stem(word))
         self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
         self._vague = lex.get("vague_phrases", [])
+        self._reasons = lex.get("reason_markers", [])
         # Verbs that ask what brings something about ("cause", "lead", "give"): of another kind's question
         # they are only its grammar.
         self._asking_verbs = frozenset(
@@ -200,6 +203,7 @@ class Focuser:
         # "So can you actually get one in your bum": a yes or no question after the words that open talk.
         first = next(dropwhile(lambda w: w in _OPENERS, heard.split()), "")
         yes_no = first in _YES_NO
+        why = first == "why" or heard.startswith("how come")
         said = {s for t in terms for alt in t for s in alt}
         before = tuple(
             t for t in (self._term(w) for w in carried if w not in self._ignored and w not in kind_words)
@@ -215,7 +219,7 @@ class Focuser:
             place = tuple(self._stem(w) for t in said_place for w in t.split() if w not in STOPWORDS)
         own = tuple(t for t in terms if any(t))
         return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
-                     tuple(t for t in everyday if any(t)))
+                     tuple(t for t in everyday if any(t)), why=why)
 
     def _term(self, word: str) -> tuple[tuple[str, ...], ...]:
         alternatives = [word, *self._synonyms.get(word, [])]
@@ -238,6 +242,9 @@ class Focuser:
             said = self._outright.get(sentence, set())
             # In the question's own word: "dangerous" is not said outright by "is a serious condition".
             score += _OUTRIGHT * sum(1 for t in focus.terms if t and len(t[0]) == 1 and t[0][0] in said)
+        text = self._sentence_text.get(sentence) or normalize(sentence)
+        if focus.why and score > 0 and any_of(text, self._reasons):
+            score += _REASON
         if focus.place and (focus.terms or focus.kind == "overview"):
             score += _PLACE_SHARE * max(
                 (self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0
