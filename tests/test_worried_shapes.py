@@ -886,3 +886,14 @@ def test_a_caesarean_is_major_surgery_on_the_abdomen(content):
 ])
 def test_why_a_risk_raises_it_is_answered_with_the_reason(content, question, reason):
     assert reason in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "what sort of medicines raise the chance of a clot", "could i get a dvt just from being on tablets",
+])
+def test_which_medicines_raise_the_risk_names_them(content, question):
+    assert "oral contraceptives or hormone replacement therapy" in first_answer(content, question), question
+
+
+def test_which_medicines_they_give_is_still_the_treatment(content):
+    assert "Treatment" in first_answer(content, "which medicines do they give you for a dvt")
