@@ -27,7 +27,7 @@ def _no_document_sentence(content, reply) -> bool:
 
 @pytest.mark.parametrize("question", [
     "does having colitis raise the chance of a clot", "my husband has crohns disease is he at risk of clots",
-    "is ibd connected to blood clots",
+    "is ibd connected to blood clots", "my son has crones is he more at risk of clots",
 ])
 def test_a_named_bowel_condition_is_the_documents_inflammatory_bowel_disease(content, question):
     assert "inflammatory bowel disease" in reply_after(content, question).answer.split(". ")[0], question
