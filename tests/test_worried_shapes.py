@@ -897,3 +897,17 @@ def test_which_medicines_raise_the_risk_names_them(content, question):
 
 def test_which_medicines_they_give_is_still_the_treatment(content):
     assert "Treatment" in first_answer(content, "which medicines do they give you for a dvt")
+
+
+@pytest.mark.parametrize("question", [
+    "can they give me something to ease the pain from my clot",
+    "how do doctors bring the swelling down with a dvt",
+])
+def test_something_for_the_pain_or_swelling_is_the_treatment(content, question):
+    answer = first_answer(content, question)
+    assert "reduce inflammation and pain" in answer or "manage swelling" in answer, question
+
+
+def test_a_painkiller_by_name_for_the_pain_is_not_covered(content):
+    reply = reply_after(content, "does paracetamol help with the pain of a clot")
+    assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply)
