@@ -40,7 +40,7 @@ SETS = {
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
-    "questions_blind7_answers.yaml": {"floor": 109, "size": 120,
+    "questions_blind7_answers.yaml": {"floor": 110, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind8_answers.yaml": {"floor": 117, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},

@@ -911,3 +911,8 @@ def test_something_for_the_pain_or_swelling_is_the_treatment(content, question):
 def test_a_painkiller_by_name_for_the_pain_is_not_covered(content):
     reply = reply_after(content, "does paracetamol help with the pain of a clot")
     assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply)
+
+
+@pytest.mark.parametrize("question", ["is the iliac vein a deep vein", "the gluteal veins can they get one"])
+def test_a_question_in_the_documents_own_place_words_is_ours(content, question):
+    assert "internal iliac or gluteal veins" in first_answer(content, question), question

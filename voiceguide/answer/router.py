@@ -231,8 +231,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
              or self._names_domain_word(q))
             and q.kind not in (None, "overview")
         ) or (
-            # "What is the gluteal vein": a word only the documents use, asked what it is.
-            q.kind == "overview" and self._names_domain_word(q)
+            # "What is the gluteal vein": a word only the documents use, asked what it is; "is the iliac
+            # vein a deep one": asked anything of a place, in the documents' words alone.
+            (q.kind == "overview" or (q.kind is None and q.location and not q.unknown and not q.foreign))
+            and self._names_domain_word(q)
         ) or (
             # "Can you get one in your thigh": a word standing for the subject, and a place.
             stands_in and q.location is not None and q.kind is not None
