@@ -29,7 +29,7 @@ def _load(name: str) -> list[dict]:
 SETS = {
     "questions_blind_answers.yaml": {"floor": 122, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind2_answers.yaml": {"floor": 85, "size": 100, "whole": ("emergency", "out-of-scope")},
+    "questions_blind2_answers.yaml": {"floor": 86, "size": 100, "whole": ("emergency", "out-of-scope")},
     "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind4_answers.yaml": {"floor": 112, "size": 120,

@@ -916,3 +916,23 @@ def test_a_painkiller_by_name_for_the_pain_is_not_covered(content):
 @pytest.mark.parametrize("question", ["is the iliac vein a deep vein", "the gluteal veins can they get one"])
 def test_a_question_in_the_documents_own_place_words_is_ours(content, question):
     assert "internal iliac or gluteal veins" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "does a dvt always cause swelling", "do the signs show up the same way in everybody",
+])
+def test_whether_everyone_gets_the_same_signs_is_that_they_vary(content, question):
+    assert "vary from person to person" in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "what will happen when i go to the gp with my leg",
+    "what would they do at the hospital with a possible clot",
+])
+def test_what_happens_at_the_doctors_starts_with_the_examination(content, question):
+    assert "physical examination" in first_answer(content, question), question
+
+
+def test_asking_whether_the_doctor_will_see_a_swollen_leg_still_gets_the_advice(content):
+    reply = reply_after(content, "will the doctor want to see me if my calf is swollen and hot")
+    assert reply.urgency.value == "see-doctor"
