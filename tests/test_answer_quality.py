@@ -46,6 +46,10 @@ SETS = {
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind9_answers.yaml": {"floor": 116, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
+    "questions_blind10_answers.yaml": {"floor": 117, "size": 120,
+                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
+    "questions_blind11_answers.yaml": {"floor": 109, "size": 120,
+                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
