@@ -187,7 +187,9 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     if signs:
         return Urgency.EMERGENCY, signs
     phrases = _affirmed(text, doctor["phrases"], triage, reported=True)
-    phrases += _suspected(text, doctor["suspect"], doctor["conditions"], triage)
+    # "I've been told I have a dvt, how do they treat it": already being seen, not suspecting one.
+    if not any_of(text, triage.get("under_care", [])):
+        phrases += _suspected(text, doctor["suspect"], doctor["conditions"], triage)
     body = any_of(text, doctor["body"])
     body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
     # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
