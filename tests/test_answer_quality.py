@@ -34,13 +34,13 @@ SETS = {
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind4_answers.yaml": {"floor": 112, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind5_answers.yaml": {"floor": 108, "size": 120,
+    "questions_blind5_answers.yaml": {"floor": 109, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind6_answers.yaml": {"floor": 110, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
-    "questions_blind7_answers.yaml": {"floor": 110, "size": 120,
+    "questions_blind7_answers.yaml": {"floor": 111, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind8_answers.yaml": {"floor": 117, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
@@ -48,7 +48,7 @@ SETS = {
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind10_answers.yaml": {"floor": 117, "size": 120,
                                        "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind11_answers.yaml": {"floor": 109, "size": 120,
+    "questions_blind11_answers.yaml": {"floor": 110, "size": 120,
                                        "whole": ("emergency", "see-doctor", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45

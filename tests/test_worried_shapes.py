@@ -936,3 +936,12 @@ def test_what_happens_at_the_doctors_starts_with_the_examination(content, questi
 def test_asking_whether_the_doctor_will_see_a_swollen_leg_still_gets_the_advice(content):
     reply = reply_after(content, "will the doctor want to see me if my calf is swollen and hot")
     assert reply.urgency.value == "see-doctor"
+
+
+@pytest.mark.parametrize("question", [
+    "could a clot leave my calf bad for life", "will his leg get back to normal after a clot behind the knee",
+    "can the leg stay sore long after a dvt",
+])
+def test_what_a_clot_leaves_for_life_is_not_what_threatens_life(content, question):
+    answer = first_answer(content, question)
+    assert "life-threatening" not in answer and ("permanent" in answer or "long-term" in answer), question
