@@ -101,6 +101,7 @@ def test_a_dvt_heard_as_dvd_in_a_leg_is_repaired(content):
 
 @pytest.mark.parametrize("question", [
     "i was told i had a dvt how can i avoid getting another", "how do i stop getting another one after this",
+    "how can i stop a clot happening again",
 ])
 def test_a_prevention_question_is_answered_from_prevention(content, question):
     """"Another" is the documents' "further clots", which treatment sentences also say; the kind named
