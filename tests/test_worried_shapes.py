@@ -946,3 +946,13 @@ def test_asking_whether_the_doctor_will_see_a_swollen_leg_still_gets_the_advice(
 def test_what_a_clot_leaves_for_life_is_not_what_threatens_life(content, question):
     answer = first_answer(content, question)
     assert "life-threatening" not in answer and ("permanent" in answer or "long-term" in answer), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("why was i sent for a doppler scan", "Doppler ultrasound"),
+    ("whats the connection between long car journeys and clots", "prolonged sitting"),
+    ("what makes deep clots so serious", "serious concern"),
+    ("can you honestly get one in your bottom", "affect the buttocks region"),
+])
+def test_everyday_words_contractions_and_links_reach_the_documents(content, question, words):
+    assert words in first_answer(content, question), question
