@@ -44,3 +44,15 @@ def test_why_after_an_answer_from_both_places_looks_in_each_place_heard(content)
 
 def test_why_said_as_one_word_whys_is_a_bare_why():
     assert asks_why_of_the_last("whys that then")
+
+
+def test_why_where_the_article_gives_no_reason_takes_the_other_articles_reason(content):
+    """The knee article says a clot can follow a hip replacement and gives no reason; the buttocks article
+    names the hip and says why."""
+    reply = reply_after(content, "can you get a clot after a hip replacement", "how come")
+    assert "due to tissue damage" in reply.answer.split("From the article")[0]
+
+
+def test_why_where_no_article_gives_a_reason_does_not_borrow_one(content):
+    reply = reply_after(content, "what is a blood clot behind the knee", "why is that")
+    assert "due to" not in reply.answer and "because" not in reply.answer

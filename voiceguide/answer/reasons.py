@@ -11,7 +11,7 @@ import re
 
 from voiceguide.answer.focus import opens_with_reference
 from voiceguide.answer.phrases import any_of
-from voiceguide.answer.text import normalize
+from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.content.content_model import Content, Section
 
 _BARE_WHY = re.compile(
@@ -40,7 +40,34 @@ def reason_for(
         found = _reason_in(section, said, markers)
         if found:
             return section, found
+    # "Why is that" after "a clot can form after a surgical procedure, such as a hip replacement": that
+    # article gives no reason; the other names the hip and says "due to tissue damage".
+    for section in sections:
+        found = _reason_elsewhere(content, section, said, markers)
+        if found:
+            return found
     return None
+
+
+def _reason_elsewhere(
+    content: Content, section: Section, said: str, markers: list[str]
+) -> tuple[Section, list[str]] | None:
+    # What was said beyond the subject itself: "clot" and "blood" are in every sentence.
+    subject = set(content.lexicon.get("subjects", []))
+    heard = [s for s in section.sentences if s in said]
+    ignored = STOPWORDS | subject
+    words = {w for s in heard for w in normalize(s).split() if w not in ignored and len(w) > 2}
+    best: tuple[int, Section, str] | None = None
+    for other in content.sections:
+        if other.about != section.about or other.id == section.id:
+            continue
+        for sentence in other.sentences:
+            shared = len(words & set(normalize(sentence).split()))
+            if shared and any_of(normalize(sentence), markers) and not opens_with_reference(sentence) and (
+                best is None or shared > best[0]
+            ):
+                best = (shared, other, sentence)
+    return (best[1], [best[2]]) if best else None
 
 
 def _reason_in(section: Section, said: str, markers: list[str]) -> list[str]:
