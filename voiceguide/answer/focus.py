@@ -242,14 +242,16 @@ class Focuser:
             said = self._outright.get(sentence, set())
             # In the question's own word: "dangerous" is not said outright by "is a serious condition".
             score += _OUTRIGHT * sum(1 for t in focus.terms if t and len(t[0]) == 1 and t[0][0] in said)
-        text = self._sentence_text.get(sentence) or normalize(sentence)
-        if focus.why and score > 0 and any_of(text, self._reasons):
+        if focus.why and score > 0 and self._gives_reason(sentence):
             score += _REASON
         if focus.place and (focus.terms or focus.kind == "overview"):
             score += _PLACE_SHARE * max(
                 (self._idf.get(s, 0.0) for s in set(focus.place) & stems), default=0.0
             )
         return score
+
+    def _gives_reason(self, sentence: str) -> bool:
+        return bool(any_of(self._sentence_text.get(sentence) or normalize(sentence), self._reasons))
 
     def _term_weight(self, alternatives: tuple[tuple[str, ...], ...], stems: set[str], own: float) -> float:
         weights = [

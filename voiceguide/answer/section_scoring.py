@@ -21,11 +21,11 @@ _COMBINE_MARGIN = 1.5
 _CARRIED_SHARE = 0.5  # a word of the last question counts half as much as one said now
 _EVERYDAY_SHARE = 0.5
 _LAY_SHARE = 0.7  # a document word for a lay word said ("thick" is "gel-like") counts a little less
-_OTHER_KIND_SHARE = 0.7
-_INTENT_FOCUS_BONUS = 2.0
+_OTHER_KIND_SHARE = 0.7  # with the kind named outright, a word another kind's section shares
+_INTENT_FOCUS_BONUS = 2.0  # a section of the worried question's kind that says the intent's focus
 # "What can i do at my desk to stop clots": for a kind whose questions name the person's situation in another
 # kind's words (`situation_kinds`: the risks), that kind's sections share them by coincidence.
-_SITUATION_SHARE = 0.3  # with the kind named outright, a word another kind's section shares
+_SITUATION_SHARE = 0.3
 
 
 class SectionScoring:
@@ -37,6 +37,7 @@ class SectionScoring:
     _kind_stems: dict[str, frozenset[str]]
     _kind_cues: dict[str, frozenset[str]]
     _neutral_stems: frozenset[str]
+    _kinds: dict
 
     def _kept_place(self, section: Section, location: str | None) -> float:
         """A place kept from the last question weighs less than one said: "what about the pill" after the
