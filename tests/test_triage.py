@@ -212,3 +212,10 @@ def test_a_clot_a_doctor_has_found_is_not_a_suspicion_to_see_a_doctor_about(judg
 ])
 def test_signs_reported_under_care_still_get_advice(judge, said, urgency):
     assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize("said", [
+    "i think ive got a clot in my leg", "i might have got a dvt", "both my ankles are swollen and tender",
+])
+def test_a_suspected_clot_said_with_got_and_ankles_reported_are_see_a_doctor(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said

@@ -149,7 +149,10 @@ def describes_signs(text: str, triage: dict[str, Any]) -> bool:
     return bool(any_of(text, doctor["body"])) and bool(_affirmed(text, doctor["signs"], triage))
 
 
-_BEFORE_CONDITION = frozenset("a an the blood some another small big possible deep vein superficial".split())
+# Little words between a suspicion and the condition: "i think i've got a clot", "a possible deep vein clot".
+_BEFORE_CONDITION = frozenset(
+    "got a an the blood some another small big possible deep vein superficial".split()
+)
 
 
 _FINE = frozenset("fine normally ok okay well easily".split())
