@@ -199,7 +199,7 @@ def test_a_risk_a_worsening_sign_or_a_warning_sign_is_never_explained_away(judge
 @pytest.mark.parametrize("said", [
     "i have been diagnosed with a dvt how is it treated",
     "the gp thinks i have a clot what tests will i have",
-    "my doctor told me i have a dvt what does that mean",
+    "my doctor told me i have a dvt what does that mean", "i was told i have a clot in my bottom",
 ])
 def test_a_clot_a_doctor_has_found_is_not_a_suspicion_to_see_a_doctor_about(judge, said):
     assert judge(said) is Urgency.NONE, said
