@@ -6,7 +6,10 @@ Each wording here is written for the test, not taken from a question set: the le
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from tests.conftest import first_answer, reply_after
 from voiceguide.answer.text import join_spelled
@@ -18,6 +21,17 @@ NOT_COVERED = "don't cover"
 @pytest.fixture(scope="module")
 def content():
     return load_content()
+
+
+LAY_WORDINGS = yaml.safe_load((Path(__file__).parent / "lay_wordings.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    pytest.param(case["q"], case["says"], id=f"{group['about']}: {case['q']}")
+    for group in LAY_WORDINGS for case in group["cases"]
+])
+def test_a_lay_wording_reaches_the_sentence_that_answers(content, question, words):
+    assert words in first_answer(content, question), question
 
 
 def _no_document_sentence(content, reply) -> bool:
@@ -239,16 +253,6 @@ def test_asking_whether_to_call_an_ambulance_gets_the_emergency_advice(content, 
     assert reply_after(content, question).urgency.value == "emergency", question
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("would giving up the fags lower my risk", "quitting smoking"),
-    ("can a dodgy heart make you more prone to clots", "heart disease"),
-    ("does being dehydrated matter for clots", "hydrated"),
-    ("what can i do to keep clots at bay", "prevent"),
-])
-def test_lay_words_reach_the_documents_words(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 @pytest.mark.parametrize("question", ["are clots just a leg thing", "do they always form in your legs"])
 def test_whether_clots_are_only_in_the_legs_is_the_overview(content, question):
     assert "most commonly associated with the legs" in reply_after(content, question).answer, question
@@ -308,16 +312,6 @@ def test_one_leg_bigger_than_the_other_and_wincing_gets_the_see_a_doctor_advice(
     assert reply.urgency.value == "see-doctor"
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("i'm being treated for breast cancer, does that raise my clot risk", "cancer"),
-    ("which illnesses make clots more likely", "medical conditions"),
-    ("do compression leggings help stop clots", "Compression stockings"),
-    ("does age by itself make a clot more likely", "advancing age"),
-])
-def test_more_lay_words_reach_the_documents_words(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 @pytest.mark.parametrize("question", ["could i get one in my calf", "can people have them behind the knee"])
 def test_a_word_for_the_subject_and_a_place_is_a_clot_question(content, question):
     assert reply_after(content, question).topic is not None, question
@@ -356,24 +350,6 @@ def test_should_someone_else_see_the_gp_about_signs_gets_the_see_a_doctor_advice
 def test_clot_care_questions_the_articles_do_not_answer_are_not_covered(content, question):
     reply = reply_after(content, question)
     assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
-
-
-@pytest.mark.parametrize(("question", "words"), [
-    ("could a clot give me a temperature", "fever"),
-    ("which operations carry a higher risk of a clot", "surger"),
-    ("hmm so what do they do to you to find out if its a clot", "ultrasound"),
-])
-def test_everyday_wordings_reach_the_answering_sentence(content, question, words):
-    assert words in first_answer(content, question), question
-
-
-@pytest.mark.parametrize(("question", "words"), [
-    ("is a blood clot the same as deep vein thrombosis", "deep vein thrombosis"),
-    ("what do they do to fix a clot", "anticoagulant"),
-    ("why would a clot form if i havent cut myself", "without injury"),
-])
-def test_plain_questions_reach_their_sentence(content, question, words):
-    assert words in first_answer(content, question), question
 
 
 def test_is_that_serious_after_signs_were_described_keeps_the_advice_first(content):
@@ -426,16 +402,6 @@ def test_the_pill_with_it_standing_for_a_clot_is_a_cause(content):
     assert "oral contraceptives" in first_answer(content, said)
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("does keeping your fluids up help stop clots", "hydrated"),
-    ("she's bed bound now, could she get a clot", "bed rest"),
-    ("can you get a clot in your bum when you're expecting", "pregnancy"),
-    ("would losing a bit of weight lower my risk of a clot", "healthy weight"),
-])
-def test_lay_phrases_become_the_documents_words(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 def test_a_clot_in_pregnancy_is_a_cause_not_a_question_about_medicines(content):
     reply = reply_after(content, "can you get clots when you're pregnant")
     assert reply.topic is not None and reply.topic.endswith("causes")
@@ -458,15 +424,6 @@ def test_a_clot_after_a_new_knee_is_still_answered(content):
 ])
 def test_cream_or_paint_gone_clotted_is_not_blood(content, question):
     assert _no_document_sentence(content, reply_after(content, question)), question
-
-
-@pytest.mark.parametrize(("question", "words"), [
-    ("what is thrombo phlebitis", "superficial thrombophlebitis"),
-    ("can a clog in my leg move to the lungs", "lungs"),
-    ("how would i know if i have got one behind my knee", "symptoms"),
-])
-def test_half_remembered_names_and_how_would_i_know(content, question, words):
-    assert words in first_answer(content, question), question
 
 
 @pytest.mark.parametrize("question", [
@@ -501,16 +458,6 @@ def test_medicines_by_name_and_bruising_on_them_are_said_honestly(content, quest
     assert NOT_COVERED in reply.answer and _no_document_sentence(content, reply), question
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("if blood goes solid in the leg can it reach the lungs", "lungs"),
-    ("is a blockage in a deep vein dangerous", "serious"),
-    ("my mum had a hysterectomy last week, is she more likely to get a clot", "surgeries"),
-    ("how soon should we get a clot checked out", "medical"),
-])
-def test_lay_descriptions_of_a_clot_and_its_causes(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 @pytest.mark.parametrize("question", ["what clears up spots on your backside", "how can i fade a bruise"])
 def test_spots_and_bruises_are_not_clot_questions(content, question):
     assert _no_document_sentence(content, reply_after(content, question)), question
@@ -537,14 +484,6 @@ def test_what_to_do_to_stop_clots_is_prevention_not_the_advice(content):
     assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("she is ninety does her age come into it", "age"),
-    ("whats the difference between a superficial clot and a deep one", "superficial"),
-])
-def test_everyday_words_around_a_question_are_no_subject_of_their_own(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 @pytest.mark.parametrize("question", [
     "my dog's back leg is swollen and warm", "our rabbit has a hard lump on its leg what is it",
 ])
@@ -558,27 +497,9 @@ def test_suspecting_what_was_just_described_gets_the_see_a_doctor_advice(content
     assert reply.urgency.value == "see-doctor", reply.answer
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("do clot symptoms differ for everybody", "person to person"),
-    ("my dad is off his feet after his operation, could that bring on a clot", "immobility"),
-])
-def test_more_lay_wordings_reach_the_documents_words(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 def test_a_situation_told_before_a_named_kind_does_not_pull_to_its_causes(content):
     reply = reply_after(content, "i have a desk job and sit all day, how do i avoid clots")
     assert reply.topic is not None and reply.topic.endswith("prevention"), reply.answer
-
-
-@pytest.mark.parametrize(("question", "words"), [
-    ("where do dvts normally develop", "iliac or gluteal veins"),
-    ("are older people more likely to get a clot", "advancing age"),
-    ("can you run a temperature with one of those clots", "fever"),
-    ("could i still walk normally with a clot in my calf", "difficulty walking"),
-])
-def test_where_they_form_age_fever_and_walking_in_lay_words(content, question, words):
-    assert words in first_answer(content, question), question
 
 
 def test_a_sore_hard_vein_is_see_a_doctor(content):
@@ -661,14 +582,6 @@ def test_a_breast_lump_or_a_hospital_bag_is_not_ours(content, question):
     assert reply.urgency.value == "none" and _no_document_sentence(content, reply), question
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("sorry i didnt catch it, how do you stop a clot", "prevent"),
-    ("i am on the heavy side, are clots more likely", "obesity"),
-])
-def test_not_hearing_it_and_being_heavy_in_plain_words(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 def test_a_place_taken_back_is_replaced_by_the_one_meant(content):
     reply = reply_after(content, "how is a clot in the calf treated, no i mean one in the bum")
     assert reply.topic == "blood-clot-buttocks.treatment", reply.answer
@@ -676,23 +589,6 @@ def test_a_place_taken_back_is_replaced_by_the_one_meant(content):
 
 def test_a_scots_question_reaches_the_article_about_its_place(content):
     assert reply_after(content, "dae ye get clots in yer bahookie").topic == "blood-clot-buttocks.overview"
-
-
-@pytest.mark.parametrize(("question", "words"), [
-    ("wha mek di blood clot inna di leg", "immobility"),
-    ("should i stop my family planning pills because of clots", "talk to your doctor"),
-])
-def test_words_of_other_englishes_reach_the_documents(content, question, words):
-    assert words in first_answer(content, question), question
-
-
-@pytest.mark.parametrize(("question", "words"), [
-    ("i sit at my desk for hours, is that a problem for clots", "desk work"),
-    ("would giving up the cigs help me avoid a clot", "quitting smoking"),
-    ("is an operation a risk factor for clots", "surgeries"),
-])
-def test_desk_work_cigarettes_and_risk_factors_in_plain_words(content, question, words):
-    assert words in first_answer(content, question), question
 
 
 def test_a_knee_swollen_after_sport_with_no_clot_word_is_not_ours(content):
@@ -833,17 +729,6 @@ def test_a_spelled_out_abbreviation_reaches_the_documents(content):
     assert "hormone replacement therapy" in first_answer(content, "can h r t give you a clot in your bum")
 
 
-@pytest.mark.parametrize(("question", "words"), [
-    ("if id got a clot in my leg how would i tell", "Common symptoms include"),
-    ("can you get a dvt without hurting yourself", "without injury"),
-    ("isnt clotting a natural thing", "natural process"),
-    ("will his leg get back to normal after the clot", "permanent damage"),
-    ("what problems can a clot in the buttock cause", "pulmonary embolism"),
-])
-def test_contractions_plain_words_and_causal_verbs_in_worried_questions(content, question, words):
-    assert words in first_answer(content, question), question
-
-
 @pytest.mark.parametrize("turns", [
     ("how could you tell if a clot had travelled to the lungs",), ("signs of a pe",),
     ("what is a pulmonary embolism", "how would i know if mine turned into a pe"),
@@ -946,13 +831,3 @@ def test_asking_whether_the_doctor_will_see_a_swollen_leg_still_gets_the_advice(
 def test_what_a_clot_leaves_for_life_is_not_what_threatens_life(content, question):
     answer = first_answer(content, question)
     assert "life-threatening" not in answer and ("permanent" in answer or "long-term" in answer), question
-
-
-@pytest.mark.parametrize(("question", "words"), [
-    ("why was i sent for a doppler scan", "Doppler ultrasound"),
-    ("whats the connection between long car journeys and clots", "prolonged sitting"),
-    ("what makes deep clots so serious", "serious concern"),
-    ("can you honestly get one in your bottom", "affect the buttocks region"),
-])
-def test_everyday_words_contractions_and_links_reach_the_documents(content, question, words):
-    assert words in first_answer(content, question), question
