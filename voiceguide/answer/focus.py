@@ -50,7 +50,8 @@ _KIND_HITS_MAX = 2
 _KIND_NAMED = 0.5  # the sentence names the kind outright ("A common symptom is ...")
 _SYNONYM_SHARE = 0.7  # a document word for the asked word counts a little less than the word itself
 _YES_NO = frozenset("can could is are does do did will would should may might has have".split())
-_OPENERS = frozenset("so and but oh well right ok okay um er erm hey hi hello now then".split())
+# Hesitations are gone by now (QuestionUnderstanding._heard): these are the words that open talk.
+_OPENERS = frozenset("so and but oh well right ok okay hey hi hello now then".split())
 _VAGUE_PENALTY = 3.0
 _POSITION_STEP = 0.15
 _MIN_FOLLOWER = 1.0

@@ -63,7 +63,7 @@ def _reason_elsewhere(
             continue
         for sentence in other.sentences:
             shared = len(words & set(normalize(sentence).split()))
-            if shared and any_of(normalize(sentence), markers) and not opens_with_reference(sentence) and (
+            if shared and _gives_reason(sentence, markers) and not opens_with_reference(sentence) and (
                 best is None or shared > best[0]
             ):
                 best = (shared, other, sentence)
@@ -76,7 +76,7 @@ def _reason_in(section: Section, said: str, markers: list[str]) -> list[str]:
     if not heard:
         return []
     last = max(heard)
-    reasons = [i for i, s in enumerate(sentences) if any_of(normalize(s), markers)]
+    reasons = [i for i, s in enumerate(sentences) if _gives_reason(s, markers)]
     # The sentence right after what was said, if it gives a reason; else a reason already said, said again
     # alone. A reason further on is about something else ("surgery", after "sitting").
     near = [i for i in reasons if i == last + 1 or i in heard]
@@ -87,3 +87,8 @@ def _reason_in(section: Section, said: str, markers: list[str]) -> list[str]:
     if opens_with_reference(sentences[best]) and best - 1 not in heard and best > 0:
         chosen.insert(0, best - 1)
     return [sentences[i] for i in chosen]
+
+
+def _gives_reason(sentence: str, markers: list[str]) -> bool:
+    """It says "due to", "because", "allowing": it explains something."""
+    return bool(any_of(normalize(sentence), markers))

@@ -141,6 +141,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         df = Counter(w for stems in self._section_stems.values() for w in stems)
         # BM25's idf: a word every section has is worth nothing, a word only one section has is worth most.
         self._idf = {w: math.log((n - c + 0.5) / (c + 0.5) + 1.0) for w, c in df.items()}
+        self._focus_sections = self._sections_saying_focus(self._intents)
         # The document's own questions, without their place: place is scored on its own, so a knee FAQ must
         # not pull a question that names no place toward the knee.
         self._subjects = frozenset(lex["subjects"])
@@ -374,7 +375,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     + (self._kept_place(s, location) if q.location is None else 0.0)
                     + (KIND_WEIGHT if s.about == kept_kind else 0.0)
-                    + self._says_intent_focus(s, intent, kind)
+                    + self._says_intent_focus(s, q.intent, kind)
                     - (
                         LOCATION_PENALTY
                         if named and self.content.documents[s.document].subject not in named

@@ -38,6 +38,8 @@ class SectionScoring:
     _kind_cues: dict[str, frozenset[str]]
     _neutral_stems: frozenset[str]
     _kinds: dict
+    _intents: dict
+    _focus_sections: dict[str, frozenset[str]]  # intent -> sections saying its focus (`focus_decides`)
 
     def _kept_place(self, section: Section, location: str | None) -> float:
         """A place kept from the last question weighs less than one said: "what about the pill" after the
@@ -93,20 +95,31 @@ class SectionScoring:
             score += _QUESTION_BONUS
         return score
 
-    def _says_intent_focus(self, section: Section, intent: dict, kind: str | None) -> float:
+    def _sections_saying_focus(self, intents: dict) -> dict[str, frozenset[str]]:
+        """For each intent whose focus decides, the sections that say its focus in the documents' words: fixed
+        by the content, so found once rather than on every question."""
+        out = {}
+        for name, spec in intents.items():
+            if not spec.get("focus_decides"):
+                continue
+            wanted = [
+                {self._stem(w) for w in phrase.split() if w not in STOPWORDS} for phrase in spec["focus"]
+            ]
+            out[name] = frozenset(
+                sid for sid, stems in self._section_stems.items() if any(w and w <= stems for w in wanted)
+            )
+        return out
+
+    def _says_intent_focus(self, section: Section, q_intent: str | None, kind: str | None) -> float:
         """A worried question's kind, in a section saying the intent's answer in the documents' words
         ("should i come off the pill": the prevention sentence saying to talk to your doctor about
         medications), counts more than another kind's section sharing the question's words (the causes naming
         the pill)."""
+        intent = self._intents.get(q_intent or "", {})
         # An intent with no kind of its own ("what decides it") is asked of the kind the words name.
-        if not intent.get("focus_decides") or intent.get("kind", kind) != kind or section.about != kind:
+        if intent.get("kind", kind) != kind or section.about != kind:
             return 0.0
-        stems = self._section_stems[section.id]
-        said = any(
-            (wanted := {self._stem(w) for w in phrase.split() if w not in STOPWORDS}) and wanted <= stems
-            for phrase in intent["focus"]
-        )
-        return _INTENT_FOCUS_BONUS if said else 0.0
+        return _INTENT_FOCUS_BONUS if section.id in self._focus_sections.get(q_intent or "", ()) else 0.0
 
     def _one_per_place(self, ranking: list[tuple[float, Section]], kind: str, best: float) -> list[Section]:
         """The best section of `kind` in each place, if each is nearly as good as the overall best."""
