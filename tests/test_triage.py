@@ -219,3 +219,15 @@ def test_signs_reported_under_care_still_get_advice(judge, said, urgency):
 ])
 def test_a_suspected_clot_said_with_got_and_ankles_reported_are_see_a_doctor(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize("said", [
+    "i knocked my knee on the door and its bruised and sore", "my sciatica makes my leg ache",
+    "i bruised my bottom falling off a chair and it hurts",
+])
+def test_a_knock_a_bruise_or_sciatica_the_person_names_is_not_a_report(judge, said):
+    assert judge(said) is Urgency.NONE, said
+
+
+def test_a_fall_onto_the_buttocks_with_its_signs_still_needs_seeing(judge):
+    assert judge("i fell on my bum last week and now it is swollen and painful") is Urgency.SEE_DOCTOR

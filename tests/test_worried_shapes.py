@@ -831,3 +831,28 @@ def test_asking_whether_the_doctor_will_see_a_swollen_leg_still_gets_the_advice(
 def test_what_a_clot_leaves_for_life_is_not_what_threatens_life(content, question):
     answer = first_answer(content, question)
     assert "life-threatening" not in answer and ("permanent" in answer or "long-term" in answer), question
+
+
+@pytest.mark.parametrize("turns", [
+    ("deep vein thrombosis",), ("what about blood clots",),
+    ("are shin splints painful", "and what about dvt"),
+])
+def test_the_subject_named_with_nothing_asked_of_it_is_what_it_is(content, turns):
+    assert "serious medical condition" in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize("question", [
+    "how can i stop smoking", "whats the easiest way to give up smoking", "do nicotine patches work",
+    "i want to get rid of a spot on my leg",
+])
+def test_how_to_quit_smoking_or_a_spot_on_the_skin_gets_no_clot_content(content, question):
+    assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("is deep vein thrombosis curable", "Treatment"), ("are these clots treatable", "Treatment"),
+    ("my wife's expecting does that put her at risk of a clot", "pregnancy"),
+    ("could a dvt be fetal", "fatal"),
+])
+def test_treatable_expecting_and_a_misheard_fatal_reach_the_documents_words(content, question, words):
+    assert words in first_answer(content, question), question

@@ -119,6 +119,7 @@ class Focuser:
         self._stem = lru_cache(maxsize=8192)(lambda word: exceptions.get(word) or stem(word))
         self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
         self._vague = lex.get("vague_phrases", [])
+        self._subject_names = lex.get("subject_names", [])
         self._reasons = lex.get("reason_markers", [])
         # Verbs that ask what brings something about ("cause", "lead", "give"): of another kind's question
         # they are only its grammar.
@@ -180,6 +181,7 @@ class Focuser:
             kind_words |= self._asking_verbs
         terms: list[tuple[tuple[str, ...], ...]] = []
         covered: set[str] = set()
+        rewritten, heard = self._unnamed(rewritten), self._unnamed(heard)
         for text in (rewritten, heard):
             for start, end, key in find_all(text, self._synonyms):
                 if key in covered or key in kind_words:
@@ -311,6 +313,12 @@ class Focuser:
         ):
             best = after
         return self._with_referent(section, best)
+
+    def _unnamed(self, text: str) -> str:
+        """The text without the subject's full names, which say nothing of what is asked about it."""
+        for start, end, _name in reversed(find_all(text, self._subject_names)):
+            text = f"{text[:start]}{text[end:]}"
+        return " ".join(text.split())
 
     def specific(self, focus: Focus) -> Focus:
         """What was asked in words of its own: without a worried question's usual words, and without everyday

@@ -298,7 +298,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         intent_kind = next_kind or intent.get("kind")
         yields = q.lay_kind and q.kind in intent.get("yields_to", ())
         asked_kind = q.kind if (q.explicit_kind or not intent_kind or yields) else intent_kind
-        kind = asked_kind or (context.kind if follow_up else None) or default_kind
+        kind = asked_kind or (context.kind if follow_up else None) or default_kind or self._bare_subject(q)
         kindless_worry = q.intent is not None and not intent_kind
         if q.lay_kind and kindless_worry and context.kind and context.active and self._refers(q):
             # "Does it depend on how bad it is" after the treatment, a worried question of no kind of its own:
@@ -419,6 +419,14 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             context.terms if carried else (),
         )
 
+    def _bare_subject(self, q: Query) -> str | None:
+        """"Blood clots", "what about dvt" with nothing before it: the subject named and nothing asked of it
+        asks what it is."""
+        named = any(w in self._subjects for w in q.content_words)
+        bare = all(w in self._subjects or w in self._neutral for w in q.content_words)
+        asks = bool(_ASKS_YES_NO & set(q.heard.split()))
+        return "overview" if named and bare and not asks and q.intent is None and q.location is None else None
+
     def _names_domain_word(self, q: Query) -> bool:
         """A word of the documents that everyday English seldom uses ("swelling", "ultrasound", "immobility"):
         with a kind of question, it makes the question the documents' ("how is an ultrasound done")."""
@@ -426,6 +434,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             w in self._known and w not in self._neutral and w not in STOPWORDS and not everyday(w)
             for w in q.content_words
         )
+
+# A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
+_ASKS_YES_NO = frozenset("can could do does did is are was were will would should have has".split())
+
 
 def _only_place(q: Query) -> bool:
     """"What about in my arm" after a clot question: a place the documents do not cover, and nothing else."""
