@@ -856,3 +856,27 @@ def test_how_to_quit_smoking_or_a_spot_on_the_skin_gets_no_clot_content(content,
 ])
 def test_treatable_expecting_and_a_misheard_fatal_reach_the_documents_words(content, question, words):
     assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("why is a dvt in the thigh such a concern", "serious concern"),
+    ("how come they want to see a possible clot so fast", "Prompt medical evaluation"),
+    ("what will happen if my clot does not get treated", "untreated"),
+    ("could a dvt stop me from walking normally", "difficulty walking"),
+    ("how come his leg still stays swollen years after the clot", "post-thrombotic syndrome"),
+])
+def test_why_and_what_if_questions_are_asked_of_what_they_name(content, question, words):
+    assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "my wife takes hrt and is anxious about clots what should she do",
+    "i take the pill should i change to something different",
+    "i'm on medication that raises the risk of clots what should i do",
+])
+def test_what_to_do_about_a_medicine_that_raises_the_risk_is_to_ask_about_alternatives(content, question):
+    assert "talk to your doctor about alternatives" in reply_after(content, question).answer, question
+
+
+def test_a_medicine_named_beside_something_else_lends_no_scope(content):
+    assert _no_document_sentence(content, reply_after(content, "does ibuprofen stop the pill working"))

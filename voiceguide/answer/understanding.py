@@ -127,15 +127,26 @@ class QuestionUnderstanding:
             u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u)
         )
         intent, intent_words = self._intent(heard, rewritten)
-        # Some worried questions are said only of a clot ("a bit broke off and went to my lungs").
-        anchored = bool(any_of(rewritten, self._anchors)) or bool(
-            intent and self._intents[intent].get("anchors")
+        # Some worried questions are said only of a clot ("a bit broke off and went to my lungs"), or are
+        # said of one with a risk the documents name and nothing else named ("i'm on the pill, should i
+        # switch"; not "do antibiotics stop the pill working").
+        spec = self._intents.get(intent or "", {})
+        said_as_intent = {
+            w for p in (any_of(rewritten, self._intent_phrases[intent]) if intent else []) for w in p.split()
+        }
+        anchored = bool(any_of(rewritten, self._anchors)) or bool(spec.get("anchors")) or bool(
+            any_of(rewritten, spec.get("anchored_by", [])) and not foreign
+            and all(everyday(w) or w in said_as_intent for w in unknown)
         )
         named = (
             any_of_each(rewritten, self._kinds[kind]["heading"], self._kinds[kind].get("phrases", []))
             if kind
             else []
         )
+        if intent and self._intents[intent].get("kind") and all(_asks_why(n) for n in named):
+            # "Why do some legs stay swollen after a clot": why asks the reason of what the worried question
+            # names (the long-term effects), not a cause.
+            named = []
         # The kind counts as named outright when its words say more than the worried question's phrase: in
         # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
         explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
@@ -221,6 +232,10 @@ class QuestionUnderstanding:
             longest = max((len(h.split()) for h in hits), default=0)
             if longest > best_len:
                 best, best_len = name, longest
+        # "I'm on hrt, what should i do": what to do about a medicine named with it is whether to change it.
+        for other, cues in self._intents.get(best or "", {}).get("becomes", {}).items():
+            if any_of(rewritten, cues):
+                return other, best_len
         return best, best_len
 
     def _location(self, text: str) -> str | None:
@@ -270,3 +285,7 @@ class QuestionUnderstanding:
         if best == 0:
             return None
         return next(kind for kind in self._kinds if scores.get(kind) == best)
+
+
+def _asks_why(phrase: str) -> bool:
+    return phrase.split()[0] == "why" or phrase.startswith("how come")
