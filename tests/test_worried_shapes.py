@@ -880,3 +880,24 @@ def test_what_to_do_about_a_medicine_that_raises_the_risk_is_to_ask_about_altern
 
 def test_a_medicine_named_beside_something_else_lends_no_scope(content):
     assert _no_document_sentence(content, reply_after(content, "does ibuprofen stop the pill working"))
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("what does a veno gram show", "venogram"), ("how do anti coagu lants work", "anticoagulant"),
+    ("what are the signs of a deep vein throm bo sis", "symptoms"),
+    ("do compression sock things help", "Compression stockings"),
+])
+def test_a_long_word_heard_in_pieces_is_that_word(content, question, words):
+    assert words in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("does the skin go a strange colour with a blockage behind the knee", "discoloration"),
+    ("what causes a blocked vein in the bum", "immobility"),
+])
+def test_a_blockage_in_a_vein_or_a_place_of_the_documents_is_a_clot(content, question, words):
+    assert words in first_answer(content, question), question
+
+
+def test_a_blocked_nose_is_not_a_clot(content):
+    assert _no_document_sentence(content, reply_after(content, "how do i clear a blocked nose"))

@@ -19,6 +19,8 @@ from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.text import STOPWORDS, join_spelled, normalize
 
 _FUZZY_CUTOFF = 84
+# Pieces joined into a word must make one this long: "ultra sound", not "a pill".
+_JOINED_MIN = 7
 _WEAK_KIND_WORD = 0.5
 _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 
@@ -76,7 +78,7 @@ class QuestionUnderstanding:
 
     def _repair(self, first: str) -> str:
         repaired = []
-        for word in first.split():
+        for word in self._rejoined(first.split()):
             if word.endswith("'s") and word not in self._known and (
                 word[:-2] in self._known or word[:-2] in self._neutral
             ):
@@ -106,6 +108,41 @@ class QuestionUnderstanding:
                 match = None
             repaired.append(match[0] if match else word)
         return self._rewrite(" ".join(repaired))
+
+    def _plain(self, word: str) -> bool:
+        """A word repair leaves as it is."""
+        return (
+            word in self._known or word in self._neutral or word in STOPWORDS or word.isdigit()
+            or word in self._lay_words or word in self._foreign
+        )
+
+    def _rejoined(self, words: list[str]) -> list[str]:
+        """A long word of the documents a recognizer heard in pieces ("throm bosis", "venn o gram", "anti coag
+        you lants"): two to four pieces, one of them no word we know, that together are that word or nearly,
+        with its first letter."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in (4, 3, 2):
+                run = words[i:i + n]
+                joined = "".join(run)
+                if len(run) < n or len(joined) < _JOINED_MIN or all(self._plain(w) for w in run):
+                    continue
+                match = process.extractOne(
+                    joined, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+                )
+                word = match[0] if match else ""
+                # A piece that is already the word ("compression sock") swallows its neighbour: not joined.
+                if word[:1] == joined[0] and len(word) >= _JOINED_MIN and not everyday(word) and (
+                    word not in run
+                ):
+                    out.append(word)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
 
     def understand(self, text: str) -> Query:
         heard = self._heard(text)
