@@ -901,3 +901,14 @@ def test_a_blockage_in_a_vein_or_a_place_of_the_documents_is_a_clot(content, que
 
 def test_a_blocked_nose_is_not_a_clot(content):
     assert _no_document_sentence(content, reply_after(content, "how do i clear a blocked nose"))
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("my dad is laid up after his operation how can he reduce his dvt risk", "prevent"),
+    ("what could we do to bring her clot risk down", "prevent"),
+    ("my wife is on hrt should she stop taking it", "talk to your doctor about alternatives"),
+    ("would i have to come off the pill", "talk to your doctor about alternatives"),
+    ("do compression stockings lower the risk", "Compression stockings can help reduce the risk"),
+])
+def test_lowering_a_persons_risk_and_changing_a_medicine_as_people_say_them(content, question, words):
+    assert words in reply_after(content, question).answer.split("From the article")[0], question

@@ -321,7 +321,14 @@ class QuestionUnderstanding:
         best = max(scores.values())
         if best == 0:
             return None
-        return next(kind for kind in self._kinds if scores.get(kind) == best)
+        chosen = next(kind for kind in self._kinds if scores.get(kind) == best)
+        # "My dad is laid up after his operation, how can he lower his risk": the situation names a cause,
+        # but what is asked, in a phrase of its own, is how to prevent one.
+        for kind, spec in self._kinds.items():
+            outranks = chosen in spec.get("outranks", ()) and kind != besides
+            if outranks and any_of(text, spec.get("phrases", [])):
+                return kind
+        return chosen
 
 
 def _asks_why(phrase: str) -> bool:
