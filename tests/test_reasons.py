@@ -56,3 +56,22 @@ def test_why_where_the_article_gives_no_reason_takes_the_other_articles_reason(c
 def test_why_where_no_article_gives_a_reason_does_not_borrow_one(content):
     reply = reply_after(content, "what is a blood clot behind the knee", "why is that")
     assert "due to" not in reply.answer and "because" not in reply.answer
+
+
+@pytest.mark.parametrize("said", ["how", "and how so", "how exactly", "so how does that happen"])
+def test_a_bare_how_after_a_yes_asks_how_it_comes_about(said):
+    assert asks_why_of_the_last(said)
+
+
+def test_how_after_whether_stockings_work_is_how_they_work(content):
+    reply = reply_after(content, "are compression stockings any good", "how so")
+    assert reply.answer.startswith("They work by applying pressure")
+
+
+def test_how_after_whether_a_clot_can_kill_is_the_lungs(content):
+    reply = reply_after(content, "could a dvt be fatal", "how exactly")
+    assert "pulmonary embolism" in reply.answer.split(". ")[0]
+
+
+def test_how_with_nothing_before_it_is_not_understood(content):
+    assert reply_after(content, "how").status.value == "not-understood"
