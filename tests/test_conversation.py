@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.answer_scoring import content_words
 from tests.conftest import reply_after
 from voiceguide.answer import messages
@@ -170,6 +172,14 @@ def test_more_gives_the_rest_then_says_it_is_done(conversation, content):
     for sentence in section.sentences:
         assert joined.count(sentence) == 1, sentence
     assert "That's everything" in heard[-1]
+
+
+@pytest.mark.parametrize("said", ["anything else", "is there anything else", "what else is there"])
+def test_asking_for_anything_else_is_asking_for_more(content, said):
+    conversation = Conversation(content)
+    conversation.handle("what are the symptoms of a clot in the buttocks")
+    reply = conversation.handle(said)
+    assert reply.command is Command.MORE and reply.answer, said
 
 
 def test_repeat_says_the_last_answer_again(conversation):

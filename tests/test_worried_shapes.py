@@ -912,3 +912,12 @@ def test_a_blocked_nose_is_not_a_clot(content):
 ])
 def test_lowering_a_persons_risk_and_changing_a_medicine_as_people_say_them(content, question, words):
     assert words in reply_after(content, question).answer.split("From the article")[0], question
+
+
+@pytest.mark.parametrize(("turns", "words"), [
+    (("does being overweight raise the risk", "so what should we be doing about it"), "prevent"),
+    (("my daughter is on the pill is that risky", "is there something else she could take instead"),
+     "talk to your doctor about alternatives"),
+])
+def test_what_to_do_next_and_what_else_to_take_follow_the_risk_just_heard(content, turns, words):
+    assert words in first_answer(content, *turns), turns
