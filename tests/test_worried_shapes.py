@@ -921,3 +921,13 @@ def test_lowering_a_persons_risk_and_changing_a_medicine_as_people_say_them(cont
 ])
 def test_what_to_do_next_and_what_else_to_take_follow_the_risk_just_heard(content, turns, words):
     assert words in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("what is a d dimer blood test", "and what would they do about it if they found one"),
+    ("how would i know if my mum has a clot in her leg", "and if she has got one what will they do"),
+    ("how can you tell if you have a dvt", "if i have got one what will they do"),
+])
+def test_what_is_done_once_a_clot_is_found_is_its_treatment_even_right_after_the_tests(content, turns):
+    answer = first_answer(content, *turns)
+    assert "blood thinners" in answer or "anticoagulant" in answer, turns

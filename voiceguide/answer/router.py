@@ -363,7 +363,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         carried = (
             frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
         )
-        here = context.section if pronoun_only else None
+        # A worried question's own kind ("what do they do about it" after a test: the treatment) is not
+        # drawn back to the section just heard.
+        intent_elsewhere = bool(intent.get("kind")) and context.kind != kind
+        here = context.section if pronoun_only and not intent_elsewhere else None
         kept_kind = self.kept_kind(q, context, kind)
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
@@ -419,14 +422,6 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             context.terms if carried else (),
         )
 
-    def _bare_subject(self, q: Query) -> str | None:
-        """"Blood clots", "what about dvt" with nothing before it: the subject named and nothing asked of it
-        asks what it is."""
-        named = any(w in self._subjects for w in q.content_words)
-        bare = all(w in self._subjects or w in self._neutral for w in q.content_words)
-        asks = bool(_ASKS_YES_NO & set(q.heard.split()))
-        return "overview" if named and bare and not asks and q.intent is None and q.location is None else None
-
     def _names_domain_word(self, q: Query) -> bool:
         """A word of the documents that everyday English seldom uses ("swelling", "ultrasound", "immobility"):
         with a kind of question, it makes the question the documents' ("how is an ultrasound done")."""
@@ -434,10 +429,6 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             w in self._known and w not in self._neutral and w not in STOPWORDS and not everyday(w)
             for w in q.content_words
         )
-
-# A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
-_ASKS_YES_NO = frozenset("can could do does did is are was were will would should have has".split())
-
 
 def _only_place(q: Query) -> bool:
     """"What about in my arm" after a clot question: a place the documents do not cover, and nothing else."""

@@ -2,7 +2,8 @@
 
 A mixin of the Router (voiceguide/answer/router.py), which builds the tables read here. Each says whether a
 question is the documents' to answer in a way no single word shows: a kind named by its heading with only the
-documents' words, a cause no document names, or a cause's own risks asked about on their own.
+documents' words, a cause no document names, a cause's own risks asked about on their own, or the subject
+named with nothing asked of it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ _ASKED_CAUSE = re.compile(
     r"(?:cause|causes|give you|give me|lead to|trigger|bring on|raise|increase|make|linked|connected"
     r"|related)\b"
 )
+
+
+# A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
+_ASKS_YES_NO = frozenset("can could do does did is are was were will would should have has".split())
 
 
 class ScopeChecks:
@@ -73,3 +78,11 @@ class ScopeChecks:
             w in q.unknown and w not in self._lay_words and self._stem(w) not in self._known_stems
             for w in named
         )
+
+    def _bare_subject(self, q: Query) -> str | None:
+        """"Blood clots", "what about dvt" with nothing before it: the subject named and nothing asked of it
+        asks what it is."""
+        named = any(w in self._subjects for w in q.content_words)
+        bare = all(w in self._subjects or w in self._neutral for w in q.content_words)
+        asks = bool(_ASKS_YES_NO & set(q.heard.split()))
+        return "overview" if named and bare and not asks and q.intent is None and q.location is None else None
