@@ -931,3 +931,21 @@ def test_what_to_do_next_and_what_else_to_take_follow_the_risk_just_heard(conten
 def test_what_is_done_once_a_clot_is_found_is_its_treatment_even_right_after_the_tests(content, turns):
     answer = first_answer(content, *turns)
     assert "blood thinners" in answer or "anticoagulant" in answer, turns
+
+
+@pytest.mark.parametrize(("turns", "words"), [
+    (("my dad spends all day in his recliner is that bad for getting clots",), "immobility"),
+    (("what can we do in the office to lower our risk of clots when we sit all day",), "prevent"),
+    (("are blood clots only ever found in veins",), "veins and arteries"),
+])
+def test_a_cause_a_prevention_and_a_place_asked_as_people_say_them(content, turns, words):
+    assert words in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize(("turns", "urgency"), [
+    (("my calf is swollen and warm", "can it wait until next week"), "see-doctor"),
+    (("i suddenly cannot breathe properly", "should i ring someone"), "emergency"),
+    (("my chest suddenly hurts and i cannot breathe", "can i drive myself to hospital"), "emergency"),
+])
+def test_how_soon_and_how_to_get_there_after_advice_repeat_the_advice(content, turns, urgency):
+    assert reply_after(content, *turns).urgency.value == urgency, turns

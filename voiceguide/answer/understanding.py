@@ -270,9 +270,11 @@ class QuestionUnderstanding:
             if longest > best_len:
                 best, best_len = name, longest
         # "I'm on hrt, what should i do": what to do about a medicine named with it is whether to change it.
+        # Said together, the two say the worried question more fully than either kind's words.
         for other, cues in self._intents.get(best or "", {}).get("becomes", {}).items():
-            if any_of(rewritten, cues):
-                return other, best_len
+            said = any_of(rewritten, cues)
+            if said:
+                return other, best_len + max(len(c.split()) for c in said)
         return best, best_len
 
     def _location(self, text: str) -> str | None:
