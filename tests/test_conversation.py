@@ -566,3 +566,16 @@ def test_heavy_said_of_a_person_is_their_weight(content):
     assert "obesity" in reply.answer, reply.answer
     reply = Conversation(content).handle("my calf feels heavy and swollen")
     assert "heaviness" in reply.answer or reply.urgency.value != "none", reply.answer
+
+
+@pytest.mark.parametrize("follow_up", [
+    "she seems better now is she alright", "could it be the clot", "he takes warfarin so is he ok",
+])
+def test_right_after_an_emergency_a_follow_up_hears_the_emergency_advice_again(content, follow_up):
+    reply = reply_after(content, "my mum's calf is swollen and she is suddenly short of breath", follow_up)
+    assert reply.urgency is Urgency.EMERGENCY and reply.answer.startswith(emergency_instruction()), follow_up
+
+
+def test_a_kind_of_question_after_an_emergency_is_answered(content):
+    reply = reply_after(content, "i suddenly cannot breathe", "what are the symptoms of a clot in the bum")
+    assert reply.urgency is Urgency.NONE

@@ -231,3 +231,11 @@ def test_a_knock_a_bruise_or_sciatica_the_person_names_is_not_a_report(judge, sa
 
 def test_a_fall_onto_the_buttocks_with_its_signs_still_needs_seeing(judge):
     assert judge("i fell on my bum last week and now it is swollen and painful") is Urgency.SEE_DOCTOR
+
+
+@pytest.mark.parametrize("said", [
+    "my gran is after collapsing in the hall", "he keeps collapsing", "she fell and we cannot wake her",
+    "my husband is unresponsive",
+])
+def test_collapsing_or_not_waking_is_an_emergency(judge, said):
+    assert judge(said) is Urgency.EMERGENCY, said

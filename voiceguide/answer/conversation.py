@@ -21,7 +21,14 @@ from voiceguide.answer.reasons import asks_why_of_the_last, reason_for
 from voiceguide.answer.reply import Reply, ReplyStatus
 from voiceguide.answer.route_model import Context, Route, RouteStatus
 from voiceguide.answer.router import Router
-from voiceguide.answer.triage import QUESTION_WORDS, Urgency, assess_heard, describes_signs, suspects
+from voiceguide.answer.triage import (
+    QUESTION_WORDS,
+    Urgency,
+    assess_heard,
+    describes_signs,
+    keeps_urgency,
+    suspects,
+)
 from voiceguide.content.content_model import Content, Section
 from voiceguide.speech.settings import adjustment_reply
 
@@ -152,11 +159,7 @@ class Conversation(AnswerAssembly):
         last_urgency = self._state.last.urgency if self._state.last else Urgency.NONE
         context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
         intents = self.content.lexicon.get("intents", {})
-        if (
-            urgency is Urgency.NONE and context.urgent
-            and intents.get(query.intent or "", {}).get("keeps_urgency") and self.router.refers(query)
-        ):
-            # "Is that bad, should I be worried" just after signs were described: the advice stands first.
+        if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query)):
             urgency = last_urgency
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.route_model import Query
 
 _WINDOW = 4
 _CLAUSE_BREAKS = frozenset(
@@ -241,3 +242,13 @@ def assess_heard(
         return Urgency.SEE_DOCTOR, ["suspected after an answer"]
     return urgency, signs
 
+
+def keeps_urgency(now: Urgency, last: Urgency, query: Query, intents: dict[str, Any], refers: bool) -> bool:
+    """Whether the last advice stands first, over `now`. "Is that bad, should I be worried" just after signs
+    were described: it does. Just after an emergency, anything that asks no kind of question of its own ("is
+    she ok now", "could it be the clot", "he's on blood thinners, does that mean it's fine") hears the
+    emergency advice again."""
+    if last is Urgency.EMERGENCY and now is not Urgency.EMERGENCY and not query.explicit_kind:
+        return True
+    keeps = bool(intents.get(query.intent or "", {}).get("keeps_urgency")) and refers
+    return keeps and now is Urgency.NONE and last is not Urgency.NONE
