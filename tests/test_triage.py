@@ -239,3 +239,7 @@ def test_a_fall_onto_the_buttocks_with_its_signs_still_needs_seeing(judge):
 ])
 def test_collapsing_or_not_waking_is_an_emergency(judge, said):
     assert judge(said) is Urgency.EMERGENCY, said
+
+
+def test_a_leg_that_aches_and_has_changed_colour_needs_seeing(judge):
+    assert judge("my calf aches and the skin has gone a funny colour") is Urgency.SEE_DOCTOR

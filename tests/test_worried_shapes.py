@@ -949,3 +949,11 @@ def test_a_cause_a_prevention_and_a_place_asked_as_people_say_them(content, turn
 ])
 def test_how_soon_and_how_to_get_there_after_advice_repeat_the_advice(content, turns, urgency):
     assert reply_after(content, *turns).urgency.value == urgency, turns
+
+
+@pytest.mark.parametrize(("turns", "words"), [
+    (("my mum had a dvt two years back why does her calf still swell up",), "post-thrombotic syndrome"),
+    (("how would they check my bum for a clot", "and if it turns out to be a clot"), "blood thinners"),
+])
+def test_what_a_clot_leaves_and_what_follows_the_tests_as_people_ask_them(content, turns, words):
+    assert words in first_answer(content, *turns), turns

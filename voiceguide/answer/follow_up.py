@@ -134,10 +134,12 @@ class FollowUps:
     def kept_kind(self, q: Query, context: Context, kind: str | None) -> str | None:
         """"And after surgery" after the causes: a continuation whose kind came from a word alone ("surgery"
         is a treatment word) may still ask about the last kind, which then counts as well; its words decide.
-        Not when it asks anew ("and how do i stop it"), nor when the last kind was kept already."""
+        Not when it asks anew ("and how do i stop it", "and if it turns out to be one": a worried question of
+        a kind of its own), nor when the last kind was kept already."""
         if (
             continues(q.heard) and not _ASKING_WORDS & set(continuation(q.heard)) and not q.continued
             and context.kind not in (None, kind) and not q.explicit_kind
+            and not self._intents.get(q.intent or "", {}).get("kind")
         ):
             return context.kind
         return None
