@@ -243,3 +243,8 @@ def test_collapsing_or_not_waking_is_an_emergency(judge, said):
 
 def test_a_leg_that_aches_and_has_changed_colour_needs_seeing(judge):
     assert judge("my calf aches and the skin has gone a funny colour") is Urgency.SEE_DOCTOR
+
+
+@pytest.mark.parametrize("said", ["the swelling keeps getting worse", "my pain has been getting worse"])
+def test_a_sign_getting_worse_needs_seeing(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said

@@ -957,3 +957,9 @@ def test_how_soon_and_how_to_get_there_after_advice_repeat_the_advice(content, t
 ])
 def test_what_a_clot_leaves_and_what_follows_the_tests_as_people_ask_them(content, turns, words):
     assert words in first_answer(content, *turns), turns
+
+
+def test_a_buttock_split_by_the_recognizer_and_mine_for_the_place_just_named(content):
+    assert reply_after(content, "what causes a clot in the but ox").topic == "blood-clot-buttocks.causes"
+    reply = reply_after(content, "is a warm calf a clot sign", "mine's warm and red should i get it checked")
+    assert reply.urgency.value == "see-doctor"

@@ -27,6 +27,7 @@ from voiceguide.answer.triage import (
     assess_heard,
     describes_signs,
     keeps_urgency,
+    reports_signs,
     suspects,
 )
 from voiceguide.content.content_model import Content, Section
@@ -329,10 +330,10 @@ class Conversation(AnswerAssembly):
         q = route.query
         triage = self.content.lexicon["triage"]
         personal = triage["see-doctor"]["personal"]
-        # A place of their own body ("a clot in my bum"), or a clot they say they (may) have; not someone
-        # asking what to do about a medicine or a habit ("i'm on tablets that might cause clots").
-        suspected = suspects(q.text, triage)
-        return (q.location is not None or suspected) and bool(any_of(q.text, personal))
+        # Their own body ("a clot in my bum", or "mine's been red for days" of the place just asked about), or
+        # a clot they (may) have; not what to do about a medicine ("i'm on tablets that might cause clots").
+        here = q.location is not None or (route.location is not None and reports_signs(q.text, triage))
+        return (here or suspects(q.text, triage)) and bool(any_of(q.text, personal))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:
         """"What should I do", "should I go to the ER". Right after urgent advice: that advice again and the

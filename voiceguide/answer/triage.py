@@ -150,6 +150,11 @@ def describes_signs(text: str, triage: dict[str, Any]) -> bool:
     return bool(any_of(text, doctor["body"])) and bool(_affirmed(text, doctor["signs"], triage))
 
 
+def reports_signs(text: str, triage: dict[str, Any]) -> bool:
+    """"Mine's been red and sore for days": signs of a clot said of the person's own, named or not."""
+    return bool(_affirmed(text, triage["see-doctor"]["signs"], triage, reported=True))
+
+
 # Little words between a suspicion and the condition: "i think i've got a clot", "a possible deep vein clot".
 _BEFORE_CONDITION = frozenset(
     "got a an the blood some another small big possible deep vein superficial".split()
