@@ -963,3 +963,13 @@ def test_a_buttock_split_by_the_recognizer_and_mine_for_the_place_just_named(con
     assert reply_after(content, "what causes a clot in the but ox").topic == "blood-clot-buttocks.causes"
     reply = reply_after(content, "is a warm calf a clot sign", "mine's warm and red should i get it checked")
     assert reply.urgency.value == "see-doctor"
+
+
+@pytest.mark.parametrize("turns", [
+    ("could a clot in my leg be fatal", "what are the real chances of that"),
+    ("can a piece break off and go to the lungs", "how likely is it really"),
+    ("how likely is my dvt to come back",),
+    ("what are the odds of getting a clot from hrt",),
+])
+def test_odds_asked_in_any_words_are_numbers_the_articles_do_not_give(content, turns):
+    assert reply_after(content, *turns).status.value == "not-covered", turns
