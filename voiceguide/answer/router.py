@@ -31,7 +31,7 @@ from voiceguide.answer.scope import everyday
 from voiceguide.answer.scope_checks import ScopeChecks
 from voiceguide.answer.section_scoring import KIND_WEIGHT, LOCATION_PENALTY, SectionScoring
 from voiceguide.answer.text import STOPWORDS, normalize
-from voiceguide.answer.understanding import QuestionUnderstanding
+from voiceguide.answer.understanding import JOINED_MIN, QuestionUnderstanding
 from voiceguide.content.content_model import Content, Section, built_once
 
 _QUESTION_MATCH = 88
@@ -127,6 +127,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
         )
         self._fuzzy_targets = sorted(w for w in self._known if len(w) >= 4 and w not in STOPWORDS)
+        self._long_words = [w for w in self._fuzzy_targets if len(w) >= JOINED_MIN and not everyday(w)]
         self._kind_stems = {
             kind: frozenset(self._stem(w) for w in spec["heading"] if " " not in w)
             for kind, spec in self._kinds.items()

@@ -20,7 +20,7 @@ from voiceguide.answer.text import STOPWORDS, join_spelled, normalize
 
 _FUZZY_CUTOFF = 84
 # Pieces joined into a word must make one this long: "ultra sound", not "a pill".
-_JOINED_MIN = 7
+JOINED_MIN = 7
 _WEAK_KIND_WORD = 0.5
 _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 
@@ -48,6 +48,7 @@ class QuestionUnderstanding:
     _stem: Callable[[str], str]
     _known_stems: frozenset[str]
     _fuzzy_targets: list[str]
+    _long_words: list[str]  # the documents' long, uncommon words: what a recognizer may split
     _without_places: Callable[[str], str]
     _intent_phrases: dict[str, tuple[str, ...]]
     _fillers: frozenset[str]
@@ -126,16 +127,14 @@ class QuestionUnderstanding:
             for n in (4, 3, 2):
                 run = words[i:i + n]
                 joined = "".join(run)
-                if len(run) < n or len(joined) < _JOINED_MIN or all(self._plain(w) for w in run):
+                if len(run) < n or len(joined) < JOINED_MIN or all(self._plain(w) for w in run):
                     continue
                 match = process.extractOne(
-                    joined, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+                    joined, self._long_words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
                 )
                 word = match[0] if match else ""
                 # A piece that is already the word ("compression sock") swallows its neighbour: not joined.
-                if word[:1] == joined[0] and len(word) >= _JOINED_MIN and not everyday(word) and (
-                    word not in run
-                ):
+                if word[:1] == joined[0] and word not in run:
                     out.append(word)
                     i += n
                     break
