@@ -973,3 +973,11 @@ def test_a_buttock_split_by_the_recognizer_and_mine_for_the_place_just_named(con
 ])
 def test_odds_asked_in_any_words_are_numbers_the_articles_do_not_give(content, turns):
     assert reply_after(content, *turns).status.value == "not-covered", turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("how are clots treated", "and what do they do about the swelling"),
+    ("do compression stockings help with a clot in the bottom",),
+])
+def test_what_is_done_about_swelling_is_the_stockings_for_swelling(content, turns):
+    assert "manage swelling" in first_answer(content, *turns).split(". ")[0], turns

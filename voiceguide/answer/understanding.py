@@ -256,14 +256,15 @@ class QuestionUnderstanding:
         # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
         texts = (heard, rewritten, self._without_places(rewritten))
         for name, spec in self._intents.items():
+            # "what can i do to stop getting clots" asks how to do that, not what to do now; "is it bad to use
+            # my phone" asks about using it, not whether a clot is bad (`not_before`).
+            blocked = {"to"} if spec.get("answer") == "advice" else set()
+            blocked |= set(spec.get("not_before", ()))
             hits = [
                 phrase
                 for text in texts
                 for _start, end, phrase in find_all(text, self._intent_phrases[name])
-                # "what can i do to stop getting clots" asks how to do that, not what to do now; "is it bad to
-                # use my phone" asks about using it, not whether a clot is bad.
-                if text[end:].split()[:1] != ["to"]
-                or not (spec.get("answer") == "advice" or spec.get("not_before_to"))
+                if not blocked & set(text[end:].split()[:1])
             ]
             longest = max((len(h.split()) for h in hits), default=0)
             if longest > best_len:
