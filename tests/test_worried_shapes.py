@@ -981,3 +981,16 @@ def test_odds_asked_in_any_words_are_numbers_the_articles_do_not_give(content, t
 ])
 def test_what_is_done_about_swelling_is_the_stockings_for_swelling(content, turns):
     assert "manage swelling" in first_answer(content, *turns).split(". ")[0], turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("the nurse said mine is a superficial one is that serious",),
+    ("what is superficial thrombophlebitis", "so is it dangerous"),
+])
+def test_whether_a_superficial_clot_is_serious_is_that_it_is_less_severe(content, turns):
+    assert "less severe" in first_answer(content, *turns), turns
+
+
+def test_why_a_deep_clot_is_worse_is_the_lungs(content):
+    answer = first_answer(content, "what types of clot are there", "and why is the deep sort more dangerous")
+    assert "travel to the lungs" in answer.split(". ")[0]

@@ -124,8 +124,10 @@ class FollowUps:
         thrombophlebitis") keeps the last kind where the intent says that kind's sections answer it
         (`answered_in`); after the types in general, "is that the dangerous kind" asks which is."""
         spec = self._intents.get(q.intent or "", {})
+        # A kind named only in the worried question's own words ("is it dangerous") is no other kind named.
+        named_other = q.explicit_kind and q.kind != spec.get("kind")
         if (
-            context.kind in spec.get("answered_in", ()) and not q.explicit_kind and q.location is None
+            context.kind in spec.get("answered_in", ()) and not named_other and q.location is None
             and self._refers(q) and context.terms
         ):
             return context.kind

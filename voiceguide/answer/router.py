@@ -31,7 +31,7 @@ from voiceguide.answer.scope import everyday
 from voiceguide.answer.scope_checks import ScopeChecks
 from voiceguide.answer.section_scoring import KIND_WEIGHT, LOCATION_PENALTY, SectionScoring
 from voiceguide.answer.text import STOPWORDS, normalize
-from voiceguide.answer.understanding import JOINED_MIN, QuestionUnderstanding
+from voiceguide.answer.understanding import JOINED_MIN, QuestionUnderstanding, asks_why
 from voiceguide.content.content_model import Content, Section, built_once
 
 _QUESTION_MATCH = 88
@@ -297,7 +297,11 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         # A worried person's question says what it is about more surely than a stray kind word ("will the
         # swelling go away" is about treatment), unless the kind was named outright.
         intent_kind = next_kind or intent.get("kind")
-        yields = q.lay_kind and q.kind in intent.get("yields_to", ())
+        # "My gp says it's a superficial clot, is that bad": the types, named in their own words, say how
+        # serious each is; "why is a deep clot worse" asks the complications' reason.
+        yields = q.kind in intent.get("yields_to", ()) if q.lay_kind else (
+            q.kind in intent.get("answered_in", ()) and not asks_why(q.heard) and self._names_one(q)
+        )
         asked_kind = q.kind if (q.explicit_kind or not intent_kind or yields) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind or self._bare_subject(q)
         kindless_worry = q.intent is not None and not intent_kind
@@ -422,6 +426,11 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             _ids(ranking),
             context.terms if carried else (),
         )
+
+    def _names_one(self, q: Query) -> bool:
+        """The question names one of its kind ("superficial"), not only the kind ("is that the bad kind")."""
+        spec = self._kinds[q.kind] if q.kind else {}
+        return bool(any_of(q.text, [w for w in spec.get("words", []) if w not in spec.get("generic", ())]))
 
     def _names_domain_word(self, q: Query) -> bool:
         """A word of the documents that everyday English seldom uses ("swelling", "ultrasound", "immobility"):

@@ -179,7 +179,7 @@ class QuestionUnderstanding:
             if kind
             else []
         )
-        if intent and self._intents[intent].get("kind") and all(_asks_why(n) for n in named):
+        if intent and self._intents[intent].get("kind") and all(asks_why(n) for n in named):
             # "Why do some legs stay swollen after a clot": why asks the reason of what the worried question
             # names (the long-term effects), not a cause.
             named = []
@@ -333,5 +333,9 @@ class QuestionUnderstanding:
         return chosen
 
 
-def _asks_why(phrase: str) -> bool:
-    return phrase.split()[0] == "why" or phrase.startswith("how come")
+def asks_why(phrase: str) -> bool:
+    """Opens with "why" or "how come", after any "and" or "so": the reason is asked."""
+    words = phrase.split()
+    while words[:1] in (["and"], ["so"], ["but"]):
+        words = words[1:]
+    return words[:1] == ["why"] or words[:2] == ["how", "come"]
