@@ -994,3 +994,10 @@ def test_whether_a_superficial_clot_is_serious_is_that_it_is_less_severe(content
 def test_why_a_deep_clot_is_worse_is_the_lungs(content):
     answer = first_answer(content, "what types of clot are there", "and why is the deep sort more dangerous")
     assert "travel to the lungs" in answer.split(". ")[0]
+
+
+@pytest.mark.parametrize("question", [
+    "what would a superficial clot on my bottom feel like", "what does a clot close to the surface look like",
+])
+def test_how_a_superficial_clot_feels_is_the_lump_under_the_skin(content, question):
+    assert "hard lump" in first_answer(content, question).split(". ")[0], question
