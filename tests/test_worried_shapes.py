@@ -1001,3 +1001,11 @@ def test_why_a_deep_clot_is_worse_is_the_lungs(content):
 ])
 def test_how_a_superficial_clot_feels_is_the_lump_under_the_skin(content, question):
     assert "hard lump" in first_answer(content, question).split(". ")[0], question
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("my daughter had a caesarean would that count as major surgery for clots", "abdomen"),
+    ("he is a smoker and very overweight does that make it worse", "smoking"),
+])
+def test_whether_a_named_risk_counts_or_makes_it_worse_is_a_cause(content, question, words):
+    assert words in first_answer(content, question), question
