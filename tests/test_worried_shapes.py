@@ -1009,3 +1009,7 @@ def test_how_a_superficial_clot_feels_is_the_lump_under_the_skin(content, questi
 ])
 def test_whether_a_named_risk_counts_or_makes_it_worse_is_a_cause(content, question, words):
     assert words in first_answer(content, question), question
+
+
+def test_a_scan_in_pregnancy_is_not_a_scan_for_a_clot(content):
+    assert _no_document_sentence(content, reply_after(content, "what do they look at in the dating scan"))
