@@ -27,14 +27,14 @@ def _load(name: str) -> list[dict]:
 # Measured when these floors were set (answers carrying the answering sentence, of all questions); the target
 # from issue 8 is 95% for every set. Kinds listed under `whole` were all right and must stay so.
 SETS = {
-    "questions_blind_answers.yaml": {"floor": 122, "size": 129,
+    "questions_blind_answers.yaml": {"floor": 123, "size": 129,
                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind2_answers.yaml": {"floor": 86, "size": 100, "whole": ("emergency", "out-of-scope")},
     "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind4_answers.yaml": {"floor": 112, "size": 120,
+    "questions_blind4_answers.yaml": {"floor": 113, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind5_answers.yaml": {"floor": 109, "size": 120,
+    "questions_blind5_answers.yaml": {"floor": 110, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind6_answers.yaml": {"floor": 110, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
@@ -50,6 +50,9 @@ SETS = {
                                        "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind11_answers.yaml": {"floor": 110, "size": 120,
                                        "whole": ("emergency", "see-doctor", "out-of-scope")},
+    "questions_blind12_answers.yaml": {"floor": 116, "size": 120,
+                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
+    "questions_blind13_answers.yaml": {"floor": 113, "size": 120, "whole": ("emergency", "not-covered")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
