@@ -576,6 +576,11 @@ def test_right_after_an_emergency_a_follow_up_hears_the_emergency_advice_again(c
     assert reply.urgency is Urgency.EMERGENCY and reply.answer.startswith(emergency_instruction()), follow_up
 
 
+@pytest.mark.parametrize("follow_up", ["play some music", "what is sciatica"])
+def test_something_else_after_an_emergency_is_out_of_scope(content, follow_up):
+    assert reply_after(content, "i suddenly cannot breathe", follow_up).urgency is Urgency.NONE, follow_up
+
+
 def test_a_kind_of_question_after_an_emergency_is_answered(content):
     reply = reply_after(content, "i suddenly cannot breathe", "what are the symptoms of a clot in the bum")
     assert reply.urgency is Urgency.NONE

@@ -252,8 +252,9 @@ def keeps_urgency(now: Urgency, last: Urgency, query: Query, intents: dict[str, 
     """Whether the last advice stands first, over `now`. "Is that bad, should I be worried" just after signs
     were described: it does. Just after an emergency, anything that asks no kind of question of its own ("is
     she ok now", "could it be the clot", "he's on blood thinners, does that mean it's fine") hears the
-    emergency advice again."""
-    if last is Urgency.EMERGENCY and now is not Urgency.EMERGENCY and not query.explicit_kind:
+    emergency advice again; one about something else ("play some music") does not."""
+    elsewhere = bool(query.foreign) or (bool(query.unknown) and not query.anchored)
+    if last is Urgency.EMERGENCY and now is not Urgency.EMERGENCY and not (query.explicit_kind or elsewhere):
         return True
     keeps = bool(intents.get(query.intent or "", {}).get("keeps_urgency")) and refers
     return keeps and now is Urgency.NONE and last is not Urgency.NONE
