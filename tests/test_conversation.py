@@ -584,3 +584,11 @@ def test_something_else_after_an_emergency_is_out_of_scope(content, follow_up):
 def test_a_kind_of_question_after_an_emergency_is_answered(content):
     reply = reply_after(content, "i suddenly cannot breathe", "what are the symptoms of a clot in the bum")
     assert reply.urgency is Urgency.NONE
+
+
+@pytest.mark.parametrize("turns", [
+    ("what are the signs of a clot in the calf", "what do i do if i have those"),
+    ("would a clot behind the knee make it red", "do i need to see a doctor about that"),
+])
+def test_what_to_do_about_the_signs_just_heard_is_to_see_a_doctor(content, turns):
+    assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns

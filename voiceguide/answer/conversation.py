@@ -327,13 +327,13 @@ class Conversation(AnswerAssembly):
         )
 
     def _about_themselves(self, route: Route) -> bool:
-        q = route.query
-        triage = self.content.lexicon["triage"]
-        personal = triage["see-doctor"]["personal"]
-        # Their own body ("a clot in my bum", or "mine's been red for days" of the place just asked about), or
-        # a clot they (may) have; not what to do about a medicine ("i'm on tablets that might cause clots").
-        here = q.location is not None or (route.location is not None and reports_signs(q.text, triage))
-        return (here or suspects(q.text, triage)) and bool(any_of(q.text, personal))
+        q, triage = route.query, self.content.lexicon["triage"]
+        # Their own body ("a clot in my bum", "mine's been red for days" of the place just asked about, the
+        # signs just heard: "what should i do if i've got those"), or a clot they (may) have; not what to do
+        # about a medicine ("i'm on tablets that might cause clots").
+        here = q.location is not None or (route.location is not None and reports_signs(q.text, triage)) or (
+            self._state.context.kind == "symptoms" and self.router.refers(q))
+        return (here or suspects(q.text, triage)) and bool(any_of(q.text, triage["see-doctor"]["personal"]))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:
         """"What should I do", "should I go to the ER". Right after urgent advice: that advice again and the
