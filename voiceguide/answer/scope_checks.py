@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from voiceguide.answer.phrases import Rewriter, any_of
 from voiceguide.answer.route_model import Query
+from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS
 
 _ASKED_CAUSE = re.compile(
@@ -22,6 +24,8 @@ _ASKED_CAUSE = re.compile(
     r"|related)\b"
 )
 
+
+_RISK_OF = re.compile(r"\brisks? (?:of|for) (?:getting |developing |having )?(?:a |an |the )?(\w+)")
 
 # A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
 _ASKS_YES_NO = frozenset("can could do does did is are was were will would should have has".split())
@@ -37,6 +41,7 @@ class ScopeChecks:
     _neutral: frozenset[str]
     _plain_words: frozenset[str]
     _subjects: frozenset[str]
+    _stand_ins: frozenset[str]
     _stem: Callable[[str], str]
 
     def _named_with_its_words(self, q: Query) -> bool:
@@ -78,6 +83,25 @@ class ScopeChecks:
             w in q.unknown and w not in self._lay_words and self._stem(w) not in self._known_stems
             for w in named
         )
+
+    def _as_risk_asked(self, q: Query) -> Query:
+        """"I have crohn's, does that affect my risk", "which operations carry the biggest risk": a risk
+        factor the documents name, asked whether it raises a risk, with nothing else the risk is of ("the
+        risk of lung cancer"), asks about this assistant's subject: its causes."""
+        spec = self._kinds["causes"]
+        asked = any_of(q.text, spec.get("raises_risk", []))
+        if q.anchored or q.foreign or q.uncovered or q.intent or not asked:
+            return q
+        of = _RISK_OF.search(q.text)
+        if (
+            (of is None or of.group(1) in self._subjects or of.group(1) in self._stand_ins)
+            and any_of(q.text, spec.get("factors", []))
+            and all(
+                w in self._known or self._stem(w) in self._known_stems or everyday(w) for w in q.content_words
+            )
+        ):
+            return replace(q, kind="causes", explicit_kind=True, anchored=True)
+        return q
 
     def _bare_subject(self, q: Query) -> str | None:
         """"Blood clots", "what about dvt" with nothing before it: the subject named and nothing asked of it
