@@ -174,7 +174,9 @@ def test_more_gives_the_rest_then_says_it_is_done(conversation, content):
     assert "That's everything" in heard[-1]
 
 
-@pytest.mark.parametrize("said", ["anything else", "is there anything else", "what else is there"])
+@pytest.mark.parametrize(
+    "said", ["anything else", "is there anything else", "what else is there", "any others", "any more"]
+)
 def test_asking_for_anything_else_is_asking_for_more(content, said):
     conversation = Conversation(content)
     conversation.handle("what are the symptoms of a clot in the buttocks")

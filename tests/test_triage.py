@@ -99,6 +99,7 @@ def test_see_doctor(judge, text):
         "what causes swelling behind the knee",
         "how do i keep my legs warm in winter",  # a sign wanted, not reported
         "my grandson has a chesty cough",  # a cold, not a warning sign
+        "what's good for a chest infection",  # "chest" names the infection, not a sign
     ],
 )
 def test_none(judge, text):
@@ -248,3 +249,7 @@ def test_a_leg_that_aches_and_has_changed_colour_needs_seeing(judge):
 @pytest.mark.parametrize("said", ["the swelling keeps getting worse", "my pain has been getting worse"])
 def test_a_sign_getting_worse_needs_seeing(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+def test_a_chest_infection_with_a_sign_of_its_own_is_still_an_emergency(judge):
+    assert judge("i've had a chest infection all week and now my chest feels tight") is Urgency.EMERGENCY
