@@ -118,10 +118,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         self._known_stems = frozenset(
             self._stem(w) for w in self._known | self._neutral if w not in STOPWORDS
         )
-        self._kind_word_stems = frozenset(
-            self._stem(w) for spec in self._kinds.values() for w in spec["words"] + spec["heading"]
-            if " " not in w
-        )
+        cues = [w for spec in self._kinds.values() for w in spec["words"] + spec["heading"] if " " not in w]
+        self._kind_word_stems = frozenset(self._stem(w) for w in cues)
         self._all_place_terms = tuple(t for spec in self._locations.values() for t in spec["terms"])
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
@@ -256,17 +254,18 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             plain_stems = {self._stem(w) for w in plain}
             # A kind heard only through a lay word ("blue" for discoloration), with nothing standing for the
             # subject, is not ours: "does it come in blue" is about something for sale.
-            # A risk the documents name in two words is their cause, though: "he's been lying in bed for a
-            # week ('bed rest'), does that matter" (not "bed" alone: "is it bad to use my phone before bed").
+            # A risk the documents name in two words is their cause, though: "lying in bed ('bed rest') for a
+            # week, does that matter" (not "bed" alone: "is it bad to use my phone before bed").
             named_risk = q.kind == "causes" and self._says_a_document_pair(q)
             lay_only = q.lay_kind and q.intent is None and not stands_in and not named_risk
             # Whether the documents' words may stand for the subject: once per question, not per word.
             subject_words = self._points_at_subject(q) or self._named_with_its_words(q)
+            phrased_kind = self._said_in_kind_phrase(q)
             if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and (
                 subject_words or not self._about_a_cue_of_another_kind(q, stands_in)
             ) and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
-                or (stands_in and everyday(w)) or (w in self._known and subject_words)
+                or w in phrased_kind or (stands_in and everyday(w)) or (w in self._known and subject_words)
                 for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only

@@ -103,6 +103,12 @@ class ScopeChecks:
             return replace(q, kind="causes", explicit_kind=True, anchored=True)
         return q
 
+    def _said_in_kind_phrase(self, q: Query) -> set[str]:
+        """The words of a phrase of the asked kind that the question says ("sitting for hours"): they frame
+        the question as that kind's, as the kind's single words do."""
+        spec = self._kinds.get(q.kind or "", {})
+        return {w for p in any_of(q.text, spec.get("phrases", [])) for w in p.split()}
+
     def _bare_subject(self, q: Query) -> str | None:
         """"Blood clots", "what about dvt" with nothing before it: the subject named and nothing asked of it
         asks what it is."""
