@@ -216,7 +216,10 @@ class Conversation(AnswerAssembly):
             return None
         section, first = found
         titles = self._titles((section,))
+        previous = self._state.context
         self._remember(route, [], titles, topic=section.id)
+        # A follow-up after "how come" still refers to the answer it asked about ("so what should i do").
+        self._state.context = replace(previous, section=section.id, kind=section.about)
         parts = [*first, messages.source_line(titles), *self._closing(False)]
         return Reply(
             text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0, ReplyStatus.ANSWER
@@ -235,11 +238,7 @@ class Conversation(AnswerAssembly):
         return parts
 
     def _remember(
-        self,
-        route: Route,
-        more: list[str],
-        titles: list[str],
-        source_line: str = "",
+        self, route: Route, more: list[str], titles: list[str], source_line: str = "",
         topic: str | None = None,
     ) -> None:
         state = self._state
