@@ -267,6 +267,8 @@ class QuestionUnderstanding:
                 if not blocked & set(text[end:].split()[:1])
             ]
             longest = max((len(h.split()) for h in hits), default=0)
+            if longest and spec.get("decides"):
+                return name, longest
             if longest > best_len:
                 best, best_len = name, longest
         # "I'm on hrt, what should i do": what to do about a medicine named with it is whether to change it.
