@@ -15,7 +15,7 @@ def content():
 
 
 @pytest.mark.parametrize("said", [
-    "why is that", "and why's that then", "how come", "so why does that happen",
+    "why is that", "and why's that then", "how come", "so why does that happen", "how could that happen",
 ])
 def test_a_bare_why_asks_the_reason_of_the_last_answer(said):
     assert asks_why_of_the_last(said)

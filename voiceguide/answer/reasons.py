@@ -18,7 +18,8 @@ _BARE_WHY = re.compile(
     r"^(?:and |so |but |ok |okay |right )?(?:why|how come)s?"
     r"(?: is| was| does| would| do)?(?: that| it| this| they)?(?: so| then| happen)?(?: then)?$"
     # "How", "how so", "how exactly" after a yes: how it comes about, which is its reason.
-    r"|^(?:and |so |but |ok |okay |right )?how(?: so| exactly| then| does that happen| does it happen)?$"
+    r"|^(?:and |so |but |ok |okay |right )?how"
+    r"(?: so| exactly| then| (?:does|would|could|can) (?:that|it) happen)?$"
 )
 
 
