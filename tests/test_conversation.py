@@ -592,6 +592,7 @@ def test_a_kind_of_question_after_an_emergency_is_answered(content):
 @pytest.mark.parametrize("turns", [
     ("what are the signs of a clot in the calf", "what do i do if i have those"),
     ("would a clot behind the knee make it red", "do i need to see a doctor about that"),
+    ("how does a clot in the bum feel", "yeah thats what im getting what should i do"),
 ])
 def test_what_to_do_about_the_signs_just_heard_is_to_see_a_doctor(content, turns):
     assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns

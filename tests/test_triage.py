@@ -224,6 +224,7 @@ def test_a_suspected_clot_said_with_got_and_ankles_reported_are_see_a_doctor(jud
 
 @pytest.mark.parametrize("said", [
     "i knocked my knee on the door and its bruised and sore", "my sciatica makes my leg ache",
+    "my little ones bottom is red and sore with nappy rash",
     "i bruised my bottom falling off a chair and it hurts",
 ])
 def test_a_knock_a_bruise_or_sciatica_the_person_names_is_not_a_report(judge, said):

@@ -331,7 +331,8 @@ class Conversation(AnswerAssembly):
         # signs just heard: "what should i do if i've got those"), or a clot they (may) have; not what to do
         # about a medicine ("i'm on tablets that might cause clots").
         here = q.location is not None or (route.location is not None and reports_signs(q.text, triage)) or (
-            self._state.context.kind == "symptoms" and self.router.refers(q))
+            self._state.context.kind == "symptoms"
+            and (self.router.refers(q) or bool(any_of(q.text, triage["see-doctor"].get("has_them", [])))))
         return (here or suspects(q.text, triage)) and bool(any_of(q.text, triage["see-doctor"]["personal"]))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:
