@@ -260,11 +260,14 @@ class QuestionUnderstanding:
             # my phone" asks about using it, not whether a clot is bad (`not_before`).
             blocked = {"to"} if spec.get("answer") == "advice" else set()
             blocked |= set(spec.get("not_before", ()))
+            # "Since his stroke, is he at risk of clots": a condition said as what happened is the situation.
+            after = tuple(f" {p}" for p in spec.get("not_after", ()))
             hits = [
                 phrase
                 for text in texts
-                for _start, end, phrase in find_all(text, self._intent_phrases[name])
+                for start, end, phrase in find_all(text, self._intent_phrases[name])
                 if not blocked & set(text[end:].split()[:1])
+                and not f" {text[:start]}".rstrip().endswith(after)
             ]
             longest = max((len(h.split()) for h in hits), default=0)
             if longest and spec.get("decides"):

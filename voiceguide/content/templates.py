@@ -22,7 +22,7 @@ MAX_EXPANSIONS = 2000
 
 
 # The lists of a kind or an intent that may hold templates.
-_TEMPLATE_KEYS = frozenset({"words", "phrases", "meaning", "advice_phrases", "focus"})
+_TEMPLATE_KEYS = frozenset({"words", "phrases", "meaning", "advice_phrases", "focus", "not_after"})
 
 
 class TemplateError(ValueError):
