@@ -190,7 +190,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         `query` is `understand(text)` when the caller has it already."""
         context = context or Context()
         q = self.in_context(query or self.understand(text), context)
-        q = self._as_risk_asked(q)
+        q = self._as_asked_of_the_subject(q)
         # Unanchored, one word we have never seen is enough to say no: "what causes migraines" must not get
         # clot causes. Anchored, only a place or subject the documents do not cover says no.
         if q.uncovered and not q.location and (q.anchored or (context.active and _only_place(q))):

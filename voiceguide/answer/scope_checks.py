@@ -25,6 +25,8 @@ _ASKED_CAUSE = re.compile(
 )
 
 
+# "Does walking help", "would it help at all": whether something helps, and nothing it would help with.
+_HELPS = re.compile(r"\b(?:help|helps)(?: at all| much| any| anyway| really)?$")
 _RISK_OF = re.compile(r"\brisks? (?:of|for) (?:getting |developing |having )?(?:a |an |the )?(\w+)")
 
 # A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
@@ -84,23 +86,25 @@ class ScopeChecks:
             for w in named
         )
 
-    def _as_risk_asked(self, q: Query) -> Query:
+    def _as_asked_of_the_subject(self, q: Query) -> Query:
         """"I have crohn's, does that affect my risk", "which operations carry the biggest risk": a risk
         factor the documents name, asked whether it raises a risk, with nothing else the risk is of ("the
-        risk of lung cancer"), asks about this assistant's subject: its causes."""
-        spec = self._kinds["causes"]
-        asked = any_of(q.text, spec.get("raises_risk", []))
-        if q.anchored or q.foreign or q.uncovered or q.intent or not asked:
+        risk of lung cancer"), asks about this assistant's subject: its causes. "Does keeping active help":
+        a measure the documents advise, asked whether it helps and nothing more, asks about its prevention."""
+        if q.anchored or q.foreign or q.uncovered or q.intent or not all(
+            w in self._known or self._stem(w) in self._known_stems or everyday(w) for w in q.content_words
+        ):
             return q
+        causes, prevention = self._kinds["causes"], self._kinds["prevention"]
         of = _RISK_OF.search(q.text)
         if (
-            (of is None or of.group(1) in self._subjects or of.group(1) in self._stand_ins)
-            and any_of(q.text, spec.get("factors", []))
-            and all(
-                w in self._known or self._stem(w) in self._known_stems or everyday(w) for w in q.content_words
-            )
+            any_of(q.text, causes.get("raises_risk", []))
+            and (of is None or of.group(1) in self._subjects or of.group(1) in self._stand_ins)
+            and any_of(q.text, causes.get("factors", []))
         ):
             return replace(q, kind="causes", explicit_kind=True, anchored=True)
+        if _HELPS.search(q.text) and any_of(q.text, prevention.get("measures", [])):
+            return replace(q, kind="prevention", explicit_kind=True, anchored=True)
         return q
 
     def _said_in_kind_phrase(self, q: Query) -> set[str]:
