@@ -32,15 +32,15 @@ SETS = {
     "questions_blind2_answers.yaml": {"floor": 86, "size": 100, "whole": ("emergency", "out-of-scope")},
     "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind4_answers.yaml": {"floor": 113, "size": 120,
+    "questions_blind4_answers.yaml": {"floor": 114, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind5_answers.yaml": {"floor": 110, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind6_answers.yaml": {"floor": 110, "size": 120,
+    "questions_blind6_answers.yaml": {"floor": 111, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
     # four were read and their kinds of wording added to the lexicon (the rest was never read).
-    "questions_blind7_answers.yaml": {"floor": 111, "size": 120,
+    "questions_blind7_answers.yaml": {"floor": 112, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind8_answers.yaml": {"floor": 117, "size": 120,
                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
@@ -50,9 +50,13 @@ SETS = {
                                        "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind11_answers.yaml": {"floor": 110, "size": 120,
                                        "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind12_answers.yaml": {"floor": 116, "size": 120,
+    "questions_blind12_answers.yaml": {"floor": 118, "size": 120,
                                        "whole": ("emergency", "see-doctor", "out-of-scope")},
     "questions_blind13_answers.yaml": {"floor": 113, "size": 120, "whole": ("emergency", "not-covered")},
+    "questions_blind14_answers.yaml": {"floor": 116, "size": 120,
+                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
+    "questions_blind15_answers.yaml": {"floor": 115, "size": 120,
+                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
