@@ -91,19 +91,18 @@ class ScopeChecks:
         factor the documents name, asked whether it raises a risk, with nothing else the risk is of ("the
         risk of lung cancer"), asks about this assistant's subject: its causes. "Does keeping active help":
         a measure the documents advise, asked whether it helps and nothing more, asks about its prevention."""
-        if q.anchored or q.foreign or q.uncovered or q.intent or not all(
-            w in self._known or self._stem(w) in self._known_stems or everyday(w) for w in q.content_words
-        ):
-            return q
         causes, prevention = self._kinds["causes"], self._kinds["prevention"]
+        risk, helps = bool(any_of(q.text, causes.get("raises_risk", []))), bool(_HELPS.search(q.text))
+        if q.anchored or q.foreign or q.uncovered or q.intent or not (risk or helps):
+            return q
+        known = self._known
+        if not all(w in known or self._stem(w) in self._known_stems or everyday(w) for w in q.content_words):
+            return q
         of = _RISK_OF.search(q.text)
-        if (
-            any_of(q.text, causes.get("raises_risk", []))
-            and (of is None or of.group(1) in self._subjects or of.group(1) in self._stand_ins)
-            and any_of(q.text, causes.get("factors", []))
-        ):
+        of_ours = of is None or of.group(1) in self._subjects or of.group(1) in self._stand_ins
+        if risk and of_ours and any_of(q.text, causes.get("factors", [])):
             return replace(q, kind="causes", explicit_kind=True, anchored=True)
-        if _HELPS.search(q.text) and any_of(q.text, prevention.get("measures", [])):
+        if helps and any_of(q.text, prevention.get("measures", [])):
             return replace(q, kind="prevention", explicit_kind=True, anchored=True)
         return q
 

@@ -8,6 +8,7 @@ choosing share them, and keeping the words' reading apart lets each be read on i
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -248,6 +249,13 @@ class QuestionUnderstanding:
         found = [self._focus_synonyms[key] for key in any_of(text, self._focus_synonyms)]
         return " | ".join(alt for alternatives in found for alt in alternatives)
 
+    @cached_property
+    def _not_after(self) -> dict[str, tuple[str, ...]]:
+        """Each intent's `not_after` words, as the endings of the text before a phrase that rule it out."""
+        return {
+            name: tuple(f" {p}" for p in spec.get("not_after", [])) for name, spec in self._intents.items()
+        }
+
     def _intent(self, heard: str, rewritten: str) -> tuple[str | None, int]:
         """The worried person's question this is, and how many words its phrase has: the longest phrase wins
         (earlier intents win ties), heard as said or as rewritten ("can it kill" is "can it fatal" once
@@ -261,13 +269,13 @@ class QuestionUnderstanding:
             blocked = {"to"} if spec.get("answer") == "advice" else set()
             blocked |= set(spec.get("not_before", ()))
             # "Since his stroke, is he at risk of clots": a condition said as what happened is the situation.
-            after = tuple(f" {p}" for p in spec.get("not_after", ()))
+            after = self._not_after.get(name, ())
             hits = [
                 phrase
                 for text in texts
                 for start, end, phrase in find_all(text, self._intent_phrases[name])
                 if not blocked & set(text[end:].split()[:1])
-                and not f" {text[:start]}".rstrip().endswith(after)
+                and not (after and f" {text[:start]}".rstrip().endswith(after))
             ]
             longest = max((len(h.split()) for h in hits), default=0)
             if longest and spec.get("decides"):
