@@ -57,6 +57,9 @@ SETS = {
                                        "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
     "questions_blind15_answers.yaml": {"floor": 115, "size": 120,
                                        "whole": ("emergency", "see-doctor", "out-of-scope")},
+    "questions_blind16_answers.yaml": {"floor": 113, "size": 120,
+                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
+    "questions_blind17_answers.yaml": {"floor": 114, "size": 120, "whole": ("emergency",)},
 }
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
