@@ -24,43 +24,8 @@ def _load(name: str) -> list[dict]:
     return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
 
 
-# Measured when these floors were set (answers carrying the answering sentence, of all questions); the target
-# from issue 8 is 95% for every set. Kinds listed under `whole` were all right and must stay so.
-SETS = {
-    "questions_blind_answers.yaml": {"floor": 123, "size": 129,
-                                     "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind2_answers.yaml": {"floor": 86, "size": 100, "whole": ("emergency", "out-of-scope")},
-    "questions_blind3_answers.yaml": {"floor": 94, "size": 97,
-                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind4_answers.yaml": {"floor": 114, "size": 120,
-                                      "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind5_answers.yaml": {"floor": 110, "size": 120,
-                                      "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind6_answers.yaml": {"floor": 111, "size": 120,
-                                      "whole": ("emergency", "see-doctor", "out-of-scope")},
-    # Scored 97/120 when written, with two emergencies, one see-doctor and one look-alike missed; those
-    # four were read and their kinds of wording added to the lexicon (the rest was never read).
-    "questions_blind7_answers.yaml": {"floor": 112, "size": 120,
-                                      "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind8_answers.yaml": {"floor": 117, "size": 120,
-                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind9_answers.yaml": {"floor": 116, "size": 120,
-                                      "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind10_answers.yaml": {"floor": 117, "size": 120,
-                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind11_answers.yaml": {"floor": 110, "size": 120,
-                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind12_answers.yaml": {"floor": 118, "size": 120,
-                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind13_answers.yaml": {"floor": 113, "size": 120, "whole": ("emergency", "not-covered")},
-    "questions_blind14_answers.yaml": {"floor": 116, "size": 120,
-                                       "whole": ("emergency", "see-doctor", "out-of-scope", "not-covered")},
-    "questions_blind15_answers.yaml": {"floor": 115, "size": 120,
-                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind16_answers.yaml": {"floor": 113, "size": 120,
-                                       "whole": ("emergency", "see-doctor", "out-of-scope")},
-    "questions_blind17_answers.yaml": {"floor": 114, "size": 120, "whole": ("emergency",)},
-}
+# The held-out sets' floors and the kinds that must stay whole: data, in tests/held_out_floors.yaml.
+SETS = yaml.safe_load((HERE / "held_out_floors.yaml").read_text(encoding="utf-8"))
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
