@@ -23,7 +23,7 @@ from itertools import dropwhile
 
 import snowballstemmer
 
-from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.scope import everyday as common_word
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.content.content_model import Content, Section, built_once
@@ -316,9 +316,7 @@ class Focuser:
 
     def _unnamed(self, text: str) -> str:
         """The text without the subject's full names, which say nothing of what is asked about it."""
-        for start, end, _name in reversed(find_all(text, self._subject_names)):
-            text = f"{text[:start]}{text[end:]}"
-        return " ".join(text.split())
+        return without(text, self._subject_names)
 
     def specific(self, focus: Focus) -> Focus:
         """What was asked in words of its own: without a worried question's usual words, and without everyday

@@ -124,3 +124,15 @@ class Rewriter:
             return text
         # A phrase may be mapped to nothing (a filler word): no double space is left where it was.
         return " ".join(self._regex.sub(lambda m: self._mapping[m.group(1)], text).split())
+
+
+def without(text: str, phrases: Iterable[str]) -> str:
+    """The text with these phrases cut out, so a word inside one of them is not read on its own. Overlapping
+    hits ("behind the knee" and "knee") are one: the outermost is cut."""
+    spans: list[tuple[int, int]] = []
+    for start, end, _phrase in sorted(find_all(text, phrases), key=lambda hit: (hit[0], -hit[1])):
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    for start, end in reversed(spans):
+        text = text[:start] + text[end:]
+    return " ".join(text.split())

@@ -25,7 +25,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from voiceguide.answer.follow_up import FollowUps, continues
-from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.scope_checks import ScopeChecks
@@ -168,15 +168,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         )
 
     def _without_places(self, text: str) -> str:
-        terms = self._all_place_terms
-        # Overlapping terms ("behind the knee" and "knee") are one place: the outermost is cut.
-        spans: list[tuple[int, int]] = []
-        for start, end, _term in sorted(find_all(text, terms), key=lambda hit: (hit[0], -hit[1])):
-            if not spans or start >= spans[-1][1]:
-                spans.append((start, end))
-        for start, end in reversed(spans):
-            text = text[:start] + text[end:]
-        return " ".join(text.split())
+        return without(text, self._all_place_terms)
 
     # -- choosing the answer ---------------------------------------------------------------------
     def route(

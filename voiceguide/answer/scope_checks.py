@@ -91,9 +91,11 @@ class ScopeChecks:
         factor the documents name, asked whether it raises a risk, with nothing else the risk is of ("the
         risk of lung cancer"), asks about this assistant's subject: its causes. "Does keeping active help":
         a measure the documents advise, asked whether it helps and nothing more, asks about its prevention."""
+        if q.anchored or q.foreign or q.uncovered or q.intent:
+            return q
         causes, prevention = self._kinds["causes"], self._kinds["prevention"]
         risk, helps = bool(any_of(q.text, causes.get("raises_risk", []))), bool(_HELPS.search(q.text))
-        if q.anchored or q.foreign or q.uncovered or q.intent or not (risk or helps):
+        if not (risk or helps):
             return q
         known = self._known
         if not all(w in known or self._stem(w) in self._known_stems or everyday(w) for w in q.content_words):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.phrases import any_of, find_all, without
 from voiceguide.answer.route_model import Query
 
 _WINDOW = 4
@@ -161,13 +161,6 @@ _BEFORE_CONDITION = frozenset(
 )
 
 
-def _without(text: str, phrases: list[str]) -> str:
-    """The text with these phrases taken out, so a word inside one of them is not read on its own."""
-    for start, end, _ in reversed(find_all(text, phrases)):
-        text = text[:start] + " " + text[end:]
-    return " ".join(text.split())
-
-
 _FINE = frozenset("fine normally ok okay well easily".split())
 
 
@@ -196,7 +189,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # other) said to have passed is not taken for a sign; a sign said outright still is.
     passed = bool(any_of(text, triage.get("passed", [])))
     if not passed:
-        cued = _without(text, triage["emergency"].get("not_cues", []))
+        cued = without(text, triage["emergency"].get("not_cues", []))
         signs += [cue for cue in _affirmed(cued, triage["emergency"].get("cue_words", []), triage)
                   if not _reassuring(cued, cue)]
         signs += _near(text, triage["emergency"].get("near", []), triage)

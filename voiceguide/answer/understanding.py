@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all
+from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.text import STOPWORDS, join_spelled, normalize
@@ -292,9 +292,7 @@ class QuestionUnderstanding:
 
     def _location(self, text: str) -> str | None:
         # A place word inside what a document is about ("leg cramps") is not the place asked about.
-        for start, end, _p in reversed(find_all(text, self._subject_phrases)):
-            text = text[:start] + text[end:]
-        text = " ".join(text.split())
+        text = without(text, self._subject_phrases)
         counts = {}
         weak = {}
         for loc, spec in self._locations.items():
