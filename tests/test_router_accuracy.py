@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import topic_matches
 from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation
@@ -12,6 +14,8 @@ from voiceguide.answer.conversation import OUT_OF_SCOPE, Conversation
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "questions.yaml").read_text())
 # Written by a tester who had not seen the router, kept as a regression set once its failures were fixed.
 BLIND = yaml.safe_load((Path(__file__).parent / "questions_blind.yaml").read_text())
+# Few words, so that generated phrases often occur in generated texts, more than once and overlapping.
+_WORDS = ["a", "clot", "behind", "the", "knee", "is", "it", "bad", "clot  knee"]
 
 
 
@@ -247,6 +251,23 @@ def test_long_phrase_lists_match_as_short_ones_do():
     phrases.append("bad")
     assert any_of(text, phrases)[-1] == "bad"
     assert any_of_each(text, ["knee"], phrases[:3], ("is a",)) == ["knee", "is a"]
+
+
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=16).map(" ".join),
+    st.dictionaries(
+        st.sampled_from(["a", "b", "c"]),
+        st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4).map(" ".join), max_size=80),
+    ),
+)
+@settings(max_examples=200, deadline=None)
+def test_one_index_over_many_lists_finds_what_each_list_finds(text, lists):
+    """The intents' phrases are looked up in one pass: every list must get exactly the hits it gets alone,
+    short lists and long ones (over 64, looked up from the text's side) alike."""
+    from voiceguide.answer.phrases import PhraseIndex, find_all
+
+    found = PhraseIndex(lists).find(text)
+    assert found == {name: find_all(text, phrases) for name, phrases in lists.items()}
 
 
 def test_how_sure_a_test_is_and_how_big_a_clot_gets_are_not_covered():

@@ -126,6 +126,30 @@ class Rewriter:
         return " ".join(self._regex.sub(lambda m: self._mapping[m.group(1)], text).split())
 
 
+class PhraseIndex:
+    """Many named phrase lists looked up together: one pass over a question's word runs finds the hits of
+    every list, where `find_all` per list would walk the runs once for each of dozens of lists."""
+
+    def __init__(self, lists: Mapping[str, Sequence[str]]) -> None:
+        self._names = tuple(lists)
+        self._by_key: dict[str, list[tuple[str, str]]] = {}
+        for name, phrases in lists.items():
+            for phrase in phrases:
+                key = _canonical(phrase)
+                if key:
+                    self._by_key.setdefault(key, []).append((name, phrase))
+
+    def find(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
+        """Each list's (start, end, phrase) hits, as `find_all` gives them, by the list's name."""
+        hits: dict[str, list[tuple[int, int, str]]] = {name: [] for name in self._names}
+        for gram, starts in _ngrams(_canonical(text)).items():
+            for name, phrase in self._by_key.get(gram, ()):
+                hits[name].extend((start, start + len(gram), phrase) for start in starts)
+        for found in hits.values():
+            found.sort()
+        return hits
+
+
 def without(text: str, phrases: Iterable[str]) -> str:
     """The text with these phrases cut out, so a word inside one of them is not read on its own. Overlapping
     hits ("behind the knee" and "knee") are one: the outermost is cut."""

@@ -25,7 +25,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from voiceguide.answer.follow_up import FollowUps, continues
-from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, without
+from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.scope_checks import ScopeChecks
@@ -68,6 +68,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         self._intents = lex.get("intents", {})
         # As tuples, so each is indexed once (voiceguide/answer/phrases.py): a template writes out thousands.
         self._intent_phrases = {name: tuple(spec["phrases"]) for name, spec in self._intents.items()}
+        self._intent_index = PhraseIndex(self._intent_phrases)
         self._focus_synonyms = lex.get("focus_synonyms", {})
         self._subject_phrases = lex.get("subject_phrases", [])
         # A worried person's words ("should i go to the er") are ours even where no document uses them.

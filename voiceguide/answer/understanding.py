@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all, without
+from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.text import STOPWORDS, join_spelled, normalize
@@ -52,6 +52,7 @@ class QuestionUnderstanding:
     _long_words: list[str]  # the documents' long, uncommon words: what a recognizer may split
     _without_places: Callable[[str], str]
     _intent_phrases: dict[str, tuple[str, ...]]
+    _intent_index: PhraseIndex
     _fillers: frozenset[str]
     _corrections: list[str]
     _not_after_fillers: frozenset[str]
@@ -263,6 +264,7 @@ class QuestionUnderstanding:
         best, best_len = None, 0
         # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
         texts = (heard, rewritten, self._without_places(rewritten))
+        found = [(text, self._intent_index.find(text)) for text in texts]
         for name, spec in self._intents.items():
             # "what can i do to stop getting clots" asks how to do that, not what to do now; "is it bad to use
             # my phone" asks about using it, not whether a clot is bad (`not_before`).
@@ -272,8 +274,8 @@ class QuestionUnderstanding:
             after = self._not_after.get(name, ())
             hits = [
                 phrase
-                for text in texts
-                for start, end, phrase in find_all(text, self._intent_phrases[name])
+                for text, hits_by_name in found
+                for start, end, phrase in hits_by_name[name]
                 if not blocked & set(text[end:].split()[:1])
                 and not (after and f" {text[:start]}".rstrip().endswith(after))
             ]
