@@ -23,6 +23,8 @@ _FUZZY_CUTOFF = 84
 # Pieces joined into a word must make one this long: "ultra sound", not "a pill".
 JOINED_MIN = 7
 _WEAK_KIND_WORD = 0.5
+# Said between an intent's phrase and the word after it: "what can i do myself to" is "what can i do to".
+_SELF = frozenset({"myself", "yourself", "himself", "herself", "ourselves", "themselves"})
 _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 
 
@@ -266,8 +268,8 @@ class QuestionUnderstanding:
         texts = (heard, rewritten, self._without_places(rewritten))
         found = [(text, self._intent_index.find(text)) for text in texts]
         for name, spec in self._intents.items():
-            # "what can i do to stop getting clots" asks how to do that, not what to do now; "is it bad to use
-            # my phone" asks about using it, not whether a clot is bad (`not_before`).
+            # "what can i do (myself) to stop getting clots" asks how to do that, not what to do now; "is it
+            # bad to use my phone" asks about using it, not whether a clot is bad (`not_before`).
             blocked = {"to"} if spec.get("answer") == "advice" else set()
             blocked |= set(spec.get("not_before", ()))
             # "Since his stroke, is he at risk of clots": a condition said as what happened is the situation.
@@ -276,7 +278,7 @@ class QuestionUnderstanding:
                 phrase
                 for text, hits_by_name in found
                 for start, end, phrase in hits_by_name[name]
-                if not blocked & set(text[end:].split()[:1])
+                if not blocked & set([w for w in text[end:].split() if w not in _SELF][:1])
                 and not (after and f" {text[:start]}".rstrip().endswith(after))
             ]
             longest = max((len(h.split()) for h in hits), default=0)
