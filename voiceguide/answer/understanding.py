@@ -300,7 +300,8 @@ class QuestionUnderstanding:
         counts = {}
         weak = {}
         for loc, spec in self._locations.items():
-            hits = find_all(text, spec["terms"])
+            # "Can the swelling spread down the leg": how far a sign reaches, not where the clot is.
+            hits = find_all(without(text, spec.get("passing", ())), spec["terms"])
             # Overlapping terms ("behind the knee" and "knee") count once.
             counts[loc] = len({start for start, _end, _term in hits})
             weak[loc] = len({start for start, _end, term in hits if term in spec.get("weak", ())})
