@@ -1,13 +1,15 @@
 """Spoken commands, recognised as words so they work the same typed, piped or spoken.
 
 A command must be (nearly) the whole utterance: "stop" is a command, "how can i stop a clot from forming" is a
-question. Polite fillers around it are ignored.
+question. Polite fillers around it are ignored. What counts as each command is data: content/commands.yaml.
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process
 
 from voiceguide.answer.text import normalize
@@ -26,38 +28,14 @@ class Command(str, Enum):
     GOODBYE = "goodbye"
 
 
-_SAYINGS: dict[Command, tuple[str, ...]] = {
-    Command.REPEAT: ("repeat", "repeat that", "repeat it", "say that again", "say it again", "again",
-                     "what did you say", "pardon", "come again", "one more time", "repeat the answer"),
-    Command.MORE: ("more", "tell me more", "say more", "go on", "continue", "more details", "keep going",
-                   "more information", "and then", "what else", "anything else", "is there anything else",
-                   "anything more", "what else is there", "any others", "any other ones",
-                   "are there any others", "are there others", "any more"),
-    Command.HELP: ("help", "what can i ask", "what can you do", "what can i say", "topics", "list the topics",
-                   "what do you know", "options", "how does this work", "what can you tell me"),
-    Command.STOP: ("stop", "cancel", "be quiet", "quiet", "shut up", "enough", "stop talking", "never mind",
-                   "nevermind", "hush"),
-    Command.SLOWER: ("slower", "slow down", "speak slower", "talk slower", "more slowly", "too fast",
-                     "speak more slowly"),
-    Command.FASTER: ("faster", "speed up", "speak faster", "talk faster", "too slow", "quicker"),
-    Command.LOUDER: ("louder", "speak up", "volume up", "turn it up", "i can't hear you", "too quiet"),
-    Command.QUIETER: ("quieter", "softer", "volume down", "turn it down", "too loud", "speak softer"),
-    Command.START_OVER: ("start over", "start again", "reset", "new question", "restart", "begin again",
-                         "new conversation"),
-    Command.GOODBYE: ("goodbye", "good bye", "bye", "bye bye", "exit", "quit", "i'm done", "that's all",
-                      "thank you goodbye", "see you"),
-}
-
+COMMANDS_FILE = Path(__file__).parents[1] / "content" / "commands.yaml"
+_DATA = yaml.safe_load(COMMANDS_FILE.read_text(encoding="utf-8"))
+_SAYINGS: dict[Command, tuple[str, ...]] = {Command(name): tuple(s) for name, s in _DATA["sayings"].items()}
 PHRASES: tuple[str, ...] = tuple(p for sayings in _SAYINGS.values() for p in sayings)
 _LOOKUP = {normalize(p): cmd for cmd, sayings in _SAYINGS.items() for p in sayings}
-_FILLERS = frozenset(["please", "ok", "okay", "now", "hey", "voiceguide", "thanks", "just", "um", "uh"])
+_FILLERS = frozenset(_DATA["fillers"])
 _FUZZY_CUTOFF = 88
-_LEADING = {
-    "repeat": Command.REPEAT, "stop": Command.STOP, "cancel": Command.STOP,
-    "help": Command.HELP, "slower": Command.SLOWER, "faster": Command.FASTER, "louder": Command.LOUDER,
-    "quieter": Command.QUIETER, "goodbye": Command.GOODBYE, "slow": Command.SLOWER, "fast": Command.FASTER,
-}
-
+_LEADING = {word: Command(name) for word, name in _DATA["leading"].items()}
 
 LEADING_WORDS: tuple[str, ...] = tuple(_LEADING)  # the one-word commands, for biasing a recognizer
 
