@@ -179,6 +179,19 @@ def test_odds_survival_and_x_rays_are_honestly_not_covered():
     assert router.route("am i more likely to get one if i smoke").kind == "causes"
 
 
+def test_flying_or_driving_after_a_clot_is_not_covered_however_it_is_asked():
+    """The articles say nothing of flying or driving with a clot, its danger, or a date for it ("next month",
+    "three months after" is a time, not the lasting effects); a journey asked as a cause is still answered."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    for question in ("would flying be risky with a dvt", "is a plane trip next month ok after my clot",
+                     "can i drive two months after a dvt", "could flying make the clot worse"):
+        assert router.route(question).status == "not-covered", question
+    assert router.route("can a long flight give you a clot").kind == "causes"
+
+
 def test_fillers_and_word_families_do_not_hide_what_is_asked():
     """"What even is it" asks what it is; "afterwards" is "after"; "everybody" is "people"."""
     from voiceguide.answer.router import Router

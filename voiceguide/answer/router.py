@@ -279,6 +279,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         intent = self._intents.get(q.intent or "", {})
         if intent and not intent.get("covered", True) and not (
             intent.get("only_without_kind") and q.kind and not q.lay_kind
+            and q.kind not in intent.get("uncovered_as", ())
         ):
             return Route(RouteStatus.NOT_COVERED, q, location=location)
         kind_said = q.explicit_kind or q.kind in intent.get("not_with_kinds", ())
