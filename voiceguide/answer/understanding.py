@@ -273,6 +273,9 @@ class QuestionUnderstanding:
             blocked = {"to"} if spec.get("answer") == "advice" else set()
             blocked |= set(spec.get("not_before", ()))
             # "Since his stroke, is he at risk of clots": a condition said as what happened is the situation.
+            # "When it reaches the lungs, is it a vein or an artery that is blocked": another subject said.
+            if spec.get("not_with") and any_of(rewritten, spec["not_with"]):
+                continue
             after = self._not_after.get(name, ())
             hits = [
                 phrase
