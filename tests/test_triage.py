@@ -254,3 +254,20 @@ def test_a_sign_getting_worse_needs_seeing(judge, said):
 
 def test_a_chest_infection_with_a_sign_of_its_own_is_still_an_emergency(judge):
     assert judge("i've had a chest infection all week and now my chest feels tight") is Urgency.EMERGENCY
+
+
+@pytest.mark.parametrize("said", [
+    "how do you tell if a clot went to my lungs", "what signs would show it had reached my lungs",
+    "what if it moved to my lungs",
+])
+def test_asking_how_to_tell_a_clot_reached_the_lungs_is_not_a_report(judge, said):
+    assert judge(said) is Urgency.NONE, said
+
+
+@pytest.mark.parametrize("said", [
+    "i think the clot went to my lungs", "it has reached my lungs, what are the signs",
+    "the clot moved to my lungs, how do you know what to do now",
+    "how do i know if it has gone to my lungs i cannot breathe",
+])
+def test_a_clot_said_to_have_reached_the_lungs_is_an_emergency_whatever_is_asked_after(judge, said):
+    assert judge(said) is Urgency.EMERGENCY, said

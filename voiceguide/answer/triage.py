@@ -83,6 +83,14 @@ def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported
     return hits
 
 
+def _reached_lungs(text: str, triage: dict[str, Any]) -> list[str]:
+    """A clot said to have reached the lungs, unless how to tell was asked before it was said."""
+    said = _affirmed(text, triage["emergency"].get("reached", []), triage, reported=True)
+    asked = [end for _start, end, _phrase in find_all(text, triage["emergency"].get("asked_about", []))]
+    first = min((start for start, _end, _phrase in find_all(text, said)), default=0)
+    return [] if any(end <= first for end in asked) else said
+
+
 _NEAR = 5
 
 
@@ -185,6 +193,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
     doctor = triage["see-doctor"]
     signs = _affirmed(text, triage["emergency"]["signs"], triage)
+    signs += _reached_lungs(text, triage)
     # "It came back after a few minutes", "it's settled now": a loose match (a cue word, two words near each
     # other) said to have passed is not taken for a sign; a sign said outright still is.
     passed = bool(any_of(text, triage.get("passed", [])))
