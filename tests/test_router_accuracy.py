@@ -193,13 +193,16 @@ def test_flying_or_driving_after_a_clot_is_not_covered_however_it_is_asked():
 
 
 def test_two_named_medicines_side_by_side_are_not_covered_but_two_names_for_one_are_answered():
-    """The articles name blood thinners but no brand or drug; "blood thinners" and "anticoagulants" are the
-    documents' two names for one thing, and that is answered."""
+    """The articles name blood thinners but no brand or drug, nor drinking on them or when to wear stockings;
+    "blood thinners" and "anticoagulants" are the documents' two names for one thing, and that is answered."""
     from voiceguide.answer.router import Router
     from voiceguide.content.content_model import load_content
 
     router = Router.for_content(load_content())
     assert router.route("is there any difference between heparin and warfarin").status == "not-covered"
+    for question in ("can he still drink when hes on warfarin",
+                     "should i keep compression stockings on overnight"):
+        assert router.route(question).status == "not-covered", question
     same = router.route("what is the difference between blood thinners and anticoagulants")
     assert same.kind == "treatment"
 
