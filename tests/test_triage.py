@@ -256,18 +256,16 @@ def test_a_chest_infection_with_a_sign_of_its_own_is_still_an_emergency(judge):
     assert judge("i've had a chest infection all week and now my chest feels tight") is Urgency.EMERGENCY
 
 
-@pytest.mark.parametrize("said", [
-    "how do you tell if a clot went to my lungs", "what signs would show it had reached my lungs",
-    "what if it moved to my lungs",
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("how do you tell if a clot went to my lungs", Urgency.NONE),
+    ("what signs would show it had reached my lungs", Urgency.NONE),
+    ("what if it moved to my lungs", Urgency.NONE),
+    ("i think the clot went to my lungs", Urgency.EMERGENCY),
+    ("it has reached my lungs, what are the signs", Urgency.EMERGENCY),
+    ("the clot moved to my lungs, how do you know what to do now", Urgency.EMERGENCY),
+    ("how do i know if it has gone to my lungs i cannot breathe", Urgency.EMERGENCY),
 ])
-def test_asking_how_to_tell_a_clot_reached_the_lungs_is_not_a_report(judge, said):
-    assert judge(said) is Urgency.NONE, said
-
-
-@pytest.mark.parametrize("said", [
-    "i think the clot went to my lungs", "it has reached my lungs, what are the signs",
-    "the clot moved to my lungs, how do you know what to do now",
-    "how do i know if it has gone to my lungs i cannot breathe",
-])
-def test_a_clot_said_to_have_reached_the_lungs_is_an_emergency_whatever_is_asked_after(judge, said):
-    assert judge(said) is Urgency.EMERGENCY, said
+def test_a_clot_reaching_the_lungs_is_an_emergency_when_said_not_when_asked_how_to_tell(judge, said, urgency):
+    """How to tell asked first, it is a question; said first (whatever is asked after) or with a sign, it is
+    an emergency."""
+    assert judge(said) is urgency, said
