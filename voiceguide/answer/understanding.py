@@ -265,7 +265,8 @@ class QuestionUnderstanding:
         rewritten)."""
         best, best_len = None, 0
         # "is a clot behind the knee dangerous" asks what "is a clot dangerous" asks.
-        texts = (heard, rewritten, self._without_places(rewritten))
+        # Often two of them are one text: it is looked up once.
+        texts = dict.fromkeys((heard, rewritten, self._without_places(rewritten)))
         found = [(text, self._intent_index.find(text)) for text in texts]
         for name, spec in self._intents.items():
             # "what can i do (myself) to stop getting clots" asks how to do that, not what to do now; "is it
