@@ -132,6 +132,7 @@ class Focuser:
         # Words that say nothing about which sentence answers: the subject, the places, everyday words.
         self._ignored = set(lex["subjects"]) | places | STOPWORDS
         self._everyday = frozenset(w for w in lex["neutral"] if isinstance(w, str))
+        self._stand_in_stems = frozenset(self._stem(w) for w in lex.get("stand_ins", []))
         self._sentence_stems: dict[str, set[str]] = {}
         self._sentence_text: dict[str, str] = {}
         for section in content.sections:
@@ -200,12 +201,14 @@ class Focuser:
             (everyday if word in self._everyday else terms).append((self._stems(word),))
         # An everyday word says less of what is asked than a word of the documents' ("after" in "will my leg
         # ever be the same after a dvt"), but it may be all there is ("how do they work").
-        if not terms:
-            terms, everyday = everyday, []
-        intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
         # "So can you actually get one in your bum": a yes or no question after the words that open talk.
         first = next(dropwhile(lambda w: w in _OPENERS, heard.split()), "")
         yes_no = first in _YES_NO
+        # Who does what is asked ("how do doctors treat it") is not what is asked; whether they do it is
+        # ("would my doctor give me some": the sentence that says a doctor may recommend them).
+        if not terms:
+            terms, everyday = [t for t in everyday if yes_no or not set(t[0]) & self._stand_in_stems], []
+        intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
         why = first == "why" or heard.startswith("how come")
         said = {s for t in terms for alt in t for s in alt}
         before = tuple(
