@@ -275,6 +275,17 @@ def test_a_word_yaml_reads_as_true_or_false_is_a_compile_error(tmp_path: Path):
     assert "\n" not in str(info.value)
 
 
+def test_a_slip_that_is_also_a_synonym_is_a_compile_error(tmp_path: Path):
+    lexicon = tmp_path / "lexicon.yaml"
+    text = DEFAULT_LEXICON.read_text(encoding="utf-8")
+    bad = text.replace("misheard:\n", "misheard:\n  blood cloth: blood clot\n")
+    assert bad != text
+    lexicon.write_text(bad, encoding="utf-8")
+    with pytest.raises(CompileError, match="both a synonym and a slip") as info:
+        compile_content(DEFAULT_DOCUMENTS, lexicon)
+    assert "\n" not in str(info.value)
+
+
 def test_a_long_worried_phrase_is_recognized_whole():
     """Nine or ten words written out from a template ("do i need to go to the emergency room") still reach
     their intent."""

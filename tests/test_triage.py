@@ -25,6 +25,7 @@ def judge(content):
         "trouble breathing",
         "sudden shortness of breath",
         "i'm coughing up blood",
+        "he's coffin up blood",  # a recognizer's "coughing"
         "i do not know if i have chest pain",  # uncertainty keeps the emergency
         "not sure whether this is chest pain",
         "my leg is swollen but now i have chest pain",  # the negation is in another clause

@@ -64,6 +64,18 @@ def test_look_alikes_get_no_clot_content(content, question):
     assert _no_document_sentence(content, reply_after(content, question)), question
 
 
+@pytest.mark.parametrize(("slip", "says", "look_alike"), [
+    ("my gran is on the peel, is that a clot risk", "oral contraceptives", "does a skin peel hurt"),
+    ("they want to do a venus gram, what is that", "venogram", "what is venus"),
+    ("can you get clots in the gluten veins", "buttocks", "is gluten bad for you"),
+])
+def test_a_recognizers_slip_is_understood_and_its_words_stay_unknown(content, slip, says, look_alike):
+    """A slip is rewritten whole (lexicon `misheard`), so its words alone make no clot question: as a
+    synonym, each of these look-alikes got clot content."""
+    assert says in reply_after(content, slip).answer, slip
+    assert _no_document_sentence(content, reply_after(content, look_alike)), look_alike
+
+
 @pytest.mark.parametrize("question", [
     "can fish oil thin my blood enough", "does red wine thin the blood",
     "should i keep my stockings on overnight", "do you wear them all night",

@@ -55,7 +55,7 @@ class _Classifier:
 
     def __init__(self, lexicon: dict[str, Any]) -> None:
         self.kinds: dict[str, dict[str, Any]] = lexicon["kinds"]
-        self.rewrite = Rewriter(lexicon["synonyms"])
+        self.rewrite = Rewriter(rewrites(lexicon))
 
     def norm(self, text: str) -> str:
         return self.rewrite(normalize(text))
@@ -138,6 +138,11 @@ def write_compiled(content: dict[str, Any], output: Path = DEFAULT_OUTPUT) -> No
 
 def render_compiled(content: dict[str, Any]) -> str:
     return json.dumps(content, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def rewrites(lexicon: dict[str, Any]) -> dict[str, str]:
+    """Every rewrite to the documents' words: the lay words and the recognizer's slips."""
+    return {**lexicon["synonyms"], **lexicon.get("misheard", {})}
 
 
 def _load_lexicon(path: Path) -> dict[str, Any]:
@@ -351,7 +356,7 @@ def _runtime_lexicon(
     return {
         "kinds": lexicon["kinds"],
         "locations": lexicon["locations"],
-        "synonyms": dict(sorted(lexicon["synonyms"].items())),
+        "synonyms": dict(sorted(rewrites(lexicon).items())),
         "anchors": anchors,
         "subjects": lexicon["subjects"],
         "subject_phrases": sorted(
@@ -415,6 +420,8 @@ def _vocabulary(
             words.update(normalize(term).split())
     for key, value in lexicon["synonyms"].items():
         words.update(normalize(key).split())
+        words.update(normalize(value).split())
+    for value in lexicon.get("misheard", {}).values():
         words.update(normalize(value).split())
     return {"words": sorted(w for w in words if w), "phrases": sorted(p for p in phrases if p)}
 

@@ -45,10 +45,13 @@ def load_lexicon(path: Path) -> dict[str, Any]:
     if missing:
         raise LexiconError(f"{path}: the lexicon lacks {', '.join(missing)}")
     # YAML reads a bare yes, no, true or off as a boolean: a word list must say them in quotes.
-    for key in (*_REQUIRED_WORD_LISTS, *OPTIONAL_WORD_LISTS, "triage"):
+    for key in (*_REQUIRED_WORD_LISTS, *OPTIONAL_WORD_LISTS, "triage", "misheard"):
         odd = [w for w in _leaves(data.get(key)) if not isinstance(w, str)]
         if odd:
             raise LexiconError(f"{path}: {key} has {odd[0]!r}, not a word; put it in quotes: '{odd[0]}'")
+    twice = sorted(set(data["synonyms"]) & set(data.get("misheard") or {}))
+    if twice:
+        raise LexiconError(f"{path}: {twice[0]!r} is both a synonym and a slip (misheard); keep one")
     try:
         return expand_lexicon(data)
     except (TemplateError, TypeError, AttributeError) as exc:
