@@ -188,6 +188,16 @@ def test_repeat_says_the_last_answer_again(conversation):
     answer = conversation.handle("how is a blood clot behind the knee diagnosed").answer
     assert conversation.handle("say that again").answer == answer
     assert conversation.handle("repeat").answer == answer
+    # Said as a person who missed it says it.
+    assert conversation.handle("sorry, i didn't catch that").answer == answer
+    # Near a saying in letters, but questions.
+    assert conversation.handle("what is that").command is None
+    assert conversation.handle("why was that").command is None
+
+
+def test_an_apology_for_not_hearing_before_a_question_leaves_the_question(conversation):
+    conversation.handle("how is a blood clot behind the knee diagnosed")
+    assert "Doppler ultrasound" in conversation.handle("sorry which tests were they").answer
 
 
 def test_follow_up_uses_the_place_of_the_last_question(conversation):
