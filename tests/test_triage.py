@@ -202,6 +202,7 @@ def test_a_risk_a_worsening_sign_or_a_warning_sign_is_never_explained_away(judge
     "i have been diagnosed with a dvt how is it treated",
     "the gp thinks i have a clot what tests will i have",
     "my doctor told me i have a dvt what does that mean", "i was told i have a clot in my bottom",
+    "am i allowed to go swimming while i have a dvt",  # asking what one may do with the clot one has
 ])
 def test_a_clot_a_doctor_has_found_is_not_a_suspicion_to_see_a_doctor_about(judge, said):
     assert judge(said) is Urgency.NONE, said
@@ -211,6 +212,7 @@ def test_a_clot_a_doctor_has_found_is_not_a_suspicion_to_see_a_doctor_about(judg
     ("i was diagnosed with a dvt and now my calf is more swollen and red", Urgency.SEE_DOCTOR),
     ("i was diagnosed with a clot and now i have chest pain", Urgency.EMERGENCY),
     ("i think i have a dvt", Urgency.SEE_DOCTOR),
+    ("can i go for walks while i have a clot, my calf is hot and red", Urgency.SEE_DOCTOR),
 ])
 def test_signs_reported_under_care_still_get_advice(judge, said, urgency):
     assert judge(said) is urgency, said

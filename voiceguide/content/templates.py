@@ -112,6 +112,7 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             if isinstance(spec, dict) and isinstance(spec.get("signs"), list) else spec
             for level, spec in triage.items()
         }
-        if isinstance(triage.get("explained_by"), list):
-            expanded["triage"]["explained_by"] = expand_all(triage["explained_by"])
+        for key in ("explained_by", "under_care"):
+            if isinstance(triage.get(key), list):
+                expanded["triage"][key] = expand_all(triage[key])
     return expanded
