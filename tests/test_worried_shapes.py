@@ -265,7 +265,8 @@ def test_why_blood_clots_at_all_is_the_natural_process(content):
     "do onions thin the blood enough to stop a clot", "can i go to the gym with a clot in my leg",
     "what are the odds of having another one after my first clot", "could my clot hurt the baby",
     "are black people more at risk of clots", "can i carry on going to the gym with my dvt",
-    "is it ok to cycle to work while i have a clot",
+    "is it ok to cycle to work while i have a clot", "is dvt more likely in women",
+    "can she go on holiday if she is on blood thinners",
 ])
 def test_clot_questions_the_articles_do_not_answer_are_said_honestly(content, question):
     reply = reply_after(content, question)
