@@ -199,13 +199,13 @@ class Focuser:
                 continue
             covered.add(word)
             (everyday if word in self._everyday else terms).append((self._stems(word),))
-        # An everyday word says less of what is asked than a word of the documents' ("after" in "will my leg
-        # ever be the same after a dvt"), but it may be all there is ("how do they work").
         # "So can you actually get one in your bum": a yes or no question after the words that open talk.
         first = next(dropwhile(lambda w: w in _OPENERS, heard.split()), "")
         yes_no = first in _YES_NO
-        # Who does what is asked ("how do doctors treat it") is not what is asked; whether they do it is
-        # ("would my doctor give me some": the sentence that says a doctor may recommend them).
+        # An everyday word says less of what is asked than a word of the documents' ("after" in "will my leg
+        # ever be the same after a dvt"), but it may be all there is ("how do they work"). Who does what is
+        # asked ("how do doctors treat it") is not what is asked, though; whether they do it is ("would my
+        # doctor give me some": the sentence that says a doctor may recommend them).
         if not terms:
             terms, everyday = [t for t in everyday if yes_no or not set(t[0]) & self._stand_in_stems], []
         intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
