@@ -600,6 +600,12 @@ def test_a_kind_of_question_after_an_emergency_is_answered(content):
     assert reply.urgency is Urgency.NONE
 
 
+@pytest.mark.parametrize("follow_up", ["but it's only a little bit swollen", "surely it's not that bad"])
+def test_playing_the_signs_down_keeps_the_see_a_doctor_advice(content, follow_up):
+    reply = reply_after(content, "the back of my knee is puffy and aching", follow_up)
+    assert reply.urgency is Urgency.SEE_DOCTOR, follow_up
+
+
 @pytest.mark.parametrize("turns", [
     ("what are the signs of a clot in the calf", "what do i do if i have those"),
     ("would a clot behind the knee make it red", "do i need to see a doctor about that"),

@@ -167,7 +167,9 @@ class FollowUps:
 
     def _refers(self, q: Query) -> bool:
         words = q.heard.split()
-        return bool(_REFERRING & set(words)) and bool(q.content_words or (words and words[0] in _OPENERS))
+        # "it's", "that's", "they're" point back as "it", "that" and "they" do.
+        pointing = {w.split("'")[0] for w in words}
+        return bool(_REFERRING & pointing) and bool(q.content_words or (words and words[0] in _OPENERS))
 
 
 def continues(heard: str) -> bool:
