@@ -264,9 +264,10 @@ def keeps_urgency(now: Urgency, last: Urgency, query: Query, intents: dict[str, 
     she ok now", "could it be the clot", "he's on blood thinners, does that mean it's fine") hears the
     emergency advice again; one about something else ("play some music") does not. Asking what to do is
     never about something else there, whatever words it is said in ("can it wait till the morning")."""
-    asks_what_to_do = intents.get(query.intent or "", {}).get("answer") == "advice"
+    spec = intents.get(query.intent or "", {})
+    asks_what_to_do = spec.get("answer") == "advice"
     elsewhere = bool(query.foreign) or (bool(query.unknown) and not query.anchored and not asks_what_to_do)
     if last is Urgency.EMERGENCY and now is not Urgency.EMERGENCY and not (query.explicit_kind or elsewhere):
         return True
-    keeps = bool(intents.get(query.intent or "", {}).get("keeps_urgency")) and refers
+    keeps = bool(spec.get("keeps_urgency")) and refers
     return keeps and now is Urgency.NONE and last is not Urgency.NONE

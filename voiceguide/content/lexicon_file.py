@@ -49,7 +49,9 @@ def load_lexicon(path: Path) -> dict[str, Any]:
         odd = [w for w in _leaves(data.get(key)) if not isinstance(w, str)]
         if odd:
             raise LexiconError(f"{path}: {key} has {odd[0]!r}, not a word; put it in quotes: '{odd[0]}'")
-    twice = sorted(set(data["synonyms"]) & set(data.get("misheard") or {}))
+    # An empty `misheard:` is YAML's None: no slips.
+    data["misheard"] = data.get("misheard") or {}
+    twice = sorted(set(data["synonyms"]) & set(data["misheard"]))
     if twice:
         raise LexiconError(f"{path}: {twice[0]!r} is both a synonym and a slip (misheard); keep one")
     try:
