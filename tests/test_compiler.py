@@ -267,6 +267,8 @@ def test_a_phrase_too_long_to_be_recognized_is_a_compile_error(tmp_path: Path):
     ("neutral: [people,", "neutral: [true, people,", "put it in quotes"),
     # A rewrite is a lay word or a recognizer's slip, not both.
     ("misheard:\n", "misheard:\n  whats: what is\n", "both a synonym and a slip"),
+    # YAML would keep the second of two equal keys and drop the first without a word.
+    ("synonyms:\n", "synonyms:\n  whats: what is\n", "'whats' is given twice"),
 ])
 def test_a_lexicon_mistake_is_a_one_line_compile_error(tmp_path: Path, said, written, problem):
     """Caught when compiling, not when a question is asked."""

@@ -25,12 +25,27 @@ class LexiconError(ValueError):
     """The lexicon cannot be used; the message names the file and what is wrong."""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML keeps the last of two equal keys and drops the first without a word: a synonym written twice
+    would be dead, so a key said twice is an error."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ValueError(f"{key!r} is given twice (line {key_node.start_mark.line + 1})")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_lexicon(path: Path) -> dict[str, Any]:
     from voiceguide.input_limits import MAX_LEXICON_BYTES
     from voiceguide.safe_files import InputFileError, read_bytes
 
     try:
-        data = yaml.safe_load(read_bytes(path, "lexicon", MAX_LEXICON_BYTES).decode("utf-8"))
+        text = read_bytes(path, "lexicon", MAX_LEXICON_BYTES).decode("utf-8")
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: builds plain data only
     except InputFileError as exc:
         raise LexiconError(str(exc)) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
