@@ -366,8 +366,8 @@ def test_conditions_near_the_subject_are_not_covered_rather_than_out_of_scope(co
 
 
 def test_a_possessive_is_its_noun(content):
-    reply = reply_after(content, "my calf's swollen and warm")
-    assert reply.urgency is Urgency.SEE_DOCTOR
+    for said in ("my calf's swollen and warm", "gran's ankle's gone puffy and warm since she came home"):
+        assert reply_after(content, said).urgency is Urgency.SEE_DOCTOR, said
 
 
 def test_another_place_after_a_clot_question_is_not_covered(content):

@@ -50,6 +50,7 @@ def judge(content):
         "i feel like i cannot get enough oxygen",
         "my mum is struggling to find her words",
         "i just feel something is seriously wrong and my calf is swollen",
+        "since this morning he gets no air when he climbs the stairs",  # said as in many other languages
     ],
 )
 def test_emergency(judge, text):
@@ -71,6 +72,7 @@ def test_emergency(judge, text):
         "how long should i wait before i get out of bed",
         "i have a cough and a cold",
         "can a clot in my leg make me cough",
+        "the front tyre has no air in it",
     ],
 )
 def test_not_emergency(judge, text):

@@ -85,9 +85,10 @@ class QuestionUnderstanding:
         repaired = []
         for word in self._rejoined(first.split()):
             if word.endswith("'s") and word not in self._known and (
-                word[:-2] in self._known or word[:-2] in self._neutral
+                word[:-2] in self._known or word[:-2] in self._neutral or english_word(word[:-2])
             ):
-                word = word[:-2]  # "my calf's been swollen": the calf; "my grandad's just home": grandad
+                # "my calf's been swollen": the calf; "her ankle's warm": the ankle; "grandad's home": grandad
+                word = word[:-2]
             if (
                 word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4
                 or word.isdigit() or word in self._lay_words or word in self._foreign
