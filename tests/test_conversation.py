@@ -311,6 +311,12 @@ def test_out_of_scope_medical_question(conversation):
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE
 
 
+@pytest.mark.parametrize("said", ["so what is the time in new york", "best way to build up my glutes"])
+def test_the_time_or_gym_work_after_a_clot_answer_is_another_subject(content, said):
+    reply = reply_after(content, "what are the symptoms of a clot behind the knee", said)
+    assert reply.topic is None and reply.answer == OUT_OF_SCOPE, said
+
+
 def test_every_answer_sentence_comes_from_the_documents(content):
     """Besides the assistant's own messages (content/messages.yaml), every sentence spoken is a document
     sentence: first answers, "more", worried questions, advice."""

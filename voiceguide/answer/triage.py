@@ -227,9 +227,10 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     )
     # "My cat's got a lump on her back leg": an animal's signs are for a vet, not this advice.
     animal = any_of(text.replace("'s ", " "), triage.get("animals", []))  # heard as said: "my cat's leg"
-    # "I twisted my knee playing football and now it's swollen": the sign explained by what the person did.
+    # "I twisted my knee playing football and now it's swollen": the sign explained by what the person did,
+    # unless they wonder about a clot all the same ("could it be piles or a clot").
     explained = bool(any_of(text, triage.get("explained_by", []))) and not any_of(
-        text, triage.get("still_concerning", [])
+        text, [*triage.get("still_concerning", []), *doctor["conditions"]]
     )
     if reporting and body and body_signs and not animal and not explained:
         phrases += body + body_signs
