@@ -359,6 +359,19 @@ def test_everyday_activities_with_a_clot_are_not_covered_and_lend_no_scope(conte
     assert reply_after(content, "what causes knee pain after swimming").status == "out-of-scope"
 
 
+@pytest.mark.parametrize("said", [
+    "what's the difference between a blood clot and a sprain", "could you tell a dvt from a bruise",
+    "how would you know if it was sciatica or a clot",
+])
+def test_telling_a_clot_from_a_look_alike_is_not_covered(content, said):
+    assert reply_after(content, said).answer == messages.text("not_covered"), said
+
+
+def test_cramp_after_a_clot_answer_is_another_subject(content):
+    reply = reply_after(content, "does a clot make the leg ache", "and what about cramp, is that dangerous")
+    assert reply.topic is None and reply.answer == OUT_OF_SCOPE
+
+
 def test_conditions_near_the_subject_are_not_covered_rather_than_out_of_scope(content):
     not_covered = messages.text("not_covered")
     for question in (
