@@ -367,6 +367,12 @@ def test_telling_a_clot_from_a_look_alike_is_not_covered(content, said):
     assert reply_after(content, said).answer == messages.text("not_covered"), said
 
 
+@pytest.mark.parametrize("said", ["would a hot water bottle on my calf help", "is it worth icing my calf"])
+def test_care_of_a_leg_the_articles_do_not_speak_of_is_not_covered(content, said):
+    reply = reply_after(content, said)
+    assert reply.urgency is Urgency.NONE and reply.answer == messages.text("not_covered"), said
+
+
 def test_cramp_after_a_clot_answer_is_another_subject(content):
     reply = reply_after(content, "does a clot make the leg ache", "and what about cramp, is that dangerous")
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE

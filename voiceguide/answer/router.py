@@ -216,6 +216,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                 spec.get("needs_anchor") or spec.get("only_without_kind")
             ):
                 return Route(RouteStatus.NOT_COVERED, q)
+            if not q.uncovered and self._care_of_a_place(q, spec, unknown):
+                return Route(RouteStatus.NOT_COVERED, q)
             return Route(RouteStatus.OUT_OF_SCOPE, q)
         in_domain = q.anchored or (
             # A place or the subject's own words ("deep veins", "blood") with a kind make a clot question:
@@ -269,8 +271,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                 # A clot-care question the articles do not answer, said with the subject's words ("is aspirin
                 # enough to thin my blood"): honest, not "I can't help".
                 spec = self._intents.get(q.intent or "", {})
-                if spec.get("covered") is False and not spec.get("needs_anchor") and any(
-                    w in self._subjects for w in q.content_words
+                if spec.get("covered") is False and (
+                    (not spec.get("needs_anchor") and any(w in self._subjects for w in q.content_words))
+                    or self._care_of_a_place(q, spec, unknown)
                 ):
                     status = RouteStatus.NOT_COVERED
                 return Route(status, q)

@@ -2,8 +2,8 @@
 
 A mixin of the Router (voiceguide/answer/router.py), which builds the tables read here. Each says whether a
 question is the documents' to answer in a way no single word shows: a kind named by its heading with only the
-documents' words, a cause no document names, a cause's own risks asked about on their own, or the subject
-named with nothing asked of it.
+documents' words, a cause no document names, a cause's own risks asked about on their own, care of a place
+the documents do not speak of, or the subject named with nothing asked of it.
 """
 
 from __future__ import annotations
@@ -71,6 +71,14 @@ class ScopeChecks:
             for w in q.content_words
             if w not in STOPWORDS and w not in self._neutral and w not in self._subjects
             and w not in said_as_kind
+        )
+
+    def _care_of_a_place(self, q: Query, spec: dict[str, Any], unknown: list[str]) -> bool:
+        """Care the articles do not speak of, asked of a place of theirs ("should i keep my leg raised", "is
+        it worth icing my calf"): whatever the sore leg is, they do not say, and that is the honest reply."""
+        return (
+            spec.get("covered") is False and q.location is not None and not q.foreign
+            and all(w in self._lay_words for w in unknown)
         )
 
     def _named_cause_unknown(self, q: Query) -> bool:
