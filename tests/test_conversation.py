@@ -373,6 +373,14 @@ def test_care_of_a_leg_the_articles_do_not_speak_of_is_not_covered(content, said
     assert reply.urgency is Urgency.NONE and reply.answer == messages.text("not_covered"), said
 
 
+def test_what_to_do_one_question_after_reporting_signs_is_still_the_see_a_doctor_advice(content):
+    reply = reply_after(
+        content, "the back of my thigh has been red and sore since sunday", "what causes a clot in the leg",
+        "right so what should i do",
+    )
+    assert reply.urgency is Urgency.SEE_DOCTOR and reply.answer.startswith(messages.text("see_doctor"))
+
+
 def test_cramp_after_a_clot_answer_is_another_subject(content):
     reply = reply_after(content, "does a clot make the leg ache", "and what about cramp, is that dangerous")
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE

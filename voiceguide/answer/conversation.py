@@ -13,10 +13,11 @@ import os
 from dataclasses import dataclass, field, replace
 
 from voiceguide.answer import messages
+from voiceguide.answer.advice_choice import AdviceChoice, messages_norm
 from voiceguide.answer.assembly import AnswerAssembly
 from voiceguide.answer.commands import Command, parse_command
 from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
-from voiceguide.answer.phrases import any_of, find_all
+from voiceguide.answer.phrases import any_of
 from voiceguide.answer.reasons import asks_why_of_the_last, reason_for
 from voiceguide.answer.reply import Reply, ReplyStatus
 from voiceguide.answer.route_model import Context, Route, RouteStatus
@@ -30,7 +31,7 @@ from voiceguide.answer.triage import (
     reports_signs,
     suspects,
 )
-from voiceguide.content.content_model import Content, Section
+from voiceguide.content.content_model import Content
 from voiceguide.speech.settings import adjustment_reply
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
@@ -70,9 +71,12 @@ class _State:
     hint_given: int = 0
     # The last question was one the articles do not cover, or about another subject ("leg cramps").
     off_subject: RouteStatus | None = None
+    # The most urgent advice given so far: "so what should i do", asked after another question or two about
+    # the signs reported, is still about them.
+    reported: Urgency = Urgency.NONE
 
 
-class Conversation(AnswerAssembly):
+class Conversation(AnswerAssembly, AdviceChoice):
     def __init__(self, content: Content, *, emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> None:
         self.content = content
         self.router = Router.for_content(content)
@@ -98,6 +102,10 @@ class Conversation(AnswerAssembly):
         reply = self._question(text)
         if reply.status in (ReplyStatus.ANSWER, ReplyStatus.COMBINED, ReplyStatus.URGENT, ReplyStatus.ADVICE):
             self._state.last = reply
+        if reply.urgency is Urgency.EMERGENCY or (
+            reply.urgency is Urgency.SEE_DOCTOR and self._state.reported is Urgency.NONE
+        ):
+            self._state.reported = reply.urgency
         return reply
 
     # -- commands ------------------------------------------------------------------------------
@@ -158,8 +166,10 @@ class Conversation(AnswerAssembly):
             query.heard, query.text, self.content.lexicon["triage"], after_answer=self._state.context.active
         )
         last_urgency = self._state.last.urgency if self._state.last else Urgency.NONE
-        context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
         intents = self.content.lexicon.get("intents", {})
+        if last_urgency is Urgency.NONE and intents.get(query.intent or "", {}).get("answer") == "advice":
+            last_urgency = self._state.reported
+        context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query)):
             urgency = last_urgency
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
@@ -287,7 +297,7 @@ class Conversation(AnswerAssembly):
         if answer is None:
             self._remember_context(route)
             if route.status == RouteStatus.ADVICE:
-                own = self._place_advice(route, advice_sources)
+                own = self._place_advice(route, advice_sources, self._state.context.section)
                 if own:
                     parts.append(own[0])
                     advice_sources = list(dict.fromkeys([*advice_sources, own[1]]))
@@ -340,66 +350,21 @@ class Conversation(AnswerAssembly):
         next step. Otherwise the documents' own "seek medical attention" sentence, for the place asked
         about."""
         last = self._state.last
-        if last is not None and last.urgency is not Urgency.NONE:
-            parts = [self._urgent_text(last.urgency)]
-            if last.urgency is Urgency.SEE_DOCTOR:
+        urgent_last = last is not None and last.urgency is not Urgency.NONE
+        urgency = last.urgency if urgent_last else self._state.reported
+        if urgency is not Urgency.NONE:
+            parts = [self._urgent_text(urgency)]
+            if urgency is Urgency.SEE_DOCTOR:
                 parts.append(messages.next_after_see_doctor(self.emergency_number))
-            sources = self._urgent_sources(last.urgency)
-            return Reply(text, heard, last.topic, last.urgency, _join(parts), sources, 1.0,
+            sources = self._urgent_sources(urgency)
+            return Reply(text, heard, last.topic if last else None, urgency, _join(parts), sources, 1.0,
                          ReplyStatus.ADVICE)
-        section, index = self._advice_sentence(route)
+        section, index = self._advice_sentence(route, self._state.context.section)
         titles = self._titles((section,))
         parts = [section.sentences[index], messages.source_line(titles), *self._closing(False)]
         self._remember(route, [], titles)
         return Reply(text, heard, section.id, Urgency.NONE, _join(parts), tuple(titles), 1.0,
                      ReplyStatus.ADVICE)
-
-    def _place_advice(self, route: Route, said_sources: list[str]) -> tuple[str, str] | None:
-        """"Should I see a doctor about a clot behind my knee": the general advice comes from one article;
-        the article about the place asked about says it in its own words too, and that is what was asked."""
-        if route.location is None or not route.query.intent:
-            return None
-        section, index = self._advice_sentence(route)
-        title = self.content.documents[section.document].title
-        if self.content.location_of(section) != route.location or title in said_sources:
-            return None
-        return section.sentences[index], title
-
-    def _advice_sentence(self, route: Route) -> tuple[Section, int]:
-        spec = self.content.lexicon["intents"][route.query.intent]
-        phrases = [messages_norm(p) for p in spec.get("advice_phrases", [])]
-        # The words of "should i see a doctor" say what kind of question it is; the rest say what it is about
-        # ("i'm on tablets that might cause clots": the medicines sentence).
-        asked = _without(route.query.text, spec["phrases"])
-        focus = self.focuser.focus(_without(route.query.heard, spec["phrases"]), asked, None,
-                                   tuple(spec.get("focus", [])))
-        places = self.content.lexicon["locations"]
-        place_terms = places[route.location]["terms"] if route.location in places else []
-        bare = replace(focus, intent=())
-        candidates = []
-        for order, section in enumerate(self.content.sections):
-            for i, sentence in enumerate(section.sentences):
-                if any(p in messages_norm(sentence) for p in phrases):
-                    here = route.location is not None and self.content.location_of(section) == route.location
-                    # Of the place's own sentences, the one that names the place says what was asked.
-                    names = here and bool(any_of(messages_norm(sentence), place_terms))
-                    own = self.focuser.term_score(sentence, bare)
-                    # Or its section's: "these still require medical attention" follows the sentence that
-                    # names superficial clots.
-                    near = max(self.focuser.term_score(x, bare) for x in section.sentences)
-                    usual = self.focuser.term_score(sentence, focus) - own
-                    # The place asked about, then the question's own words, then the intent's usual words,
-                    # then a sentence that stands alone.
-                    # In a follow-up, the section just spoken of ("what should i do then" after the
-                    # question about dying of a clot).
-                    spoken = section.id == self._state.context.section
-                    key = (
-                        -here, -own, -near, -spoken, -names, -usual, _dangling(sentence), words_in(sentence),
-                        order,
-                    )
-                    candidates.append((key, section, i))
-        _key, section, index = min(candidates, key=lambda c: c[0])
-        return section, index
 
     def _urgent_text(self, urgency: Urgency) -> str:
         if urgency is Urgency.NONE:
@@ -416,31 +381,6 @@ class Conversation(AnswerAssembly):
             self.content.documents[a.document].title for a in self.content.urgent[urgency.value]
         ))
 
-
-
-def messages_norm(text: str) -> str:
-    from voiceguide.answer.text import normalize
-
-    return f" {normalize(text)} "
-
-
-def _dangling(sentence: str) -> int:
-    """How many words point back to something not said ("these symptoms"), for choosing a sentence to say
-    on its own."""
-    return sum(w in ("this", "these", "those", "they") for w in messages_norm(sentence).split())
-
-
-def _without(text: str, phrases: list[str]) -> str:
-    # Overlapping phrases ("need a doctor" in "still need a doctor") are one stretch, cut once.
-    spans: list[tuple[int, int]] = []
-    for start, end, _phrase in sorted(find_all(text, phrases), key=lambda hit: (hit[0], -hit[1])):
-        if spans and start < spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-        else:
-            spans.append((start, end))
-    for start, end in reversed(spans):
-        text = text[:start] + text[end:]
-    return " ".join(text.split())
 
 
 def _join(parts: list[str]) -> str:
