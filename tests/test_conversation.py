@@ -381,6 +381,21 @@ def test_what_to_do_one_question_after_reporting_signs_is_still_the_see_a_doctor
     assert reply.urgency is Urgency.SEE_DOCTOR and reply.answer.startswith(messages.text("see_doctor"))
 
 
+@pytest.mark.parametrize("said", [
+    ["can a dvt make you feel exhausted"], ["could his superficial thrombophlebitis turn into a dvt"],
+    ["what causes a clot behind the knee", "should i use ice or heat on it"],
+])
+def test_signs_they_never_name_and_changes_they_never_describe_are_not_covered(content, said):
+    assert reply_after(content, *said).answer == messages.text("not_covered"), said
+
+
+@pytest.mark.parametrize("said", ["my husband called me a clot, what does he mean",
+                                  "my back has been sore all week, what helps"])
+def test_being_called_a_clot_or_a_sore_back_is_another_subject(content, said):
+    reply = reply_after(content, said)
+    assert reply.topic is None and reply.answer == OUT_OF_SCOPE, said
+
+
 def test_cramp_after_a_clot_answer_is_another_subject(content):
     reply = reply_after(content, "does a clot make the leg ache", "and what about cramp, is that dangerous")
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE

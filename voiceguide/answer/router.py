@@ -102,6 +102,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         self._document_text = (
             " " + " ".join(normalize(s) for sec in content.sections for s in sec.sentences) + " "
         )
+        # Another subject's word is not one where a document speaks of it: with a document on leg cramps,
+        # "cramp" is ours.
+        self._foreign = [f for f in self._foreign if f" {f} " not in self._document_text]
         # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot
         # question or a follow-up, though no document says it; on its own it does not make a question ours
         # ("a bruise").

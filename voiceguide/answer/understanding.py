@@ -175,9 +175,12 @@ class QuestionUnderstanding:
         said_as_intent = {
             w for p in (any_of(rewritten, self._intent_phrases[intent]) if intent else []) for w in p.split()
         }
-        anchored = bool(any_of(rewritten, self._anchors)) or bool(spec.get("anchors")) or bool(
-            any_of(rewritten, spec.get("anchored_by", [])) and not foreign
-            and all(everyday(w) or w in said_as_intent for w in unknown)
+        # An anchor inside another subject's phrase ("he called me a clot") anchors nothing.
+        anchored = (
+            bool(any_of(without(rewritten, foreign), self._anchors)) or bool(spec.get("anchors")) or bool(
+                any_of(rewritten, spec.get("anchored_by", [])) and not foreign
+                and all(everyday(w) or w in said_as_intent for w in unknown)
+            )
         )
         named = (
             any_of_each(rewritten, self._kinds[kind]["heading"], self._kinds[kind].get("phrases", []))
