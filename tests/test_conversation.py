@@ -396,6 +396,14 @@ def test_being_called_a_clot_or_a_sore_back_is_another_subject(content, said):
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE, said
 
 
+@pytest.mark.parametrize("said", [
+    "i've got all of them since friday", "yes i have got all of those in my calf",
+])
+def test_saying_one_has_the_signs_just_heard_is_see_a_doctor(content, said):
+    reply = reply_after(content, "what are the signs of a clot in the bum", said)
+    assert reply.urgency is Urgency.SEE_DOCTOR, said
+
+
 def test_cramp_after_a_clot_answer_is_another_subject(content):
     reply = reply_after(content, "does a clot make the leg ache", "and what about cramp, is that dangerous")
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE

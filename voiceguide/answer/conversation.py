@@ -161,7 +161,8 @@ class Conversation(AnswerAssembly, AdviceChoice):
     # -- questions -----------------------------------------------------------------------------
     def _question(self, text: str) -> Reply:
         # "And behind the knee?" is the last question again, about the knee.
-        query = self.router.resolve(self.router.understand(text), self._state.context)
+        said = self.router.understand(text)
+        query = self.router.resolve(said, self._state.context)
         urgency, _signs = assess_heard(
             query.heard, query.text, self.content.lexicon["triage"], after_answer=self._state.context.active
         )
@@ -172,6 +173,12 @@ class Conversation(AnswerAssembly, AdviceChoice):
         context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query)):
             urgency = last_urgency
+        triage = self.content.lexicon["triage"]
+        if urgency is Urgency.NONE and self._state.context.kind == "symptoms" and any_of(
+            said.text, triage["see-doctor"].get("has_them", [])
+        ):
+            # "I've got all of those", just after hearing the signs: a report of them.
+            urgency = Urgency.SEE_DOCTOR
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, context, default_kind=default_kind, query=query)
