@@ -163,8 +163,9 @@ class Conversation(AnswerAssembly, AdviceChoice):
         # "And behind the knee?" is the last question again, about the knee.
         said = self.router.understand(text)
         query = self.router.resolve(said, self._state.context)
+        triage = self.content.lexicon["triage"]
         urgency, _signs = assess_heard(
-            query.heard, query.text, self.content.lexicon["triage"], after_answer=self._state.context.active
+            query.heard, query.text, triage, after_answer=self._state.context.active
         )
         last_urgency = self._state.last.urgency if self._state.last else Urgency.NONE
         intents = self.content.lexicon.get("intents", {})
@@ -173,7 +174,6 @@ class Conversation(AnswerAssembly, AdviceChoice):
         context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query)):
             urgency = last_urgency
-        triage = self.content.lexicon["triage"]
         if urgency is Urgency.NONE and self._state.context.kind == "symptoms" and any_of(
             said.text, triage["see-doctor"].get("has_them", [])
         ):
@@ -184,7 +184,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
         route = self.router.route(text, context, default_kind=default_kind, query=query)
         heard = route.query.heard
         if route.status == RouteStatus.ADVICE and urgency is Urgency.NONE and (
-            self._about_themselves(route) or describes_signs(route.query.text, self.content.lexicon["triage"])
+            self._about_themselves(route) or describes_signs(route.query.text, triage)
         ):
             # "Should I go to the ER if I've got a clot in my bum", "is it worth seeing the gp for a sore
             # swollen calf": a person asking what to do about a (possible) clot gets the see-a-doctor advice,

@@ -57,7 +57,6 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         self._locations = lex["locations"]
         self._anchors = lex["anchors"]
         self._anchor_words = frozenset(w for a in self._anchors for w in a.split())
-        self._foreign = lex["foreign"]
         self._uncovered = lex["uncovered"]
         self._neutral = frozenset(lex["neutral"])
         self._fillers = frozenset(lex.get("fillers", []))
@@ -104,7 +103,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         )
         # Another subject's word is not one where a document speaks of it: with a document on leg cramps,
         # "cramp" is ours.
-        self._foreign = [f for f in self._foreign if f" {f} " not in self._document_text]
+        self._foreign = [f for f in lex["foreign"] if f" {f} " not in self._document_text]
         # A lay word the lexicon gives the documents' words for ("hrt", "thick") is understood in a clot
         # question or a follow-up, though no document says it; on its own it does not make a question ours
         # ("a bruise").
