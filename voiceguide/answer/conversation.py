@@ -314,7 +314,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
         more = list(answer.more)
         said_sources = advice_sources
-        asked = heard.split()[:1] and heard.split()[0] in QUESTION_WORDS
+        asked = (heard.split()[:1] and heard.split()[0] in QUESTION_WORDS) or route.query.explicit_kind
         limit = _SEE_DOCTOR_QUESTION_MAX_WORDS if asked else _SEE_DOCTOR_MAX_WORDS
         if words_in(advice) + sum(words_in(s) for s in answer.first) <= limit:
             parts += answer.first

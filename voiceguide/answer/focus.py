@@ -120,6 +120,7 @@ class Focuser:
         self._synonyms: dict[str, list[str]] = lex.get("focus_synonyms", {})
         self._vague = lex.get("vague_phrases", [])
         self._subject_names = lex.get("subject_names", [])
+        self._visits = lex.get("visits", [])
         self._reasons = lex.get("reason_markers", [])
         # Verbs that ask what brings something about ("cause", "lead", "give"): of another kind's question
         # they are only its grammar.
@@ -318,8 +319,9 @@ class Focuser:
         return self._with_referent(section, best)
 
     def _unnamed(self, text: str) -> str:
-        """The text without the subject's full names, which say nothing of what is asked about it."""
-        return without(text, self._subject_names)
+        """The text without the subject's full names, which say nothing of what is asked about it, and
+        without where the person has been."""
+        return without(without(text, self._subject_names), self._visits)
 
     def specific(self, focus: Focus) -> Focus:
         """What was asked in words of its own: without a worried question's usual words, and without everyday

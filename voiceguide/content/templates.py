@@ -104,6 +104,8 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             for part in ("kinds", "intents")
         },
     }
+    if isinstance(lexicon.get("visits"), list):
+        expanded["visits"] = expand_all(lexicon["visits"])
     # A warning sign said many ways ("bigger than (the|my) (other|right|left) [one]") is one template too.
     triage = lexicon.get("triage")
     if triage:
