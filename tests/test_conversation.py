@@ -646,6 +646,21 @@ def test_right_after_an_emergency_a_follow_up_hears_the_emergency_advice_again(c
     assert reply.urgency is Urgency.EMERGENCY and reply.answer.startswith(emergency_instruction()), follow_up
 
 
+@pytest.mark.parametrize(("first", "follow_up"), [
+    ("my dad has a dvt and he's fighting for breath", "and now he's gone all muddled and clammy"),
+    ("my calf has been red and puffy since the weekend", "now i've come over sweaty and grey"),
+])
+def test_after_advice_a_sign_that_may_be_the_lungs_is_an_emergency(content, first, follow_up):
+    """A clot is suspected once signs were described, so a cold sweat is what it would be beside a swollen
+    leg: the clot may have reached the lungs."""
+    reply = reply_after(content, first, follow_up)
+    assert reply.urgency is Urgency.EMERGENCY and reply.answer.startswith(emergency_instruction()), follow_up
+
+
+def test_a_cold_sweat_with_no_signs_described_is_no_emergency(content):
+    assert reply_after(content, "i get sweaty and grey when i run").urgency is Urgency.NONE
+
+
 @pytest.mark.parametrize("follow_up", ["play some music", "what is sciatica"])
 def test_something_else_after_an_emergency_is_out_of_scope(content, follow_up):
     assert reply_after(content, "i suddenly cannot breathe", follow_up).urgency is Urgency.NONE, follow_up

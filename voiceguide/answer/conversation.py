@@ -164,10 +164,11 @@ class Conversation(AnswerAssembly, AdviceChoice):
         said = self.router.understand(text)
         query = self.router.resolve(said, self._state.context)
         triage = self.content.lexicon["triage"]
-        urgency, _signs = assess_heard(
-            query.heard, query.text, triage, after_answer=self._state.context.active
-        )
         last_urgency = self._state.last.urgency if self._state.last else Urgency.NONE
+        urgency, _signs = assess_heard(
+            query.heard, query.text, triage, after_answer=self._state.context.active,
+            after_advice=Urgency.NONE not in (last_urgency, self._state.reported),
+        )
         intents = self.content.lexicon.get("intents", {})
         if last_urgency is Urgency.NONE and intents.get(query.intent or "", {}).get("answer") == "advice":
             last_urgency = self._state.reported

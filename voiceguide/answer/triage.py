@@ -247,13 +247,20 @@ _ORDER = (Urgency.EMERGENCY, Urgency.SEE_DOCTOR, Urgency.NONE)
 
 
 def assess_heard(
-    heard: str, repaired: str, triage: dict[str, Any], *, after_answer: bool = False
+    heard: str, repaired: str, triage: dict[str, Any], *, after_answer: bool = False,
+    after_advice: bool = False,
 ) -> tuple[Urgency, list[str]]:
     """The more urgent reading of what was said as heard and as repaired: a repair toward the documents'
     words can turn a warning sign into something else ("blacked out" -> "blocked out"). `after_answer`: an
-    answer about clots was just given, so "i think i've got one of those" suspects one."""
+    answer about clots was just given, so "i think i've got one of those" suspects one. `after_advice`: the
+    person has already described signs and been told to get help, so a clot is suspected: "and now she's
+    gone clammy" may be it reaching the lungs, as it would be said beside a swollen leg."""
     readings = (assess(text, triage) for text in dict.fromkeys((repaired, heard)))
     urgency, signs = min(readings, key=lambda reading: _ORDER.index(reading[0]))
+    if urgency is not Urgency.EMERGENCY and after_advice:
+        with_clot = _affirmed(repaired, triage["emergency"].get("with_clot", []), triage)
+        if with_clot:
+            return Urgency.EMERGENCY, with_clot
     if urgency is Urgency.NONE and after_answer and suspects_what_was_said(repaired, triage):
         return Urgency.SEE_DOCTOR, ["suspected after an answer"]
     return urgency, signs
