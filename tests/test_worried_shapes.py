@@ -817,3 +817,14 @@ def test_how_a_superficial_clot_feels_is_the_lump_under_the_skin(content, questi
 
 def test_a_scan_in_pregnancy_is_not_a_scan_for_a_clot(content):
     assert _no_document_sentence(content, reply_after(content, "what do they look at in the dating scan"))
+
+
+@pytest.mark.parametrize("question", [
+    "would a clot in the top of the thigh make the buttock sore",
+    "does a clot in the groin ever cause an ache in the bottom",
+])
+def test_a_clot_felt_somewhere_else_leads_with_the_symptoms_it_spreads(content, question):
+    """A clot in one place, asked about as felt in another: the sentence on symptoms radiating from where it
+    is answers, not the list of signs."""
+    answer = reply_after(content, question).answer
+    assert answer.startswith("Clots forming high in the femoral veins"), question

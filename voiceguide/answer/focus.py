@@ -121,6 +121,7 @@ class Focuser:
         self._vague = lex.get("vague_phrases", [])
         self._subject_names = lex.get("subject_names", [])
         self._visits = lex.get("visits", [])
+        self._spread = lex.get("spread", {})
         self._reasons = lex.get("reason_markers", [])
         # Verbs that ask what brings something about ("cause", "lead", "give"): of another kind's question
         # they are only its grammar.
@@ -192,6 +193,9 @@ class Focuser:
                 covered.update(text[start:end].split())
                 alternatives = [key, *self._synonyms[key]]
                 terms.append(tuple(self._stems(a) for a in alternatives))
+        if any_of(rewritten, self._spread.get("from", [])) and any_of(rewritten, self._spread.get("to", [])):
+            # "Why does my bum hurt if the clot is up in my groin": a clot felt somewhere else is asked about.
+            terms.append(tuple(self._stems(w) for w in self._spread.get("focus", [])))
         everyday: list[tuple[tuple[str, ...], ...]] = []
         for word in rewritten.split():
             if word in covered or word in kind_words or len(word) < 3 or (

@@ -366,7 +366,7 @@ def _runtime_lexicon(
         "neutral": lexicon["neutral"],
         "foreign": lexicon["foreign"],
         "triage": lexicon["triage"],
-        **{key: lexicon.get(key, {}) for key in ("focus_synonyms", "stem_exceptions")},
+        **{key: lexicon.get(key, {}) for key in ("focus_synonyms", "stem_exceptions", "spread")},
         **{key: lexicon.get(key, []) for key in OPTIONAL_WORD_LISTS},
         "intents": _intents(lexicon.get("intents", {}), sections),
     }
