@@ -828,3 +828,18 @@ def test_a_clot_felt_somewhere_else_leads_with_the_symptoms_it_spreads(content, 
     is answers, not the list of signs."""
     answer = reply_after(content, question).answer
     assert answer.startswith("Clots forming high in the femoral veins"), question
+
+
+def test_hormone_replacement_therapy_said_in_full_is_one_thing(content):
+    """Its "replacement" is not the knee replacement the surgery sentence names."""
+    question = "i'm on hormone replacement therapy, am i more likely to get a clot in my leg"
+    answer = reply_after(content, question).answer
+    assert answer.startswith("Hormonal influences"), answer
+
+
+@pytest.mark.parametrize("question", [
+    "i got elbowed hard in the buttock at football, can that lead to a clot",
+    "she was kicked in the bottom by a horse, could a clot form there",
+])
+def test_a_blow_to_the_buttock_is_the_documents_injury_or_trauma(content, question):
+    assert reply_after(content, question).answer.startswith("Injury or trauma"), question
