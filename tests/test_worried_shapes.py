@@ -843,3 +843,9 @@ def test_hormone_replacement_therapy_said_in_full_is_one_thing(content):
 ])
 def test_a_blow_to_the_buttock_is_the_documents_injury_or_trauma(content, question):
     assert reply_after(content, question).answer.startswith("Injury or trauma"), question
+
+
+def test_post_thrombotic_syndrome_is_one_name(content):
+    """Its "post" is not the "post-operation" of the surgery sentence."""
+    answer = reply_after(content, "what's the treatment for post thrombotic syndrome").answer
+    assert "post-operation" not in answer and "Treatment" in answer, answer
