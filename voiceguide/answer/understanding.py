@@ -26,6 +26,11 @@ _WEAK_KIND_WORD = 0.5
 # Said between an intent's phrase and the word after it: "what can i do myself to" is "what can i do to".
 _SELF = frozenset({"myself", "yourself", "himself", "herself", "ourselves", "themselves"})
 _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
+# A question put after a story ("she's been in bed all week and her thigh aches, does hrt make clots more
+# likely"): an auxiliary then its subject opens it, and the story before it is this many words at least.
+_ASKING_AUX = frozenset("does do did can could is are will would should".split())
+_ASKED_SUBJECTS = frozenset("i you he she they we a an the there".split())
+_STORY_WORDS = 8
 
 
 class QuestionUnderstanding:
@@ -157,7 +162,7 @@ class QuestionUnderstanding:
         location = self._location(rewritten)
         # A kind named in lay words ("does it change the colour of the skin") is found through the document
         # words for them ("discoloration" is a symptom).
-        said_kind = self._kind(rewritten)
+        said_kind = self._asked_last(rewritten) or self._kind(rewritten)
         kind = said_kind or self._kind(self._document_words(rewritten))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         # A number ("he's 82") is said around a question, never its subject.
@@ -321,6 +326,17 @@ class QuestionUnderstanding:
         if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]
+
+    def _asked_last(self, text: str) -> str | None:
+        """The kind of a question put after a story of signs or risks, where the story's words would say
+        another: the question is what is asked."""
+        words = text.split()
+        for i in range(len(words) - 2, _STORY_WORDS - 1, -1):
+            following = words[i + 1]
+            if words[i] in _ASKING_AUX and (following in _ASKED_SUBJECTS or following not in STOPWORDS):
+                kind = self._kind(" ".join(words[i:]))
+                return kind if kind not in (None, "overview") else None
+        return None
 
     def _kind(self, text: str, besides: str | None = None) -> str | None:
         """`besides`: a kind not to be chosen (the one whose section answered already)."""
