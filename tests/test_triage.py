@@ -187,6 +187,9 @@ def test_not_able_to_breathe_is_an_emergency(judge, said):
     "i sprained my ankle and the calf is swollen", "my knee aches when i play rugby",
     "my backside hurts from horse riding", "my bottom is sore and swollen, it's my haemorrhoids again",
     "both knees are sore whenever it is damp",
+    "the gp says the swelling behind my knee is a baker's cyst, what is that",
+    "i overdid it at the gym and now my bum is stiff and sore",
+    "my buttock is really sore and tight from a strained glute",
 ])
 def test_a_sign_put_down_to_a_sprain_a_sport_a_condition_or_the_weather_is_not_a_report(judge, said):
     assert judge(said) is Urgency.NONE, said
@@ -197,6 +200,7 @@ def test_a_sign_put_down_to_a_sprain_a_sport_a_condition_or_the_weather_is_not_a
     ("i pulled my calf at the gym and the swelling is spreading", Urgency.SEE_DOCTOR),
     ("i twisted my knee and now i have chest pain", Urgency.EMERGENCY),
     ("i sprained my ankle and now the calf is swollen and warm, my sister reckons dvt", Urgency.SEE_DOCTOR),
+    ("my calf is swollen and red, could it be a bakers cyst or a clot", Urgency.SEE_DOCTOR),
 ])
 def test_a_risk_a_worsening_sign_or_a_warning_sign_is_never_explained_away(judge, said, urgency):
     assert judge(said) is urgency, said
