@@ -280,3 +280,8 @@ def test_a_clot_reaching_the_lungs_is_an_emergency_when_said_not_when_asked_how_
     """How to tell asked first, it is a question; said first (whatever is asked after) or with a sign, it is
     an emergency."""
     assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize("said", ["my left glute has been swollen and tender for days"])
+def test_a_glute_is_the_buttock_for_its_signs(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said
