@@ -849,3 +849,12 @@ def test_post_thrombotic_syndrome_is_one_name(content):
     """Its "post" is not the "post-operation" of the surgery sentence."""
     answer = reply_after(content, "what's the treatment for post thrombotic syndrome").answer
     assert "post-operation" not in answer and "Treatment" in answer, answer
+
+
+@pytest.mark.parametrize("question", [
+    "how serious is a dvt behind your knee", "so how serious is a clot in the back of the knee really",
+])
+def test_how_serious_is_answered_by_the_sentence_that_says_how_serious(content, question):
+    """A degree asked ("how serious") is answered as "is it serious" is: by the sentence that says so."""
+    answer = reply_after(content, question).answer
+    assert answer.startswith("A blood clot behind the knee, or deep vein thrombosis (DVT), is a"), answer

@@ -50,6 +50,7 @@ _KIND_HITS_MAX = 2
 _KIND_NAMED = 0.5  # the sentence names the kind outright ("A common symptom is ...")
 _SYNONYM_SHARE = 0.7  # a document word for the asked word counts a little less than the word itself
 _YES_NO = frozenset("can could is are does do did will would should may might has have".split())
+_DEGREE = frozenset("serious dangerous bad risky common".split())
 # Hesitations are gone by now (QuestionUnderstanding._heard): these are the words that open talk.
 _OPENERS = frozenset("so and but oh well right ok okay hey hi hello now then".split())
 _VAGUE_PENALTY = 3.0
@@ -205,8 +206,10 @@ class Focuser:
             covered.add(word)
             (everyday if word in self._everyday else terms).append((self._stems(word),))
         # "So can you actually get one in your bum": a yes or no question after the words that open talk.
-        first = next(dropwhile(lambda w: w in _OPENERS, heard.split()), "")
-        yes_no = first in _YES_NO
+        opening = list(dropwhile(lambda w: w in _OPENERS, heard.split()))
+        first = opening[0] if opening else ""
+        # "How serious is a clot": how much of what the document says outright ("is a serious condition").
+        yes_no = first in _YES_NO or (first == "how" and len(opening) > 1 and opening[1] in _DEGREE)
         # An everyday word says less of what is asked than a word of the documents' ("after" in "will my leg
         # ever be the same after a dvt"), but it may be all there is ("how do they work"). Who does what is
         # asked ("how do doctors treat it") is not what is asked, though; whether they do it is ("would my
