@@ -34,6 +34,7 @@ def judge(content):
         # Words between the ones that matter, in either order.
         "i coughed up a little blood this morning",
         "there was blood when she coughed",
+        "there was blood on the tissue after i coughed this morning",
         "he keeps passing out",
         "i feel like i'm going to black out",
         "my heart won't slow down",

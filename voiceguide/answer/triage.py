@@ -91,11 +91,11 @@ def _reached_lungs(text: str, triage: dict[str, Any]) -> list[str]:
     return [] if any(end <= first for end in asked) else said
 
 
-_NEAR = 5
+_NEAR = 6
 
 
 def _near(text: str, pairs: list[list[list[str]]], triage: dict[str, Any]) -> list[str]:
-    """Each pair of word lists with a word of each within five words of the other, in either order, unless
+    """Each pair of word lists with a word of each within six words of the other, in either order, unless
     the first of the two is denied ("i have not coughed up any blood")."""
     words = text.split()
     starts = [0]
