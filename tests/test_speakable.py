@@ -72,7 +72,8 @@ def _hearings(samples: np.ndarray, rate: int) -> list[str]:
     model = load_model(str(embedded_model_dir()), 2)  # the engine's own, loaded once per process
     audio = soxr.resample(samples, rate, 16000)
     return [_joined_numbers(" ".join(segment.text for segment in model.transcribe(
-        audio, language="en", beam_size=beam, condition_on_previous_text=False, initial_prompt=prompt)[0]))
+        audio, language="en", beam_size=beam, condition_on_previous_text=False, initial_prompt=prompt,
+        temperature=0.0)[0]))
         for beam in (1, 5) for prompt in (None, _PROMPT)]
 
 
