@@ -89,8 +89,10 @@ def _joined_numbers(text: str) -> str:
 
 
 def _says_number(hearings: list[str], number: str) -> bool:
-    """Some listener hears the number as its digits, and none hears a quantity ("nine hundred eleven")."""
-    return any(number in heard.split() for heard in hearings) and not any("hundred" in h for h in hearings)
+    """Most listeners hear the number as its digits, and none hears a quantity ("nine hundred eleven"): a
+    quantity is sometimes written as digits too ("911"), so one listener hearing them proves nothing."""
+    heard = sum(number in hearing.split() for hearing in hearings)
+    return 2 * heard > len(hearings) and not any("hundred" in h for h in hearings)
 
 
 @pytest.mark.parametrize("number", ["911", "112"])
