@@ -62,10 +62,7 @@ class AnswerAssembly:
             fits = [self.focuser.asked_fit(s, focus) for s in sections]
             # "What signs show a clot has reached the lungs": the words chose sections about the lungs, but
             # the kind named outright (signs) is what must be answered.
-            other_kind = (
-                q.explicit_kind and q.kind is not None and q.kind != route.kind
-                and q.kind not in intent.get("over_kinds", ())
-            )
+            other_kind = q.explicit_kind and q.kind is not None and q.kind != route.kind
             elsewhere = self._said_elsewhere(replace(focus, kind=q.kind)) if other_kind else []
             if elsewhere:
                 sections, focus = elsewhere, replace(focus, kind=q.kind)

@@ -22,8 +22,8 @@ from voiceguide.answer.reasons import asks_why_of_the_last, reason_for
 from voiceguide.answer.reply import Reply, ReplyStatus
 from voiceguide.answer.route_model import Context, Route, RouteStatus
 from voiceguide.answer.router import Router
+from voiceguide.answer.text import QUESTION_OPENERS
 from voiceguide.answer.triage import (
-    QUESTION_WORDS,
     Urgency,
     assess_heard,
     describes_signs,
@@ -315,7 +315,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
             return Reply(text, heard, topic, urgency, _join(parts), sources, route.score, status)
         more = list(answer.more)
         said_sources = advice_sources
-        asked = (heard.split()[:1] and heard.split()[0] in QUESTION_WORDS) or route.query.explicit_kind
+        asked = (heard.split()[:1] and heard.split()[0] in QUESTION_OPENERS) or route.query.explicit_kind
         limit = _SEE_DOCTOR_QUESTION_MAX_WORDS if asked else _SEE_DOCTOR_MAX_WORDS
         if words_in(advice) + sum(words_in(s) for s in answer.first) <= limit:
             parts += answer.first

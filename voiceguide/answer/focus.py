@@ -25,7 +25,7 @@ import snowballstemmer
 
 from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.scope import everyday as common_word
-from voiceguide.answer.text import STOPWORDS, normalize
+from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, normalize
 from voiceguide.content.content_model import Content, Section, built_once
 
 FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
@@ -49,7 +49,6 @@ _KIND_HIT = 0.6
 _KIND_HITS_MAX = 2
 _KIND_NAMED = 0.5  # the sentence names the kind outright ("A common symptom is ...")
 _SYNONYM_SHARE = 0.7  # a document word for the asked word counts a little less than the word itself
-_YES_NO = frozenset("can could is are does do did will would should may might has have".split())
 _DEGREE = frozenset("serious dangerous bad risky common".split())
 # Hesitations are gone by now (QuestionUnderstanding._heard): these are the words that open talk.
 _OPENERS = frozenset("so and but oh well right ok okay hey hi hello now then".split())
@@ -209,7 +208,7 @@ class Focuser:
         opening = list(dropwhile(lambda w: w in _OPENERS, heard.split()))
         first = opening[0] if opening else ""
         # "How serious is a clot": how much of what the document says outright ("is a serious condition").
-        yes_no = first in _YES_NO or (first == "how" and len(opening) > 1 and opening[1] in _DEGREE)
+        yes_no = first in YES_NO_OPENERS or (first == "how" and len(opening) > 1 and opening[1] in _DEGREE)
         # An everyday word says less of what is asked than a word of the documents' ("after" in "will my leg
         # ever be the same after a dvt"), but it may be all there is ("how do they work"). Who does what is
         # asked ("how do doctors treat it") is not what is asked, though; whether they do it is ("would my

@@ -301,9 +301,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         yields = q.kind in intent.get("yields_to", ()) if q.lay_kind else (
             q.kind in intent.get("answered_in", ()) and not asks_why(q.heard) and self._names_one(q)
         )
-        # "My tablets put me at risk, should i change them": the risk is said, the change is asked.
-        explicit = q.explicit_kind and q.kind not in intent.get("over_kinds", ())
-        asked_kind = q.kind if (explicit or not intent_kind or yields) else intent_kind
+        asked_kind = q.kind if (q.explicit_kind or not intent_kind or yields) else intent_kind
         kind = asked_kind or (context.kind if follow_up else None) or default_kind or self._bare_subject(q)
         kindless_worry = q.intent is not None and not intent_kind
         if q.lay_kind and kindless_worry and context.kind and context.active and self._refers(q):

@@ -16,7 +16,7 @@ from typing import Any
 from voiceguide.answer.phrases import Rewriter, any_of
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import everyday
-from voiceguide.answer.text import STOPWORDS
+from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS
 
 _ASKED_CAUSE = re.compile(
     r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,2}?)"
@@ -30,7 +30,6 @@ _HELPS = re.compile(r"\b(?:help|helps)(?: at all| much| any| anyway| really)?$")
 _RISK_OF = re.compile(r"\brisks? (?:of|for) (?:getting |developing |having )?(?:a |an |the )?(\w+)")
 
 # A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
-_ASKS_YES_NO = frozenset("can could do does did is are was were will would should have has".split())
 
 
 class ScopeChecks:
@@ -127,5 +126,5 @@ class ScopeChecks:
         asks what it is."""
         named = any(w in self._subjects for w in q.content_words)
         bare = all(w in self._subjects or w in self._neutral for w in q.content_words)
-        asks = bool(_ASKS_YES_NO & set(q.heard.split()))
+        asks = bool(YES_NO_OPENERS & set(q.heard.split()))
         return "overview" if named and bare and not asks and q.intent is None and q.location is None else None

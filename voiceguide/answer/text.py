@@ -25,6 +25,13 @@ STOPWORDS = frozenset(
     s t""".split()
 )
 
+# The words a yes/no question opens with ("can a clot ...", "should i ...") and those of any question: one
+# list, so the router, the focus and the triage agree on what is being asked.
+YES_NO_OPENERS = frozenset(
+    "can could is are was were does do did will would should may might has have".split()
+)
+QUESTION_OPENERS = YES_NO_OPENERS | frozenset("what how why when where which who".split())
+
 
 def normalize(text: str) -> str:
     """Lower case, apostrophes kept inside words, everything else that is not a letter or digit dropped."""

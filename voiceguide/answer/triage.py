@@ -18,6 +18,7 @@ from typing import Any
 
 from voiceguide.answer.phrases import any_of, find_all, without
 from voiceguide.answer.route_model import Query
+from voiceguide.answer.text import QUESTION_OPENERS
 
 _WINDOW = 4
 _CLAUSE_BREAKS = frozenset(
@@ -183,10 +184,6 @@ def _reassuring(text: str, cue: str) -> bool:
     return False
 
 
-_QUESTION_WORDS = frozenset(
-    "what how why when where which who can could does do is are will would should".split()
-)
-QUESTION_WORDS = _QUESTION_WORDS  # words a question opens with, for those who answer it
 
 
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
@@ -217,13 +214,13 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # "Would my leg feel heavy if i had a clot": a question about a case, not a report of one.
     # "Can you tell me if I've got a clot, my leg is swollen" asks to be told, not what would happen if.
     asking = triage.get("asking_whether", [])
-    supposing = bool(words) and words[0] in _QUESTION_WORDS and any(
+    supposing = bool(words) and words[0] in QUESTION_OPENERS and any(
         w in triage["hypothetical"] and not any_of(" ".join(words[max(0, i - 2):i]), asking)
         for i, w in enumerate(words)
     )
     reporting = not supposing and (
         any_of(text, doctor["personal"])
-        or (words and words[0] not in _QUESTION_WORDS and words[0] not in triage.get("question_openers", ()))
+        or (words and words[0] not in QUESTION_OPENERS and words[0] not in triage.get("question_openers", ()))
     )
     # "My cat's got a lump on her back leg": an animal's signs are for a vet, not this advice.
     animal = any_of(text.replace("'s ", " "), triage.get("animals", []))  # heard as said: "my cat's leg"

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
-from voiceguide.answer.text import STOPWORDS, join_spelled, normalize
+from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, join_spelled, normalize
 
 _FUZZY_CUTOFF = 84
 # Pieces joined into a word must make one this long: "ultra sound", not "a pill".
@@ -28,9 +28,11 @@ _SELF = frozenset({"myself", "yourself", "himself", "herself", "ourselves", "the
 _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 # A question put after a story ("she's been in bed all week and her thigh aches, does hrt make clots more
 # likely"): an auxiliary then its subject opens it, and the story before it is this many words at least.
-_ASKING_AUX = frozenset("does do did can could is are will would should".split())
 _ASKED_SUBJECTS = frozenset("i you he she they we a an the there".split())
 _STORY_WORDS = 8
+# Mid-sentence, these tell the story rather than ask: a likelihood ("the specialist said i might need one")
+# or what has happened ("she was diagnosed yesterday", "he has had one before").
+_ASKING_AUX = YES_NO_OPENERS - {"may", "might", "was", "were", "has", "have"}
 
 
 class QuestionUnderstanding:
@@ -198,7 +200,12 @@ class QuestionUnderstanding:
             named = []
         # The kind counts as named outright when its words say more than the worried question's phrase: in
         # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
-        explicit = bool(named) and max(len(n.split()) for n in named) >= intent_words
+        # A kind the worried question speaks over is said, not asked: in "my tablets put me at risk, should i
+        # change them" the risk is said and the change asked.
+        explicit = (
+            bool(named) and max(len(n.split()) for n in named) >= intent_words
+            and kind not in spec.get("over_kinds", ())
+        )
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
             explicit, kind is not None and said_kind is None,
@@ -328,8 +335,9 @@ class QuestionUnderstanding:
         return ranked[0][0]
 
     def _asked_last(self, text: str) -> str | None:
-        """The kind of a question put after a story of signs or risks, where the story's words would say
-        another: the question is what is asked."""
+        """The kind named by a question put at the end of a story of eight words or more ("... her bottom is
+        still sore, can a fall like that cause a clot"): what is asked is the closing question, whatever kind
+        the story's own words name."""
         words = text.split()
         for i in range(len(words) - 2, _STORY_WORDS - 1, -1):
             following = words[i + 1]
