@@ -26,13 +26,17 @@ def content():
 LAY_WORDINGS = yaml.safe_load((Path(__file__).parent / "lay_wordings.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("turns", "words"), [
-    pytest.param((*case.get("after", []), case["q"]), case["says"], id=f"{group['about']}: {case['q']}")
+@pytest.mark.parametrize(("turns", "words", "leads"), [
+    pytest.param(
+        (*case.get("after", []), case["q"]), case["says"], group.get("leads", False),
+        id=f"{group['about']}: {case['q']}",
+    )
     for group in LAY_WORDINGS for case in group["cases"]
 ])
-def test_a_lay_wording_reaches_the_sentence_that_answers(content, turns, words):
-    """`after`: what was asked just before, in order."""
-    assert words in first_answer(content, *turns), turns
+def test_a_lay_wording_reaches_the_sentence_that_answers(content, turns, words, leads):
+    """`after`: what was asked just before, in order; `leads`: the words are in the first sentence said."""
+    answer = first_answer(content, *turns)
+    assert words in (answer.split(". ")[0] if leads else answer), turns
 
 
 def _no_document_sentence(content, reply) -> bool:

@@ -46,7 +46,9 @@ class AnswerAssembly:
         q = route.query
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
-        focus = self.focuser.focus(q.heard, q.text, route.kind, intent_focus, route.carried, route.location)
+        focus = self.focuser.focus(
+            q.heard, q.text, route.kind, intent_focus, route.carried, route.location, q.story
+        )
         focus = replace(focus, said=said)
         sections = self._sections_for(route, intent_focus)
         # Chosen for what a worried question asks ("are clots only in your legs"): not moved back to a place

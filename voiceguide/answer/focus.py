@@ -59,6 +59,7 @@ _SAID = -100.0  # a sentence the listener has just heard in the advice
 _CARRIED_SHARE = 0.5  # a word of the last question, which this one refers to ("they" = compression stockings)
 _PLACE_SHARE = 0.5  # "can you get a clot in your bum": the sentence that says so of that place
 _EVERYDAY_SHARE = 0.5  # "work" in "how do compression socks work", beside the words that name the subject
+_TOLD_SHARE = 0.25  # a word of the story told before the question: the situation, not what is asked
 # A sentence of another section of the same place leads only if it answers clearly better than any sentence of
 # the section the router chose: the router weighed the whole section, the sentence is weighed on its own.
 _OTHER_SECTION = 1.0
@@ -90,6 +91,7 @@ class Focus:
     # sentences already said in this reply (the urgent advice): never again
     said: frozenset[str] = frozenset()
     why: bool = False  # "why are clots more likely after surgery": the sentence that gives the reason leads
+    told: tuple[tuple[tuple[str, ...], ...], ...] = ()  # words of the story before a closing question
 
 
 @dataclass(frozen=True)
@@ -170,11 +172,12 @@ class Focuser:
     # -- what is asked --------------------------------------------------------------------------
     def focus(
         self, heard: str, rewritten: str, kind: str | None, extra: tuple[str, ...] = (),
-        carried: tuple[str, ...] = (), location: str | None = None,
+        carried: tuple[str, ...] = (), location: str | None = None, story: str = "",
     ) -> Focus:
         """The question's own words, each with the document's words for it; `extra` adds whole terms (an
         intent's focus, such as "seek medical attention" for "what should i do"); `carried` are the words of
-        the last question that this one refers to; `location` the place asked about."""
+        the last question that this one refers to; `location` the place asked about; `story` what was told
+        before a closing question, whose words count as everyday ones unless the question says them too."""
         kind_words = set()
         if kind:
             # The kind's heading words and the words that only ask for it ("what does it feel like"); another
@@ -184,6 +187,8 @@ class Focuser:
             kind_words |= self._asking_verbs
         terms: list[tuple[tuple[str, ...], ...]] = []
         covered: set[str] = set()
+        asked = set(rewritten[len(story):].split()) if story else None
+        told: list[tuple[tuple[str, ...], ...]] = []
         rewritten, heard = self._unnamed(rewritten), self._unnamed(heard)
         for text in (rewritten, heard):
             for start, end, key in find_all(text, self._synonyms):
@@ -192,7 +197,8 @@ class Focuser:
                 covered.add(key)
                 covered.update(text[start:end].split())
                 alternatives = [key, *self._synonyms[key]]
-                terms.append(tuple(self._stems(a) for a in alternatives))
+                in_story = asked is not None and not set(text[start:end].split()) & asked
+                (told if in_story else terms).append(tuple(self._stems(a) for a in alternatives))
         if any_of(rewritten, self._spread.get("from", [])) and any_of(rewritten, self._spread.get("to", [])):
             # "Why does my bum hurt if the clot is up in my groin": a clot felt somewhere else is asked about.
             terms.append(tuple(self._stems(w) for w in self._spread.get("focus", [])))
@@ -203,7 +209,8 @@ class Focuser:
             ):
                 continue
             covered.add(word)
-            (everyday if word in self._everyday else terms).append((self._stems(word),))
+            in_story = asked is not None and word not in asked
+            (everyday if word in self._everyday else told if in_story else terms).append((self._stems(word),))
         # "So can you actually get one in your bum": a yes or no question after the words that open talk.
         opening = list(dropwhile(lambda w: w in _OPENERS, heard.split()))
         first = opening[0] if opening else ""
@@ -213,6 +220,9 @@ class Focuser:
         # ever be the same after a dvt"), but it may be all there is ("how do they work"). Who does what is
         # asked ("how do doctors treat it") is not what is asked, though; whether they do it is ("would my
         # doctor give me some": the sentence that says a doctor may recommend them).
+        # "... and now her leg is swollen, could that be a clot": what "that" is, the story says.
+        if not terms:
+            terms, told = told, []
         if not terms:
             terms, everyday = [t for t in everyday if yes_no or not set(t[0]) & self._stand_in_stems], []
         intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
@@ -232,7 +242,7 @@ class Focuser:
             place = tuple(self._stem(w) for t in said_place for w in t.split() if w not in STOPWORDS)
         own = tuple(t for t in terms if any(t))
         return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
-                     tuple(t for t in everyday if any(t)), why=why)
+                     tuple(t for t in everyday if any(t)), why=why, told=tuple(t for t in told if any(t)))
 
     def _term(self, word: str) -> tuple[tuple[str, ...], ...]:
         alternatives = [word, *self._synonyms.get(word, [])]
@@ -248,6 +258,7 @@ class Focuser:
         score = sum(self._term_weight(t, stems, own) for t in focus.terms)
         score += sum(self._term_weight(t, stems, 1.0) for t in focus.intent)
         score += _EVERYDAY_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.everyday)
+        score += _TOLD_SHARE * sum(self._term_weight(t, stems, 1.0) for t in focus.told)
         # "Is it serious": when the question's own words name nothing, "it" is all of what it asks about.
         carried_share = _CARRIED_SHARE if focus.terms else 1.0
         score += carried_share * sum(self._term_weight(t, stems, 1.0) for t in focus.carried)

@@ -43,6 +43,9 @@ class Query:
     explicit_kind: bool = False
     lay_kind: bool = False  # the kind was found only through the documents' words for a lay word ("drive")
     continued: bool = False  # goes on from the last question, whose kind it keeps ("and the deep ones")
+    # the story told before a closing question ("i sit at a desk all day and i'm on the pill" before "does
+    # the pill raise my risk"): its words say the person's situation, not what is asked
+    story: str = ""
 
 
 class RouteStatus(enum.StrEnum):

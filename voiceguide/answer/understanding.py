@@ -60,6 +60,8 @@ class QuestionUnderstanding:
     _fuzzy_targets: list[str]
     _long_words: list[str]  # the documents' long, uncommon words: what a recognizer may split
     _without_places: Callable[[str], str]
+    _subjects: frozenset[str]
+    _place_words: frozenset[str]
     _intent_phrases: dict[str, tuple[str, ...]]
     _intent_index: PhraseIndex
     _fillers: frozenset[str]
@@ -164,7 +166,8 @@ class QuestionUnderstanding:
         location = self._location(rewritten)
         # A kind named in lay words ("does it change the colour of the skin") is found through the document
         # words for them ("discoloration" is a symptom).
-        said_kind = self._asked_last(rewritten) or self._kind(rewritten)
+        story, closing_kind = self._closing_question(rewritten)
+        said_kind = closing_kind or self._kind(rewritten)
         kind = said_kind or self._kind(self._document_words(rewritten))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
         # A number ("he's 82") is said around a question, never its subject.
@@ -208,7 +211,7 @@ class QuestionUnderstanding:
         )
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
-            explicit, kind is not None and said_kind is None,
+            explicit, kind is not None and said_kind is None, story=story,
         )
 
     def _stands_in(self, q: Query, stand_ins: frozenset[str] | None = None) -> bool:
@@ -334,17 +337,28 @@ class QuestionUnderstanding:
             return None
         return ranked[0][0]
 
-    def _asked_last(self, text: str) -> str | None:
-        """The kind named by a question put at the end of a story of eight words or more ("... her bottom is
-        still sore, can a fall like that cause a clot"): what is asked is the closing question, whatever kind
-        the story's own words name."""
+    def _closing_question(self, text: str) -> tuple[str, str | None]:
+        """The story and the kind named by a question put at the end of it, when the story runs to eight words
+        or more ("... her bottom is still sore, can a fall like that cause a clot"): what is asked is the
+        closing question, whatever kind the story's own words name."""
         words = text.split()
         for i in range(len(words) - 2, _STORY_WORDS - 1, -1):
             following = words[i + 1]
             if words[i] in _ASKING_AUX and (following in _ASKED_SUBJECTS or following not in STOPWORDS):
                 kind = self._kind(" ".join(words[i:]))
-                return kind if kind not in (None, "overview") else None
-        return None
+                if kind in (None, "overview"):
+                    return "", None
+                # "I sit all day and I'm on the pill, does the pill raise my risk": the question names one
+                # thing of the story, and that is what is asked; the rest is the person's situation. A
+                # question that names none ("could she get a clot from that") is asked of the whole story.
+                told, asked = words[:i], words[i:]
+                told_stems = {self._stem(w) for w in told}
+                names_one = any(
+                    self._stem(w) in told_stems for w in asked
+                    if w not in STOPWORDS and w not in self._subjects and w not in self._place_words
+                )
+                return (" ".join(told) if names_one else ""), kind
+        return "", None
 
     def _kind(self, text: str, besides: str | None = None) -> str | None:
         """`besides`: a kind not to be chosen (the one whose section answered already)."""
