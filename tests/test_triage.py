@@ -89,6 +89,11 @@ def test_not_emergency(judge, text):
         "i think i have a blood clot",
         "i don't have chest pain but my knee is swollen",
         "my buttock is swollen and tender but i can breathe fine",
+        # A carer's report, opened with a question of what to do.
+        "should we take him to the gp, his calf is red and puffy",
+        "do we need a doctor, mums thigh has gone hot and sore",
+        # Asked as whether it is normal: the person's own case.
+        "is it normal for the leg that was operated on to be so swollen and tender",
     ],
 )
 def test_see_doctor(judge, text):
