@@ -349,6 +349,9 @@ def test_should_someone_else_see_the_gp_about_signs_gets_the_see_a_doctor_advice
 
 @pytest.mark.parametrize("question", [
     "i sometimes forget to take my blood thinners is that a problem", "can i fly while im on thinners",
+    # What a clot in pregnancy does to the baby, bleeding after a fall, how long to stay on the medicine.
+    "could a clot harm my unborn baby", "does being on anticoagulants make falling more dangerous",
+    "will he need to be on blood thinners for life",
 ])
 def test_clot_care_questions_the_articles_do_not_answer_are_not_covered(content, question):
     reply = reply_after(content, question)
