@@ -191,7 +191,7 @@ class Focuser:
         told: list[tuple[tuple[str, ...], ...]] = []
         rewritten, heard = self._unnamed(rewritten), self._unnamed(heard)
         for text in (rewritten, heard):
-            for start, end, key in find_all(text, self._synonyms):
+            for start, end, key in _outermost(find_all(text, self._synonyms)):
                 if key in covered or key in kind_words:
                     continue
                 covered.add(key)
@@ -402,6 +402,14 @@ class Focuser:
         matched = any(self.term_score(s, focus) > 0 for s in section.sentences)
         rest = tuple(i for i in range(len(section.sentences)) if i not in first)
         return Choice(tuple(first), rest, matched)
+
+
+def _outermost(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The hits not inside a longer one: "another op" is surgery, and its "another" is not a new clot."""
+    return [
+        (start, end, key) for start, end, key in hits
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _k in hits)
+    ]
 
 
 def opens_with_reference(sentence: str) -> bool:
