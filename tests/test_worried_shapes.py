@@ -352,6 +352,9 @@ def test_should_someone_else_see_the_gp_about_signs_gets_the_see_a_doctor_advice
     # What a clot in pregnancy does to the baby, bleeding after a fall, how long to stay on the medicine.
     "could a clot harm my unborn baby", "does being on anticoagulants make falling more dangerous",
     "will he need to be on blood thinners for life",
+    # A clot in a place the articles do not cover, beside one they do; cancer's treatment; the safest pill.
+    "is a clot in your arm more serious than one behind the knee", "could chemotherapy give me a clot",
+    "which type of pill carries the least clot risk",
 ])
 def test_clot_care_questions_the_articles_do_not_answer_are_not_covered(content, question):
     reply = reply_after(content, question)

@@ -210,6 +210,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             if not (context.active and w in self._lay_words) and not ((goes_on or stands_in) and everyday(w))
             and self._stem(w) not in stems and w not in phrased
         ]
+        if q.anchored and q.location and self._clot_in_uncovered_place(q):
+            return Route(RouteStatus.NOT_COVERED, q)
         if (q.uncovered and not q.location) or (not q.anchored and (q.foreign or unknown)):
             # A clot-care subject the articles lack, named in words they lack too ("what is a vena cava
             # filter"): honest, not "I can't help".

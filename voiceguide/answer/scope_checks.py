@@ -29,6 +29,9 @@ _ASKED_CAUSE = re.compile(
 _HELPS = re.compile(r"\b(?:help|helps)(?: at all| much| any| anyway| really)?$")
 _RISK_OF = re.compile(r"\brisks? (?:of|for) (?:getting |developing |having )?(?:a |an |the )?(\w+)")
 
+# "Is a clot in the arm worse than one in the leg": a clot said to be in a place the documents do not cover.
+_CLOT_IN = r"\b(?:clot|clots|one|ones|dvt|thrombosis) in (?:the |your |my |his |her |an |a )?(?:{})\b"
+
 # A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
 
 
@@ -79,6 +82,12 @@ class ScopeChecks:
             spec.get("covered") is False and q.location is not None and not q.foreign
             and all(w in self._lay_words for w in unknown)
         )
+
+    def _clot_in_uncovered_place(self, q: Query) -> bool:
+        """A clot placed in a part of the body the documents do not cover, whatever other place is named
+        beside it: what they say of the legs is not said of the arm."""
+        places = "|".join(re.escape(u) for u in q.uncovered)
+        return bool(places) and re.search(_CLOT_IN.format(places), q.text) is not None
 
     def _named_cause_unknown(self, q: Query) -> bool:
         """"Can stress cause clots", "is anxiety linked to clots": the words between the opening and the verb
