@@ -684,3 +684,9 @@ def test_playing_the_signs_down_keeps_the_see_a_doctor_advice(content, follow_up
 ])
 def test_what_to_do_about_the_signs_just_heard_is_to_see_a_doctor(content, turns):
     assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns
+
+
+def test_asking_whether_to_see_a_doctor_about_a_leg_gone_bluish_gets_the_advice(content):
+    """A colour word the router did not know once made the whole question someone else's subject."""
+    reply = Conversation(content).handle("do i need the gp if my thigh is heavy and a bit blueish")
+    assert reply.urgency.value == "see-doctor"

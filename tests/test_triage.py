@@ -92,6 +92,8 @@ def test_not_emergency(judge, text):
         # A carer's report, opened with a question of what to do.
         "should we take him to the gp, his calf is red and puffy",
         "do we need a doctor, mums thigh has gone hot and sore",
+        # A leg gone a bit blue is the documents' discoloration.
+        "my calf has turned slightly bluish",
         # Asked as whether it is normal: the person's own case.
         "is it normal for the leg that was operated on to be so swollen and tender",
     ],
@@ -131,6 +133,7 @@ def test_a_repair_does_not_hide_a_warning_sign(content):
 @pytest.mark.parametrize("said", [
     "her face has gone all lopsided", "he can't lift his arm and his words are coming out jumbled",
     "my wife's gone floppy down one side", "his lips are turning a bit blue", "i think i'm having a stroke",
+    "her fingertips look bluish",
 ])
 def test_a_strokes_signs_and_blue_lips_as_people_put_them_are_emergencies(judge, said):
     assert judge(said) is Urgency.EMERGENCY, said
