@@ -177,7 +177,7 @@ class Focuser:
         """The question's own words, each with the document's words for it; `extra` adds whole terms (an
         intent's focus, such as "seek medical attention" for "what should i do"); `carried` are the words of
         the last question that this one refers to; `location` the place asked about; `story` what was told
-        before a closing question, whose words count as everyday ones unless the question says them too."""
+        before a closing question, whose words count a quarter unless the question says them too."""
         kind_words = set()
         if kind:
             # The kind's heading words and the words that only ask for it ("what does it feel like"); another

@@ -32,8 +32,6 @@ _RISK_OF = re.compile(r"\brisks? (?:of|for) (?:getting |developing |having )?(?:
 # "Is a clot in the arm worse than one in the leg": a clot said to be in a place the documents do not cover.
 _CLOT_IN = r"\b(?:clot|clots|one|ones|dvt|thrombosis) in (?:the |your |my |his |her |an |a )?(?:{})\b"
 
-# A question that asks something of the subject ("can you have a clot and not know it") is not a bare name.
-
 
 class ScopeChecks:
     _rewrite: Rewriter
@@ -135,5 +133,7 @@ class ScopeChecks:
         asks what it is."""
         named = any(w in self._subjects for w in q.content_words)
         bare = all(w in self._subjects or w in self._neutral for w in q.content_words)
+        # A question that asks something of the subject ("can you have a clot and not know it") is not a bare
+        # name.
         asks = bool(YES_NO_OPENERS & set(q.heard.split()))
         return "overview" if named and bare and not asks and q.intent is None and q.location is None else None

@@ -338,9 +338,9 @@ class QuestionUnderstanding:
         return ranked[0][0]
 
     def _closing_question(self, text: str) -> tuple[str, str | None]:
-        """The story and the kind named by a question put at the end of it, when the story runs to eight words
-        or more ("... her bottom is still sore, can a fall like that cause a clot"): what is asked is the
-        closing question, whatever kind the story's own words name."""
+        """The kind named by a question put at the end of a story of eight words or more ("... her bottom is
+        still sore, can a fall like that cause a clot"), whatever kind the story's own words name; and the
+        story itself, when the question names one thing of it."""
         words = text.split()
         for i in range(len(words) - 2, _STORY_WORDS - 1, -1):
             following = words[i + 1]
