@@ -184,8 +184,6 @@ def _reassuring(text: str, cue: str) -> bool:
     return False
 
 
-
-
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
     doctor = triage["see-doctor"]
