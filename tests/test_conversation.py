@@ -690,3 +690,13 @@ def test_asking_whether_to_see_a_doctor_about_a_leg_gone_bluish_gets_the_advice(
     """A colour word the router did not know once made the whole question someone else's subject."""
     reply = Conversation(content).handle("do i need the gp if my thigh is heavy and a bit blueish")
     assert reply.urgency.value == "see-doctor"
+
+
+@pytest.mark.parametrize("turns", [
+    ("what causes a clot behind the knee", "should i see a doctor if my calf is red and sore"),
+    ("how do they test for a clot", "do i need the gp, my thigh has gone hot and puffy"),
+])
+def test_asking_what_to_do_about_signs_after_another_answer_still_gets_the_advice(content, turns):
+    """Just after the causes, "what should i do" asks what can be done about them; with signs of one's own
+    described, it asks whether to see a doctor."""
+    assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns

@@ -184,7 +184,13 @@ class Conversation(AnswerAssembly, AdviceChoice):
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
         route = self.router.route(text, context, default_kind=default_kind, query=query)
         heard = route.query.heard
-        if route.status == RouteStatus.ADVICE and urgency is Urgency.NONE and (
+        # Asked for advice, whether or not the router then answered from a section ("should i see a doctor
+        # if my calf is red and sore", just after the causes, is routed to what can be done about them).
+        asks_advice = route.status == RouteStatus.ADVICE or (
+            route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED)
+            and intents.get(route.query.intent or "", {}).get("answer") == "advice"
+        )
+        if asks_advice and urgency is Urgency.NONE and (
             self._about_themselves(route) or describes_signs(route.query.text, triage)
         ):
             # "Should I go to the ER if I've got a clot in my bum", "is it worth seeing the gp for a sore
