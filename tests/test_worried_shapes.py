@@ -355,6 +355,8 @@ def test_should_someone_else_see_the_gp_about_signs_gets_the_see_a_doctor_advice
     # A clot in a place the articles do not cover, beside one they do; cancer's treatment; the safest pill.
     "is a clot in your arm more serious than one behind the knee", "could chemotherapy give me a clot",
     "which type of pill carries the least clot risk",
+    # A story before the question that places the clot itself where the articles do not go.
+    "i have been stuck on the sofa for weeks with a clot in my arm, does lying about so much make it worse",
 ])
 def test_clot_care_questions_the_articles_do_not_answer_are_not_covered(content, question):
     reply = reply_after(content, question)

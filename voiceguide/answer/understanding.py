@@ -17,7 +17,8 @@ from rapidfuzz import fuzz, process
 from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
-from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, join_spelled, normalize
+from voiceguide.answer.scope_checks import clot_in
+from voiceguide.answer.text import QUESTION_OPENERS, STOPWORDS, YES_NO_OPENERS, join_spelled, normalize
 
 _FUZZY_CUTOFF = 84
 # Pieces joined into a word must make one this long: "ultra sound", not "a pill".
@@ -30,6 +31,9 @@ _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is ab
 # likely"): an auxiliary then its subject opens it, and the story before it is this many words at least.
 _ASKED_SUBJECTS = frozenset("i you he she they we a an the there".split())
 _STORY_WORDS = 8
+# "What foods should she avoid": the question opens at a question word a few words before the auxiliary.
+_WH = QUESTION_OPENERS - YES_NO_OPENERS
+_WH_REACH = 3
 # Mid-sentence, these tell the story rather than ask: a likelihood ("the specialist said i might need one")
 # or what has happened ("she was diagnosed yesterday", "he has had one before").
 _ASKING_AUX = YES_NO_OPENERS - {"may", "might", "was", "were", "has", "have"}
@@ -166,7 +170,7 @@ class QuestionUnderstanding:
         location = self._location(rewritten)
         # A kind named in lay words ("does it change the colour of the skin") is found through the document
         # words for them ("discoloration" is a symptom).
-        story, closing_kind = self._closing_question(rewritten)
+        story, closing_kind, closing = self._closing_question(rewritten)
         said_kind = closing_kind or self._kind(rewritten)
         kind = said_kind or self._kind(self._document_words(rewritten))
         content_words = tuple(w for w in rewritten.split() if w not in STOPWORDS and len(w) > 1)
@@ -178,6 +182,16 @@ class QuestionUnderstanding:
             u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u)
         )
         intent, intent_words = self._intent(heard, rewritten)
+        if closing and intent and self._intents[intent].get("covered") is False and not any_of(
+            closing, self._intent_phrases[intent]
+        ):
+            # "We took the kids camping and I sat in the car for hours, does sitting that long raise the
+            # risk": what the articles lack was said in the story; the question after it asks what they cover.
+            intent, intent_words = self._intent(closing, closing)
+        if closing:
+            # "He broke his arm and has been in bed since, does lying about make a clot more likely": a place
+            # the articles lack is the situation unless a clot is said to be there or the question names it.
+            uncovered = tuple(u for u in uncovered if any_of(closing, [u]) or clot_in(rewritten, u))
         # Some worried questions are said only of a clot ("a bit broke off and went to my lungs"), or are
         # said of one with a risk the documents name and nothing else named ("i'm on the pill, should i
         # switch"; not "do antibiotics stop the pill working").
@@ -337,17 +351,17 @@ class QuestionUnderstanding:
             return None
         return ranked[0][0]
 
-    def _closing_question(self, text: str) -> tuple[str, str | None]:
+    def _closing_question(self, text: str) -> tuple[str, str | None, str]:
         """The kind named by a question put at the end of a story of eight words or more ("... her bottom is
         still sore, can a fall like that cause a clot"), whatever kind the story's own words name; and the
-        story itself, when the question names one thing of it."""
+        story itself, when the question names one thing of it; and the question."""
         words = text.split()
         for i in range(len(words) - 2, _STORY_WORDS - 1, -1):
             following = words[i + 1]
             if words[i] in _ASKING_AUX and (following in _ASKED_SUBJECTS or following not in STOPWORDS):
                 kind = self._kind(" ".join(words[i:]))
                 if kind in (None, "overview"):
-                    return "", None
+                    return "", None, ""
                 # "I sit all day and I'm on the pill, does the pill raise my risk": the question names one
                 # thing of the story, and that is what is asked; the rest is the person's situation. A
                 # question that names none ("could she get a clot from that") is asked of the whole story.
@@ -357,8 +371,9 @@ class QuestionUnderstanding:
                     self._stem(w) in told_stems for w in asked
                     if w not in STOPWORDS and w not in self._subjects and w not in self._place_words
                 )
-                return (" ".join(told) if names_one else ""), kind
-        return "", None
+                opens = next((j for j in range(i - 1, max(i - _WH_REACH, 0) - 1, -1) if words[j] in _WH), i)
+                return (" ".join(told) if names_one else ""), kind, " ".join(words[opens:])
+        return "", None, ""
 
     def _kind(self, text: str, besides: str | None = None) -> str | None:
         """`besides`: a kind not to be chosen (the one whose section answered already)."""
