@@ -96,6 +96,9 @@ def test_not_emergency(judge, text):
         "my calf has turned slightly bluish",
         # Asked as whether it is normal: the person's own case.
         "is it normal for the leg that was operated on to be so swollen and tender",
+        # The buttocks in the words people use for them.
+        "his backside has come up puffy and hot",
+        "my rear end is sore and red on one side",
     ],
 )
 def test_see_doctor(judge, text):
