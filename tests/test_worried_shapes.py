@@ -354,7 +354,7 @@ def test_should_someone_else_see_the_gp_about_signs_gets_the_see_a_doctor_advice
     "will he need to be on blood thinners for life",
     # A clot in a place the articles do not cover, beside one they do; cancer's treatment; the safest pill.
     "is a clot in your arm more serious than one behind the knee", "could chemotherapy give me a clot",
-    "which type of pill carries the least clot risk",
+    "which type of pill carries the least clot risk", "how many mg of rivaroxaban should he have",
     # A story before the question that places the clot itself where the articles do not go.
     "i have been stuck on the sofa for weeks with a clot in my arm, does lying about so much make it worse",
 ])

@@ -34,6 +34,7 @@ _STORY_WORDS = 8
 # "What foods should she avoid": the question opens at a question word a few words before the auxiliary.
 _WH = QUESTION_OPENERS - YES_NO_OPENERS
 _WH_REACH = 3
+_RELATIVE = frozenset("that which who".split())
 # Mid-sentence, these tell the story rather than ask: a likelihood ("the specialist said i might need one")
 # or what has happened ("she was diagnosed yesterday", "he has had one before").
 _ASKING_AUX = YES_NO_OPENERS - {"may", "might", "was", "were", "has", "have"}
@@ -358,7 +359,11 @@ class QuestionUnderstanding:
         words = text.split()
         for i in range(len(words) - 2, _STORY_WORDS - 1, -1):
             following = words[i + 1]
-            if words[i] in _ASKING_AUX and (following in _ASKED_SUBJECTS or following not in STOPWORDS):
+            # "The worst thing that can happen": after "that", "which" or "who" it goes on, not asks.
+            relative = words[i - 1] in _RELATIVE
+            if words[i] in _ASKING_AUX and not relative and (
+                following in _ASKED_SUBJECTS or following not in STOPWORDS
+            ):
                 kind = self._kind(" ".join(words[i:]))
                 if kind in (None, "overview"):
                     return "", None, ""
