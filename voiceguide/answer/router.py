@@ -124,6 +124,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         cues = [w for spec in self._kinds.values() for w in spec["words"] + spec["heading"] if " " not in w]
         self._kind_word_stems = frozenset(self._stem(w) for w in cues)
         self._all_place_terms = tuple(t for spec in self._locations.values() for t in spec["terms"])
+        # "A clot in the leg": a word as wide as the leg says where, and no more which section answers.
+        self._wide_places = frozenset(t for spec in self._locations.values() for t in spec.get("weak", ()))
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
         )
@@ -342,7 +344,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         said_kind |= {w for phrase in any_of(q.text, intent.get("phrases", [])) if " " in phrase
                       for w in phrase.split()}
         asked_stems = frozenset(
-            self._stem(w) for w in q.content_words if w not in said_kind and w not in self._stand_ins
+            self._stem(w) for w in q.content_words
+            if w not in said_kind and w not in self._stand_ins and not (q.location and w in self._wide_places)
         )
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         # So does a worried question the overview answers ("can you get one out of the blue").
@@ -376,6 +379,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         kept_kind = self.kept_kind(q, context, kind)
         # With articles on several subjects, one the question names ("leg cramps") keeps the others out.
         named = {subject for subject, terms in self._subject_terms.items() if any_of(q.text, terms)}
+        unnamed = {d.id for d in self.content.documents.values() if named and d.subject not in named}
         ranking = sorted(
             (
                 (
@@ -385,12 +389,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                     + (self._kept_place(s, location) if q.location is None else 0.0)
                     + (KIND_WEIGHT if s.about == kept_kind else 0.0)
                     + self._says_intent_focus(s, q.intent, kind)
-                    - (
-                        LOCATION_PENALTY
-                        if named and self.content.documents[s.document].subject not in named
-                        else 0
-                    )
-                    , s,
+                    - (LOCATION_PENALTY if s.document in unnamed else 0.0),
+                    s,
                 )
                 for s in self.content.sections
             ),
@@ -400,9 +400,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         own = frozenset(w for w in asked_stems if w not in self._kind_word_stems)
         if (kind is None or not q.anchored) and any(
             everyday(w) and w not in self._lay_words and w not in said_kind for w in q.unknown
-        ) and self._score(
-            best, own, None, None, echoed, carried, lay_stems
-        ) < _MIN_SCORE:
+        ) and self._score(best, own, None, None, echoed, carried, lay_stems) < _MIN_SCORE:
             # Everyday words were let in ("can my clot make my hair fall out", "and what causes hair loss"),
             # other than lay words the lexicon gives the documents' words for ("smoke"),
             # but only the kind or the place says which section: no document says what was asked.
