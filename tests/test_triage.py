@@ -99,6 +99,8 @@ def test_not_emergency(judge, text):
         # The buttocks in the words people use for them.
         "his backside has come up puffy and hot",
         "my rear end is sore and red on one side",
+        # What happened, then the signs it left, with no "i" or "my" said.
+        "did a long drive yesterday and now one calf is puffy and warm",
     ],
 )
 def test_see_doctor(judge, text):
@@ -114,6 +116,7 @@ def test_see_doctor(judge, text):
         "how do i keep my legs warm in winter",  # a sign wanted, not reported
         "my grandson has a chesty cough",  # a cold, not a warning sign
         "what's good for a chest infection",  # "chest" names the infection, not a sign
+        "did a long flight make her ankles swell",  # asked, not told
     ],
 )
 def test_none(judge, text):
