@@ -126,6 +126,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         self._all_place_terms = tuple(t for spec in self._locations.values() for t in spec["terms"])
         # "A clot in the leg": a word as wide as the leg says where, and no more which section answers.
         self._wide_places = frozenset(t for spec in self._locations.values() for t in spec.get("weak", ()))
+        self._causal = frozenset(self._kinds.get("causes", {}).get("causal", ()))
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
         )
@@ -346,6 +347,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         asked_stems = frozenset(
             self._stem(w) for w in q.content_words
             if w not in said_kind and w not in self._stand_ins and not (q.location and w in self._wide_places)
+            and not (kind != "causes" and w in self._causal)  # "what complications can it cause"
         )
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         # So does a worried question the overview answers ("can you get one out of the blue").
