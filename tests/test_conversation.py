@@ -700,3 +700,10 @@ def test_asking_what_to_do_about_signs_after_another_answer_still_gets_the_advic
     """Just after the causes, "what should i do" asks what can be done about them; with signs of one's own
     described, it asks whether to see a doctor."""
     assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns
+
+
+def test_asking_what_else_to_do_just_after_the_emergency_advice_keeps_it_first(content):
+    """A bare "what else" is the command for more (the emergency answer offers the warning signs); asking what
+    else to do must not trade the advice for them."""
+    reply = reply_after(content, "my leg is swollen and i have chest pain", "what else should i do")
+    assert reply.urgency is Urgency.EMERGENCY, reply.answer
