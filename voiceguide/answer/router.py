@@ -124,9 +124,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         cues = [w for spec in self._kinds.values() for w in spec["words"] + spec["heading"] if " " not in w]
         self._kind_word_stems = frozenset(self._stem(w) for w in cues)
         self._all_place_terms = tuple(t for spec in self._locations.values() for t in spec["terms"])
-        # "A clot in the leg": a word as wide as the leg says where, and no more which section answers.
+        # "A clot in the leg": a word as wide as the leg says where, not which section answers.
         self._wide_places = frozenset(t for spec in self._locations.values() for t in spec.get("weak", ()))
-        self._causal = frozenset(self._kinds.get("causes", {}).get("causal", ()))
+        self._causal = frozenset(self._kinds.get("causes", {}).get("causal", ()))  # "lead", "cause"
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
         )
