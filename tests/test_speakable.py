@@ -90,8 +90,11 @@ def _joined_numbers(text: str) -> str:
 
 def _says_number(hearings: list[str], number: str) -> bool:
     """Most listeners hear the number as its digits, and none hears a quantity ("nine hundred eleven"): a
-    quantity is sometimes written as digits too ("911"), so one listener hearing them proves nothing."""
-    heard = sum(number in hearing.split() for hearing in hearings)
+    quantity is sometimes written as digits too ("911"), so one listener hearing them proves nothing. A
+    digit written twice ("1112" for "one. one. two") is Whisper stumbling over digits said one at a time,
+    which a quantity never gives, so it counts as the digits heard."""
+    stumbles = {number[:i] + number[i] + number[i:] for i in range(len(number))}
+    heard = sum(bool({number, *stumbles} & set(hearing.split())) for hearing in hearings)
     return 2 * heard > len(hearings) and not any("hundred" in h for h in hearings)
 
 
