@@ -25,7 +25,7 @@ import snowballstemmer
 
 from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.scope import everyday as common_word
-from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, normalize
+from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, causal_verbs, normalize
 from voiceguide.content.content_model import Content, Section, built_once
 
 FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
@@ -125,11 +125,7 @@ class Focuser:
         self._visits = lex.get("visits", [])
         self._spread = lex.get("spread", {})
         self._reasons = lex.get("reason_markers", [])
-        # Verbs that ask what brings something about ("cause", "lead", "give"): of another kind's question
-        # they are only its grammar.
-        self._asking_verbs = frozenset(
-            w for spec in lex["kinds"].values() if "causal" in spec for w in spec["causal"]
-        )
+        self._asking_verbs = causal_verbs(lex["kinds"])
         self._kinds = lex["kinds"]
         self._locations = lex["locations"]
         places = {w for spec in lex["locations"].values() for t in spec["terms"] for w in t.split()}

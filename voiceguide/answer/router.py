@@ -30,7 +30,7 @@ from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.scope_checks import ScopeChecks
 from voiceguide.answer.section_scoring import KIND_WEIGHT, LOCATION_PENALTY, SectionScoring
-from voiceguide.answer.text import STOPWORDS, normalize
+from voiceguide.answer.text import STOPWORDS, causal_verbs, normalize
 from voiceguide.answer.understanding import JOINED_MIN, QuestionUnderstanding, asks_why
 from voiceguide.content.content_model import Content, Section, built_once
 
@@ -126,7 +126,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         self._all_place_terms = tuple(t for spec in self._locations.values() for t in spec["terms"])
         # "A clot in the leg": a word as wide as the leg says where, not which section answers.
         self._wide_places = frozenset(t for spec in self._locations.values() for t in spec.get("weak", ()))
-        self._causal = frozenset(self._kinds.get("causes", {}).get("causal", ()))  # "lead", "cause"
+        self._causal = causal_verbs(self._kinds)
         self._place_words = frozenset(
             w for spec in self._locations.values() for t in spec["terms"] for w in t.split()
         )
@@ -347,7 +347,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         asked_stems = frozenset(
             self._stem(w) for w in q.content_words
             if w not in said_kind and w not in self._stand_ins and not (q.location and w in self._wide_places)
-            and not (kind != "causes" and w in self._causal)  # "what complications can it cause"
+            and not (w in self._causal and w not in (self._kinds[kind].get("asking", ()) if kind else ()))
         )
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         # So does a worried question the overview answers ("can you get one out of the blue").

@@ -86,3 +86,10 @@ def split_sentences(text: str) -> list[str]:
 
 def slug(text: str) -> str:
     return "-".join(words(text))
+
+
+def causal_verbs(kinds: dict) -> frozenset[str]:
+    """The verbs that ask what brings something about ("cause", "lead", "give"), as the lexicon's kinds
+    list them: in a question of another kind ("what complications can it cause") they ask nothing of their
+    own, so the router and the focus both leave them out there."""
+    return frozenset(w for spec in kinds.values() for w in spec.get("causal", ()))

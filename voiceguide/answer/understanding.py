@@ -34,6 +34,7 @@ _STORY_WORDS = 8
 # "What foods should she avoid": the question opens at a question word a few words before the auxiliary.
 _WH = QUESTION_OPENERS - YES_NO_OPENERS
 _WH_REACH = 3
+# "The worst thing that can happen": an auxiliary after these goes on with the sentence.
 _RELATIVE = frozenset("that which who".split())
 # Mid-sentence, these tell the story rather than ask: a likelihood ("the specialist said i might need one")
 # or what has happened ("she was diagnosed yesterday", "he has had one before").
@@ -183,13 +184,12 @@ class QuestionUnderstanding:
             u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u)
         )
         intent, intent_words = self._intent(heard, rewritten)
-        if closing and intent and self._intents[intent].get("covered") is False and not any_of(
-            closing, self._intent_phrases[intent]
-        ):
+        if closing:
             # "We took the kids camping and I sat in the car for hours, does sitting that long raise the
             # risk": what the articles lack was said in the story; the question after it asks what they cover.
-            intent, intent_words = self._intent(closing, closing)
-        if closing:
+            lacking = intent is not None and self._intents[intent].get("covered") is False
+            if lacking and not any_of(closing, self._intent_phrases[intent]):
+                intent, intent_words = self._intent(closing, closing)
             # "He broke his arm and has been in bed since, does lying about make a clot more likely": a place
             # the articles lack is the situation unless a clot is said to be there or the question names it.
             uncovered = tuple(u for u in uncovered if any_of(closing, [u]) or clot_in(rewritten, u))
@@ -359,7 +359,6 @@ class QuestionUnderstanding:
         words = text.split()
         for i in range(len(words) - 2, _STORY_WORDS - 1, -1):
             following = words[i + 1]
-            # "The worst thing that can happen": after "that", "which" or "who" it goes on, not asks.
             relative = words[i - 1] in _RELATIVE
             if words[i] in _ASKING_AUX and not relative and (
                 following in _ASKED_SUBJECTS or following not in STOPWORDS
