@@ -271,6 +271,13 @@ def test_collapsing_or_not_waking_is_an_emergency(judge, said):
 
 def test_a_leg_that_aches_and_has_changed_colour_needs_seeing(judge):
     assert judge("my calf aches and the skin has gone a funny colour") is Urgency.SEE_DOCTOR
+    assert judge("her ankle has turned a purplish colour") is Urgency.SEE_DOCTOR
+
+
+def test_asking_whether_to_be_seen_if_a_leg_looks_so_reports_it(judge):
+    """"If" after asking for the doctor is the person's own case, not a case supposed."""
+    assert judge("do we need the doctor if dads calf is red and hot") is Urgency.SEE_DOCTOR
+    assert judge("would dads calf be red and hot if it was a clot") is Urgency.NONE
 
 
 @pytest.mark.parametrize("said", ["the swelling keeps getting worse", "my pain has been getting worse"])

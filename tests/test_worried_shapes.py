@@ -870,3 +870,18 @@ def test_how_serious_is_answered_by_the_sentence_that_says_how_serious(content, 
     """A degree asked ("how serious") is answered as "is it serious" is: by the sentence that says so."""
     answer = reply_after(content, question).answer
     assert answer.startswith("A blood clot behind the knee, or deep vein thrombosis (DVT), is a"), answer
+
+
+@pytest.mark.parametrize("question", [
+    "is it normal to feel down after a baby", "what are the usual signs of a pregnancy",
+    "what are the symptoms of smoking too much",
+])
+def test_another_subjects_own_signs_or_an_opening_it_are_not_ours(content, question):
+    """"Is it normal to ..." opens with an "it" that stands for nothing; "the signs of a pregnancy" are the
+    pregnancy's, though a pregnancy is among the causes the documents name."""
+    assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+def test_asking_whether_to_see_a_doctor_for_signs_named_with_a_medicine_is_see_a_doctor(content):
+    reply = reply_after(content, "should i see my gp if my knee is puffy and sore, im on hrt")
+    assert reply.urgency.value == "see-doctor", reply.answer

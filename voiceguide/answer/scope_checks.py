@@ -27,6 +27,9 @@ _ASKED_CAUSE = re.compile(
 
 # "Does walking help", "would it help at all": whether something helps, and nothing it would help with.
 _HELPS = re.compile(r"\b(?:help|helps)(?: at all| much| any| anyway| really)?$")
+_KIND_OF = re.compile(
+    r"\b(?:signs?|symptoms?|treatments?|complications?) (?:of|for) (?:an? |the |being |having )?(\w+)"
+)
 _RISK_OF = re.compile(r"\brisks? (?:of|for) (?:getting |developing |having )?(?:a |an |the )?(\w+)")
 
 # "Is a clot in the arm worse than one in the leg": a clot said to be in a place the documents do not cover.
@@ -54,7 +57,7 @@ class ScopeChecks:
     def _named_with_its_words(self, q: Query) -> bool:
         """"Do the symptoms vary from person to person": a kind named by its heading word, and every other
         word the documents' own, as said (not repaired toward them)."""
-        if not q.explicit_kind or q.kind in (None, "overview"):
+        if not q.explicit_kind or q.kind in (None, "overview") or self._kind_of_another(q):
             return False
         spec = self._kinds[q.kind]
         if not any_of(q.text, [h for h in spec["heading"] if h not in spec.get("weak", ())]):
@@ -65,10 +68,14 @@ class ScopeChecks:
     def _about_a_cue_of_another_kind(self, q: Query, stands_in: bool) -> bool:
         """"My dad smokes, what are the risks": with nothing standing for a clot, a word that is only another
         kind's cue ("smokes": a cause) is what the question is about, and the risks asked are its own."""
-        if stands_in or q.intent is not None or q.kind is None:
+        if stands_in or q.kind is None:
             return False
         own = self._kind_cues.get(q.kind, frozenset())
         others = [cues for kind, cues in self._kind_cues.items() if kind != q.kind]
+        if self._kind_of_another(q):
+            return True
+        if q.intent is not None:
+            return False
         # "The pill" names a cause outright, though "pills" alone is a treatment's word.
         said_as_kind = {w for p in any_of(q.text, self._kinds[q.kind]["words"]) for w in p.split()}
         return any(
@@ -76,6 +83,17 @@ class ScopeChecks:
             for w in q.content_words
             if w not in STOPWORDS and w not in self._neutral and w not in self._subjects
             and w not in said_as_kind
+        )
+
+    def _kind_of_another(self, q: Query) -> bool:
+        """"What are the early signs of pregnancy": the kind asked of what another kind's word names (a
+        cause), not of a clot."""
+        of = _KIND_OF.search(q.text)
+        if q.kind is None or of is None or of.group(1) in self._subjects:
+            return False
+        named = self._stem(of.group(1))
+        return any(named in cues for kind, cues in self._kind_cues.items() if kind != q.kind) and (
+            named not in self._kind_cues.get(q.kind, frozenset())
         )
 
     def _care_of_a_place(self, q: Query, spec: dict[str, Any], unknown: list[str]) -> bool:

@@ -70,6 +70,18 @@ def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = Fals
     return False
 
 
+def _supposing(words: list[str], triage: dict[str, Any], last: int | None = None) -> bool:
+    """An "if" or "whether" among `words` that supposes a case ("would my leg feel heavy if i had a clot"),
+    not one that asks to be told or seen about the person's own ("can you tell me if i've got a clot", "do i
+    need to see a doctor if my thigh hurts"). `last`: only among that many last words."""
+    asking = triage.get("asking_whether", [])
+    first = 0 if last is None else max(0, len(words) - last)
+    return any(
+        words[i] in triage["hypothetical"] and not any_of(" ".join(words[max(0, i - 2):i]), asking)
+        for i in range(first, len(words))
+    )
+
+
 def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported: bool = False) -> list[str]:
     """Phrases not negated; with `reported`, also not hypothetical ("how do i know if i have a clot")."""
     hits = []
@@ -77,8 +89,9 @@ def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported
     for start, _end, phrase in find_all(text, phrases):
         if _negated(text, start, triage, verb=phrase.split()[0] in verbs):
             continue
-        before = text[:start].split()[-_WINDOW:]
-        if reported and any(w in triage["hypothetical"] or w in triage.get("wanted", ()) for w in before):
+        before = text[:start].split()
+        wanted = any(w in triage.get("wanted", ()) for w in before[-_WINDOW:])
+        if reported and (wanted or _supposing(before, triage, _WINDOW)):
             continue
         hits.append(phrase)
     return hits
@@ -211,11 +224,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     words = text.split()
     # "Would my leg feel heavy if i had a clot": a question about a case, not a report of one.
     # "Can you tell me if I've got a clot, my leg is swollen" asks to be told, not what would happen if.
-    asking = triage.get("asking_whether", [])
-    supposing = bool(words) and words[0] in QUESTION_OPENERS and any(
-        w in triage["hypothetical"] and not any_of(" ".join(words[max(0, i - 2):i]), asking)
-        for i, w in enumerate(words)
-    )
+    supposing = bool(words) and words[0] in QUESTION_OPENERS and _supposing(words, triage)
     reporting = not supposing and (
         any_of(text, doctor["personal"])
         or (words and words[0] not in QUESTION_OPENERS and words[0] not in triage.get("question_openers", ()))

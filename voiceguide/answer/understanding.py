@@ -7,7 +7,9 @@ choosing share them, and keeping the words' reading apart lets each be read on i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from itertools import pairwise
 from typing import Any
@@ -39,6 +41,8 @@ _RELATIVE = frozenset("that which who".split())
 # Mid-sentence, these tell the story rather than ask: a likelihood ("the specialist said i might need one")
 # or what has happened ("she was diagnosed yesterday", "he has had one before").
 _ASKING_AUX = YES_NO_OPENERS - {"may", "might", "was", "were", "has", "have"}
+# "Is it normal to ...", "would it be wise for ...": "it" holds the place of what follows.
+_OPENING_IT = re.compile(r"^(is|was|would|will|could) it ((?:be )?\w+ (?:to|for))\b")
 
 
 class QuestionUnderstanding:
@@ -246,7 +250,9 @@ class QuestionUnderstanding:
         everyday words in too (`_stands_in`). The documents' words must be said, not repaired toward them
         ("why is it glowing" is not "growing"); a question's plain words may be repaired ("hurt": "pain")."""
         said = set(self._rewrite(q.heard).split())
-        return self._stands_in(q, self._stand_ins | self._weak_stand_ins) and all(
+        # "Is it normal to feel low after a baby": an "it" that only opens the sentence stands for nothing.
+        opened = replace(q, text=_OPENING_IT.sub(r"\1 \2", q.text))
+        return self._stands_in(opened, self._stand_ins | self._weak_stand_ins) and all(
             w in said or w in self._plain_words for w in q.content_words
         )
 
