@@ -885,3 +885,20 @@ def test_another_subjects_own_signs_or_an_opening_it_are_not_ours(content, quest
 def test_asking_whether_to_see_a_doctor_for_signs_named_with_a_medicine_is_see_a_doctor(content):
     reply = reply_after(content, "should i see my gp if my knee is puffy and sore, im on hrt")
     assert reply.urgency.value == "see-doctor", reply.answer
+
+
+def test_a_claim_passed_on_is_checked_against_the_documents(content):
+    reply = reply_after(content, "my uncle swore blind nobody gets clots in the buttocks, is he wrong")
+    assert reply.topic == "blood-clot-buttocks.overview", reply.answer
+
+
+def test_the_combined_pill_is_the_documents_estrogen_containing_contraceptive(content):
+    answer = reply_after(content, "does the combined pill make clots more likely").answer
+    assert answer.startswith("Hormonal influences from estrogen-containing medications"), answer
+
+
+def test_what_medicine_is_used_after_a_story_of_other_pills_is_the_treatment(content):
+    """The medicine for a clot is named in general (blood thinners), though none is named to take."""
+    question = "my gran is on lots of pills for her blood pressure, what medicine do they use for a clot"
+    reply = reply_after(content, question)
+    assert reply.topic is not None and reply.topic.endswith("treatment"), reply.answer

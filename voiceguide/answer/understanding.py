@@ -369,7 +369,10 @@ class QuestionUnderstanding:
             if words[i] in _ASKING_AUX and not relative and (
                 following in _ASKED_SUBJECTS or following not in STOPWORDS
             ):
-                kind = self._kind(" ".join(words[i:]))
+                opens = next((j for j in range(i - 1, max(i - _WH_REACH, 0) - 1, -1) if words[j] in _WH), i)
+                # "What medicine do they use": the kind may be named before the auxiliary; "why" asks the
+                # reason of anything, not only the causes.
+                kind = self._kind(" ".join(words[i if words[opens] == "why" else opens:]))
                 if kind in (None, "overview"):
                     return "", None, ""
                 # "I sit all day and I'm on the pill, does the pill raise my risk": the question names one
@@ -381,7 +384,6 @@ class QuestionUnderstanding:
                     self._stem(w) in told_stems for w in asked
                     if w not in STOPWORDS and w not in self._subjects and w not in self._place_words
                 )
-                opens = next((j for j in range(i - 1, max(i - _WH_REACH, 0) - 1, -1) if words[j] in _WH), i)
                 return (" ".join(told) if names_one else ""), kind, " ".join(words[opens:])
         return "", None, ""
 
