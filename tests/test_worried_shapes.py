@@ -902,3 +902,14 @@ def test_what_medicine_is_used_after_a_story_of_other_pills_is_the_treatment(con
     question = "my gran is on lots of pills for her blood pressure, what medicine do they use for a clot"
     reply = reply_after(content, question)
     assert reply.topic is not None and reply.topic.endswith("treatment"), reply.answer
+
+
+def test_an_illness_had_long_term_is_a_medical_condition_not_a_clots_long_term_effect(content):
+    reply = reply_after(content, "are people with long term illnesses more at risk of clots")
+    assert reply.topic is not None and reply.topic.endswith("causes"), reply.answer
+
+
+def test_asking_for_an_alternative_pill_is_asking_whether_to_change(content):
+    question = "is there an alternative pill i could go on that is less likely to give me a clot"
+    answer = reply_after(content, question).answer
+    assert answer.startswith("If you are taking any medications that can increase your risk"), answer
