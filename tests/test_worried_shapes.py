@@ -71,7 +71,7 @@ def test_look_alikes_get_no_clot_content(content, question):
 @pytest.mark.parametrize(("slip", "says", "look_alike"), [
     ("my gran is on the peel, is that a clot risk", "oral contraceptives", "does a skin peel hurt"),
     ("they want to do a venus gram, what is that", "venogram", "what is venus"),
-    ("can you get clots in the gluten veins", "buttocks", "is gluten bad for you"),
+    ("can you get clots in the gluten veins", "gluteal veins", "is gluten bad for you"),
 ])
 def test_a_recognizers_slip_is_understood_and_its_words_stay_unknown(content, slip, says, look_alike):
     """A slip is rewritten whole (lexicon `misheard`), so its words alone make no clot question: as a
@@ -913,3 +913,22 @@ def test_asking_for_an_alternative_pill_is_asking_whether_to_change(content):
     question = "is there an alternative pill i could go on that is less likely to give me a clot"
     answer = reply_after(content, question).answer
     assert answer.startswith("If you are taking any medications that can increase your risk"), answer
+
+
+@pytest.mark.parametrize("question", [
+    "is it possible for a clot to form if there was no injury",
+    "can a clot form even when there hasn't been a knock",
+])
+def test_no_injury_said_as_there_being_none_is_the_documents_without_injury(content, question):
+    answer = reply_after(content, question).answer
+    assert "clots can sometimes form without injury" in answer.split(". From the article")[0], answer
+
+
+def test_finding_out_whether_there_is_a_clot_asks_how_it_is_diagnosed(content):
+    reply = reply_after(content, "how would the doctors be finding out if i had a dvt")
+    assert reply.topic is not None and reply.topic.endswith("diagnosis"), reply.answer
+
+
+def test_whether_clots_happen_in_a_place_asks_whether_they_occur_there(content):
+    reply = reply_after(content, "just wondering whether clots can happen in the buttock")
+    assert reply.topic == "blood-clot-buttocks.overview", reply.answer

@@ -396,7 +396,7 @@ class QuestionUnderstanding:
             kind: sum(
                 _WEAK_KIND_WORD if w in spec.get("weak", ()) else 1.0 for w in any_of(text, spec["words"])
             )
-            + 2 * len(any_of(text, spec.get("phrases", [])))
+            + 2 * len(any_of_each(text, spec.get("phrases", []), spec.get("occurs_in", [])))
             + _HEADING_BONUS * len(any_of(text, [
                 h for h in spec["heading"]
                 if h not in spec.get("weak", ()) and h not in spec.get("asking", ())
@@ -407,7 +407,11 @@ class QuestionUnderstanding:
         # "What is" and "what are" open every kind of question: overview only when no other kind is named
         # ("what are the complications ..." is about complications).
         specific = {kind: score for kind, score in scores.items() if kind != "overview"}
-        if specific and max(specific.values()) > 0:
+        # Unless asked whether they occur in a place: "can clots happen in the buttock" (not "why do people
+        # get clots there": the causes).
+        occurs_in = self._kinds.get("overview", {}).get("occurs_in", [])
+        occurs = "why" not in text.split() and any_of(text, occurs_in)
+        if specific and max(specific.values()) > 0 and not occurs:
             scores = specific
         best = max(scores.values())
         if best == 0:

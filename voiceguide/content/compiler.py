@@ -403,7 +403,7 @@ def _vocabulary(
     for source in sources:
         phrases.add(normalize(source.title))
     for spec in lexicon["kinds"].values():
-        phrases.update(normalize(p) for p in spec.get("phrases", []))
+        phrases.update(normalize(p) for p in spec.get("phrases", []) + spec.get("occurs_in", []))
     phrases.update(normalize(p) for p in lexicon["triage"]["emergency"]["signs"])
     phrases.update(normalize(p) for p in lexicon["triage"]["see-doctor"]["phrases"])
     for frame in lexicon["triage"]["see-doctor"]["suspect"][:6]:

@@ -22,7 +22,9 @@ MAX_EXPANSIONS = 2000
 
 
 # The lists of a kind or an intent that may hold templates.
-_TEMPLATE_KEYS = frozenset({"words", "phrases", "meaning", "advice_phrases", "focus", "not_after"})
+_TEMPLATE_KEYS = frozenset(
+    {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in"}
+)
 
 
 class TemplateError(ValueError):
