@@ -932,3 +932,15 @@ def test_finding_out_whether_there_is_a_clot_asks_how_it_is_diagnosed(content):
 def test_whether_clots_happen_in_a_place_asks_whether_they_occur_there(content):
     reply = reply_after(content, "just wondering whether clots can happen in the buttock")
     assert reply.topic == "blood-clot-buttocks.overview", reply.answer
+
+
+def test_whether_prevention_differs_in_another_place_asks_that_places_prevention(content):
+    """"Different" names the types only weakly: here it asks whether preventing one differs."""
+    first = "how do i stop getting a clot behind my knee"
+    reply = reply_after(content, first, "and in the bottom, is preventing one any different")
+    assert reply.topic == "blood-clot-buttocks.prevention", reply.answer
+
+
+def test_whether_something_plays_a_part_asks_whether_it_raises_the_risk(content):
+    reply = reply_after(content, "what makes a clot more likely", "and would being a smoker play any part")
+    assert reply.topic is not None and reply.topic.endswith("causes"), reply.answer
