@@ -944,3 +944,11 @@ def test_whether_prevention_differs_in_another_place_asks_that_places_prevention
 def test_whether_something_plays_a_part_asks_whether_it_raises_the_risk(content):
     reply = reply_after(content, "what makes a clot more likely", "and would being a smoker play any part")
     assert reply.topic is not None and reply.topic.endswith("causes"), reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "is clotting a normal thing the body does anyway", "my nan says clotting is a normal body process, true",
+])
+def test_clotting_as_something_normal_is_the_documents_natural_process(content, question):
+    answer = reply_after(content, question).answer
+    assert answer.startswith("A blood clot is a gel-like mass of blood"), answer
