@@ -952,3 +952,10 @@ def test_whether_something_plays_a_part_asks_whether_it_raises_the_risk(content)
 def test_clotting_as_something_normal_is_the_documents_natural_process(content, question):
     answer = reply_after(content, question).answer
     assert answer.startswith("A blood clot is a gel-like mass of blood"), answer
+
+
+def test_why_what_stops_bleeding_becomes_a_problem_is_the_clot_that_forms_without_injury(content):
+    """Asked right after what a clot is: the documents' "however, clots can sometimes form without injury or
+    fail to dissolve", not the causes of a clot behind the knee."""
+    reply = reply_after(content, "tell me what a blood clot is", "and why is that such a problem")
+    assert "fail to dissolve" in reply.answer.split(". From the article")[0], reply.answer
