@@ -707,3 +707,8 @@ def test_asking_what_else_to_do_just_after_the_emergency_advice_keeps_it_first(c
     else to do must not trade the advice for them."""
     reply = reply_after(content, "my leg is swollen and i have chest pain", "what else should i do")
     assert reply.urgency is Urgency.EMERGENCY, reply.answer
+
+
+def test_asking_whether_a_doctor_should_look_at_signs_just_told_is_see_a_doctor(content):
+    reply = reply_after(content, "my calf has a hard sore lump", "is that something the gp ought to look at")
+    assert reply.urgency is Urgency.SEE_DOCTOR, reply.answer

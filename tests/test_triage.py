@@ -307,3 +307,15 @@ def test_a_clot_reaching_the_lungs_is_an_emergency_when_said_not_when_asked_how_
 @pytest.mark.parametrize("said", ["my left glute has been swollen and tender for days"])
 def test_a_glute_is_the_buttock_for_its_signs(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize("said", [
+    "he cant get his breeth", "her heart is raising again", "i keep feeling feint",
+    "really short of bread since this morning",
+])
+def test_a_warning_sign_misspelt_or_misheard_is_still_an_emergency(judge, said):
+    assert judge(said) is Urgency.EMERGENCY, said
+
+
+def test_a_word_made_from_a_warning_word_is_not_a_slip_for_it(judge):
+    assert judge("my little boy has a chesty cough") is Urgency.NONE

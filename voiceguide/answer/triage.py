@@ -16,8 +16,11 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from voiceguide.answer.phrases import any_of, find_all, without
 from voiceguide.answer.route_model import Query
+from voiceguide.answer.scope import english_word
 from voiceguide.answer.text import QUESTION_OPENERS
 
 _WINDOW = 4
@@ -197,6 +200,23 @@ def _reassuring(text: str, cue: str) -> bool:
     return False
 
 
+_CUE_LIKENESS = 80  # "breeth" is 83 like "breath": a spelling no word has, one letter from a warning sign
+
+
+def _near_misses_as_cues(text: str, cues: list[str]) -> str:
+    """A word that is no English word but nearly a cue word ("cant catch my breeth") is read as the cue: a
+    warning sign misspelt or misheard is still one, and a needless warning costs less than a missed one."""
+    words = []
+    for word in text.split():
+        # A word made from a cue ("chesty") is its own word, not a slip.
+        derived = any(word.startswith(cue) for cue in cues)
+        if len(word) >= 5 and not derived and not english_word(word):
+            match = process.extractOne(word, cues, scorer=fuzz.ratio, score_cutoff=_CUE_LIKENESS)
+            word = match[0] if match and match[0][0] == word[0] else word
+        words.append(word)
+    return " ".join(words)
+
+
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
     doctor = triage["see-doctor"]
@@ -206,7 +226,9 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # other) said to have passed is not taken for a sign; a sign said outright still is.
     passed = bool(any_of(text, triage.get("passed", [])))
     if not passed:
-        cued = without(text, triage["emergency"].get("not_cues", []))
+        cued = _near_misses_as_cues(
+            without(text, triage["emergency"].get("not_cues", [])), triage["emergency"].get("cue_words", [])
+        )
         signs += [cue for cue in _affirmed(cued, triage["emergency"].get("cue_words", []), triage)
                   if not _reassuring(cued, cue)]
         signs += _near(text, triage["emergency"].get("near", []), triage)
