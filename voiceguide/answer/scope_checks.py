@@ -70,12 +70,12 @@ class ScopeChecks:
         kind's cue ("smokes": a cause) is what the question is about, and the risks asked are its own."""
         if stands_in or q.kind is None:
             return False
-        own = self._kind_cues.get(q.kind, frozenset())
-        others = [cues for kind, cues in self._kind_cues.items() if kind != q.kind]
         if self._kind_of_another(q):
             return True
         if q.intent is not None:
             return False
+        own = self._kind_cues.get(q.kind, frozenset())
+        others = [cues for kind, cues in self._kind_cues.items() if kind != q.kind]
         # "The pill" names a cause outright, though "pills" alone is a treatment's word.
         said_as_kind = {w for p in any_of(q.text, self._kinds[q.kind]["words"]) for w in p.split()}
         return any(

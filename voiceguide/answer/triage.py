@@ -92,10 +92,11 @@ def _affirmed(text: str, phrases: list[str], triage: dict[str, Any], *, reported
     for start, _end, phrase in find_all(text, phrases):
         if _negated(text, start, triage, verb=phrase.split()[0] in verbs):
             continue
-        before = text[:start].split()
-        wanted = any(w in triage.get("wanted", ()) for w in before[-_WINDOW:])
-        if reported and (wanted or _supposing(before, triage, _WINDOW)):
-            continue
+        if reported:
+            before = text[:start].split()
+            wanted = any(w in triage.get("wanted", ()) for w in before[-_WINDOW:])
+            if wanted or _supposing(before, triage, _WINDOW):
+                continue
         hits.append(phrase)
     return hits
 

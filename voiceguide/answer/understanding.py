@@ -409,9 +409,7 @@ class QuestionUnderstanding:
         specific = {kind: score for kind, score in scores.items() if kind != "overview"}
         # Unless asked whether they occur in a place: "can clots happen in the buttock" (not "why do people
         # get clots there": the causes).
-        occurs_in = self._kinds.get("overview", {}).get("occurs_in", [])
-        occurs = "why" not in text.split() and any_of(text, occurs_in)
-        if specific and max(specific.values()) > 0 and not occurs:
+        if specific and max(specific.values()) > 0 and not self._asks_where_they_occur(text):
             scores = specific
         best = max(scores.values())
         if best == 0:
@@ -424,6 +422,11 @@ class QuestionUnderstanding:
             if outranks and any_of(text, spec.get("phrases", [])):
                 return kind
         return chosen
+
+    def _asks_where_they_occur(self, text: str) -> bool:
+        return "why" not in text.split() and bool(
+            any_of(text, self._kinds.get("overview", {}).get("occurs_in", []))
+        )
 
 
 def asks_why(phrase: str) -> bool:
