@@ -319,3 +319,19 @@ def test_a_warning_sign_misspelt_or_misheard_is_still_an_emergency(judge, said):
 
 def test_a_word_made_from_a_warning_word_is_not_a_slip_for_it(judge):
     assert judge("my little boy has a chesty cough") is Urgency.NONE
+
+
+@pytest.mark.parametrize("said", [
+    "i reckon she might have a clot in her calf", "could he have a dvt, his leg is huge",
+    "my wife thinks she's got a blood clot",
+])
+def test_someone_they_look_after_suspected_of_a_clot_is_see_a_doctor(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize("said", [
+    "my son has been told he's got a dvt, what happens now", "now she has a clot what can she eat",
+    "the doctor says he has a clot behind his knee",
+])
+def test_a_clot_found_in_someone_they_look_after_is_not_a_suspicion(judge, said):
+    assert judge(said) is Urgency.NONE, said

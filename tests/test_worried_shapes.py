@@ -959,3 +959,18 @@ def test_why_what_stops_bleeding_becomes_a_problem_is_the_clot_that_forms_withou
     fail to dissolve", not the causes of a clot behind the knee."""
     reply = reply_after(content, "tell me what a blood clot is", "and why is that such a problem")
     assert "fail to dissolve" in reply.answer.split(". From the article")[0], reply.answer
+
+
+@pytest.mark.parametrize("turns", [
+    ("what is a blood clot in the buttocks", "how would my dad know if he had one"),
+    ("what is a blood clot in the buttocks", "how could i tell if i'd got one"),
+])
+def test_how_someone_would_know_they_had_one_is_its_symptoms(content, turns):
+    assert "pain or tenderness in the buttocks" in first_answer(content, *turns)
+
+
+@pytest.mark.parametrize("question", [
+    "should we go to a&e if we think she has a clot", "is it worth seeing a gp if you think you've got a dvt",
+])
+def test_asking_whether_to_go_for_a_suspected_clot_gets_the_see_a_doctor_advice(content, question):
+    assert reply_after(content, question).urgency.value == "see-doctor"

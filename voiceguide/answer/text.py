@@ -35,7 +35,7 @@ QUESTION_OPENERS = YES_NO_OPENERS | frozenset("what how why when where which who
 
 def normalize(text: str) -> str:
     """Lower case, apostrophes kept inside words, everything else that is not a letter or digit dropped."""
-    text = text.translate(_APOSTROPHES).lower().replace("-", " ")
+    text = text.translate(_APOSTROPHES).lower().replace("-", " ").replace("&", " and ")
     text = _NOT_WORD.sub(" ", text)
     text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)
     return " ".join(text.split())
