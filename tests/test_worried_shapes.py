@@ -974,3 +974,35 @@ def test_how_someone_would_know_they_had_one_is_its_symptoms(content, turns):
 ])
 def test_asking_whether_to_go_for_a_suspected_clot_gets_the_see_a_doctor_advice(content, question):
     assert reply_after(content, question).urgency.value == "see-doctor"
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("what is a clot in the buttocks", "could it kill me"), "potentially life-threatening"),
+    (("what is a clot in the buttocks", "will it kill him"), "potentially life-threatening"),
+    (("what are the symptoms of a clot behind the knee", "could it kill me"), "can be fatal"),
+])
+def test_whether_it_can_kill_is_answered_for_the_place_just_asked_about(content, turns, says):
+    assert says in first_answer(content, *turns)
+
+
+@pytest.mark.parametrize("turns", [
+    ("what are the symptoms of a clot behind the knee", "would a clot spread into the lungs"),
+    ("how is a clot behind the knee treated", "could they spread to the lungs"),
+])
+def test_whether_a_clot_can_reach_the_lungs_is_what_it_leads_to(content, turns):
+    assert "pulmonary embolism" in first_answer(content, *turns)
+    assert "Prompt medical evaluation" not in first_answer(content, *turns)
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what does the buttocks article say about treatment", "anticoagulant medications"),
+    ("is smoking mentioned in the knee article", "smoking"),
+    ("do the articles say anything about ultrasound scans", "ultrasound"),
+])
+def test_asking_what_an_article_says_is_asking_the_article(content, question, says):
+    assert says in first_answer(content, question)
+
+
+def test_what_other_ones_goes_on_from_the_list_just_heard(content):
+    reply = reply_after(content, "can taking the pill cause clots", "what other medicines")
+    assert reply.topic is not None and reply.topic.endswith("causes")

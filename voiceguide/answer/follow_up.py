@@ -20,6 +20,9 @@ _OPENERS = frozenset("how why what when where which and".split())
 # How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
 _CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",
                "or", "then")
+# How a question asks for more of the list just heard: "what other operations" after one operation.
+_MORE_OF = ("what other", "which other", "any other", "are there any other", "are there other",
+            "and what other")
 # Words that ask a question of their own: a continuation with one is more than a noun ("and after surgery").
 _ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
 # How a question asks what follows what was just said: "what happens then", "and what happens next".
@@ -46,6 +49,11 @@ class FollowUps:
         the last question asked again about that place; one that goes on from the last without a kind of its
         own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
         own words; anything else is itself."""
+        if context.kind and query.heard.startswith(_MORE_OF) and not (
+            query.explicit_kind or query.location or query.intent
+        ):
+            # More of what was just listed: its kind, whatever kind the words alone would suggest.
+            return replace(query, kind=context.kind, explicit_kind=False, lay_kind=False, continued=True)
         if context.question and not (query.location or query.kind or query.intent or query.anchored):
             return self._continued(query, context)
         if not context.question or query.location is None or query.kind or query.intent:
