@@ -1006,3 +1006,19 @@ def test_asking_what_an_article_says_is_asking_the_article(content, question, sa
 def test_what_other_ones_goes_on_from_the_list_just_heard(content):
     reply = reply_after(content, "can taking the pill cause clots", "what other medicines")
     assert reply.topic is not None and reply.topic.endswith("causes")
+
+
+@pytest.mark.parametrize("turns", [
+    ("what is a blood clot behind the knee", "how serious can it get"),
+    ("tell me about clots behind the knee", "how bad can it get"),
+])
+def test_how_bad_it_can_get_is_what_it_can_lead_to(content, turns):
+    assert "pulmonary embolism" in first_answer(content, *turns)
+
+
+@pytest.mark.parametrize("question", [
+    "theres a clot in my calf, is it hard to walk with a clot",
+    "there's a dvt in his leg, is it painful to bend the leg with a dvt",
+])
+def test_whether_it_is_hard_to_walk_or_bend_is_its_symptom(content, question):
+    assert "difficulty walking or bending the leg" in first_answer(content, question)
