@@ -1022,3 +1022,16 @@ def test_how_bad_it_can_get_is_what_it_can_lead_to(content, turns):
 ])
 def test_whether_it_is_hard_to_walk_or_bend_is_its_symptom(content, question):
     assert "difficulty walking or bending the leg" in first_answer(content, question)
+
+
+@pytest.mark.parametrize("question", [
+    "do i need to go to the hospital", "should we call the gp about a clot",
+])
+def test_asking_only_whether_to_be_seen_gets_the_see_a_doctor_advice(content, question):
+    """Asked of a clot assistant with nothing else said, the person asking is the one worried."""
+    reply = reply_after(content, question)
+    assert reply.urgency.value == "see-doctor" and "Prompt medical evaluation" in reply.answer
+
+
+def test_why_to_be_seen_quickly_is_answered_not_advised(content):
+    assert reply_after(content, "why should a clot be looked at so fast").urgency.value == "none"

@@ -30,8 +30,8 @@ from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.scope_checks import ScopeChecks
 from voiceguide.answer.section_scoring import KIND_WEIGHT, LOCATION_PENALTY, SectionScoring
-from voiceguide.answer.text import STOPWORDS, causal_verbs, normalize
-from voiceguide.answer.understanding import JOINED_MIN, QuestionUnderstanding, asks_why
+from voiceguide.answer.text import STOPWORDS, asks_why, causal_verbs, normalize
+from voiceguide.answer.understanding import JOINED_MIN, QuestionUnderstanding
 from voiceguide.content.content_model import Content, Section, built_once
 
 _QUESTION_MATCH = 88

@@ -16,7 +16,7 @@ from typing import Any
 from voiceguide.answer.phrases import Rewriter, any_of
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import everyday
-from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS
+from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, asks_why
 
 _ASKED_CAUSE = re.compile(
     r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,2}?)"
@@ -47,6 +47,7 @@ class ScopeChecks:
     _kind_cues: dict[str, frozenset[str]]
     _known: set[str]
     _known_stems: frozenset[str]
+    _intents: dict[str, Any]
     _lay_words: frozenset[str]
     _neutral: frozenset[str]
     _plain_words: frozenset[str]
@@ -159,3 +160,13 @@ class ScopeChecks:
         # name.
         asks = bool(YES_NO_OPENERS & set(q.heard.split()))
         return "overview" if named and bare and not asks and q.intent is None and q.location is None else None
+
+    def only_asks_what_to_do(self, q: Query) -> bool:
+        """"Should i see a doctor", "need a gp for a clot": nothing but what to do about a clot, asked with
+        nothing before it; the person asking is taken to be the one worried (not "do surface clots need a
+        doctor", which names what it asks about, nor "why get it seen quickly", which asks a reason)."""
+        spec = self._intents.get(q.intent or "", {})
+        if spec.get("answer") != "advice" or q.location is not None or asks_why(q.heard):
+            return False
+        own = {w for phrase in any_of(q.text, spec["phrases"]) for w in phrase.split()}
+        return all(w in own or w in self._subjects or w in self._neutral for w in q.content_words)

@@ -93,3 +93,11 @@ def causal_verbs(kinds: dict) -> frozenset[str]:
     list them: in a question of another kind ("what complications can it cause") they ask nothing of their
     own, so the router and the focus both leave them out there."""
     return frozenset(w for spec in kinds.values() for w in spec.get("causal", ()))
+
+
+def asks_why(phrase: str) -> bool:
+    """Opens with "why" or "how come", after any "and" or "so": the reason is asked."""
+    words = phrase.split()
+    while words[:1] in (["and"], ["so"], ["but"]):
+        words = words[1:]
+    return words[:1] == ["why"] or words[:2] == ["how", "come"]

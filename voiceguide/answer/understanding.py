@@ -20,7 +20,14 @@ from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.scope_checks import clot_in
-from voiceguide.answer.text import QUESTION_OPENERS, STOPWORDS, YES_NO_OPENERS, join_spelled, normalize
+from voiceguide.answer.text import (
+    QUESTION_OPENERS,
+    STOPWORDS,
+    YES_NO_OPENERS,
+    asks_why,
+    join_spelled,
+    normalize,
+)
 
 _FUZZY_CUTOFF = 84
 # Pieces joined into a word must make one this long: "ultra sound", not "a pill".
@@ -428,10 +435,3 @@ class QuestionUnderstanding:
             any_of(text, self._kinds.get("overview", {}).get("occurs_in", []))
         )
 
-
-def asks_why(phrase: str) -> bool:
-    """Opens with "why" or "how come", after any "and" or "so": the reason is asked."""
-    words = phrase.split()
-    while words[:1] in (["and"], ["so"], ["but"]):
-        words = words[1:]
-    return words[:1] == ["why"] or words[:2] == ["how", "come"]
