@@ -87,6 +87,10 @@ def test_a_recognizers_slip_is_understood_and_its_words_stay_unknown(content, sl
     "whats the chance ill have one again", "should i stop taking my vitamins",
     "what counts as a high d dimer reading", "when do the scan results come back",
     "can an aspirin a day prevent a clot on a long haul flight",
+    # A medicine taken for a journey, a dose by itself, a misspelt side effect, when to do things again.
+    "is taking aspirin on a coach trip a good idea for clots", "heparin injection doses",
+    "any side affects from the anticoagulant", "my clot was after my knee op, when could i drive again",
+    "when will my wife get back to swimming after her dvt",
 ])
 def test_clot_care_the_articles_lack_is_said_honestly(content, question):
     reply = reply_after(content, question)
