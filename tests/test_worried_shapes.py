@@ -1039,3 +1039,17 @@ def test_asking_only_whether_to_be_seen_gets_the_see_a_doctor_advice(content, qu
 
 def test_why_to_be_seen_quickly_is_answered_not_advised(content):
     assert reply_after(content, "why should a clot be looked at so fast").urgency.value == "none"
+
+
+@pytest.mark.parametrize("question", [
+    "her skin is very dark, is redness from a dvt harder to spot on her",
+    "would a clot be hard to notice on dark skin",
+])
+def test_signs_on_dark_skin_get_the_sentence_that_says_so(content, question):
+    assert "harder to observe on darker skin tones" in first_answer(content, question)
+
+
+@pytest.mark.parametrize("said", ["i have nearly all of those", "i've got almost all of those in my calf"])
+def test_having_as_good_as_all_the_signs_just_heard_is_see_a_doctor(content, said):
+    reply = reply_after(content, "what are the symptoms of a clot behind the knee", said)
+    assert reply.urgency.value == "see-doctor"
