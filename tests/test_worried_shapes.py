@@ -1053,3 +1053,12 @@ def test_signs_on_dark_skin_get_the_sentence_that_says_so(content, question):
 def test_having_as_good_as_all_the_signs_just_heard_is_see_a_doctor(content, said):
     reply = reply_after(content, "what are the symptoms of a clot behind the knee", said)
     assert reply.urgency.value == "see-doctor"
+
+
+def test_clots_when_nobody_was_hurt_are_the_ones_without_injury(content):
+    assert "without injury" in first_answer(content, "why would a clot form if no one has bumped themselves")
+
+
+def test_what_stops_them_after_another_places_prevention_is_that_places_prevention(content):
+    answer = first_answer(content, "how can i avoid a clot behind the knee", "and in the bum, what stops them")
+    assert answer.startswith("To prevent clots")
