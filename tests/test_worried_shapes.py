@@ -1062,3 +1062,13 @@ def test_clots_when_nobody_was_hurt_are_the_ones_without_injury(content):
 def test_what_stops_them_after_another_places_prevention_is_that_places_prevention(content):
     answer = first_answer(content, "how can i avoid a clot behind the knee", "and in the bum, what stops them")
     assert answer.startswith("To prevent clots")
+
+
+def test_the_but_one_is_a_recognizers_butt(content):
+    answer = first_answer(content, "what are the signs of a dvt behind the knee", "what about the but")
+    assert "buttocks" in answer
+
+
+def test_when_something_is_needed_asks_about_it(content):
+    answer = first_answer(content, "how is a clot behind the knee treated", "so when is surgery needed")
+    assert "surgery may be necessary" in answer
