@@ -1030,6 +1030,9 @@ def test_whether_it_is_hard_to_walk_or_bend_is_its_symptom(content, question):
 
 @pytest.mark.parametrize("question", [
     "do i need to go to the hospital", "should we call the gp about a clot",
+    # A clot only suspected is still their worry; urgent care and a walk-in centre are places to be seen.
+    "is there any point visiting the walk in centre for a possible clot",
+    "is it worth seeing a nurse about a potential dvt",
 ])
 def test_asking_only_whether_to_be_seen_gets_the_see_a_doctor_advice(content, question):
     """Asked of a clot assistant with nothing else said, the person asking is the one worried."""

@@ -17,6 +17,7 @@ from voiceguide.answer.phrases import Rewriter, any_of
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, asks_why
+from voiceguide.content.content_model import Content
 
 _ASKED_CAUSE = re.compile(
     r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,2}?)"
@@ -42,6 +43,7 @@ def clot_in(text: str, place: str) -> bool:
 
 
 class ScopeChecks:
+    content: Content
     _rewrite: Rewriter
     _kinds: dict[str, Any]
     _kind_cues: dict[str, frozenset[str]]
@@ -169,4 +171,5 @@ class ScopeChecks:
         if spec.get("answer") != "advice" or q.location is not None or asks_why(q.heard):
             return False
         own = {w for phrase in any_of(q.text, spec["phrases"]) for w in phrase.split()}
+        own |= set(self.content.lexicon.get("unconfirmed", ()))  # "for a suspected clot": still their worry
         return all(w in own or w in self._subjects or w in self._neutral for w in q.content_words)
