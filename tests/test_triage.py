@@ -337,6 +337,8 @@ def test_a_clot_found_in_someone_they_look_after_is_not_a_suspicion(judge, said)
     assert judge(said) is Urgency.NONE, said
 
 
-@pytest.mark.parametrize("said", ["will her possible dvt go away by itself", "is my maybe clot going to get worse"])
+@pytest.mark.parametrize("said", [
+    "will her possible dvt go away by itself", "is my maybe clot going to get worse",
+])
 def test_their_own_clot_not_yet_confirmed_is_see_a_doctor(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said

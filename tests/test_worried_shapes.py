@@ -1063,7 +1063,9 @@ def test_clots_when_nobody_was_hurt_are_the_ones_without_injury(content):
 
 
 def test_what_stops_them_after_another_places_prevention_is_that_places_prevention(content):
-    answer = first_answer(content, "how can i avoid a clot behind the knee", "and in the bum, what stops them")
+    answer = first_answer(
+        content, "how can i avoid a clot behind the knee", "and in the bum, what stops them"
+    )
     assert answer.startswith("To prevent clots")
 
 
@@ -1075,3 +1077,8 @@ def test_the_but_one_is_a_recognizers_butt(content):
 def test_when_something_is_needed_asks_about_it(content):
     answer = first_answer(content, "how is a clot behind the knee treated", "so when is surgery needed")
     assert "surgery may be necessary" in answer
+
+
+def test_one_lung_is_the_lungs(content):
+    answer = first_answer(content, "what is it called when a dvt ends up inside his lung")
+    assert "pulmonary embolism" in answer
