@@ -134,6 +134,10 @@ def test_a_dvt_heard_as_dvd_in_a_leg_is_repaired(content):
     assert "deep vein thrombosis (DVT)" in reply_after(content, "what is a dvd in my leg").answer
 
 
+def test_a_dvt_heard_as_dvd_without_an_article_is_still_a_suspected_clot(content):
+    assert reply_after(content, "i reckon i have dvd, is a doctor needed").urgency.value == "see-doctor"
+
+
 @pytest.mark.parametrize("question", [
     "i was told i had a dvt how can i avoid getting another", "how do i stop getting another one after this",
     "how can i stop a clot happening again",
@@ -1030,6 +1034,7 @@ def test_whether_it_is_hard_to_walk_or_bend_is_its_symptom(content, question):
 
 @pytest.mark.parametrize("question", [
     "do i need to go to the hospital", "should we call the gp about a clot",
+    "do i still need urgent care for this", "needs the er does it",
     # A clot only suspected is still their worry; urgent care and a walk-in centre are places to be seen.
     "is there any point visiting the walk in centre for a possible clot",
     "is it worth seeing a nurse about a potential dvt",
