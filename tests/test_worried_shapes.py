@@ -1087,3 +1087,20 @@ def test_when_something_is_needed_asks_about_it(content):
 def test_one_lung_is_the_lungs(content):
     answer = first_answer(content, "what is it called when a dvt ends up inside his lung")
     assert "pulmonary embolism" in answer
+
+
+@pytest.mark.parametrize("turns", [
+    ("can a clot get into the lungs", "this is happening to me now"),
+    ("what happens if a bit breaks off and goes to your lungs", "i think it's happening to my mum right now"),
+])
+def test_saying_what_was_just_heard_of_the_lungs_is_happening_now_is_an_emergency(content, turns):
+    assert reply_after(content, *turns).urgency.value == "emergency", turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("can a clot in the bum make the top of your leg swell",
+     "his has been like that since sunday, should he see someone"),
+    ("what is post thrombotic syndrome", "mine is like that, do i need the gp"),
+])
+def test_saying_what_was_just_heard_is_their_own_gets_the_see_a_doctor_advice(content, turns):
+    assert reply_after(content, *turns).urgency.value == "see-doctor", turns

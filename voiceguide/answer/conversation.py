@@ -175,9 +175,12 @@ class Conversation(AnswerAssembly, AdviceChoice):
         context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query)):
             urgency = last_urgency
-        if urgency is Urgency.NONE and self._state.context.kind == "symptoms" and any_of(
-            said.text, triage["see-doctor"].get("has_them", [])
-        ):
+        happening = bool(any_of(said.text, triage["emergency"].get("happening", [])))
+        owned = happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", [])))
+        if happening and urgency is not Urgency.EMERGENCY and self._lungs_just_heard():
+            # "I think that's happening to me right now", just after how a clot reaches the lungs.
+            urgency = Urgency.EMERGENCY
+        elif owned and urgency is Urgency.NONE and self._state.context.kind == "symptoms":
             # "I've got all of those", just after hearing the signs: a report of them.
             urgency = Urgency.SEE_DOCTOR
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
@@ -351,14 +354,20 @@ class Conversation(AnswerAssembly, AdviceChoice):
             if s in last.answer and terms & set(messages_norm(s).split())
         )
 
+    def _lungs_just_heard(self) -> bool:
+        last = self._state.last
+        conditions = self.content.lexicon["triage"]["emergency"]["conditions"]
+        return last is not None and bool(any_of(messages_norm(last.answer), conditions))
+
     def _about_themselves(self, route: Route) -> bool:
         q, triage = route.query, self.content.lexicon["triage"]
         # Their own body ("a clot in my bum", "mine's been red for days" of the place just asked about, the
-        # signs just heard: "what should i do if i've got those"), or a clot they (may) have; not what to do
-        # about a medicine ("i'm on tablets that might cause clots").
+        # signs just heard: "what should i do if i've got those", or whatever was just heard said to be
+        # theirs: "mine has been like that for days"), or a clot they (may) have; not what to do about a
+        # medicine ("i'm on tablets that might cause clots").
         here = q.location is not None or (route.location is not None and reports_signs(q.text, triage)) or (
-            self._state.context.kind == "symptoms"
-            and (self.router.refers(q) or bool(any_of(q.text, triage["see-doctor"].get("has_them", [])))))
+            self._state.context.kind == "symptoms" and self.router.refers(q)) or (
+            self._state.context.active and bool(any_of(q.text, triage["see-doctor"].get("has_them", []))))
         return (here or suspects(q.text, triage)) and bool(any_of(q.text, triage["see-doctor"]["personal"]))
 
     def _advice(self, text: str, heard: str, route: Route) -> Reply:

@@ -25,6 +25,8 @@ MAX_EXPANSIONS = 2000
 _TEMPLATE_KEYS = frozenset(
     {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in"}
 )
+# Per triage level: signs, and what was just heard said to be the person's own or happening now.
+_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "happening")
 
 
 class TemplateError(ValueError):
@@ -112,8 +114,8 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
     triage = lexicon.get("triage")
     if triage:
         expanded["triage"] = {
-            level: {**spec, "signs": expand_all(spec["signs"])}
-            if isinstance(spec, dict) and isinstance(spec.get("signs"), list) else spec
+            level: {**spec, **{key: expand_all(spec[key]) for key in _TRIAGE_LEVEL_TEMPLATES if key in spec}}
+            if isinstance(spec, dict) else spec
             for level, spec in triage.items()
         }
         for key in ("explained_by", "under_care"):
