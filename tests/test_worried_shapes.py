@@ -1104,3 +1104,8 @@ def test_saying_what_was_just_heard_of_the_lungs_is_happening_now_is_an_emergenc
 ])
 def test_saying_what_was_just_heard_is_their_own_gets_the_see_a_doctor_advice(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns
+
+
+def test_a_word_heard_in_two_halves_counts_once(content):
+    """"Over weight" is rewritten "overweight": both are one thing asked, not two pulls toward "weight"."""
+    assert "obesity" in first_answer(content, "does being a bit over weight matter").split(". ")[1]

@@ -186,15 +186,18 @@ class Focuser:
         asked = set(rewritten[len(story):].split()) if story else None
         told: list[tuple[tuple[str, ...], ...]] = []
         rewritten, heard = self._unnamed(rewritten), self._unnamed(heard)
-        for text in (rewritten, heard):
+        for as_heard, text in enumerate((rewritten, heard)):
             for start, end, key in _outermost(find_all(text, self._synonyms)):
                 if key in covered or key in kind_words:
                     continue
                 covered.add(key)
                 covered.update(text[start:end].split())
-                alternatives = [key, *self._synonyms[key]]
+                alternatives = tuple(self._stems(a) for a in [key, *self._synonyms[key]])
+                # "Over weight" heard, "overweight" after the rewrite: one thing asked, counted once.
+                if as_heard and any(alternatives[1:] == term[1:] for term in (*terms, *told)):
+                    continue
                 in_story = asked is not None and not set(text[start:end].split()) & asked
-                (told if in_story else terms).append(tuple(self._stems(a) for a in alternatives))
+                (told if in_story else terms).append(alternatives)
         if any_of(rewritten, self._spread.get("from", [])) and any_of(rewritten, self._spread.get("to", [])):
             # "Why does my bum hurt if the clot is up in my groin": a clot felt somewhere else is asked about.
             terms.append(tuple(self._stems(w) for w in self._spread.get("focus", [])))
