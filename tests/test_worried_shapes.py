@@ -1109,3 +1109,29 @@ def test_saying_what_was_just_heard_is_their_own_gets_the_see_a_doctor_advice(co
 def test_a_word_heard_in_two_halves_counts_once(content):
     """"Over weight" is rewritten "overweight": both are one thing asked, not two pulls toward "weight"."""
     assert "obesity" in first_answer(content, "does being a bit over weight matter").split(". ")[1]
+
+
+@pytest.mark.parametrize("turns", [
+    ("does a clot behind the knee ever cause chills", "and a clot in the bum?"),
+    ("is a venogram used for knee clots", "and for the bum"),
+])
+def test_moving_to_a_place_whose_article_does_not_say_it_is_said_honestly(content, turns):
+    """The knee article names chills and the venogram; the buttocks article names neither."""
+    reply = reply_after(content, *turns)
+    assert reply.answer.startswith("For a clot in the buttocks") and NOT_COVERED in reply.answer, turns
+    # Back at the knee, what was asked is answered again.
+    assert "venogram" in reply_after(content, "is a venogram used for knee clots", "and for the bum",
+                                     "what about the knee").answer
+
+
+def test_moving_to_a_place_whose_article_says_it_too_is_answered_there(content):
+    reply = reply_after(content, "can a clot behind the knee make it swell", "and in the buttocks?")
+    assert "Swelling in the affected area" in reply.answer
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("is feeling feverish a sign", "fever or chills"),
+    ("what is happen if you not treat a dvt", "If left untreated"),
+])
+def test_plainer_words_for_a_fever_and_for_not_treating(content, question, says):
+    assert says in first_answer(content, question), question

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from voiceguide.answer import messages
 from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Focus, Focuser, words_in
 from voiceguide.answer.phrases import any_of
-from voiceguide.answer.route_model import Route
+from voiceguide.answer.route_model import Context, Route
+from voiceguide.answer.scope import everyday as common_word
 from voiceguide.content.content_model import Content, Section
 
 COMBINED_MAX_WORDS = 53  # two places' leads: with their intros and the hint to narrow, about 70 words
@@ -91,15 +92,48 @@ class AnswerAssembly:
         first, more = [], []
         budget = budget // len(sections) + 10
         for section in sections:
-            place = self.content.location_name(self.content.location_of(section))
-            noun = (self.content.documents[section.document].subject_one or "it").split()[-1]
             choice = self.focuser.choose(section, focus, budget=budget)
             said = [section.sentences[i] for i in choice.first]
-            first.append(f"{messages.text('place_intro', noun=noun, place=place)} {' '.join(said)}")
+            intro = messages.text("place_intro", **self._place_words(self.content.location_of(section)))
+            first.append(f"{intro} {' '.join(said)}")
             more.extend(section.sentences[i] for i in choice.rest)
         names = [self.content.location_name(self.content.location_of(s)).split()[-1] for s in sections]
         first.append(messages.text("narrow", names=" or ".join(names)))
         return _Answer(first, more, self._titles(tuple(sections)), route.topic)
+
+    def _place_words(self, location: str) -> dict[str, str]:
+        """"a clot" "in the buttocks": the subject's noun and the place, for the few words said of a place."""
+        document = next(s.document for s in self.content.sections if self.content.location_of(s) == location)
+        noun = (self.content.documents[document].subject_one or "it").split()[-1]
+        return {"noun": noun, "place": self.content.location_name(location)}
+
+    def _not_said_there(self, route: Route, last: Context, last_answer: str) -> bool:
+        """"Does the buttock one do that too", just after the knee article's fever: a follow-up that moves
+        to the other place and asks nothing of its own is about what was just asked and answered, so the
+        sections of its kind there answer only if one of their sentences says it too."""
+        q = route.query
+        if not last.terms or route.location is None or last.location in (None, route.location):
+            return False
+        own = self.focuser.focus(q.heard, q.heard, route.kind, location=route.location)
+        if self.focuser.specific(own).terms:
+            return False
+        terms = " ".join(last.terms)
+        asked = self.focuser.specific(self.focuser.focus(terms, terms, route.kind, location=route.location))
+        # A word the lexicon gives document words for ("feverish"), or one rarer than everyday English: not
+        # "left" of "if it's left", which asks what happens untreated.
+        answered = tuple(
+            t for t in asked.terms
+            if (len(t) > 1 or not common_word(" ".join(t[0])))
+            and self.focuser.term_score(last_answer, Focus(terms=(t,))) > 0
+        )
+        asked = Focus(terms=answered, kind=route.kind)
+        here = [
+            s for s in self.content.sections
+            if self.content.location_of(s) == route.location and route.kind in (None, s.about)
+        ]
+        return bool(asked.terms) and not any(
+            self.focuser.term_score(sentence, asked) > 0 for s in here for sentence in s.sentences
+        )
 
     def _place_said_outright(self, route: Route) -> bool:
         spec = self.content.lexicon["locations"].get(route.query.location or "", {})

@@ -228,6 +228,15 @@ class Conversation(AnswerAssembly, AdviceChoice):
             message = messages.about(self.content, key) if key else messages.text("not_covered")
             return Reply(text, heard, None, urgency, message, (), route.score, ReplyStatus(route.status))
 
+        if route.status == RouteStatus.ANSWER and self._not_said_there(
+            route, self._state.context, self._state.last.answer if self._state.last else ""
+        ):
+            # What was asked stays what a further follow-up refers to: "and the knee again".
+            self._state.context = replace(
+                self._state.context, location=route.location, section=route.sections[0].id
+            )
+            message = messages.text("not_covered_there", **self._place_words(route.location or ""))
+            return Reply(text, heard, None, urgency, message, (), route.score, ReplyStatus.NOT_COVERED)
         answer = self._answer(route, said=self._said_before(route))
         self._remember(route, answer.more, answer.titles, topic=answer.topic)
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
