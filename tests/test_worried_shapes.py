@@ -1135,3 +1135,16 @@ def test_moving_to_a_place_whose_article_says_it_too_is_answered_there(content):
 ])
 def test_plainer_words_for_a_fever_and_for_not_treating(content, question, says):
     assert says in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("what is the use of clotting",), "natural process"),
+    (("why body makes blood clots",), "natural process"),
+    (("can you get a clot even if you are not injured",), "without injury"),
+    (("surgery on my stomach last year, clot risk higher?",), "Major surgeries"),
+    (("which sickness raises clot risk",), "medical conditions"),
+    (("how can i make sure no more clots come",), "prevent"),
+    (("would a knee clot ever need an operation", "and for the pain"), "reduce inflammation and pain"),
+])
+def test_plain_and_learners_wordings_reach_the_sentence_that_answers(content, turns, says):
+    assert says in first_answer(content, *turns), turns
