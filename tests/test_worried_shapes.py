@@ -1148,3 +1148,20 @@ def test_plainer_words_for_a_fever_and_for_not_treating(content, question, says)
 ])
 def test_plain_and_learners_wordings_reach_the_sentence_that_answers(content, turns, says):
     assert says in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("is it worth going to urgent care for a possible clot in the thigh",),
+    ("do i need to go to the hospital to get my swollen calf checked",),
+    ("i think there might be a clot in my thigh, should i get a scan",),
+    ("should i go down to accident and emergency",),
+    ("my calf is warm and red", "what am i supposed to do"),
+    ("what are the signs of a clot in the buttocks", "i've got a couple of those"),
+    ("my bum has been sore for days, could it be a clot", "so do i need to go in today"),
+])
+def test_more_ways_of_asking_whether_to_be_seen_get_the_see_a_doctor_advice(content, turns):
+    assert reply_after(content, *turns).urgency.value == "see-doctor", turns
+
+
+def test_going_into_a_scanner_is_not_going_in_to_be_seen(content):
+    assert reply_after(content, "do i have to go in one of those scanners for a clot").urgency.value == "none"

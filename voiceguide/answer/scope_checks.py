@@ -168,8 +168,14 @@ class ScopeChecks:
         nothing before it; the person asking is taken to be the one worried (not "do surface clots need a
         doctor", which names what it asks about, nor "why get it seen quickly", which asks a reason)."""
         spec = self._intents.get(q.intent or "", {})
-        if spec.get("answer") != "advice" or q.location is not None or asks_why(q.heard):
+        if spec.get("answer") != "advice" or asks_why(q.heard):
+            return False
+        unconfirmed = self.content.lexicon.get("unconfirmed", ())
+        if any_of(q.text, [f"{u} {c}" for u in unconfirmed for c in ("clot", "blood clot", "dvt")]):
+            # "Is it worth going to the er for a possible clot behind the knee": still their worry, wherever.
+            return True
+        if q.location is not None:
             return False
         own = {w for phrase in any_of(q.text, spec["phrases"]) for w in phrase.split()}
-        own |= set(self.content.lexicon.get("unconfirmed", ()))  # "for a suspected clot": still their worry
+        own |= set(unconfirmed)  # "for a suspected clot": still their worry
         return all(w in own or w in self._subjects or w in self._neutral for w in q.content_words)

@@ -318,8 +318,9 @@ class QuestionUnderstanding:
         for name, spec in self._intents.items():
             # "what can i do (myself) to stop getting clots" asks how to do that, not what to do now; "is it
             # bad to use my phone" asks about using it, not whether a clot is bad (`not_before`).
-            blocked = {"to"} if spec.get("answer") == "advice" else set()
-            blocked |= set(spec.get("not_before", ()))
+            # Only after "do": "should i go to a and e to get checked" still asks whether to go.
+            to_blocks = spec.get("answer") == "advice"
+            blocked = set(spec.get("not_before", ()))
             # "Since his stroke, is he at risk of clots": a condition said as what happened is the situation.
             # "When it reaches the lungs, is it a vein or an artery that is blocked": another subject said.
             if spec.get("not_with") and any_of(rewritten, spec["not_with"]):
@@ -329,7 +330,8 @@ class QuestionUnderstanding:
                 phrase
                 for text, hits_by_name in found
                 for start, end, phrase in hits_by_name[name]
-                if not blocked & set([w for w in text[end:].split() if w not in _SELF][:1])
+                if not (blocked | ({"to"} if to_blocks and phrase.endswith(" do") else set()))
+                & set([w for w in text[end:].split() if w not in _SELF][:1])
                 and not (after and f" {text[:start]}".rstrip().endswith(after))
             ]
             longest = max((len(h.split()) for h in hits), default=0)
