@@ -1165,3 +1165,12 @@ def test_more_ways_of_asking_whether_to_be_seen_get_the_see_a_doctor_advice(cont
 
 def test_going_into_a_scanner_is_not_going_in_to_be_seen(content):
     assert reply_after(content, "do i have to go in one of those scanners for a clot").urgency.value == "none"
+
+
+@pytest.mark.parametrize(("question", "urgency"), [
+    ("i bumped into the bed and now there's a purple bruise on my knee", "none"),
+    ("i ran into the coffee table and there's a big bruise on my knee, will the colour change", "none"),
+    ("a purple bruise on my calf keeps getting bigger though i never knocked it", "see-doctor"),
+])
+def test_a_bruise_from_a_knock_is_not_a_clots_sign_unless_it_grows_unexplained(content, question, urgency):
+    assert reply_after(content, question).urgency.value == urgency, question
