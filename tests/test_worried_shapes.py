@@ -1174,3 +1174,17 @@ def test_going_into_a_scanner_is_not_going_in_to_be_seen(content):
 ])
 def test_a_bruise_from_a_knock_is_not_a_clots_sign_unless_it_grows_unexplained(content, question, urgency):
     assert reply_after(content, question).urgency.value == urgency, question
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("what does a dvd in the thigh feel like",), "pain"),
+    (("is a d timer a blood test",), "D-dimer"),
+    (("what is the scan for veins with dye in it called",), "venogram"),
+    (("how long should i take blood thinners for a clot in my bum", "and for the knee"), NOT_COVERED),
+])
+def test_misheard_and_plainly_named_things_are_understood(content, turns, says):
+    assert says in first_answer(content, *turns), turns
+
+
+def test_a_disc_is_still_not_a_dvt(content):
+    assert "can't help" in reply_after(content, "can you play a dvd for me").answer

@@ -167,7 +167,12 @@ class FollowUps:
         asks a kind of its own after a question the articles do not cover is a clot question again."""
         refers = self._refers(q) and q.location is None and not q.anchored and not q.foreign
         own_kind = q.kind not in (None, "overview") and last == RouteStatus.NOT_COVERED
-        return last if refers and not own_kind else None
+        # "And for the knee one", after how long blood thinners are taken for the other: the same question,
+        # which the articles do not answer for either place.
+        other_place = last == RouteStatus.NOT_COVERED and q.location is not None and continues(q.heard) and (
+            not (q.kind or q.intent or q.unknown or q.foreign)
+        )
+        return last if (refers and not own_kind) or other_place else None
 
     def refers(self, q: Query) -> bool:
         """Whether `q` points back at what was just said ("which one is it", "how do they work")."""
