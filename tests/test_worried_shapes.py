@@ -1188,3 +1188,17 @@ def test_misheard_and_plainly_named_things_are_understood(content, turns, says):
 
 def test_a_disc_is_still_not_a_dvt(content):
     assert "can't help" in reply_after(content, "can you play a dvd for me").answer
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("do they happen in other places too", "most commonly associated with the legs"),
+    ("are clots usually in the leg", "most commonly associated with the legs"),
+    ("could you get a clot without having injured yourself", "without injury"),
+    ("what is it when your leg remains puffy after a dvt", "post-thrombotic syndrome"),
+    ("can a clot harm the veins for ever", "permanent damage"),
+    ("i take a tablet which raises my clot risk, what now", "talk to your doctor about alternatives"),
+    ("is a clot a lump of blood", "gel-like mass"),
+    ("does smoking matter where clots are concerned", "smoking"),
+])
+def test_everyday_idioms_reach_the_sentence_that_answers(content, question, says):
+    assert says in first_answer(content, question), question
