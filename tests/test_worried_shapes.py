@@ -1202,3 +1202,17 @@ def test_a_disc_is_still_not_a_dvt(content):
 ])
 def test_everyday_idioms_reach_the_sentence_that_answers(content, question, says):
     assert says in first_answer(content, question), question
+
+
+def test_which_kinds_just_after_a_cause_asks_which_of_that_cause(content):
+    answer = first_answer(content, "can an operation lead to a clot", "what kinds")
+    assert "hip, pelvis, or abdomen" in answer or "hip or knee replacement" in answer
+
+
+@pytest.mark.parametrize("question", [
+    "will an anticoagulant lower my chance of getting one again",
+    "do anticoagulants lower the chance of getting another dvt",
+])
+def test_lowering_the_chance_of_another_clot_is_what_treatment_does(content, question):
+    answer = first_answer(content, question)
+    assert "reduce the risk of further clots" in answer or "new clots from forming" in answer, question

@@ -23,6 +23,12 @@ _CONTINUERS = ("and what about", "and how about", "what about", "how about", "an
 # How a question asks for more of the list just heard: "what other operations" after one operation.
 _MORE_OF = ("what other", "which other", "any other", "are there any other", "are there other",
             "and what other")
+# Said alone just after a list, these ask which of it, not about the types of clot: "which kinds" after
+# "can surgery cause a clot".
+_WHICH_OF = frozenset({
+    "which kinds", "what kinds", "which ones", "what sorts", "which sorts", "which types", "what types",
+    "and which kinds", "and what kinds", "which kinds then", "what kinds then",
+})
 # Words that ask a question of their own: a continuation with one is more than a noun ("and after surgery").
 _ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
 # How a question asks what follows what was just said: "what happens then", "and what happens next".
@@ -49,6 +55,11 @@ class FollowUps:
         the last question asked again about that place; one that goes on from the last without a kind of its
         own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
         own words; anything else is itself."""
+        if context.kind and context.kind != "types" and query.heard in _WHICH_OF and context.terms:
+            # "Which kinds" of what was just asked about: "which kinds of surgery".
+            text = f"{query.text} of {' '.join(context.terms)}"
+            return replace(query, text=text, kind=context.kind, explicit_kind=False, lay_kind=False,
+                           continued=True)
         if context.kind and query.heard.startswith(_MORE_OF) and not (
             query.explicit_kind or query.location or query.intent
         ):
