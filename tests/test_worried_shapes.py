@@ -1216,3 +1216,8 @@ def test_which_kinds_just_after_a_cause_asks_which_of_that_cause(content):
 def test_lowering_the_chance_of_another_clot_is_what_treatment_does(content, question):
     answer = first_answer(content, question)
     assert "reduce the risk of further clots" in answer or "new clots from forming" in answer, question
+
+
+def test_a_worry_told_before_a_what_is_question_leaves_the_question_its_own(content):
+    question = "the doctor mentioned a d dimer and i have been worrying all night, what is a d dimer"
+    assert "D-dimer" in first_answer(content, question).split(". ")[0]

@@ -198,8 +198,11 @@ class QuestionUnderstanding:
         if closing:
             # "We took the kids camping and I sat in the car for hours, does sitting that long raise the
             # risk": what the articles lack was said in the story; the question after it asks what they cover.
+            # "... and now i'm lying here worrying, what is a venogram": a worry told in the story, and a kind
+            # the question names, is the question's.
             lacking = intent is not None and self._intents[intent].get("covered") is False
-            if lacking and not any_of(closing, self._intent_phrases[intent]):
+            asks_what = closing_kind is not None and closing.startswith(("what is", "what are", "what does"))
+            if (lacking or asks_what) and intent and not any_of(closing, self._intent_phrases[intent]):
                 intent, intent_words = self._intent(closing, closing)
             # "He broke his arm and has been in bed since, does lying about make a clot more likely": a place
             # the articles lack is the situation unless a clot is said to be there or the question names it.
