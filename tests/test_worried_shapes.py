@@ -1221,3 +1221,17 @@ def test_lowering_the_chance_of_another_clot_is_what_treatment_does(content, que
 def test_a_worry_told_before_a_what_is_question_leaves_the_question_its_own(content):
     question = "the doctor mentioned a d dimer and i have been worrying all night, what is a d dimer"
     assert "D-dimer" in first_answer(content, question).split(". ")[0]
+
+
+def test_having_what_was_just_heard_of_the_lungs_now_is_an_emergency(content):
+    turns = ("how would i know if a clot had gone to my lungs", "she is having that right now")
+    assert reply_after(content, *turns).urgency.value == "emergency"
+
+
+@pytest.mark.parametrize("turns", [
+    ("what are the signs of a dvt behind the knee", "i think he has exactly those"),
+    ("my calf is hot and red, could it be a clot", "whats the next thing to do"),
+    ("the back of my knee is puffy, is that a clot", "should i go and get it looked at"),
+])
+def test_the_next_step_after_signs_is_the_see_a_doctor_advice(content, turns):
+    assert reply_after(content, *turns).urgency.value == "see-doctor", turns

@@ -183,7 +183,7 @@ def reports_signs(text: str, triage: dict[str, Any]) -> bool:
 
 # Little words between a suspicion and the condition: "i think i've got a clot", "a possible deep vein clot".
 _BEFORE_CONDITION = frozenset(
-    "got a an the blood some another small big possible deep vein superficial".split()
+    "got a an the blood some another small big possible deep vein superficial exactly".split()
 )
 
 
