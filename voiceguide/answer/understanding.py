@@ -321,9 +321,9 @@ class QuestionUnderstanding:
         for name, spec in self._intents.items():
             # "what can i do (myself) to stop getting clots" asks how to do that, not what to do now; "is it
             # bad to use my phone" asks about using it, not whether a clot is bad (`not_before`).
-            # Only after "do": "should i go to a and e to get checked" still asks whether to go.
+            # "To" only after "do": "should i go to a and e to get checked" still asks whether to go.
             to_blocks = spec.get("answer") == "advice"
-            blocked = set(spec.get("not_before", ()))
+            blocked = frozenset(spec.get("not_before", ()))
             # "Since his stroke, is he at risk of clots": a condition said as what happened is the situation.
             # "When it reaches the lungs, is it a vein or an artery that is blocked": another subject said.
             if spec.get("not_with") and any_of(rewritten, spec["not_with"]):
@@ -333,8 +333,7 @@ class QuestionUnderstanding:
                 phrase
                 for text, hits_by_name in found
                 for start, end, phrase in hits_by_name[name]
-                if not (blocked | ({"to"} if to_blocks and phrase.endswith(" do") else set()))
-                & set([w for w in text[end:].split() if w not in _SELF][:1])
+                if not _blocked_after(text[end:], blocked, to_blocks and phrase.endswith(" do"))
                 and not (after and f" {text[:start]}".rstrip().endswith(after))
             ]
             longest = max((len(h.split()) for h in hits), default=0)
@@ -440,3 +439,9 @@ class QuestionUnderstanding:
             any_of(text, self._kinds.get("overview", {}).get("occurs_in", []))
         )
 
+
+def _blocked_after(rest: str, blocked: frozenset[str], to_blocks: bool) -> bool:
+    """Whether the word after a worried question's phrase (its own "myself" set aside) says it is another
+    question: a `not_before` word, or "to" after "what can i do"."""
+    following = next((w for w in rest.split() if w not in _SELF), "")
+    return following in blocked or (to_blocks and following == "to")

@@ -114,7 +114,10 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
     triage = lexicon.get("triage")
     if triage:
         expanded["triage"] = {
-            level: {**spec, **{key: expand_all(spec[key]) for key in _TRIAGE_LEVEL_TEMPLATES if key in spec}}
+            level: {**spec, **{
+                key: expand_all(spec[key])
+                for key in _TRIAGE_LEVEL_TEMPLATES if isinstance(spec.get(key), list)
+            }}
             if isinstance(spec, dict) else spec
             for level, spec in triage.items()
         }
