@@ -1235,3 +1235,14 @@ def test_having_what_was_just_heard_of_the_lungs_now_is_an_emergency(content):
 ])
 def test_the_next_step_after_signs_is_the_see_a_doctor_advice(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns
+
+
+@pytest.mark.parametrize("question", [
+    "should i ring the gp or will my clot sort itself out",
+    "do we need to go to the hospital or can we just wait",
+    "should i go to urgent care or will it clear up on its own",
+    "should she go to the er to get it looked at",
+])
+def test_whether_to_be_seen_with_the_other_choice_offered_gets_the_see_a_doctor_advice(content, question):
+    assert reply_after(content, question).urgency.value == "see-doctor", question
+
