@@ -7,8 +7,12 @@ must get no document content; questions the documents do not cover must be told 
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from voiceguide.answer import messages
 from voiceguide.answer.conversation import Conversation, emergency_instruction
@@ -106,3 +110,13 @@ def judge(content: Content, item: dict, reply, all_sentences: set[str]) -> bool:
     if expect == "not-covered":
         return NOT_COVERED_MARK in answer and not any(s in answer for s in all_sentences)
     return has_wanted and bool(wanted)
+
+
+def wording(question: str) -> str:
+    """A question as a wording, so that case, punctuation and spacing do not make two the same differ."""
+    return " ".join(re.sub(r"[^a-z0-9' ]", " ", question.lower()).split())
+
+
+def tuning_wordings(paths: list[Path]) -> set[str]:
+    """Every wording the tuning sets hold: a held-out question worded the same way was, in effect, read."""
+    return {wording(item["q"]) for path in paths for item in yaml.safe_load(path.read_text(encoding="utf-8"))}
