@@ -1246,3 +1246,14 @@ def test_the_next_step_after_signs_is_the_see_a_doctor_advice(content, turns):
 def test_whether_to_be_seen_with_the_other_choice_offered_gets_the_see_a_doctor_advice(content, question):
     assert reply_after(content, question).urgency.value == "see-doctor", question
 
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("to be honest could this thing kill him",), "fatal"),
+    (("my teenage son asked me what a blood clot is",), "gel-like mass"),
+    (("what exactly are blood clots",), "gel-like mass"),
+    (("is dvt the posh name for a clot in the leg",), "deep vein thrombosis (DVT)"),
+    (("what operations raise the chance of a clot", "which ones in particular"), "hip, pelvis, or abdomen"),
+])
+def test_a_clot_named_plainly_asked_what_it_is_or_whether_it_kills(content, turns, says):
+    assert says in first_answer(content, *turns).split(". ")[0], turns

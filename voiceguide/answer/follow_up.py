@@ -26,9 +26,17 @@ _MORE_OF = ("what other", "which other", "any other", "are there any other", "ar
 # Said alone just after a list, these ask which of it, not about the types of clot: "which kinds" after
 # "can surgery cause a clot".
 _WHICH_OF = frozenset({
-    "which kinds", "what kinds", "which ones", "what sorts", "which sorts", "which types", "what types",
-    "and which kinds", "and what kinds", "which kinds then", "what kinds then",
+    "which kinds", "what kinds", "which ones", "what ones", "what sorts", "which sorts", "which types",
+    "what types", "like what", "such as",
 })
+# Said around "which kinds" without changing what it asks: "and which ones specifically".
+_WHICH_OF_AROUND = frozenset({"and", "so", "then", "specifically", "exactly", "in particular", "though"})
+
+
+def _asks_which_of(heard: str) -> bool:
+    words = heard.replace("in particular", "in_particular").split()
+    core = [w for w in words if w.replace("_", " ") not in _WHICH_OF_AROUND]
+    return " ".join(core) in _WHICH_OF
 # Words that ask a question of their own: a continuation with one is more than a noun ("and after surgery").
 _ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
 # How a question asks what follows what was just said: "what happens then", "and what happens next".
@@ -55,7 +63,7 @@ class FollowUps:
         the last question asked again about that place; one that goes on from the last without a kind of its
         own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
         own words; anything else is itself."""
-        if context.kind and context.kind != "types" and query.heard in _WHICH_OF and context.terms:
+        if context.kind and context.kind != "types" and _asks_which_of(query.heard) and context.terms:
             # "Which kinds" of what was just asked about: "which kinds of surgery".
             text = f"{query.text} of {' '.join(context.terms)}"
             return replace(query, text=text, kind=context.kind, explicit_kind=False, lay_kind=False,
