@@ -1257,3 +1257,14 @@ def test_whether_to_be_seen_with_the_other_choice_offered_gets_the_see_a_doctor_
 ])
 def test_a_clot_named_plainly_asked_what_it_is_or_whether_it_kills(content, turns, says):
     assert says in first_answer(content, *turns).split(". ")[0], turns
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what are the signs of a bloodclot in the leg", "Common symptoms include pain, swelling"),
+    ("is it possible to get a blod clot in the buttock", "can occur in or affect the buttocks"),
+    ("can hrt give you a clott", "hormone replacement therapy"),
+    ("can a clot form with out an injury", "without injury"),
+    ("what does a super fishal clot look like", "hard lump"),
+])
+def test_words_run_together_split_or_misspelt_are_still_read(content, question, says):
+    assert says in first_answer(content, question), question

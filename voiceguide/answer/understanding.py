@@ -126,7 +126,7 @@ class QuestionUnderstanding:
             )
             # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
             # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
-            if match and len(word) < 6 and match[0] in self._anchor_words:
+            if match and len(word) < 6 and match[0] in self._anchor_words and english_word(word):
                 match = None
             # Nor into a word with another first letter: "spain" is not "pain".
             if match and len(word) < 6 and match[0][0] != word[0]:
