@@ -124,8 +124,8 @@ class QuestionUnderstanding:
             match = process.extractOne(
                 word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
             )
-            # A short word is never repaired into a domain anchor: "lots" is one letter from "clots", and a
-            # coffee order must not become a clot question that way. Long words ("thrombosys") are safe.
+            # A short real word is never repaired into a domain anchor: "lots" is a letter from "clots", and a
+            # coffee order must not become a clot question that way. "Blod" is no word; "thrombosys" is long.
             if match and len(word) < 6 and match[0] in self._anchor_words and english_word(word):
                 match = None
             # Nor into a word with another first letter: "spain" is not "pain".
