@@ -1268,3 +1268,13 @@ def test_a_clot_named_plainly_asked_what_it_is_or_whether_it_kills(content, turn
 ])
 def test_words_run_together_split_or_misspelt_are_still_read(content, question, says):
     assert says in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("turns", [
+    ("what are the signs of a dvt behind the knee", "so do i need to go to the er"),
+    ("what does a clot in the buttock feel like", "that is my dad right now"),
+    ("how would i tell when we should see a doctor about a clot",),
+    ("do i need to talk to some one about a possible dvt",),
+])
+def test_asking_whether_to_go_just_after_the_signs_gets_the_see_a_doctor_advice(content, turns):
+    assert reply_after(content, *turns).urgency.value == "see-doctor", turns
