@@ -1278,3 +1278,16 @@ def test_words_run_together_split_or_misspelt_are_still_read(content, question, 
 ])
 def test_asking_whether_to_go_just_after_the_signs_gets_the_see_a_doctor_advice(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("are compression stockings used for a clot in the buttocks", "and what do they do for the knee type"),
+     "Compression stockings can help reduce the risk"),
+    (("what types of surgery raise the risk of a clot",), "hip"),
+    (("explain why blood clots form in the first place",), "natural process"),
+    (("why do the doctors fuss so much about deep clots",), "serious concern"),
+    (("what should we do so that he does not end up with another clot",), "prevent"),
+    (("can a dvt behind the knee do permanent damage", "does that happen with the bum one"), NOT_COVERED),
+])
+def test_a_place_said_as_a_kind_and_kinds_of_a_risk_reach_what_was_asked(content, turns, says):
+    assert says in first_answer(content, *turns), turns

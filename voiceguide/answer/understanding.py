@@ -442,6 +442,6 @@ class QuestionUnderstanding:
 
 def _blocked_after(rest: str, blocked: frozenset[str], to_blocks: bool) -> bool:
     """Whether the word after a worried question's phrase (its own "myself" set aside) says it is another
-    question: a `not_before` word, or "to" after "what can i do"."""
+    question: a `not_before` word, or "to" or "so" after "what can i do"."""
     following = next((w for w in rest.split() if w not in _SELF), "")
-    return following in blocked or (to_blocks and following == "to")
+    return following in blocked or (to_blocks and following in ("to", "so"))
