@@ -1291,3 +1291,12 @@ def test_asking_whether_to_go_just_after_the_signs_gets_the_see_a_doctor_advice(
 ])
 def test_a_place_said_as_a_kind_and_kinds_of_a_risk_reach_what_was_asked(content, turns, says):
     assert says in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("is a clot behind the knee a serious thing", "what could that lead to"), "serious problems"),
+    (("what can a dvt behind the knee lead to",), "serious problems"),
+    (("is sleeping with compression stockings on ok",), NOT_COVERED),
+])
+def test_what_a_clot_leads_to_and_stockings_in_bed(content, turns, says):
+    assert says in first_answer(content, *turns), turns
