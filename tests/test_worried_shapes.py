@@ -1300,3 +1300,9 @@ def test_a_place_said_as_a_kind_and_kinds_of_a_risk_reach_what_was_asked(content
 ])
 def test_what_a_clot_leads_to_and_stockings_in_bed(content, turns, says):
     assert says in first_answer(content, *turns), turns
+
+
+def test_how_a_clot_in_the_lungs_feels_and_having_just_that_now(content):
+    assert "shortness of breath" in first_answer(content, "what would a pe feel like").split(". ")[0]
+    turns = ("what does a clot in the lungs feel like", "that is just what is happening to my dad now")
+    assert reply_after(content, *turns).urgency.value == "emergency"
