@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from voiceguide.answer.phrases import any_of_each, find_all
+from voiceguide.answer.phrases import any_of_each, find_all, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import STOPWORDS
 
@@ -30,13 +30,7 @@ _WHICH_OF = frozenset({
     "what types", "like what", "such as",
 })
 # Said around "which kinds" without changing what it asks: "and which ones specifically".
-_WHICH_OF_AROUND = frozenset({"and", "so", "then", "specifically", "exactly", "in particular", "though"})
-
-
-def _asks_which_of(heard: str) -> bool:
-    words = heard.replace("in particular", "in_particular").split()
-    core = [w for w in words if w.replace("_", " ") not in _WHICH_OF_AROUND]
-    return " ".join(core) in _WHICH_OF
+_WHICH_OF_AROUND = ("and", "so", "then", "specifically", "exactly", "in particular", "though")
 # Words that ask a question of their own: a continuation with one is more than a noun ("and after surgery").
 _ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
 # How a question asks what follows what was just said: "what happens then", "and what happens next".
@@ -63,7 +57,9 @@ class FollowUps:
         the last question asked again about that place; one that goes on from the last without a kind of its
         own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
         own words; anything else is itself."""
-        if context.kind and context.kind != "types" and _asks_which_of(query.heard) and context.terms:
+        if context.kind and context.kind != "types" and context.terms and (
+            without(query.heard, _WHICH_OF_AROUND) in _WHICH_OF
+        ):
             # "Which kinds" of what was just asked about: "which kinds of surgery".
             text = f"{query.text} of {' '.join(context.terms)}"
             return replace(query, text=text, kind=context.kind, explicit_kind=False, lay_kind=False,
