@@ -29,6 +29,23 @@ class Score:
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     content_words: list[int] = field(default_factory=list)  # first answers that answer (expect: answer)
     emergency_words: list[int] = field(default_factory=list)
+    verdicts: list[tuple[str, bool]] = field(default_factory=list)  # each question's expect and verdict
+
+    def only(self, keep: list[bool]) -> Score:
+        """The pass figures on some of the questions, without scoring them again."""
+        part = Score()
+        for (expect, ok), kept in zip(self.verdicts, keep, strict=True):
+            if kept:
+                part.add(expect, ok)
+        return part
+
+    def add(self, expect: str, ok: bool) -> None:
+        self.verdicts.append((expect, ok))
+        self.total += 1
+        self.passed += ok
+        tally = self.by_expect.setdefault(expect, [0, 0])
+        tally[0] += ok
+        tally[1] += 1
 
     def rate(self, expect: str | None = None) -> float:
         passed, total = (self.passed, self.total) if expect is None else self.by_expect.get(expect, [0, 0])
@@ -80,11 +97,7 @@ def score(content: Content, items: list[dict], emergency_number: str = "") -> Sc
         reply = conversation.handle(item["q"])
         expect = item["expect"]
         ok = judge(content, item, reply, all_sentences)
-        result.total += 1
-        result.passed += ok
-        tally = result.by_expect.setdefault(expect, [0, 0])
-        tally[0] += ok
-        tally[1] += 1
+        result.add(expect, ok)
         if not ok:
             result.failures.append((item["q"], expect, reply.answer))
         if expect == "answer":
