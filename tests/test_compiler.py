@@ -234,6 +234,9 @@ def test_lexicon_templates_are_written_out_when_compiled():
     router = Conversation(load_content()).router
     for question in ("do i need to go to the doctor", "should i phone my gp", "do i have to go to the er"):
         assert router.understand(question).intent == "what-to-do", question
+    # A synonym's key may be a template too: each wording is rewritten to the documents' words.
+    synonyms = load_content().lexicon["synonyms"]
+    assert synonyms["an operation on his tummy"] == synonyms["surgery on the stomach"] == "abdomen surgery"
 
 
 @pytest.mark.parametrize("template", ["(a|b", "a)b", "[a", "(a|b|c|d|e|f|g|h) " * 4])

@@ -1306,3 +1306,41 @@ def test_how_a_clot_in_the_lungs_feels_and_having_just_that_now(content):
     assert "shortness of breath" in first_answer(content, "what would a pe feel like").split(". ")[0]
     turns = ("what does a clot in the lungs feel like", "that is just what is happening to my dad now")
     assert reply_after(content, *turns).urgency.value == "emergency"
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("could a dvt in the leg be fatal", "how though"), "travel to the lungs"),
+    (("what makes a clot form in the buttocks", "why though"), "slows blood flow"),
+])
+def test_how_or_why_though_after_an_answer_asks_its_reason(content, turns, says):
+    assert says in first_answer(content, *turns), turns
+
+
+@pytest.mark.parametrize("question", [
+    "what's good for arthritis pain in my knee",
+    "my wife's knee is arthritic, what can she take for the pain",
+    "my calves ache so badly, how long does doms last",
+])
+def test_a_joint_or_training_ache_named_as_such_is_another_subject(content, question):
+    assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+@pytest.mark.parametrize("question", ["see the gp for a clot?", "see the doctor for a dvt?"])
+def test_being_seen_for_a_clot_said_tersely_gets_the_see_a_doctor_advice(content, question):
+    assert reply_after(content, question).urgency.value == "see-doctor", question
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("wot is a dvt",), "deep vein thrombosis"),
+    (("can a clot in the leg be fatal", "wat about a booty clot"), "life-threatening"),
+    (("my grandad is 84 is he more at risk",), "Blood clots behind the knee occur"),
+    (("i sat on a plane for 10 hours, am i at risk",), "immobility"),
+    (("she had an operation on her stomach, could that lead to a clot",), "abdomen"),
+])
+def test_text_speak_ages_times_and_a_tummy_operation_reach_their_answer(content, turns, says):
+    assert says in first_answer(content, *turns), turns
+
+
+def test_a_reading_that_is_a_number_is_not_a_detail_of_a_clot_question(content):
+    question = "my toddler has a temperature of 39 is that bad"
+    assert _no_document_sentence(content, reply_after(content, question))

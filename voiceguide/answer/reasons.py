@@ -16,10 +16,10 @@ from voiceguide.content.content_model import Content, Section
 
 _BARE_WHY = re.compile(
     r"^(?:and |so |but |ok |okay |right )?(?:why|how come)s?"
-    r"(?: is| was| does| would| do)?(?: that| it| this| they)?(?: so| then| happen)?(?: then)?$"
-    # "How", "how so", "how exactly" after a yes: how it comes about, which is its reason.
+    r"(?: is| was| does| would| do)?(?: that| it| this| they)?(?: so| then| happen)?(?: then| though)?$"
+    # "How", "how so", "how exactly", "how though" after a yes: how it comes about, which is its reason.
     r"|^(?:and |so |but |ok |okay |right )?how"
-    r"(?: so| exactly| then| (?:does|would|could|can) (?:that|it) happen)?$"
+    r"(?: so| exactly| then| though| (?:does|would|could|can) (?:that|it) happen)?$"
 )
 
 

@@ -70,3 +70,8 @@ class Route:
     topic: str | None = None
     ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     carried: tuple[str, ...] = ()  # words of the last question that this one refers to ("they" = stockings)
+
+
+def top_ids(ranking: list[tuple[float, Section]]) -> tuple[tuple[str, float], ...]:
+    """The best five sections and their scores, kept on a route to show why it went where it did."""
+    return tuple((s.id, round(score, 2)) for score, s in ranking[:5])

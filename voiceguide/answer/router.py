@@ -26,13 +26,13 @@ from rapidfuzz import fuzz
 
 from voiceguide.answer.follow_up import FollowUps, continues
 from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, without
-from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
+from voiceguide.answer.route_model import Context, Query, Route, RouteStatus, top_ids
 from voiceguide.answer.scope import everyday
 from voiceguide.answer.scope_checks import ScopeChecks
 from voiceguide.answer.section_scoring import KIND_WEIGHT, LOCATION_PENALTY, SectionScoring
-from voiceguide.answer.text import STOPWORDS, asks_why, causal_verbs, normalize
+from voiceguide.answer.text import STOPWORDS, asks_why, causal_verbs, normalize, told_numbers
 from voiceguide.answer.understanding import JOINED_MIN, QuestionUnderstanding
-from voiceguide.content.content_model import Content, Section, built_once
+from voiceguide.content.content_model import Content, built_once
 
 _QUESTION_MATCH = 88
 _MIN_SCORE = 1.0
@@ -268,6 +268,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             ) and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
                 or w in phrased_kind or (stands_in and everyday(w)) or (w in self._known and subject_words)
+                # "My grandpa is 88, does age matter": an age or a time, with a kind, is their own detail.
+                or (w in told_numbers(q.text) and q.kind not in (None, "overview"))
                 for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
@@ -407,12 +409,12 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             # other than lay words the lexicon gives the documents' words for ("smoke"),
             # but only the kind or the place says which section: no document says what was asked.
             return Route(
-                RouteStatus.NOT_COVERED, q, location=location, score=best_score, ranking=_ids(ranking)
+                RouteStatus.NOT_COVERED, q, location=location, score=best_score, ranking=top_ids(ranking)
             )
         if best_score < _MIN_SCORE:
             # Anchored in the domain, yet nothing in the documents fits: honest, not "I didn't understand".
             status = RouteStatus.NOT_COVERED if q.anchored else RouteStatus.NOT_UNDERSTOOD
-            return Route(status, q, score=best_score, ranking=_ids(ranking))
+            return Route(status, q, score=best_score, ranking=top_ids(ranking))
         confidence = min(1.0, best_score / 10.0)
         if location is None:
             twins = self._one_per_place(ranking, best.about, best_score)
@@ -420,11 +422,11 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                 return Route(
                     RouteStatus.COMBINED, q, tuple(twins), confidence, None, best.about,
                     f"general.{best.about}",
-                    _ids(ranking), context.terms if carried else (),
+                    top_ids(ranking), context.terms if carried else (),
                 )
         return Route(
             RouteStatus.ANSWER, q, (best,), confidence, self.content.location_of(best), best.about, best.id,
-            _ids(ranking),
+            top_ids(ranking),
             context.terms if carried else (),
         )
 
@@ -444,7 +446,3 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
 def _only_place(q: Query) -> bool:
     """"What about in my arm" after a clot question: a place the documents do not cover, and nothing else."""
     return all(w in q.uncovered for w in q.unknown)
-
-
-def _ids(ranking: list[tuple[float, Section]]) -> tuple[tuple[str, float], ...]:
-    return tuple((s.id, round(score, 2)) for score, s in ranking[:5])

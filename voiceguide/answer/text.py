@@ -101,3 +101,16 @@ def asks_why(phrase: str) -> bool:
     while words[:1] in (["and"], ["so"], ["but"]):
         words = words[1:]
     return words[:1] == ["why"] or words[:2] == ["how", "come"]
+
+
+# A number said as someone's age or as how long something lasted ("my grandpa is 88", "sat for 10 hours"),
+# not as a reading ("a temperature of 38"), which is another subject's.
+_TOLD_NUMBER = re.compile(
+    r"\b(?:is|am|im|i'm|aged|turned|turning|for|over|nearly|almost) (\d+)\b"
+    r"|\b(\d+) (?:hours?|hrs?|days?|weeks?|months?|years?|yrs?|minutes?|mins?)\b"
+)
+
+
+def told_numbers(text: str) -> frozenset[str]:
+    """The numbers in `text` that tell an age or a length of time: details of the person's own story."""
+    return frozenset(a or b for a, b in _TOLD_NUMBER.findall(text))
