@@ -1344,3 +1344,19 @@ def test_text_speak_ages_times_and_a_tummy_operation_reach_their_answer(content,
 def test_a_reading_that_is_a_number_is_not_a_detail_of_a_clot_question(content):
     question = "my toddler has a temperature of 39 is that bad"
     assert _no_document_sentence(content, reply_after(content, question))
+
+
+def test_treating_a_pulled_muscle_there_after_a_clot_answer_is_another_subject(content):
+    turns = ("what does a clot behind the knee feel like", "and how would i treat a pulled muscle there")
+    reply = reply_after(content, *turns)
+    assert _no_document_sentence(content, reply)
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("is the clot stuck in my leg for good", "dissolve"),
+    ("can a dvt vanish or is it stuck there permanently", "dissolve"),
+    ("i fly a lot for work, how do i stay safe from clots", "prevent"),
+    ("i sit all day and feel ok but how can i stay safe from dvt", "prevent"),
+])
+def test_a_clot_stuck_for_good_and_staying_safe_from_clots(content, question, says):
+    assert says in first_answer(content, question), question
