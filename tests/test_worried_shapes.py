@@ -1360,3 +1360,12 @@ def test_treating_a_pulled_muscle_there_after_a_clot_answer_is_another_subject(c
 ])
 def test_a_clot_stuck_for_good_and_staying_safe_from_clots(content, question, says):
     assert says in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("is it safe for my pregnant daughter to be on anticoagulants", NOT_COVERED),
+    ("can you get a clot in the pelvic vains", "deep veins of the pelvis"),
+    ("can a clot form if u havent hurt urself", "without injury"),
+])
+def test_thinners_in_pregnancy_for_someone_else_and_misspelt_veins_and_injuries(content, question, says):
+    assert says in first_answer(content, question), question
