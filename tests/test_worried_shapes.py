@@ -1369,3 +1369,11 @@ def test_a_clot_stuck_for_good_and_staying_safe_from_clots(content, question, sa
 ])
 def test_thinners_in_pregnancy_for_someone_else_and_misspelt_veins_and_injuries(content, question, says):
     assert says in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("how did his clot end up developing behind his knee", "occur when a deep vein"),
+    ("is there anything else that helps with the swelling", "Compression stockings"),
+])
+def test_how_a_clot_ends_up_forming_and_what_helps_the_swelling(content, question, says):
+    assert says in first_answer(content, question).split(". ")[0], question
