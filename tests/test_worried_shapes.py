@@ -1377,3 +1377,12 @@ def test_thinners_in_pregnancy_for_someone_else_and_misspelt_veins_and_injuries(
 ])
 def test_how_a_clot_ends_up_forming_and_what_helps_the_swelling(content, question, says):
     assert says in first_answer(content, question).split(". ")[0], question
+
+
+@pytest.mark.parametrize(("turns", "says"), [
+    (("what are the signs of a clot behind the knee", "are they any different for my bum"), "tenderness"),
+    (("how are clots in the buttocks treated", "is it the same story with the knee"), "blood thinners"),
+    (("how would i end up with a clot behind my knee",), "occur when a deep vein"),
+])
+def test_the_same_question_of_the_other_place_and_ending_up_with_a_clot(content, turns, says):
+    assert says in first_answer(content, *turns).split(". ")[0], turns
