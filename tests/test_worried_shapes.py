@@ -1386,3 +1386,18 @@ def test_how_a_clot_ends_up_forming_and_what_helps_the_swelling(content, questio
 ])
 def test_the_same_question_of_the_other_place_and_ending_up_with_a_clot(content, turns, says):
     assert says in first_answer(content, *turns).split(". ")[0], turns
+
+
+@pytest.mark.parametrize("question", [
+    "my eyesight has gone dark on one side", "she got a splitting headache out of nowhere, suddenly",
+])
+def test_sight_lost_or_a_sudden_severe_headache_is_an_emergency(content, question):
+    assert reply_after(content, question).urgency.value == "emergency", question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("does blood only clot after you cut yourself", "without injury"),
+    ("are stomach surgeries a clot risk", "abdomen"),
+])
+def test_clots_only_after_an_injury_and_stomach_operations(content, question, says):
+    assert says in first_answer(content, question), question
