@@ -1401,3 +1401,17 @@ def test_sight_lost_or_a_sudden_severe_headache_is_an_emergency(content, questio
 ])
 def test_clots_only_after_an_injury_and_stomach_operations(content, question, says):
     assert says in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("do dvts happen more in the summer", NOT_COVERED),
+    ("what's the success rate for clot surgery", NOT_COVERED),
+    ("odds of the clot coming back", NOT_COVERED),
+])
+def test_seasons_success_rates_and_the_odds_of_another_are_not_covered(content, question, says):
+    assert says in first_answer(content, question), question
+
+
+def test_asking_whether_one_with_a_clot_still_needs_seeing_gets_the_see_a_doctor_advice(content):
+    reply = reply_after(content, "dad has a superficial clot in his thigh, does he still need to see anyone")
+    assert reply.urgency.value == "see-doctor"
