@@ -40,8 +40,8 @@ MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
 # Held-out questions worded as no tuning set words them: the share answering, measured
-# (2,438 of 2,560, 95.2%).
-UNSEEN_FLOOR = 0.952
+# (2,574 of 2,699, 95.4%).
+UNSEEN_FLOOR = 0.953
 # Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
 TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
 
@@ -72,13 +72,25 @@ def test_held_out_questions_no_tuning_set_words_alike(content):
     assert result.rate() >= UNSEEN_FLOOR, f"{result.passed}/{result.total}"
 
 
+# From tuning set 139 on, a question worded as a held-out set then written words it was dropped before
+# scoring (README). Each round: its first tuning set, and the last held-out set written by then. A held-out
+# set written later may share a wording with a tuning set read before it existed; the figure on questions
+# no tuning set words alike leaves those out.
+ROUNDS = [(139, 37), (145, 39)]
+
+
+def _number(name: str) -> int:
+    return int(name.removeprefix("questions_blind").removesuffix("_answers.yaml") or 1)
+
+
 def test_tuning_sets_from_139_on_hold_no_held_out_wording():
-    """From set 139 on, a question worded as a held-out set words it was dropped before scoring (README)."""
-    held_out = {wording(item["q"]) for name in SETS for item in _load(name)}
-    tuning = (HERE.parent / "scripts").glob("tuning_answers*.yaml")
-    newer = [p for p in tuning if int(p.stem.removeprefix("tuning_answers") or 0) >= 139]
-    assert len(newer) >= 6
-    assert not held_out & tuning_wordings(newer)
+    tuning = sorted((HERE.parent / "scripts").glob("tuning_answers*.yaml"))
+    for first_tuning, last_held_out in ROUNDS:
+        written = [name for name in SETS if _number(name) <= last_held_out]
+        held_out = {wording(item["q"]) for name in written for item in _load(name)}
+        newer = [p for p in tuning if int(p.stem.removeprefix("tuning_answers") or 0) >= first_tuning]
+        assert len(newer) >= 6
+        assert not held_out & tuning_wordings(newer), first_tuning
 
 
 @pytest.mark.parametrize("name", sorted(SETS))

@@ -1415,3 +1415,11 @@ def test_seasons_success_rates_and_the_odds_of_another_are_not_covered(content, 
 def test_asking_whether_one_with_a_clot_still_needs_seeing_gets_the_see_a_doctor_advice(content):
     reply = reply_after(content, "dad has a superficial clot in his thigh, does he still need to see anyone")
     assert reply.urgency.value == "see-doctor"
+
+
+@pytest.mark.parametrize("question", [
+    "how urgently do i need to get a possible clot checked",
+    "is it worth contacting the doctor about a hot swollen calf",
+])
+def test_how_urgently_to_be_seen_and_whether_to_ring_get_the_see_a_doctor_advice(content, question):
+    assert reply_after(content, question).urgency.value == "see-doctor", question
