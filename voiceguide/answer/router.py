@@ -263,13 +263,14 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             # Whether the documents' words may stand for the subject: once per question, not per word.
             subject_words = self._points_at_subject(q) or self._named_with_its_words(q)
             phrased_kind = self._said_in_kind_phrase(q)
+            told = told_numbers(q.text)
             if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and (
                 subject_words or not self._about_a_cue_of_another_kind(q, stands_in)
             ) and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
                 or w in phrased_kind or (stands_in and everyday(w)) or (w in self._known and subject_words)
                 # "My grandpa is 88, does age matter": an age or a time, with a kind, is their own detail.
-                or (w in told_numbers(q.text) and q.kind not in (None, "overview"))
+                or (w in told and q.kind not in (None, "overview"))
                 for w in q.content_words
             ):
                 # "what are the symptoms" or "will it go away" with nothing before it: this assistant only
