@@ -31,14 +31,6 @@ class Score:
     emergency_words: list[int] = field(default_factory=list)
     verdicts: list[tuple[str, bool]] = field(default_factory=list)  # each question's expect and verdict
 
-    def only(self, keep: list[bool]) -> Score:
-        """The pass figures on some of the questions, without scoring them again."""
-        part = Score()
-        for (expect, ok), kept in zip(self.verdicts, keep, strict=True):
-            if kept:
-                part.add(expect, ok)
-        return part
-
     def add(self, expect: str, ok: bool) -> None:
         self.verdicts.append((expect, ok))
         self.total += 1
