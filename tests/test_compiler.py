@@ -271,6 +271,8 @@ def test_a_phrase_too_long_to_be_recognized_is_a_compile_error(tmp_path: Path):
     ("misheard:\n", "misheard:\n  whats: what is\n", "both a synonym and a slip"),
     # YAML would keep the second of two equal keys and drop the first without a word.
     ("synonyms:\n", "synonyms:\n  whats: what is\n", "'whats' is given twice"),
+    # Spellings are respelt word by word: a phrase there would never be found.
+    ("spellings:\n", "spellings:\n  r u: are you\n", "is not one word"),
 ])
 def test_a_lexicon_mistake_is_a_one_line_compile_error(tmp_path: Path, said, written, problem):
     """Caught when compiling, not when a question is asked."""

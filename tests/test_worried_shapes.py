@@ -1366,6 +1366,8 @@ def test_a_clot_stuck_for_good_and_staying_safe_from_clots(content, question, sa
     ("is it safe for my pregnant daughter to be on anticoagulants", NOT_COVERED),
     ("can you get a clot in the pelvic vains", "deep veins of the pelvis"),
     ("can a clot form if u havent hurt urself", "without injury"),
+    # Text-speak is respelt before the phrases are read: "hurting urself" is "hurting yourself".
+    ("do u get clots without hurting urself", "without injury"),
 ])
 def test_thinners_in_pregnancy_for_someone_else_and_misspelt_veins_and_injuries(content, question, says):
     assert says in first_answer(content, question), question

@@ -114,7 +114,7 @@ class Focuser:
     def __init__(self, content: Content) -> None:
         lex = content.lexicon
         self.content = content
-        self._rewrite = Rewriter(lex["synonyms"])
+        self._rewrite = Rewriter(lex["synonyms"], lex.get("spellings"))
         stem = snowballstemmer.stemmer("english").stemWord
         # Words the stemmer folds together though they mean different things ("medications" and "medical").
         exceptions: dict[str, str] = lex.get("stem_exceptions", {})

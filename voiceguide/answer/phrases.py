@@ -108,18 +108,22 @@ def any_of(text: str, phrases: Iterable[str]) -> list[str]:
 class Rewriter:
     """Applies a phrase -> phrase mapping in one left-to-right pass, longest phrase first.
 
-    One pass (not repeated until nothing changes) keeps it predictable:
-    a replacement is never rewritten again.
+    One pass (not repeated until nothing changes) keeps it predictable: a replacement is never rewritten
+    again. Spellings (single words typed as texts are: "urself", "wat") are respelt in a pass before it, so
+    a phrase is written once in full ("hurt yourself") and found however its words were typed.
     """
 
-    def __init__(self, mapping: Mapping[str, str]) -> None:
+    def __init__(self, mapping: Mapping[str, str], spellings: Mapping[str, str] | None = None) -> None:
         self._mapping = dict(mapping)
+        self._spellings = dict(spellings or {})
         keys = sorted(self._mapping, key=lambda k: (-len(k), k))
         self._regex = (
             re.compile(r"(?<!\S)(" + "|".join(re.escape(k) for k in keys) + r")(?!\S)") if keys else None
         )
 
     def __call__(self, text: str) -> str:
+        if self._spellings:
+            text = " ".join(self._spellings.get(word, word) for word in text.split())
         if self._regex is None:
             return text
         # A phrase may be mapped to nothing (a filler word): no double space is left where it was.

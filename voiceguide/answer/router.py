@@ -52,7 +52,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
     def __init__(self, content: Content) -> None:
         self.content = content
         lex = content.lexicon
-        self._rewrite = Rewriter(lex["synonyms"])
+        self._rewrite = Rewriter(lex["synonyms"], lex.get("spellings"))
         self._kinds = lex["kinds"]
         self._locations = lex["locations"]
         self._anchors = lex["anchors"]

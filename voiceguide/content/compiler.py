@@ -55,7 +55,7 @@ class _Classifier:
 
     def __init__(self, lexicon: dict[str, Any]) -> None:
         self.kinds: dict[str, dict[str, Any]] = lexicon["kinds"]
-        self.rewrite = Rewriter(rewrites(lexicon))
+        self.rewrite = Rewriter(rewrites(lexicon), lexicon.get("spellings"))
 
     def norm(self, text: str) -> str:
         return self.rewrite(normalize(text))
@@ -356,6 +356,7 @@ def _runtime_lexicon(
     return {
         "kinds": lexicon["kinds"],
         "locations": lexicon["locations"],
+        "spellings": dict(sorted(lexicon.get("spellings", {}).items())),
         "synonyms": dict(sorted(rewrites(lexicon).items())),
         "anchors": anchors,
         "subjects": lexicon["subjects"],

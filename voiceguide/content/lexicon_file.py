@@ -66,6 +66,14 @@ def load_lexicon(path: Path) -> dict[str, Any]:
             raise LexiconError(f"{path}: {key} has {odd[0]!r}, not a word; put it in quotes: '{odd[0]}'")
     # An empty `misheard:` is YAML's None: no slips.
     data["misheard"] = data.get("misheard") or {}
+    # Spellings are respelt word by word, before the synonyms: a key of two words would never be found.
+    data["spellings"] = data.get("spellings") or {}
+    if not isinstance(data["spellings"], dict):
+        raise LexiconError(f"{path}: spellings is not a mapping of a word to how it is spelt in full")
+    for said, meant in data["spellings"].items():
+        if not isinstance(said, str) or not isinstance(meant, str) or len(said.split()) != 1:
+            raise LexiconError(f"{path}: the spelling {said!r} is not one word mapped to words; put a phrase "
+                               "in synonyms")
     twice = sorted(set(data["synonyms"]) & set(data["misheard"]))
     if twice:
         raise LexiconError(f"{path}: {twice[0]!r} is both a synonym and a slip (misheard); keep one")
