@@ -1425,3 +1425,50 @@ def test_asking_whether_one_with_a_clot_still_needs_seeing_gets_the_see_a_doctor
 ])
 def test_how_urgently_to_be_seen_and_whether_to_ring_get_the_see_a_doctor_advice(content, question):
     assert reply_after(content, question).urgency.value == "see-doctor", question
+
+
+@pytest.mark.parametrize("question", [
+    "her mouth is dropping on one side",
+    "he is not able to talk properly all of a sudden",
+    "my grandad fell down and is not waking up",
+    "my dad cannot catch the air",
+])
+def test_a_stroke_collapse_or_no_air_said_as_a_learner_may_is_an_emergency(content, question):
+    assert reply_after(content, question).urgency.value == "emergency", question
+
+
+@pytest.mark.parametrize("question", [
+    "i fell on my face last week and my knee hurts",
+    "i do not wake up at night with the pain",
+])
+def test_a_fall_on_the_face_or_sleeping_through_pain_is_no_emergency(content, question):
+    assert reply_after(content, question).urgency.value != "emergency", question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    # One letter off a word of the documents, too short for the fuzzy ratio.
+    ("how do doctors treet a dvt", "blood thinners"),
+    # As a learner may say it.
+    ("what happen to clot in leg if no treat", "untreated"),
+    ("the healing of knee clot depend of what", "depend on"),
+    ("will my veins be damaged for always after the clot", "permanent damage"),
+    ("if he stop the cigarette will it help for not have clot", "quitting smoking"),
+    ("my son has bowel inflammation disease, is his clot risk higher", "inflammatory bowel disease"),
+])
+def test_slips_and_a_learners_wording_reach_the_documents_words(content, question, says):
+    assert says in first_answer(content, question), question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what type of test do they do for a dvt", "ultrasound"),
+    ("how does squeezing your calves stop a clot", "applying pressure"),
+    ("why did i get a clot behind my knee in the first place", "immobility"),
+    ("does a clot make the leg heavy or am i just tired", "heaviness"),
+    ("where do the clots in your legs come from", "deep veins"),
+    ("are there any bad things that could happen with a dvt", "pulmonary embolism"),
+    ("does my clot just vanish in time", "dissolve"),
+    ("i'm on the pill, should i do anything about my pills", "talk to your doctor"),
+    ("i banged my leg on the bed frame and its bruised and sore", "I can't help"),
+])
+def test_kinds_of_test_squeezing_first_causes_tiredness_vanishing_and_a_knocked_leg(content, question, says):
+    assert says in first_answer(content, question), question

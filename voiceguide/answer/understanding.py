@@ -20,6 +20,7 @@ from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.scope_checks import clot_in
+from voiceguide.answer.slips import one_slip_from
 from voiceguide.answer.text import (
     QUESTION_OPENERS,
     STOPWORDS,
@@ -123,7 +124,7 @@ class QuestionUnderstanding:
                 continue
             match = process.extractOne(
                 word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-            )
+            ) or (None if english_word(word) else one_slip_from(word, self._fuzzy_targets))
             # A short real word is never repaired into a domain anchor: "lots" is a letter from "clots", and a
             # coffee order must not become a clot question that way. "Blod" is no word; "thrombosys" is long.
             if match and len(word) < 6 and match[0] in self._anchor_words and english_word(word):
