@@ -1472,3 +1472,20 @@ def test_slips_and_a_learners_wording_reach_the_documents_words(content, questio
 ])
 def test_kinds_of_test_squeezing_first_causes_tiredness_vanishing_and_a_knocked_leg(content, question, says):
     assert says in first_answer(content, question), question
+
+
+@pytest.mark.parametrize("question", [
+    "is it ok to ignore a red hot calf",
+    "at first i thought i had pulled my calf but now it is hot and swollen",
+    "we figured he had strained his calf but it is hot and swollen",
+])
+def test_asking_to_ignore_signs_or_doubting_a_strain_gets_the_see_a_doctor_advice(content, question):
+    assert reply_after(content, question).urgency.value == "see-doctor", question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what happens if the clot in my knee travels into my lungs", "can travel to the lungs and cause"),
+    ("is it bad if a clot behind the knee moves to the lungs", "can travel to the lungs and cause"),
+])
+def test_a_clot_going_to_the_lungs_is_answered_by_what_it_does_there(content, question, says):
+    assert says in first_answer(content, question).split(". ")[0], question

@@ -126,7 +126,8 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             if isinstance(spec, dict) else spec
             for level, spec in triage.items()
         }
-        for key in ("explained_by", "under_care"):
-            if isinstance(triage.get(key), list):
-                expanded["triage"][key] = expand_all(triage[key])
+        # Its word lists too ("explained_by", "still_concerning"): a plain phrase is its own only wording.
+        for key, value in triage.items():
+            if isinstance(value, list):
+                expanded["triage"][key] = expand_all(value)
     return expanded
