@@ -1489,3 +1489,14 @@ def test_asking_to_ignore_signs_or_doubting_a_strain_gets_the_see_a_doctor_advic
 ])
 def test_a_clot_going_to_the_lungs_is_answered_by_what_it_does_there(content, question, says):
     assert says in first_answer(content, question).split(". ")[0], question
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    # The question word a few words before its auxiliary, after a story that names an operation.
+    ("my nan is 90 and had her knee replaced last week, what signs of a clot should we keep an eye on "
+     "when she gets home", "Common symptoms include pain"),
+    ("does a dvt behind the knee always hurt", "vary from person to person"),
+    ("is a clot behind the knee different for each", "vary from person to person"),
+])
+def test_signs_asked_after_a_story_and_whether_everyone_has_the_same(content, question, says):
+    assert says in first_answer(content, question).split(". ")[0], question

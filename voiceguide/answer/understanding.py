@@ -43,7 +43,7 @@ _ASKED_SUBJECTS = frozenset("i you he she they we a an the there".split())
 _STORY_WORDS = 8
 # "What foods should she avoid": the question opens at a question word a few words before the auxiliary.
 _WH = QUESTION_OPENERS - YES_NO_OPENERS
-_WH_REACH = 3
+_WH_REACH = 5
 # "The worst thing that can happen": an auxiliary after these goes on with the sentence.
 _RELATIVE = frozenset("that which who".split())
 # Mid-sentence, these tell the story rather than ask: a likelihood ("the specialist said i might need one")
