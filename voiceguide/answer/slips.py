@@ -1,4 +1,4 @@
-"""A short word typed or heard one letter off a word of the documents ("treet", "clott").
+"""A short word typed or heard one letter off a word of the documents ("treet" for "treat").
 
 The fuzzy ratio the repair uses is too coarse for short words: at five letters one slip already costs 20
 points, the same as two slips in a long word. One edit, the same first letter and only one word it could be
