@@ -1500,3 +1500,11 @@ def test_a_clot_going_to_the_lungs_is_answered_by_what_it_does_there(content, qu
 ])
 def test_signs_asked_after_a_story_and_whether_everyone_has_the_same(content, question, says):
     assert says in first_answer(content, question).split(". ")[0], question
+
+
+@pytest.mark.parametrize("turns", [
+    ("my thigh has been swollen and warm for two days", "would it be alright to wait"),
+    ("my calf has been red and sore since tuesday", "is it ok to just wait and see"),
+])
+def test_whether_signs_can_wait_hears_the_see_a_doctor_advice_again(content, turns):
+    assert reply_after(content, *turns).urgency.value == "see-doctor", turns
