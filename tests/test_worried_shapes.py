@@ -1508,3 +1508,13 @@ def test_signs_asked_after_a_story_and_whether_everyone_has_the_same(content, qu
 ])
 def test_whether_signs_can_wait_hears_the_see_a_doctor_advice_again(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("do compression tights help when cycling", "I can't help"),
+    ("are compression socks worth it for a race", "I can't help"),
+    ("after my dvt can i wear compression socks for the gym", NOT_COVERED),
+    ("should i wear compression socks on a long flight", "Compression stockings can help"),
+])
+def test_compression_kit_for_sport_is_another_subject_but_stockings_are_ours(content, question, says):
+    assert says in first_answer(content, question), question

@@ -109,10 +109,11 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
         },
     }
     # A lay phrase said many ways ("surgery on (my|his|her) stomach") reads as the documents' words each way.
-    if isinstance(lexicon.get("synonyms"), dict):
-        expanded["synonyms"] = {
-            said: meant for key, meant in lexicon["synonyms"].items() for said in expand(str(key))
-        }
+    for part in ("synonyms", "misheard"):
+        if isinstance(lexicon.get(part), dict):
+            expanded[part] = {
+                said: meant for key, meant in lexicon[part].items() for said in expand(str(key))
+            }
     if isinstance(lexicon.get("visits"), list):
         expanded["visits"] = expand_all(lexicon["visits"])
     # A warning sign said many ways ("bigger than (the|my) (other|right|left) [one]") is one template too.
