@@ -269,6 +269,8 @@ def test_a_phrase_too_long_to_be_recognized_is_a_compile_error(tmp_path: Path):
     ("neutral: [people,", "neutral: [true, people,", "put it in quotes"),
     # A rewrite is a lay word or a recognizer's slip, not both.
     ("misheard:\n", "misheard:\n  whats: what is\n", "both a synonym and a slip"),
+    # ... nor when a slip's template, written out, says a synonym's wording.
+    ("misheard:\n", "misheard:\n  '(blood|bled) clock': blood clot\n", "'blood clock' is both a synonym"),
     # YAML would keep the second of two equal keys and drop the first without a word.
     ("synonyms:\n", "synonyms:\n  whats: what is\n", "'whats' is given twice"),
     # Spellings are respelt word by word: a phrase there would never be found.

@@ -74,13 +74,15 @@ def load_lexicon(path: Path) -> dict[str, Any]:
         if not isinstance(said, str) or not isinstance(meant, str) or len(said.split()) != 1:
             raise LexiconError(f"{path}: the spelling {said!r} is not one word mapped to words; put a phrase "
                                "in synonyms")
-    twice = sorted(set(data["synonyms"]) & set(data["misheard"]))
-    if twice:
-        raise LexiconError(f"{path}: {twice[0]!r} is both a synonym and a slip (misheard); keep one")
     try:
-        return expand_lexicon(data)
+        expanded = expand_lexicon(data)
     except (TemplateError, TypeError, AttributeError) as exc:
         raise LexiconError(f"{path}: {exc}") from None
+    # Compared written out: a synonym's and a slip's templates may share a wording that neither key shows.
+    twice = sorted(set(expanded["synonyms"]) & set(expanded["misheard"]))
+    if twice:
+        raise LexiconError(f"{path}: {twice[0]!r} is both a synonym and a slip (misheard); keep one")
+    return expanded
 
 
 def _leaves(value: Any) -> list[Any]:
