@@ -26,6 +26,7 @@ def judge(content):
         "sudden shortness of breath",
         "i'm coughing up blood",
         "he's coffin up blood",  # a recognizer's "coughing"
+        "i have chess pains and my leg is swollen",  # a recognizer's "chest"
         "i do not know if i have chest pain",  # uncertainty keeps the emergency
         "not sure whether this is chest pain",
         "my leg is swollen but now i have chest pain",  # the negation is in another clause
