@@ -102,6 +102,8 @@ def test_not_emergency(judge, text):
         "my rear end is sore and red on one side",
         # What happened, then the signs it left, with no "i" or "my" said.
         "did a long drive yesterday and now one calf is puffy and warm",
+        # The place said to have one.
+        "i reckon his thigh might have a clot",
     ],
 )
 def test_see_doctor(judge, text):

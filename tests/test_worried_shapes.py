@@ -1505,6 +1505,8 @@ def test_signs_asked_after_a_story_and_whether_everyone_has_the_same(content, qu
 @pytest.mark.parametrize("turns", [
     ("my thigh has been swollen and warm for two days", "would it be alright to wait"),
     ("my calf has been red and sore since tuesday", "is it ok to just wait and see"),
+    # Which of two places to go, said alone.
+    ("i think there is a clot in my leg", "hospital or gp"),
 ])
 def test_whether_signs_can_wait_hears_the_see_a_doctor_advice_again(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns

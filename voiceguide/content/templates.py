@@ -25,8 +25,9 @@ MAX_EXPANSIONS = 2000
 _TEMPLATE_KEYS = frozenset(
     {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in"}
 )
-# Per triage level: signs, and what was just heard said to be the person's own or happening now.
-_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "happening")
+# Per triage level: signs, the frames of a suspicion ("(my|his) calf has"), and what was just heard said to be
+# the person's own or happening now.
+_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "happening", "suspect")
 
 
 class TemplateError(ValueError):
