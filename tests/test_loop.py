@@ -156,7 +156,10 @@ def test_speech_during_an_answer_stops_it_at_once(tmp_path: Path, recognizer) ->
     result = loop.run(FileInput(session, realtime=True, speed=speed), out)
     out.close()
     assert result.barge_ins == 1
-    assert [t.heard for t in result.turns] == [SESSION[0], "stop"]
+    # The question is answered as asked, however the CPU's arithmetic let Whisper write it ("what on the
+    # symptoms ..." on one machine); the barge-in is what is tested.
+    assert len(result.turns) == 2 and result.turns[1].heard == "stop"
+    assert result.turns[0].reply.topic == "blood-clot-behind-knee.symptoms", result.turns[0].heard
     assert result.turns[1].barged_in and result.turns[1].reply.command is Command.STOP
     answer = [clip for clip in out.timeline if clip.label.startswith("answer-1:")]
     assert answer and answer[-1].stopped and answer[-1].played < answer[-1].duration
