@@ -31,9 +31,10 @@ LABELS = yaml.safe_load((AUDIO / "labels.yaml").read_text())
 
 # Floors (measured, then rounded down) for the embedded recognizer (Whisper tiny.en) on the 125 recordings;
 # the issue's targets are printed beside them. Groups as in tests/audio/README.md: clean, kitchen noise at
-# 10 dB and at 5 dB, far field (with or without a little noise). CTranslate2's int8 arithmetic follows the
-# CPU, so the same code and packages hear a few recordings differently on another machine: each floor is the
-# lower of the two machines measured, the earlier sessions' and an AVX2-only AMD EPYC (2026-12-03, "here").
+# 10 dB and at 5 dB, far field (with or without a little noise). The same code and packages hear a few
+# recordings differently on another machine (Whisper's int8 decoding most likely differs by CPU): each floor
+# is the lower of the two machines measured, the earlier sessions' and an AVX2-only AMD EPYC (2026-12-03,
+# "here").
 CLEAN_FLOOR = 0.64  # measured 36/54, here 35/54 (pocketsphinx read 40/54)
 NOISY_FLOOR = 0.63  # measured 20/30 at 10 dB, here 19/30 (pocketsphinx 17/30)
 NOISY_5DB_FLOOR = 0.29  # measured 5/17, here the same (pocketsphinx 8/17)
