@@ -345,3 +345,21 @@ def test_a_clot_found_in_someone_they_look_after_is_not_a_suspicion(judge, said)
 ])
 def test_their_own_clot_not_yet_confirmed_is_see_a_doctor(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize("said", ["what are the signs of a clot behing the knee", "my wrist is paining"])
+def test_a_slip_nearer_a_body_word_or_a_word_for_pain_is_no_warning_sign(content, said):
+    """"Behing" is nearer "behind" than "breathing"; "paining" is "hurting" in much of the world's English,
+    not a slip for "panting"."""
+    from voiceguide.answer.triage import assess_heard
+
+    heard = normalize(said)
+    assert assess_heard(heard, Router(content).rewrite(heard), content.lexicon["triage"])[0] is Urgency.NONE
+
+
+@pytest.mark.parametrize("said", [
+    "i ought to be checked for a dvt", "should she be seen for a possible clot",
+    "i think it is probably a clot", "i think it's just a small clot in my calf",
+])
+def test_wanting_to_be_checked_for_a_clot_or_hedging_one_is_see_a_doctor(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said

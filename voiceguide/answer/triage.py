@@ -13,6 +13,7 @@ Policy, erring toward safety:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
@@ -183,7 +184,8 @@ def reports_signs(text: str, triage: dict[str, Any]) -> bool:
 
 # Little words between a suspicion and the condition: "i think i've got a clot", "a possible deep vein clot".
 _BEFORE_CONDITION = frozenset(
-    "got a an the blood some another small big possible deep vein superficial exactly".split()
+    "got a an the blood some another small big possible deep vein superficial exactly only just probably"
+    .split()
 )
 
 
@@ -204,18 +206,33 @@ def _reassuring(text: str, cue: str) -> bool:
 _CUE_LIKENESS = 80  # "breeth" is 83 like "breath": a spelling no word has, one letter from a warning sign
 
 
-def _near_misses_as_cues(text: str, cues: list[str]) -> str:
+def _near_misses_as_cues(text: str, cues: list[str], rivals: Iterable[str] = ()) -> str:
     """A word that is no English word but nearly a cue word ("cant catch my breeth") is read as the cue: a
-    warning sign misspelt or misheard is still one, and a needless warning costs less than a missed one."""
+    warning sign misspelt or misheard is still one, and a needless warning costs less than a missed one. A
+    slip nearer still to a word of the body ("behing" for "behind" more than "breathing") is that word."""
     words = []
     for word in text.split():
         # A word made from a cue ("chesty") is its own word, not a slip.
         derived = any(word.startswith(cue) for cue in cues)
         if len(word) >= 5 and not derived and not english_word(word):
             match = process.extractOne(word, cues, scorer=fuzz.ratio, score_cutoff=_CUE_LIKENESS)
-            word = match[0] if match and match[0][0] == word[0] else word
+            nearer = match and process.extractOne(word, rivals, scorer=fuzz.ratio, score_cutoff=match[1])
+            word = match[0] if match and match[0][0] == word[0] and not nearer else word
         words.append(word)
     return " ".join(words)
+
+
+def _body_words(triage: dict[str, Any]) -> list[str]:
+    """The words of the places a person names beside a sign: a cue's rivals when reading a slip."""
+    return sorted({w for phrase in triage["see-doctor"]["body"] for w in phrase.split() if len(w) >= 4})
+
+
+def _after_preface(text: str, prefaces: list[str]) -> str:
+    """The text after a preface it opens with ("just curious, is ..."), which says a question follows."""
+    for start, end, _preface in find_all(text, prefaces):
+        if start == 0:
+            return text[end:].strip()
+    return text
 
 
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
@@ -228,7 +245,8 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     passed = bool(any_of(text, triage.get("passed", [])))
     if not passed:
         cued = _near_misses_as_cues(
-            without(text, triage["emergency"].get("not_cues", [])), triage["emergency"].get("cue_words", [])
+            without(text, triage["emergency"].get("not_cues", [])), triage["emergency"].get("cue_words", []),
+            _body_words(triage),
         )
         signs += [cue for cue in _affirmed(cued, triage["emergency"].get("cue_words", []), triage)
                   if not _reassuring(cued, cue)]
@@ -244,7 +262,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
     # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
     # calf"); a general question ("what causes swelling behind the knee") is not a report.
-    words = text.split()
+    words = _after_preface(text, triage.get("prefaces", [])).split()
     # "Would my leg feel heavy if i had a clot": a question about a case, not a report of one.
     # "Can you tell me if I've got a clot, my leg is swollen" asks to be told, not what would happen if.
     supposing = bool(words) and words[0] in QUESTION_OPENERS and _supposing(words, triage)
