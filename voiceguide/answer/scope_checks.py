@@ -24,6 +24,11 @@ _ASKED_CAUSE = re.compile(
     r"(?:cause|causes|give you|give me|lead to|trigger|bring on|raise|increase|make|linked|connected"
     r"|related)\b"
 )
+# "Can men get clots from taking testosterone": the cause named last.
+_CAUSE_FROM = re.compile(
+    r"\b(?:clot|clots|dvt|dvts)\s+(?:from|off|because of)\s+(?:(?:taking|using|having|being on|the|a|an)\s+)*"
+    r"((?:\w+\s*){1,3})$"
+)
 
 
 # "Does walking help", "would it help at all": whether something helps, and nothing it would help with.
@@ -113,10 +118,10 @@ class ScopeChecks:
         return any(clot_in(q.text, u) for u in q.uncovered)
 
     def _named_cause_unknown(self, q: Query) -> bool:
-        """"Can stress cause clots", "is anxiety linked to clots": the words between the opening and the verb
-        name the cause asked about; if none of them is a word the documents or the lexicon know, no document
-        says whether it does."""
-        m = _ASKED_CAUSE.match(q.text)
+        """"Can stress cause clots", "is anxiety linked to clots", "clots from taking steroids": the words
+        between the opening and the verb, or after "from", name the cause asked about; if none of them is a
+        word the documents or the lexicon know, no document says whether it does."""
+        m = _ASKED_CAUSE.match(q.text) or _CAUSE_FROM.search(q.text)
         if not m:
             return False
         named = [w for w in m.group(1).split() if w not in STOPWORDS and w not in self._neutral]
