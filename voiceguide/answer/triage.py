@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -222,9 +223,11 @@ def _near_misses_as_cues(text: str, cues: list[str], rivals: Iterable[str] = ())
     return " ".join(words)
 
 
-def _body_words(triage: dict[str, Any]) -> list[str]:
-    """The words of the places a person names beside a sign: a cue's rivals when reading a slip."""
-    return sorted({w for phrase in triage["see-doctor"]["body"] for w in phrase.split() if len(w) >= 4})
+@lru_cache(maxsize=8)
+def _body_words(body: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of the places a person names beside a sign: a cue's rivals when reading a slip. Built once
+    per lexicon, not on every turn."""
+    return tuple(sorted({w for phrase in body for w in phrase.split() if len(w) >= 4}))
 
 
 def _after_preface(text: str, prefaces: list[str]) -> str:
@@ -246,7 +249,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     if not passed:
         cued = _near_misses_as_cues(
             without(text, triage["emergency"].get("not_cues", [])), triage["emergency"].get("cue_words", []),
-            _body_words(triage),
+            _body_words(tuple(doctor["body"])),
         )
         signs += [cue for cue in _affirmed(cued, triage["emergency"].get("cue_words", []), triage)
                   if not _reassuring(cued, cue)]
