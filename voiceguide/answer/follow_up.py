@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 from voiceguide.answer.phrases import any_of_each, find_all, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
-from voiceguide.answer.text import STOPWORDS
+from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS
 
 # Words that stand for what was just talked about: "how do they work" after compression stockings.
 _REFERRING = frozenset("it its they them their that this those these".split())
@@ -35,6 +36,8 @@ _WHICH_OF_AROUND = ("and", "so", "then", "specifically", "exactly", "in particul
 _ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
 # How a question asks what follows what was just said: "what happens then", "and what happens next".
 _WHAT_NEXT = (" then", " next", " after that")
+# Who does what in a question of its own ("can you get them there"); not "it", what was asked before.
+_DOERS = frozenset("i you we they he she".split())
 
 
 class FollowUps:
@@ -50,6 +53,7 @@ class FollowUps:
     _intents: dict[str, Any]
     _answering_kinds: frozenset[str]  # kinds an intent's `answered_in` names
     understand: Callable[[str], Query]
+    _stem: Callable[[str], str]
     _without_places: Callable[[str], str]
 
     def resolve(self, query: Query, context: Context) -> Query:
@@ -72,6 +76,8 @@ class FollowUps:
         if context.question and not (query.location or query.kind or query.intent or query.anchored):
             return self._continued(query, context)
         if not context.question or query.location is None or query.kind or query.intent:
+            return query
+        if asks_anew(query.heard):
             return query
         leftover = [w for w in self._without_places(query.text).split()
                     if w not in STOPWORDS and w not in self._neutral and w not in self._subjects]
@@ -124,6 +130,23 @@ class FollowUps:
             and w not in self._intent_only_words
             and w not in kind_heads and w not in STOPWORDS
         )
+
+    def carried(
+        self, q: Query, context: Context, refers: bool, follow_up: bool
+    ) -> tuple[bool, frozenset[str]]:
+        """Whether `q` refers back to the last question ("how do they work": what "they" are is what it was
+        about), and the stems of what it refers to that it does not say itself (a question asked again of
+        another place says it all). "Is it serious" after superficial clots: the kind comes from a worried
+        question's words, and "it" is what was just talked about; "do they help for the buttock one too",
+        just after stockings for the knee: "they" are still the stockings, though a place is named."""
+        other_place = q.location is not None and context.location not in (None, q.location)
+        refers_back = refers and (
+            follow_up or (context.active and (other_place or (q.kind is None and q.location is None)))
+        )
+        if not refers_back:
+            return False, frozenset()
+        said = {self._stem(w) for w in q.content_words}
+        return True, frozenset(self._stem(w) for w in context.terms) - said
 
     def next_of(self, q: Query, context: Context, kind: str | None) -> str | None:
         """"What happens then" after the lungs: what comes next of what was just said, not a cause; the kind
@@ -198,6 +221,13 @@ class FollowUps:
         # "it's", "that's", "they're" point back as "it", "that" and "they" do.
         pointing = {w.split("'")[0] for w in words}
         return bool(_REFERRING & pointing) and bool(q.content_words or (words and words[0] in _OPENERS))
+
+
+def asks_anew(heard: str) -> bool:
+    """"What about the pelvis, can you get them there": after the place, a question of its own with someone
+    doing something in it, not the last question asked again of that place."""
+    words = heard.split()
+    return any(a in YES_NO_OPENERS and b in _DOERS for a, b in pairwise(words[1:]))
 
 
 def continues(heard: str) -> bool:

@@ -262,7 +262,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             lay_only = q.lay_kind and q.intent is None and not stands_in and not named_risk
             # Whether the documents' words may stand for the subject: once per question, not per word.
             subject_words = self._points_at_subject(q) or self._named_with_its_words(q)
-            phrased_kind = self._said_in_kind_phrase(q)
+            phrased_kind = self._said_in_kind_phrase(q) | self._said_in_intent_phrase(q)
             told = told_numbers(q.text)
             if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and (
                 subject_words or not self._about_a_cue_of_another_kind(q, stands_in)
@@ -367,16 +367,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             - asked_stems
             for key in any_of(q.text, self._focus_synonyms) if key not in self._neutral
         )
-        # "How do they work": what "they" are is what the last question was about.
-        # "Is it serious" after superficial clots: the kind comes from a worried question's words, and "it"
-        # is what was just talked about. "Do they break the clot up" after blood thinners: "they" are those,
-        # though the clot word alone makes the question ours.
         kind_unsaid = q.kind is None or q.continued or (q.intent is not None and not q.explicit_kind)
-        refers_back = refers and (follow_up or (context.active and q.kind is None and q.location is None))
+        refers_back, carried = self.carried(q, context, refers, follow_up)
         pronoun_only = (refers_back or q.continued) and kind_unsaid and q.location is None
-        carried = (
-            frozenset(self._stem(w) for w in context.terms) - asked_stems if refers_back else frozenset()
-        )
         # A worried question's own kind ("what do they do about it" after a test: the treatment) is not
         # drawn back to the section just heard.
         intent_elsewhere = bool(intent.get("kind")) and context.kind != kind

@@ -32,7 +32,7 @@ _CAUSE_FROM = re.compile(
 
 
 # "Does walking help", "would it help at all": whether something helps, and nothing it would help with.
-_HELPS = re.compile(r"\b(?:help|helps)(?: at all| much| any| anyway| really)?$")
+_HELPS = re.compile(r"\b(?:help|helps)(?: at all| much| any| anyway| really| as well| too)?$")
 _KIND_OF = re.compile(
     r"\b(?:signs?|symptoms?|treatments?|complications?) (?:of|for) (?:an? |the |being |having )?(\w+)"
 )
@@ -146,7 +146,9 @@ class ScopeChecks:
             return q
         of = _RISK_OF.search(q.text)
         of_ours = of is None or of.group(1) in self._subjects or of.group(1) in self._stand_ins
-        if risk and of_ours and any_of(q.text, causes.get("factors", [])):
+        # A kind named outright stays ("does quitting smoking matter" asks about prevention).
+        other_kind = q.explicit_kind and q.kind not in (None, "causes")
+        if risk and of_ours and not other_kind and any_of(q.text, causes.get("factors", [])):
             return replace(q, kind="causes", explicit_kind=True, anchored=True)
         if helps and any_of(q.text, prevention.get("measures", [])):
             return replace(q, kind="prevention", explicit_kind=True, anchored=True)
@@ -157,6 +159,14 @@ class ScopeChecks:
         the question as that kind's, as the kind's single words do."""
         spec = self._kinds.get(q.kind or "", {})
         return {w for p in any_of(q.text, spec.get("phrases", [])) for w in p.split()}
+
+    def _said_in_intent_phrase(self, q: Query) -> set[str]:
+        """With a kind asked ("do the symptoms vary between people"), the words of the worried question's
+        phrase frame it as the subject's, as a kind's phrase does; without one, an intent that needs an anchor
+        ("does it vary") lends them nothing."""
+        if q.kind is None or q.intent is None:
+            return set()
+        return {w for p in any_of(q.text, self._intents[q.intent]["phrases"]) for w in p.split()}
 
     def _bare_subject(self, q: Query) -> str | None:
         """"Blood clots", "what about dvt" with nothing before it: the subject named and nothing asked of it

@@ -13,7 +13,7 @@ Policy, erring toward safety:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -164,12 +164,15 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     return False
 
 
-def suspects_what_was_said(text: str, triage: dict[str, Any]) -> bool:
+def suspects_what_was_said(text: str, triage: dict[str, Any], named: Sequence[str] = ()) -> bool:
     """"I think I've got one of those", just after an answer about clots: the person suspects one, as "i think
-    i have a clot" says outright (not denied, not supposed)."""
+    i have a clot" says outright (not denied, not supposed). Not where the same words first name what "that"
+    is (`named`: "what about crohn's, i've got that" has Crohn's, not a clot)."""
     doctor = triage["see-doctor"]
     said = text.replace(" have got ", " have ")
-    return bool(_suspected(said, doctor["suspect"], doctor.get("referred", []), triage))
+    found = _suspected(said, doctor["suspect"], doctor.get("referred", []), triage)
+    first_named = min((start for start, _end, _term in find_all(said, list(named))), default=len(said))
+    return any(said.find(suspicion) < first_named for suspicion in found)
 
 
 def describes_signs(text: str, triage: dict[str, Any]) -> bool:
@@ -296,20 +299,21 @@ _ORDER = (Urgency.EMERGENCY, Urgency.SEE_DOCTOR, Urgency.NONE)
 
 def assess_heard(
     heard: str, repaired: str, triage: dict[str, Any], *, after_answer: bool = False,
-    after_advice: bool = False,
+    after_advice: bool = False, named: Sequence[str] = (),
 ) -> tuple[Urgency, list[str]]:
     """The more urgent reading of what was said as heard and as repaired: a repair toward the documents'
     words can turn a warning sign into something else ("blacked out" -> "blocked out"). `after_answer`: an
     answer about clots was just given, so "i think i've got one of those" suspects one. `after_advice`: the
     person has already described signs and been told to get help, so a clot is suspected: "and now she's
-    gone clammy" may be it reaching the lungs, as it would be said beside a swollen leg."""
+    gone clammy" may be it reaching the lungs, as it would be said beside a swollen leg. `named`: things
+    "that" may stand for when said before it (risk factors), rather than a clot."""
     readings = (assess(text, triage) for text in dict.fromkeys((repaired, heard)))
     urgency, signs = min(readings, key=lambda reading: _ORDER.index(reading[0]))
     if urgency is not Urgency.EMERGENCY and after_advice:
         with_clot = _affirmed(repaired, triage["emergency"].get("with_clot", []), triage)
         if with_clot:
             return Urgency.EMERGENCY, with_clot
-    if urgency is Urgency.NONE and after_answer and suspects_what_was_said(repaired, triage):
+    if urgency is Urgency.NONE and after_answer and suspects_what_was_said(repaired, triage, named):
         return Urgency.SEE_DOCTOR, ["suspected after an answer"]
     return urgency, signs
 
