@@ -300,6 +300,21 @@ def test_speech_setting_commands_and_goodbye_are_recognised(conversation):
     assert conversation.handle("goodbye").command is Command.GOODBYE
 
 
+@pytest.mark.parametrize("said", ["thanks", "thank you very much", "thanks, that's really helpful", "cheers"])
+def test_thanks_gets_a_welcome_and_keeps_the_conversation(conversation, said):
+    conversation.handle("what is a venogram")
+    reply = conversation.handle(said)
+    assert reply.command is Command.THANKS and reply.topic is None
+    assert reply.answer.startswith("You're welcome.")
+    # What was said before stays: "repeat" says the venogram answer again.
+    assert conversation.handle("repeat").topic is not None
+
+
+def test_thanks_inside_a_question_is_not_a_command(conversation):
+    reply = conversation.handle("thanks, and how is a clot behind the knee treated")
+    assert reply.command is None and reply.topic is not None
+
+
 def test_stop_inside_a_question_is_not_a_command(conversation):
     reply = conversation.handle("how can i stop a blood clot from forming")
     assert reply.command is None

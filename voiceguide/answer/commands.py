@@ -26,6 +26,7 @@ class Command(str, Enum):
     QUIETER = "quieter"
     START_OVER = "start-over"
     GOODBYE = "goodbye"
+    THANKS = "thanks"
 
 
 COMMANDS_FILE = Path(__file__).parents[1] / "content" / "commands.yaml"
@@ -41,8 +42,12 @@ LEADING_WORDS: tuple[str, ...] = tuple(_LEADING)  # the one-word commands, for b
 
 
 def parse_command(text: str) -> Command | None:
-    words = [w for w in normalize(text).split() if w not in _FILLERS]
-    if not words or len(words) > 5:
+    said = normalize(text).split()
+    words = [w for w in said if w not in _FILLERS]
+    if not words:
+        # "Thanks" alone: the polite word is all that was said.
+        return Command.THANKS if "thanks" in said else None
+    if len(words) > 5:
         return None
     core = " ".join(words)
     if core in _LOOKUP:

@@ -127,6 +127,8 @@ class Conversation(AnswerAssembly, AdviceChoice):
             answer = messages.about(self.content, "start_over")
         elif command is Command.GOODBYE:
             answer = messages.text("goodbye")
+        elif command is Command.THANKS:
+            answer = messages.about(self.content, "thanks")
         elif command is Command.STOP:
             answer = ""
         else:  # slower, faster, louder, quieter: the live loop applies them and says whether a limit was hit
