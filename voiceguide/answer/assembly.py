@@ -51,7 +51,7 @@ class AnswerAssembly:
             q.heard, q.text, route.kind, intent_focus, route.carried, route.location, q.story
         )
         focus = replace(focus, said=said)
-        sections = self._sections_for(route, intent_focus)
+        sections = self._sections_for(route, intent_focus, focus)
         # Chosen for what a worried question asks ("are clots only in your legs"): not moved back to a place
         # only a wide word named ("legs").
         moved = sections != list(route.sections) and not self._place_said_outright(route)
@@ -219,7 +219,7 @@ class AnswerAssembly:
         more = [s for s in (*section.sentences, *other.sentences) if s not in first]
         return _Answer(first, more, self._titles((other, section)), other.id)
 
-    def _sections_for(self, route: Route, intent_focus: tuple[str, ...]) -> list[Section]:
+    def _sections_for(self, route: Route, intent_focus: tuple[str, ...], focus: Focus) -> list[Section]:
         """The routed sections, unless a worried person's question ("will it go away") is answered by none of
         them and by another section of the same kind: then that one, whichever article it is in."""
         sections = list(route.sections)
@@ -236,9 +236,12 @@ class AnswerAssembly:
         if answering:
             return answering
         others = [s for s in self.content.sections if s.about == route.kind and fit(s) > 0]
-        # The place asked about first: "is a clot behind the knee dangerous" is answered by the knee article.
-        here = [s for s in others if self.content.location_of(s) == route.location]
-        return [max(here or others, key=fit)] if others else sections
+        # One that says what was asked ("my dad's on anticoagulants, what do they do": the blood thinners,
+        # not the stockings), then the place asked about first: "is a clot behind the knee dangerous" is
+        # answered by the knee article.
+        said = [s for s in others if self.focuser.asked_fit(s, focus) > 0] or others
+        here = [s for s in said if self.content.location_of(s) == route.location]
+        return [max(here or said, key=fit)] if others else sections
 
     def _titles(self, sections: tuple[Section, ...]) -> list[str]:
         return list(dict.fromkeys(self.content.documents[s.document].title for s in sections))
