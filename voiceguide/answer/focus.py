@@ -43,6 +43,10 @@ _VERBS_AFTER_PRONOUN = frozenset(
 )
 # "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
 _DUMMY_IT = re.compile(r"^it (is|can be|may be) \w+ (to|that|if)\b")
+# "What else do they use besides thinners": what comes after "besides" is what is not asked.
+_PAST = re.compile(
+    r"\b(?:besides|apart from|other than|except|except for) (?:the |a |an |my |his |her )?((?:blood )?\w+)"
+)
 # Two facts of the kind asked ("pain, swelling") show a sentence answers it; more do not make it a better
 # answer, and the document's own order then decides: articles name the main cause or sign first.
 _KIND_HIT = 0.6
@@ -186,6 +190,9 @@ class Focuser:
         asked = set(rewritten[len(story):].split()) if story else None
         told: list[tuple[tuple[str, ...], ...]] = []
         rewritten, heard = self._unnamed(rewritten), self._unnamed(heard)
+        for text in (rewritten, heard):
+            for m in _PAST.finditer(text):
+                covered.update([m.group(1), *m.group(1).split()])
         for as_heard, text in enumerate((rewritten, heard)):
             for start, end, key in _outermost(find_all(text, self._synonyms)):
                 if key in covered or key in kind_words:
