@@ -114,3 +114,27 @@ _TOLD_NUMBER = re.compile(
 def told_numbers(text: str) -> frozenset[str]:
     """The numbers in `text` that tell an age or a length of time: details of the person's own story."""
     return frozenset(a or b for a, b in _TOLD_NUMBER.findall(text))
+
+
+# An age said bare ("he's 84", "my dad's 80") is advancing age, a risk the documents name; a number before a
+# unit ("is 60 minutes") is not an age.
+_AGE_SAID_AFTER = frozenset("is am im i'm aged turned turning hes shes".split())
+_UNITS = frozenset(
+    "hours hour hrs days day weeks week months month minutes mins mg percent kg pounds stone".split()
+)
+_OLD_AGE = range(60, 120)
+
+
+def ages_told(text: str) -> str:
+    """`text` with "years old" after an age of 60 or more said without it, the words the lexicon knows."""
+    tokens = text.split()
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        out.append(token)
+        before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (
+            token.isdigit() and int(token) in _OLD_AGE and after not in _UNITS and after != "years"
+            and (before in _AGE_SAID_AFTER or before.endswith("'s"))
+        ):
+            out += ["years", "old"]
+    return " ".join(out)

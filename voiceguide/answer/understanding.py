@@ -25,6 +25,7 @@ from voiceguide.answer.text import (
     QUESTION_OPENERS,
     STOPWORDS,
     YES_NO_OPENERS,
+    ages_told,
     asks_why,
     join_spelled,
     normalize,
@@ -88,7 +89,7 @@ class QuestionUnderstanding:
 
     def rewrite(self, text: str) -> str:
         """Normalise, rewrite lay words, repair near-misses against the vocabulary, rewrite again."""
-        return self._repair(self._rewrite(self._heard(text)))
+        return self._repair(self._rewrite(ages_told(self._heard(text))))
 
     def _heard(self, text: str) -> str:
         """The words said, without hesitations ("um", "a er blood clot"), which would break phrases, with
@@ -177,7 +178,7 @@ class QuestionUnderstanding:
 
     def understand(self, text: str) -> Query:
         heard = self._heard(text)
-        first = self._rewrite(heard)
+        first = self._rewrite(ages_told(heard))
         rewritten = self._repair(first)
         # Before repair, which may bend a foreign word toward the documents'; after it too ("my cat's").
         foreign = tuple(dict.fromkeys([*any_of(first, self._foreign), *any_of(rewritten, self._foreign)]))
