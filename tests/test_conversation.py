@@ -300,7 +300,11 @@ def test_speech_setting_commands_and_goodbye_are_recognised(conversation):
     assert conversation.handle("goodbye").command is Command.GOODBYE
 
 
-@pytest.mark.parametrize("said", ["thanks", "thank you very much", "thanks, that's really helpful", "cheers"])
+@pytest.mark.parametrize("said", [
+    "thanks", "thank you very much", "thanks, that's really helpful", "cheers",
+    # Relief said in thanks, longer than a command usually is.
+    "okay, you've put my mind at rest", "oh thanks, what a relief",
+])
 def test_thanks_gets_a_welcome_and_keeps_the_conversation(conversation, said):
     conversation.handle("what is a venogram")
     reply = conversation.handle(said)

@@ -47,11 +47,11 @@ def parse_command(text: str) -> Command | None:
     if not words:
         # "Thanks" alone: the polite word is all that was said.
         return Command.THANKS if "thanks" in said else None
-    if len(words) > 5:
-        return None
     core = " ".join(words)
     if core in _LOOKUP:
         return _LOOKUP[core]
+    if len(words) > 5:
+        return None
     match = process.extractOne(core, list(_LOOKUP), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
     if match:
         return _LOOKUP[match[0]]

@@ -20,7 +20,7 @@ from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, asks_why
 from voiceguide.content.content_model import Content
 
 _ASKED_CAUSE = re.compile(
-    r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,2}?)"
+    r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,3}?)"
     r"(?:cause|causes|give you|give me|lead to|trigger|bring on|raise|increase|make|linked|connected"
     r"|related)\b"
 )
@@ -120,10 +120,13 @@ class ScopeChecks:
     def _named_cause_unknown(self, q: Query) -> bool:
         """"Can stress cause clots", "is anxiety linked to clots", "clots from taking steroids": the words
         between the opening and the verb, or after "from", name the cause asked about; if none of them is a
-        word the documents or the lexicon know, no document says whether it does."""
+        word the documents or the lexicon know, no document says whether it does. Nor if it is another
+        subject's, whatever its words ("does high blood pressure give you clots")."""
         m = _ASKED_CAUSE.match(q.text) or _CAUSE_FROM.search(q.text)
         if not m:
             return False
+        if any(f" {f} " in f" {m.group(1)} " for f in q.foreign):
+            return True
         named = [w for w in m.group(1).split() if w not in STOPWORDS and w not in self._neutral]
         return bool(named) and all(
             w in q.unknown and w not in self._lay_words and self._stem(w) not in self._known_stems
