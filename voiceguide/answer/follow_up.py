@@ -36,6 +36,8 @@ _WHICH_OF_AROUND = ("and", "so", "then", "specifically", "exactly", "in particul
 _ASKING_WORDS = frozenset("how why what when where which who can could do does is are will should".split())
 # How a question asks what follows what was just said: "what happens then", "and what happens next".
 _WHAT_NEXT = (" then", " next", " after that")
+# Said alone, the same: "and then what".
+_THEN_WHAT = frozenset({"then what", "and then what", "what then", "and what then", "so then what"})
 # Who does what in a question of its own ("can you get them there"); not "it", what was asked before.
 _DOERS = frozenset("i you we they he she".split())
 
@@ -150,12 +152,13 @@ class FollowUps:
 
     def next_of(self, q: Query, context: Context, kind: str | None) -> str | None:
         """"What happens then" after the lungs: what comes next of what was just said, not a cause; the kind
-        stays the last answer's when this one's came only from a word that asks ("happens")."""
-        if (
-            context.kind and not q.explicit_kind and not q.intent and kind == q.kind
-            and q.heard.endswith(_WHAT_NEXT) and self._only_asks(q)
+        stays the last answer's when this one's came only from a word that asks ("happens"). After a kind
+        that is a step of care ("what will they do when i get there": the tests), the next step is its
+        `next` kind (the treatment)."""
+        if context.kind and not q.explicit_kind and not q.intent and (
+            (kind == q.kind and q.heard.endswith(_WHAT_NEXT) and self._only_asks(q)) or q.heard in _THEN_WHAT
         ):
-            return context.kind
+            return self._kinds[context.kind].get("next", context.kind)
         return kind
 
     def in_context(self, q: Query, context: Context) -> Query:

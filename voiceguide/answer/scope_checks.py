@@ -21,8 +21,8 @@ from voiceguide.content.content_model import Content
 
 _ASKED_CAUSE = re.compile(
     r"^(?:can|could|does|do|will|would|is|are|might)\s+((?:\w+\s+){1,3}?)"
-    r"(?:cause|causes|give you|give me|lead to|trigger|bring on|raise|increase|make|linked|connected"
-    r"|related)\b"
+    r"(?:cause|causes|give you|give me|lead to|turn into|trigger|bring on|raise|increase|make|linked"
+    r"|connected|related)\b"
 )
 # "Can men get clots from taking testosterone": the cause named last.
 _CAUSE_FROM = re.compile(
