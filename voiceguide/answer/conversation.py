@@ -176,7 +176,8 @@ class Conversation(AnswerAssembly, AdviceChoice):
         if last_urgency is Urgency.NONE and intents.get(query.intent or "", {}).get("answer") == "advice":
             last_urgency = self._state.reported
         context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
-        if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query)):
+        asks_if_one = bool(any_of(query.text, triage["see-doctor"].get("is_it_one", [])))
+        if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query), asks_if_one):
             urgency = last_urgency
         happening = bool(any_of(said.text, triage["emergency"].get("happening", [])))
         owned = happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", [])))

@@ -318,16 +318,20 @@ def assess_heard(
     return urgency, signs
 
 
-def keeps_urgency(now: Urgency, last: Urgency, query: Query, intents: dict[str, Any], refers: bool) -> bool:
+def keeps_urgency(
+    now: Urgency, last: Urgency, query: Query, intents: dict[str, Any], refers: bool,
+    asks_if_one: bool = False,
+) -> bool:
     """Whether the last advice stands first, over `now`. "Is that bad, should I be worried" just after signs
-    were described: it does. Just after an emergency, anything that asks no kind of question of its own ("is
-    she ok now", "could it be the clot", "he's on blood thinners, does that mean it's fine") hears the
-    emergency advice again; one about something else ("play some music") does not. Asking what to do is
-    never about something else there, whatever words it is said in ("can it wait till the morning")."""
+    were described: it does, as it does for "is that a clot" (`asks_if_one`). Just after an emergency,
+    anything that asks no kind of question of its own ("is she ok now", "could it be the clot", "he's on
+    blood thinners, does that mean it's fine") hears the emergency advice again; one about something else
+    ("play some music") does not. Asking what to do is never about something else there, whatever words it
+    is said in ("can it wait till the morning")."""
     spec = intents.get(query.intent or "", {})
     asks_what_to_do = spec.get("answer") == "advice"
     elsewhere = bool(query.foreign) or (bool(query.unknown) and not query.anchored and not asks_what_to_do)
     if last is Urgency.EMERGENCY and now is not Urgency.EMERGENCY and not (query.explicit_kind or elsewhere):
         return True
-    keeps = bool(spec.get("keeps_urgency")) and refers
+    keeps = (bool(spec.get("keeps_urgency")) and refers) or asks_if_one
     return keeps and now is Urgency.NONE and last is not Urgency.NONE

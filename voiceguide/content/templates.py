@@ -26,8 +26,8 @@ _TEMPLATE_KEYS = frozenset(
     {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in"}
 )
 # Per triage level: signs, the frames of a suspicion ("(my|his) calf has"), and what was just heard said to be
-# the person's own or happening now.
-_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "happening", "suspect")
+# the person's own or happening now, and whether what was described is one.
+_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "happening", "suspect", "is_it_one")
 
 
 class TemplateError(ValueError):
