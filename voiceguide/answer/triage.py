@@ -331,7 +331,9 @@ def keeps_urgency(
     spec = intents.get(query.intent or "", {})
     asks_what_to_do = spec.get("answer") == "advice"
     elsewhere = bool(query.foreign) or (bool(query.unknown) and not query.anchored and not asks_what_to_do)
-    if last is Urgency.EMERGENCY and now is not Urgency.EMERGENCY and not (query.explicit_kind or elsewhere):
+    # "What's happening to her" asks what the signs mean, not what a clot is: a bare "what is" naming no clot.
+    own_kind = query.explicit_kind and (query.kind != "overview" or query.anchored)
+    if last is Urgency.EMERGENCY and now is not Urgency.EMERGENCY and not (own_kind or elsewhere):
         return True
     keeps = (bool(spec.get("keeps_urgency")) and refers) or asks_if_one
     return keeps and now is Urgency.NONE and last is not Urgency.NONE
