@@ -677,6 +677,7 @@ def test_letters_spelled_out_by_a_recognizer_are_one_word(said, joined):
 @pytest.mark.parametrize(("said", "read"), [
     ("he's 84 does that matter", "he's 84 years old does that matter"),
     ("my mum's 72", "my mum's 72 years old"), ("she is 71 years old", "she is 71 years old"),
+    ("he is 70 yrs old", "he is 70 yrs old"),
     ("she is 30 and on the pill", "she is 30 and on the pill"),
     ("is 60 minutes too long", "is 60 minutes too long"),
     ("i sat for 90 hours", "i sat for 90 hours"), ("a temperature of 99", "a temperature of 99"),

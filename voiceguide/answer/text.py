@@ -117,10 +117,11 @@ def told_numbers(text: str) -> frozenset[str]:
 
 
 # An age said bare ("he's 84", "my dad's 80") is advancing age, a risk the documents name; a number before a
-# unit ("is 60 minutes") is not an age.
+# unit ("is 60 minutes") is not an age, and one said with "years" needs nothing added.
 _AGE_SAID_AFTER = frozenset("is am im i'm aged turned turning hes shes".split())
 _UNITS = frozenset(
-    "hours hour hrs days day weeks week months month minutes mins mg percent kg pounds stone".split()
+    "hours hour hrs days day weeks week months month years year yrs minutes mins mg percent kg pounds stone"
+    .split()
 )
 _OLD_AGE = range(60, 120)
 
@@ -133,7 +134,7 @@ def ages_told(text: str) -> str:
         out.append(token)
         before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
         if (
-            token.isdigit() and int(token) in _OLD_AGE and after not in _UNITS and after != "years"
+            token.isdigit() and int(token) in _OLD_AGE and after not in _UNITS
             and (before in _AGE_SAID_AFTER or before.endswith("'s"))
         ):
             out += ["years", "old"]
