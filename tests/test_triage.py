@@ -363,3 +363,34 @@ def test_a_slip_nearer_a_body_word_or_a_word_for_pain_is_no_warning_sign(content
 ])
 def test_wanting_to_be_checked_for_a_clot_or_hedging_one_is_see_a_doctor(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("oh no his chest has gone really tight", Urgency.EMERGENCY),
+    ("no no her lips are turning blue", Urgency.EMERGENCY),
+    ("ah no, my breathing's suddenly gone funny", Urgency.EMERGENCY),
+    ("oh no, no chest pain, just a sore calf", Urgency.SEE_DOCTOR),
+    ("no chest pain but my calf is sore", Urgency.SEE_DOCTOR),
+])
+def test_a_no_cried_out_denies_nothing_but_one_before_the_sign_does(judge, said, urgency):
+    assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("i reckon my husband might have a clot", Urgency.SEE_DOCTOR),
+    ("his foot has gone a bit blue", Urgency.EMERGENCY),
+    ("my thigh looks bruised but i never bumped it and it's swollen", Urgency.SEE_DOCTOR),
+    ("i pulled a hamstring once but this time the back of my thigh is swollen and red", Urgency.SEE_DOCTOR),
+    ("the back of her knee is puffy and warm, could it be a baker's cyst", Urgency.SEE_DOCTOR),
+])
+def test_one_suspected_in_a_relative_and_signs_no_look_alike_explains_need_advice(judge, said, urgency):
+    assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("my thighs are really sore after doing lunges", Urgency.NONE),
+    ("my calf is sore and swollen after football", Urgency.SEE_DOCTOR),
+    ("the back of my knee is red and hot since yesterdays run", Urgency.SEE_DOCTOR),
+])
+def test_pain_alone_after_exercise_is_its_ache_but_swelling_or_warmth_needs_seeing(judge, said, urgency):
+    assert judge(said) is urgency, said

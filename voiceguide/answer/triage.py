@@ -70,9 +70,18 @@ def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = Fals
                 not after and before_not in (_AUXILIARIES if verb else _COPULAS)
             ):
                 return True
-        elif word in triage["negations"]:
+        elif word in triage["negations"] and not _exclaimed(clause, i, triage):
             return True
     return False
+
+
+def _exclaimed(clause: list[str], i: int, triage: dict[str, Any]) -> bool:
+    """A "no" cried out before a report ("oh no my chest's gone tight") denies nothing; one just before the
+    sign ("oh no, no chest pain") does."""
+    shape = triage.get("exclaimed_no", {})
+    if clause[i] != "no" or i + 1 == len(clause):
+        return False
+    return (i > 0 and clause[i - 1] in shape.get("after", [])) or clause[i + 1] in shape.get("before", [])
 
 
 def _supposing(words: list[str], triage: dict[str, Any], last: int | None = None) -> bool:
@@ -280,7 +289,10 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     animal = any_of(text.replace("'s ", " "), triage.get("animals", []))  # heard as said: "my cat's leg"
     # "I twisted my knee playing football and now it's swollen": the sign explained by what the person did,
     # unless they wonder about a clot all the same ("could it be piles or a clot").
-    explained = bool(any_of(text, triage.get("explained_by", []))) and not any_of(
+    exerted = bool(body_signs) and set(body_signs) <= set(triage.get("pain_signs", [])) and bool(
+        any_of(text, triage.get("exertion", []))
+    )
+    explained = (exerted or bool(any_of(text, triage.get("explained_by", [])))) and not any_of(
         text, [*triage.get("still_concerning", []), *doctor["conditions"]]
     )
     if reporting and body and body_signs and not animal and not explained:
