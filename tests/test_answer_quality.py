@@ -40,7 +40,7 @@ MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
 # Held-out questions worded as no tuning set words them: the share answering, measured
-# (3,226 of 3,370, 95.7%).
+# (3,368 of 3,518, 95.7%).
 UNSEEN_FLOOR = 0.957
 # Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
 TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
@@ -75,7 +75,7 @@ def test_held_out_questions_no_tuning_set_words_alike(content):
 # scoring (README). Each round: its first tuning set, and the last held-out set written by then. A held-out
 # set written later may share a wording with a tuning set read before it existed; the figure on questions
 # no tuning set words alike leaves those out.
-ROUNDS = [(139, 37), (145, 39), (157, 41), (163, 43), (169, 45), (175, 47), (181, 49)]
+ROUNDS = [(139, 37), (145, 39), (157, 41), (163, 43), (169, 45), (175, 47), (181, 49), (187, 51)]
 
 
 def _number(name: str) -> int:
