@@ -1,8 +1,13 @@
-"""A short word one letter off a word of the documents is read as that word, and only then."""
+"""A short word one letter off a word of the documents is read as that word, and only then; two words run
+together are read as the two, when there is one way to cut them."""
 
 from __future__ import annotations
 
-from voiceguide.answer.slips import one_slip_from
+import pytest
+
+from voiceguide.answer.router import Router
+from voiceguide.answer.slips import one_slip_from, unglued
+from voiceguide.content.content_model import load_content
 
 WORDS = ["blood", "bloat", "treat", "swollen", "docs", "dots"]
 
@@ -23,3 +28,32 @@ def test_four_letters_are_too_few_and_long_words_are_the_ratios():
     assert one_slip_from("doms", ["docs"]) is None
     assert one_slip_from("swolen", ["swollen"]) == ("swollen",)
     assert one_slip_from("swolllen", ["swollen"]) is None
+
+
+KNOWN = {"clot", "blood", "causes", "what", "pain", "knee", "stockings"}.__contains__
+
+
+@pytest.mark.parametrize(("glued", "words"), [
+    ("whatcauses", ("what", "causes")),
+    ("bloodclot", ("blood", "clot")),
+    ("kneepain", ("knee", "pain")),
+])
+def test_two_words_run_together_are_the_two(glued, words):
+    assert unglued(glued, KNOWN) == words
+
+
+@pytest.mark.parametrize("word", [
+    "calfs",  # too short: "cal fs" is no reading of it
+    "clotty",  # "clot ty" neither
+    "wellbeing",  # a word of its own
+    "overdid",  # one too, if an uncommon one
+    "howlong",  # "how long" or "howl ong": two ways, so a guess
+    "sunhatbag",  # neither half is a word the documents know
+])
+def test_a_word_not_cut_into_two(word):
+    assert unglued(word, KNOWN) is None
+
+
+def test_a_question_run_together_is_answered():
+    route = Router(load_content()).route("painbehind my knee what are the signs")
+    assert route.topic == "blood-clot-behind-knee.symptoms"

@@ -20,7 +20,7 @@ from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.scope_checks import clot_in
-from voiceguide.answer.slips import one_slip_from
+from voiceguide.answer.slips import one_slip_from, unglued
 from voiceguide.answer.text import (
     QUESTION_OPENERS,
     STOPWORDS,
@@ -117,10 +117,7 @@ class QuestionUnderstanding:
             ):
                 # "my calf's been swollen": the calf; "her ankle's warm": the ankle; "grandad's home": grandad
                 word = word[:-2]
-            if (
-                word in self._known or word in self._neutral or word in STOPWORDS or len(word) < 4
-                or word.isdigit() or word in self._lay_words or word in self._foreign
-            ):
+            if self._plain(word) or len(word) < 4:
                 repaired.append(word)
                 continue
             match = process.extractOne(
@@ -140,7 +137,7 @@ class QuestionUnderstanding:
                 and self._stem(match[0]) != self._stem(word)
             ):
                 match = None
-            repaired.append(match[0] if match else word)
+            repaired.extend((match[0],) if match else unglued(word, self._plain) or (word,))
         return self._rewrite(" ".join(repaired))
 
     def _plain(self, word: str) -> bool:
