@@ -1113,9 +1113,15 @@ def test_saying_what_was_just_heard_of_the_lungs_is_happening_now_is_an_emergenc
     ("can a clot in the bum make the top of your leg swell",
      "his has been like that since sunday, should he see someone"),
     ("what is post thrombotic syndrome", "mine is like that, do i need the gp"),
+    ("does a clot behind the knee ache", "well mine's been throbbing since friday and it's gone puffy"),
+    ("there's a hard red lump on my hip", "should i go and see somebody"),
 ])
 def test_saying_what_was_just_heard_is_their_own_gets_the_see_a_doctor_advice(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns
+
+
+def test_mine_said_with_nothing_before_it_is_no_body(content):
+    assert reply_after(content, "mine's a large latte with warm milk").urgency.value == "none"
 
 
 def test_a_word_heard_in_two_halves_counts_once(content):

@@ -13,6 +13,7 @@ Policy, erring toward safety:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
@@ -307,6 +308,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
 
 
 _ORDER = (Urgency.EMERGENCY, Urgency.SEE_DOCTOR, Urgency.NONE)
+_MINE = re.compile(r"\bmine\b")
 
 
 def assess_heard(
@@ -327,6 +329,10 @@ def assess_heard(
             return Urgency.EMERGENCY, with_clot
     if urgency is Urgency.NONE and after_answer and suspects_what_was_said(repaired, triage, named):
         return Urgency.SEE_DOCTOR, ["suspected after an answer"]
+    if urgency is Urgency.NONE and after_answer and _MINE.search(repaired):
+        # "Mine's been sore for a week", just after an answer about a clot in a place: their own, a report.
+        # Said with nothing before it ("mine's a latte, warm milk"), "mine" is no part of a body.
+        return assess(_MINE.sub("my leg", repaired), triage)
     return urgency, signs
 
 
