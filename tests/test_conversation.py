@@ -330,7 +330,10 @@ def test_out_of_scope_medical_question(conversation):
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE
 
 
-@pytest.mark.parametrize("said", ["so what is the time in new york", "best way to build up my glutes"])
+@pytest.mark.parametrize("said", [
+    "so what is the time in new york", "best way to build up my glutes",
+    "and is it going to snow in yorkshire this weekend",  # "it" and "and" join no clot question to it
+])
 def test_the_time_or_gym_work_after_a_clot_answer_is_another_subject(content, said):
     reply = reply_after(content, "what are the symptoms of a clot behind the knee", said)
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE, said

@@ -103,6 +103,8 @@ class FollowUps:
         less serious" asks whether deep ones are."""
         if not continues(query.heard):
             return query
+        if strays(query):
+            return query
         last = self.understand(context.question)
         kind = last.kind or context.kind
         if kind in self._answering_kinds and context.kind == kind:
@@ -246,3 +248,9 @@ def continuation(heard: str) -> tuple[str, ...]:
         if words[:n] == opener.split():
             return tuple(words[n:])
     return ()
+
+
+def strays(query: Query) -> bool:
+    """"And will it rain on the way up to scotland": two words the documents never use, and no place, kind or
+    worry of theirs, say another subject, whatever "and" joins it to the last question with."""
+    return len(query.unknown) >= 2 and not (query.anchored or query.location or query.kind or query.intent)

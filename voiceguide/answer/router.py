@@ -24,7 +24,7 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from voiceguide.answer.follow_up import FollowUps, continues
+from voiceguide.answer.follow_up import FollowUps, continues, strays
 from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus, top_ids
 from voiceguide.answer.scope import everyday
@@ -200,7 +200,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         # make it another subject's. A word of the family of a kind's word ("examine": "examination") asks
         # that kind. A place or a sign alone does not anchor that far: "my knee hurts when i kneel" is not
         # about clots.
-        goes_on = context.active and (
+        goes_on = context.active and not strays(q) and (
             q.continued or self._refers(q) or continues(q.heard) or q.intent is not None
             or q.kind not in (None, "overview")
         )
