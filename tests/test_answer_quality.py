@@ -39,9 +39,9 @@ SETS = yaml.safe_load((HERE / "held_out_floors.yaml").read_text(encoding="utf-8"
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
-# Held-out questions worded as no tuning set words them: the share answering, measured
-# (3,368 of 3,518, 95.7%).
-UNSEEN_FLOOR = 0.957
+# Held-out questions worded as no tuning set words them: the share answering, measured (3,533 of 3,700,
+# 95.5%; sets 1-51 alone 3,369 of 3,518, 95.8%; the two newest sets, never read, 164 of 182).
+UNSEEN_FLOOR = 0.954
 # Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
 TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
 
@@ -75,7 +75,7 @@ def test_held_out_questions_no_tuning_set_words_alike(content):
 # scoring (README). Each round: its first tuning set, and the last held-out set written by then. A held-out
 # set written later may share a wording with a tuning set read before it existed; the figure on questions
 # no tuning set words alike leaves those out.
-ROUNDS = [(139, 37), (145, 39), (157, 41), (163, 43), (169, 45), (175, 47), (181, 49), (187, 51)]
+ROUNDS = [(139, 37), (145, 39), (157, 41), (163, 43), (169, 45), (175, 47), (181, 49), (187, 51), (193, 53)]
 
 
 def _number(name: str) -> int:
