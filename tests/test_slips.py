@@ -7,7 +7,6 @@ import pytest
 
 from voiceguide.answer.router import Router
 from voiceguide.answer.slips import one_slip_from, unglued
-from voiceguide.content.content_model import load_content
 
 WORDS = ["blood", "bloat", "treat", "swollen", "docs", "dots"]
 
@@ -54,6 +53,6 @@ def test_a_word_not_cut_into_two(word):
     assert unglued(word, KNOWN) is None
 
 
-def test_a_question_run_together_is_answered():
-    route = Router(load_content()).route("painbehind my knee what are the signs")
+def test_a_question_run_together_is_answered(content):
+    route = Router(content).route("painbehind my knee what are the signs")
     assert route.topic == "blood-clot-behind-knee.symptoms"
