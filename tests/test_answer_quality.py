@@ -75,7 +75,10 @@ def test_held_out_questions_no_tuning_set_words_alike(content):
 # scoring (README). Each round: its first tuning set, and the last held-out set written by then. A held-out
 # set written later may share a wording with a tuning set read before it existed; the figure on questions
 # no tuning set words alike leaves those out.
-ROUNDS = [(139, 37), (145, 39), (157, 41), (163, 43), (169, 45), (175, 47), (181, 49), (187, 51), (193, 53), (199, 55)]
+ROUNDS = [
+    (139, 37), (145, 39), (157, 41), (163, 43), (169, 45), (175, 47), (181, 49), (187, 51), (193, 53),
+    (199, 55),
+]
 
 
 def _number(name: str) -> int:
