@@ -420,10 +420,21 @@ def test_being_called_a_clot_or_a_sore_back_is_another_subject(content, said):
 
 @pytest.mark.parametrize("said", [
     "i've got all of them since friday", "yes i have got all of those in my calf",
+    "she's got all of that down her left side now", "we have got these all",
 ])
 def test_saying_one_has_the_signs_just_heard_is_see_a_doctor(content, said):
     reply = reply_after(content, "what are the signs of a clot in the bum", said)
     assert reply.urgency is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize("said", [
+    ["what is the difference between a pulled muscle and a blood clot"],
+    ["could shin splints ever lead to a dvt"], ["is arthritis a sign of a clot"],
+    ["can a clot need surgery", "what type of operation would it be"],
+    ["which blood thinner is the better one"],
+])
+def test_look_alikes_beside_a_clot_and_details_never_given_are_not_covered(content, said):
+    assert reply_after(content, *said).answer == messages.text("not_covered"), said
 
 
 def test_cramp_after_a_clot_answer_is_another_subject(content):
