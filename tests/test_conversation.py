@@ -437,6 +437,23 @@ def test_look_alikes_beside_a_clot_and_details_never_given_are_not_covered(conte
     assert reply_after(content, *said).answer == messages.text("not_covered"), said
 
 
+def test_how_soon_just_after_the_see_a_doctor_advice_keeps_it(content):
+    reply = reply_after(
+        content, "the back of my knee is red and tender, do i need a doctor", "how quickly then"
+    )
+    assert reply.urgency is Urgency.SEE_DOCTOR
+
+
+@pytest.mark.parametrize(("said", "topic"), [
+    (["my leg is swollen and sore, should i get it checked", "what'll the doctor do to find it"],
+     "blood-clot-behind-knee.diagnosis"),
+    (["mum has had her hip done, can that cause a clot in the leg", "so how will we know whether she has it"],
+     "blood-clot-behind-knee.symptoms"),
+])
+def test_what_will_they_do_and_how_we_would_know_are_tests_and_signs(content, said, topic):
+    assert reply_after(content, *said).topic == topic, said
+
+
 def test_cramp_after_a_clot_answer_is_another_subject(content):
     reply = reply_after(content, "does a clot make the leg ache", "and what about cramp, is that dangerous")
     assert reply.topic is None and reply.answer == OUT_OF_SCOPE

@@ -314,10 +314,15 @@ def test_a_glute_is_the_buttock_for_its_signs(judge, said):
 
 @pytest.mark.parametrize("said", [
     "he cant get his breeth", "her heart is raising again", "i keep feeling feint",
-    "really short of bread since this morning",
+    "really short of bread since this morning", "she says she can hardly breeve",
 ])
 def test_a_warning_sign_misspelt_or_misheard_is_still_an_emergency(judge, said):
     assert judge(said) is Urgency.EMERGENCY, said
+
+
+@pytest.mark.parametrize("said", ["his calf's all swole up", "my ankle has been swole since sunday"])
+def test_swole_is_swollen(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said
 
 
 def test_a_word_made_from_a_warning_word_is_not_a_slip_for_it(judge):
