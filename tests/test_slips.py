@@ -1,12 +1,13 @@
 """A short word one letter off a word of the documents is read as that word, and only then; two words run
-together are read as the two, when there is one way to cut them."""
+together are read as the two, when there is one way to cut them; a dropped g is put back where the -ing word
+is far the commoner."""
 
 from __future__ import annotations
 
 import pytest
 
 from voiceguide.answer.router import Router
-from voiceguide.answer.slips import one_slip_from, unglued
+from voiceguide.answer.slips import g_restored, one_slip_from, unglued
 
 WORDS = ["blood", "bloat", "treat", "swollen", "docs", "dots"]
 
@@ -56,3 +57,15 @@ def test_a_word_not_cut_into_two(word):
 def test_a_question_run_together_is_answered(content):
     route = Router(content).route("painbehind my knee what are the signs")
     assert route.topic == "blood-clot-behind-knee.symptoms"
+
+
+@pytest.mark.parametrize(
+    ("heard", "meant"), [("walkin", "walking"), ("bleedin", "bleeding"), ("achin", "aching")]
+)
+def test_a_dropped_g_is_put_back(heard, meant):
+    assert g_restored(heard) == meant
+
+
+@pytest.mark.parametrize("word", ["thin", "spin", "begin", "skin", "within", "aspirin", "vein"])
+def test_a_word_ending_in_in_is_left_as_heard(word):
+    assert g_restored(word) is None

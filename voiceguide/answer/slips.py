@@ -49,3 +49,16 @@ def unglued(word: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
         and (known(word[:i]) or known(word[i:]))
     ]
     return cuts[0] if len(cuts) == 1 else None
+
+
+# "Comin back", "goin on": the g dropped as many say it. The word heard must be written rarely and the -ing
+# word far more often, so "thin" (4.5) stays thin, not "thing", and "spin" is no "sping".
+G_DROPPED_BELOW, G_DROPPED_MARGIN = 4.0, 1.0
+
+
+def g_restored(word: str) -> str | None:
+    """The -ing word said with its g dropped ("lookin", "comin"), where that is far the commoner word."""
+    if len(word) < 4 or not word.endswith("in"):
+        return None
+    heard, full = zipf_frequency(word, "en"), zipf_frequency(word + "g", "en")
+    return word + "g" if heard < G_DROPPED_BELOW and full >= heard + G_DROPPED_MARGIN else None

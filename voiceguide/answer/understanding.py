@@ -20,7 +20,7 @@ from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.scope_checks import clot_in
-from voiceguide.answer.slips import one_slip_from, unglued
+from voiceguide.answer.slips import g_restored, one_slip_from, unglued
 from voiceguide.answer.text import (
     QUESTION_OPENERS,
     STOPWORDS,
@@ -120,6 +120,7 @@ class QuestionUnderstanding:
             if self._plain(word) or len(word) < 4:
                 repaired.append(word)
                 continue
+            word = g_restored(word) or word
             match = process.extractOne(
                 word, self._fuzzy_targets, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
             ) or (None if english_word(word) else one_slip_from(word, self._fuzzy_targets))
