@@ -431,9 +431,10 @@ def test_saying_one_has_the_signs_just_heard_is_see_a_doctor(content, said):
     ["what is the difference between a pulled muscle and a blood clot"],
     ["could shin splints ever lead to a dvt"], ["is arthritis a sign of a clot"],
     ["can a clot need surgery", "what type of operation would it be"],
-    ["which blood thinner is the better one"],
+    ["which blood thinner is the better one"], ["why does your weight affect the risk of a dvt"],
+    ["can getting older make a clot more likely", "how come age does that"],
 ])
-def test_look_alikes_beside_a_clot_and_details_never_given_are_not_covered(content, said):
+def test_look_alikes_details_and_reasons_the_articles_never_give_are_not_covered(content, said):
     assert reply_after(content, *said).answer == messages.text("not_covered"), said
 
 
