@@ -433,6 +433,8 @@ def test_saying_one_has_the_signs_just_heard_is_see_a_doctor(content, said):
     ["can a clot need surgery", "what type of operation would it be"],
     ["which blood thinner is the better one"], ["why does your weight affect the risk of a dvt"],
     ["can getting older make a clot more likely", "how come age does that"],
+    ["which type of consultant treats a dvt"], ["should she lie down or keep active with her clot"],
+    ["when can she start dancing again after a clot"],
 ])
 def test_look_alikes_details_and_reasons_the_articles_never_give_are_not_covered(content, said):
     assert reply_after(content, *said).answer == messages.text("not_covered"), said
