@@ -389,6 +389,9 @@ def test_wanting_to_be_checked_for_a_clot_or_hedging_one_is_see_a_doctor(judge, 
     ("my thighs are really sore after doing lunges", Urgency.NONE),
     ("my calf is sore and swollen after football", Urgency.SEE_DOCTOR),
     ("the back of my knee is red and hot since yesterdays run", Urgency.SEE_DOCTOR),
+    # A racing heart in everyday words; the same words of a heart doctor are no sign.
+    ("my pulse is going ten to the dozen and my calf is swollen", Urgency.EMERGENCY),
+    ("i get so mad at my heart doctor", Urgency.NONE),
 ])
 def test_how_a_report_is_said_does_not_hide_or_invent_a_sign(judge, said, urgency):
     assert judge(said) is urgency, said
