@@ -569,10 +569,11 @@ def test_a_follow_up_keeps_the_place_unless_its_words_are_said_elsewhere(content
 
 
 def test_clot_care_the_articles_do_not_name_is_not_covered(content):
-    """Which blood thinner by name, or a treatment named in words the articles lack: the honest "not covered",
-    never the treatment section and never "I can't help"."""
+    """Which blood thinner by name or for a baby, or a treatment named in words the articles lack: the honest
+    "not covered", never the treatment section and never "I can't help"."""
     for question in ("which tablets will they give me for my clot", "what blood thinner do they use",
-                     "what is an inferior vena cava filter"):
+                     "what is an inferior vena cava filter",
+                     "im expecting which anticoagulant is ok for baby"):
         reply = Conversation(content).handle(question)
         assert reply.status == "not-covered", (question, reply.answer)
     # A meaning asked is still answered.
@@ -598,6 +599,15 @@ def test_a_question_about_what_is_not_covered_is_still_not_covered(content):
     assert conv.handle("which tablets will they give me for my clot").status == "not-covered"
     assert conv.handle("and what is it called").status == "not-covered"
     assert conv.handle("what are the symptoms of a clot behind the knee").status == "answer"
+
+
+def test_another_uncovered_thing_said_as_a_continuation_is_still_not_covered(content):
+    """"And a heat pad", just after whether to ice a clot: no clot word of its own, but the same kind of
+    care the articles never speak of, so not "I can't help"; alone it is not a clot question at all."""
+    conv = Conversation(content)
+    assert conv.handle("is it a good idea to ice my clot").status == "not-covered"
+    assert conv.handle("and how about a heat pad").status == "not-covered"
+    assert Conversation(content).handle("how about a heat pad").status == "out-of-scope"
 
 
 def test_a_noun_said_as_a_continuation_may_keep_the_last_kind(content):

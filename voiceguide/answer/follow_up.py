@@ -215,7 +215,12 @@ class FollowUps:
         other_place = last == RouteStatus.NOT_COVERED and q.location is not None and continues(q.heard) and (
             not (q.kind or q.intent or q.unknown or q.foreign)
         )
-        return last if (refers and not own_kind) or other_place else None
+        # "What about a hot water bottle then", after putting ice on a clot: another thing the articles leave
+        # out, said as a continuation with no clot word of its own.
+        same_matter = last == RouteStatus.NOT_COVERED and q.intent is not None and continues(q.heard) and (
+            not q.foreign
+        )
+        return last if (refers and not own_kind) or other_place or same_matter else None
 
     def refers(self, q: Query) -> bool:
         """Whether `q` points back at what was just said ("which one is it", "how do they work")."""
