@@ -573,7 +573,8 @@ def test_clot_care_the_articles_do_not_name_is_not_covered(content):
     "not covered", never the treatment section and never "I can't help"."""
     for question in ("which tablets will they give me for my clot", "what blood thinner do they use",
                      "what is an inferior vena cava filter",
-                     "im expecting which anticoagulant is ok for baby"):
+                     "im expecting which anticoagulant is ok for baby",
+                     "do water pills raise the risk of a dvt"):
         reply = Conversation(content).handle(question)
         assert reply.status == "not-covered", (question, reply.answer)
     # A meaning asked is still answered.
@@ -599,6 +600,15 @@ def test_a_question_about_what_is_not_covered_is_still_not_covered(content):
     assert conv.handle("which tablets will they give me for my clot").status == "not-covered"
     assert conv.handle("and what is it called").status == "not-covered"
     assert conv.handle("what are the symptoms of a clot behind the knee").status == "answer"
+
+
+def test_the_signs_of_a_clot_in_the_lungs_just_named_are_its_signs(content):
+    """"What are the main signs of one", just after what a PE is: the signs the documents give for it
+    (sudden shortness of breath or chest pain), not a leg clot's; "of it" after a DVT is still the leg's."""
+    reply = reply_after(content, "what's a pe", "what are the main signs of one")
+    assert "suggest a pulmonary embolism" in reply.answer.split(". ")[0], reply.answer
+    reply = reply_after(content, "what is a dvt", "what are the symptoms of it")
+    assert "Common symptoms include pain" in reply.answer, reply.answer
 
 
 def test_another_uncovered_thing_said_as_a_continuation_is_still_not_covered(content):

@@ -392,6 +392,11 @@ def test_wanting_to_be_checked_for_a_clot_or_hedging_one_is_see_a_doctor(judge, 
     # A racing heart in everyday words; the same words of a heart doctor are no sign.
     ("my pulse is going ten to the dozen and my calf is swollen", Urgency.EMERGENCY),
     ("i get so mad at my heart doctor", Urgency.NONE),
+    # A clinician's words for breathlessness and coughing blood.
+    ("sudden dyspnea and my calf is sore", Urgency.EMERGENCY),
+    ("hemoptysis since this morning and a swollen leg", Urgency.EMERGENCY),
+    # A condition the person names does not explain signs beyond what it usually does.
+    ("my arthritic ankle is more swollen than normal and warm", Urgency.SEE_DOCTOR),
 ])
 def test_how_a_report_is_said_does_not_hide_or_invent_a_sign(judge, said, urgency):
     assert judge(said) is urgency, said

@@ -1104,6 +1104,7 @@ def test_one_lung_is_the_lungs(content):
 @pytest.mark.parametrize("turns", [
     ("can a clot get into the lungs", "this is happening to me now"),
     ("what happens if a bit breaks off and goes to your lungs", "i think it's happening to my mum right now"),
+    ("what does a clot in the lungs feel like", "she's got just that now"),
 ])
 def test_saying_what_was_just_heard_of_the_lungs_is_happening_now_is_an_emergency(content, turns):
     assert reply_after(content, *turns).urgency.value == "emergency", turns
@@ -1525,6 +1526,8 @@ def test_signs_asked_after_a_story_and_whether_everyone_has_the_same(content, qu
     ("my calf has been red and sore since tuesday", "is it ok to just wait and see"),
     # Which of two places to go, said alone.
     ("i think there is a clot in my leg", "hospital or gp"),
+    # Casualty, as many older people still call the emergency department.
+    ("my calf is puffy and sore", "do i need to go to casualty"),
 ])
 def test_whether_signs_can_wait_hears_the_see_a_doctor_advice_again(content, turns):
     assert reply_after(content, *turns).urgency.value == "see-doctor", turns

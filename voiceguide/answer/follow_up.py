@@ -63,6 +63,9 @@ class FollowUps:
         the last question asked again about that place; one that goes on from the last without a kind of its
         own ("and the deep ones", "and if that does not work") asks what the last question asked, about its
         own words; anything else is itself."""
+        named = self._asked_of_what_was_named(query, context)
+        if named is not None:
+            return named
         if context.kind and context.kind != "types" and context.terms and (
             without(query.heard, _WHICH_OF_AROUND) in _WHICH_OF
         ):
@@ -96,6 +99,19 @@ class FollowUps:
             last = f"{last} {name}"
         again = self.understand(last)
         return replace(again, heard=query.heard)
+
+    def _asked_of_what_was_named(self, query: Query, context: Context) -> Query | None:
+        """"What are the warning signs of one", just after what a pulmonary embolism is: the signs of what was
+        just named, which an intent answers (`of_terms`, asked as its `of_terms_kind`), not a clot's signs in
+        the leg."""
+        if query.intent or query.location or query.anchored or not context.terms:
+            return None
+        if not {w.split("'")[0] for w in query.heard.split()} & (_REFERRING | {"one"}):
+            return None
+        for name, spec in self._intents.items():
+            if query.kind == spec.get("of_terms_kind") and set(context.terms) & set(spec.get("of_terms", [])):
+                return replace(query, intent=name, kind=spec.get("kind", query.kind), anchored=True)
+        return None
 
     def _continued(self, query: Query, context: Context) -> Query:
         """The kind the last question asked, for a continuation that names none: its words stay its own (they
