@@ -190,6 +190,8 @@ def test_repeat_says_the_last_answer_again(conversation):
     assert conversation.handle("repeat").answer == answer
     # Said as a person who missed it says it.
     assert conversation.handle("sorry, i didn't catch that").answer == answer
+    # Said round about, as someone hard of hearing says it.
+    assert conversation.handle("i'm so sorry love, i'm hard of hearing, can you repeat it").answer == answer
     # Near a saying in letters, but questions.
     assert conversation.handle("what is that").command is None
     assert conversation.handle("why was that").command is None
@@ -569,12 +571,15 @@ def test_a_follow_up_keeps_the_place_unless_its_words_are_said_elsewhere(content
 
 
 def test_clot_care_the_articles_do_not_name_is_not_covered(content):
-    """Which blood thinner by name or for a baby, or a treatment named in words the articles lack: the honest
-    "not covered", never the treatment section and never "I can't help"."""
+    """Which blood thinner by name or for a baby, where to get stockings, a treatment named in words the
+    articles lack, or a habit folk say brings on a clot: the honest "not covered", never a section and never
+    "I can't help"."""
     for question in ("which tablets will they give me for my clot", "what blood thinner do they use",
                      "what is an inferior vena cava filter",
                      "im expecting which anticoagulant is ok for baby",
-                     "do water pills raise the risk of a dvt"):
+                     "do water pills raise the risk of a dvt", "where would i get a pair of the stockings",
+                     "can cracking my knuckles cause a clot",
+                     "is it bad for clots to sit with my legs crossed"):
         reply = Conversation(content).handle(question)
         assert reply.status == "not-covered", (question, reply.answer)
     # A meaning asked is still answered.

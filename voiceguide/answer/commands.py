@@ -35,6 +35,7 @@ _SAYINGS: dict[Command, tuple[str, ...]] = {Command(name): tuple(s) for name, s 
 PHRASES: tuple[str, ...] = tuple(p for sayings in _SAYINGS.values() for p in sayings)
 _LOOKUP = {normalize(p): cmd for cmd, sayings in _SAYINGS.items() for p in sayings}
 _FILLERS = frozenset(_DATA["fillers"])
+_COURTESIES = sorted((normalize(c).split() for c in _DATA.get("courtesies", [])), key=len, reverse=True)
 _FUZZY_CUTOFF = 88
 _LEADING = {word: Command(name) for word, name in _DATA["leading"].items()}
 
@@ -43,7 +44,7 @@ LEADING_WORDS: tuple[str, ...] = tuple(_LEADING)  # the one-word commands, for b
 
 def parse_command(text: str) -> Command | None:
     said = normalize(text).split()
-    words = [w for w in said if w not in _FILLERS]
+    words = [w for w in _without_courtesies(said) if w not in _FILLERS]
     if not words:
         # "Thanks" alone: the polite word is all that was said.
         return Command.THANKS if "thanks" in said else None
@@ -63,3 +64,17 @@ def parse_command(text: str) -> Command | None:
     if len(words) <= 3 and words[-1] == "more" and words[0] not in ("no", "not", "any"):
         return Command.MORE
     return None
+
+
+def _without_courtesies(words: list[str]) -> list[str]:
+    """The words with what is said around a command taken out, longest courtesy first; a command said only
+    as a courtesy ("can you") is kept as said."""
+    kept, i = [], 0
+    while i < len(words):
+        found = next((c for c in _COURTESIES if words[i:i + len(c)] == c), None)
+        if found:
+            i += len(found)
+        else:
+            kept.append(words[i])
+            i += 1
+    return kept or words
