@@ -41,7 +41,7 @@ P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
 # Held-out questions worded as no tuning set words them: the share answering, measured (3,533 of 3,700,
 # 95.5%; sets 1-51 alone 3,369 of 3,518, 95.8%; the two newest sets, never read, 164 of 182).
-UNSEEN_FLOOR = 0.954
+UNSEEN_FLOOR = 0.957
 # Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
 TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
 
