@@ -705,6 +705,14 @@ SECTIONS = {
 
 
 def main(argv: list[str]) -> int:
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
+    unknown = [a for a in argv if a not in SECTIONS]
+    if unknown:
+        names = " ".join(SECTIONS)
+        print(f"bench.py: no section {', '.join(unknown)}; the sections are: {names}", file=sys.stderr)
+        return 2
     chosen = argv or list(SECTIONS)
     print(f"VoiceGuide benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for name in chosen:
