@@ -106,7 +106,7 @@ class FollowUps:
         the leg."""
         if query.intent or query.location or query.anchored or not context.terms:
             return None
-        if not {w.split("'")[0] for w in query.heard.split()} & (_REFERRING | {"one"}):
+        if not _pointing(query.heard) & (_REFERRING | {"one"}):
             return None
         for name, spec in self._intents.items():
             if query.kind == spec.get("of_terms_kind") and set(context.terms) & set(spec.get("of_terms", [])):
@@ -228,14 +228,13 @@ class FollowUps:
         own_kind = q.kind not in (None, "overview") and last == RouteStatus.NOT_COVERED
         # "And for the knee one", after how long blood thinners are taken for the other: the same question,
         # which the articles do not answer for either place.
-        other_place = last == RouteStatus.NOT_COVERED and q.location is not None and continues(q.heard) and (
-            not (q.kind or q.intent or q.unknown or q.foreign)
+        goes_on_uncovered = last == RouteStatus.NOT_COVERED and continues(q.heard)
+        other_place = goes_on_uncovered and q.location is not None and not (
+            q.kind or q.intent or q.unknown or q.foreign
         )
         # "What about a hot water bottle then", after putting ice on a clot: another thing the articles leave
         # out, said as a continuation with no clot word of its own.
-        same_matter = last == RouteStatus.NOT_COVERED and q.intent is not None and continues(q.heard) and (
-            not q.foreign
-        )
+        same_matter = goes_on_uncovered and q.intent is not None and not q.foreign
         return last if (refers and not own_kind) or other_place or same_matter else None
 
     def refers(self, q: Query) -> bool:
@@ -244,9 +243,13 @@ class FollowUps:
 
     def _refers(self, q: Query) -> bool:
         words = q.heard.split()
-        # "it's", "that's", "they're" point back as "it", "that" and "they" do.
-        pointing = {w.split("'")[0] for w in words}
-        return bool(_REFERRING & pointing) and bool(q.content_words or (words and words[0] in _OPENERS))
+        opens = bool(words) and words[0] in _OPENERS
+        return bool(_REFERRING & _pointing(q.heard)) and (bool(q.content_words) or opens)
+
+
+def _pointing(heard: str) -> set[str]:
+    """The words as they point back: "it's", "that's", "they're" point as "it", "that" and "they" do."""
+    return {w.split("'")[0] for w in heard.split()}
 
 
 def asks_anew(heard: str) -> bool:
