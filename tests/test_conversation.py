@@ -791,3 +791,13 @@ def test_asking_what_else_to_do_just_after_the_emergency_advice_keeps_it_first(c
 def test_asking_whether_a_doctor_should_look_at_signs_just_told_is_see_a_doctor(content):
     reply = reply_after(content, "my calf has a hard sore lump", "is that something the gp ought to look at")
     assert reply.urgency is Urgency.SEE_DOCTOR, reply.answer
+
+
+def test_asking_what_else_one_can_do_goes_on_with_what_was_just_answered(content):
+    """"Is there anything else i could be doing", after how to keep clots away: more of the same kind of
+    answer, not "I can't help"."""
+    reply = reply_after(
+        content, "how can i stop getting a clot in my leg", "is there anything else i could be doing"
+    )
+    assert reply.status == "answer" and reply.topic.endswith("prevention"), reply.answer
+

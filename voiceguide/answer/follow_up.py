@@ -23,7 +23,7 @@ _CONTINUERS = ("and what about", "and how about", "what about", "how about", "an
                "or", "then")
 # How a question asks for more of the list just heard: "what other operations" after one operation.
 _MORE_OF = ("what other", "which other", "any other", "are there any other", "are there other",
-            "and what other")
+            "and what other", "what else", "anything else", "is there anything else", "and what else")
 # Said alone just after a list, these ask which of it, not about the types of clot: "which kinds" after
 # "can surgery cause a clot".
 _WHICH_OF = frozenset({
