@@ -801,3 +801,12 @@ def test_asking_what_else_one_can_do_goes_on_with_what_was_just_answered(content
     )
     assert reply.status == "answer" and reply.topic.endswith("prevention"), reply.answer
 
+
+@pytest.mark.parametrize("turns", [
+    ("i can feel a firm tender bump on my backside", "do we need to get a nurse to check it"),
+    ("how would i know i had a clot in my leg", "my calf is just like that"),
+])
+def test_signs_said_to_be_theirs_or_a_look_asked_for_in_other_words_is_see_a_doctor(content, turns):
+    """"Should i get someone to look at it" asks for a doctor without naming one; "my calf is just like that",
+    just after the signs, says they have them."""
+    assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns
