@@ -805,6 +805,9 @@ def test_asking_what_else_one_can_do_goes_on_with_what_was_just_answered(content
 @pytest.mark.parametrize("turns", [
     ("i can feel a firm tender bump on my backside", "do we need to get a nurse to check it"),
     ("how would i know i had a clot in my leg", "my calf is just like that"),
+    ("what would i notice with a clot in my bum", "yeah my right buttock's exactly like that"),
+    ("what would i notice with a clot in my bum", "right well my left leg has got most of those"),
+    ("what are the signs of a clot in the leg", "i've got a warm red patch there now"),
 ])
 def test_signs_said_to_be_theirs_or_a_look_asked_for_in_other_words_is_see_a_doctor(content, turns):
     """"Should i get someone to look at it" asks for a doctor without naming one; "my calf is just like that",

@@ -376,6 +376,11 @@ def test_wanting_to_be_checked_for_a_clot_or_hedging_one_is_see_a_doctor(judge, 
     ("no no her lips are turning blue", Urgency.EMERGENCY),
     ("ah no, my breathing's suddenly gone funny", Urgency.EMERGENCY),
     ("oh no, no chest pain, just a sore calf", Urgency.SEE_DOCTOR),
+    # The cry may lie further back than the words just before the sign; a plain "no" answering still denies.
+    ("oh no she keeps getting chest pain", Urgency.EMERGENCY),
+    ("no she hasn't coughed up any blood, her calf is just sore", Urgency.SEE_DOCTOR),
+    # "One of them" clots, reckoned to be had.
+    ("i reckon i've got one of those clots in my calf", Urgency.SEE_DOCTOR),
     ("no chest pain but my calf is sore", Urgency.SEE_DOCTOR),
     # One suspected in a relative; a limb gone "a bit" blue.
     ("i reckon my husband might have a clot", Urgency.SEE_DOCTOR),

@@ -180,7 +180,9 @@ class Conversation(AnswerAssembly, AdviceChoice):
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query), asks_if_one):
             urgency = last_urgency
         happening = bool(any_of(said.text, triage["emergency"].get("happening", [])))
-        owned = happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", [])))
+        owned = happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", []))) or (
+            self._signs_there(said.text)
+        )
         if happening and urgency is not Urgency.EMERGENCY and self._lungs_just_heard():
             # "I think that's happening to me right now", just after how a clot reaches the lungs.
             urgency = Urgency.EMERGENCY
@@ -365,6 +367,15 @@ class Conversation(AnswerAssembly, AdviceChoice):
         return frozenset(
             s for sec in self.content.sections for s in sec.sentences
             if s in last.answer and terms & set(messages_norm(s).split())
+        )
+
+    def _signs_there(self, text: str) -> bool:
+        """"Well i've got a hard lump there now", just after the signs: their own signs, told (not asked),
+        where "there" is the place just talked about."""
+        triage, words = self.content.lexicon["triage"], text.split()
+        return (
+            "there" in words and words[0] not in QUESTION_OPENERS and reports_signs(text, triage)
+            and bool(any_of(text, triage["see-doctor"]["personal"]))
         )
 
     def _lungs_just_heard(self) -> bool:

@@ -55,7 +55,8 @@ def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = Fals
     warning sign. A sign that starts with a verb ("coughed up blood") is denied by "not" after a helping verb
     too: "i have not coughed up blood".
     """
-    before = text[:start].split()[-_WINDOW:]
+    words = text[:start].split()
+    before = words[-_WINDOW:]
     clause: list[str] = []
     for word in reversed(before):
         if word in _CLAUSE_BREAKS:
@@ -71,18 +72,21 @@ def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = Fals
                 not after and before_not in (_AUXILIARIES if verb else _COPULAS)
             ):
                 return True
-        elif word in triage["negations"] and not _exclaimed(clause, i, triage):
-            return True
+        elif word in triage["negations"]:
+            upto = words[: len(words) - len(clause) + i + 1]
+            if not _exclaimed(upto, clause, i, triage):
+                return True
     return False
 
 
-def _exclaimed(clause: list[str], i: int, triage: dict[str, Any]) -> bool:
+def _exclaimed(upto: list[str], clause: list[str], i: int, triage: dict[str, Any]) -> bool:
     """A "no" cried out before a report ("oh no my chest's gone tight") denies nothing; one just before the
-    sign ("oh no, no chest pain") does."""
+    sign ("oh no, no chest pain") does. `upto`: the words said up to this "no", for the cry before it, which
+    may lie before the clause's last few words ("oh no he's just started coughing up blood")."""
     shape = triage.get("exclaimed_no", {})
     if clause[i] != "no" or i + 1 == len(clause):
         return False
-    return (i > 0 and clause[i - 1] in shape.get("after", [])) or clause[i + 1] in shape.get("before", [])
+    return (len(upto) > 1 and upto[-2] in shape.get("after", [])) or clause[i + 1] in shape.get("before", [])
 
 
 def _supposing(words: list[str], triage: dict[str, Any], last: int | None = None) -> bool:
@@ -152,10 +156,7 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
         ):
             continue
         # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
-        rest = text[end:].split()
-        while rest and rest[0] in _BEFORE_CONDITION:
-            rest = rest[1:]
-        head = " ".join(rest)
+        head = " ".join(_to_condition(text[end:].split()))
         found += [f"{frame} {c}" for c in conditions if head == c or head.startswith(c + " ")]
     return found
 
@@ -166,9 +167,7 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     doctor = triage["see-doctor"]
     frames, conditions = doctor["suspect"], doctor["conditions"]
     for _start, end, _frame in find_all(text, frames):
-        rest = text[end:].split()
-        while rest and rest[0] in _BEFORE_CONDITION:
-            rest = rest[1:]
+        rest = _to_condition(text[end:].split())
         if any(" ".join(rest[: len(c.split())]) == c for c in conditions):
             return True
     return False
@@ -201,6 +200,16 @@ _BEFORE_CONDITION = frozenset(
     "got a an the blood some another small big possible deep vein superficial exactly only just probably"
     .split()
 )
+# ... and "one of" them: "i reckon i've got one of them clots" (where "one" alone is what was just named).
+_ONE_OF = frozenset({"one of them", "one of those", "one of these"})
+
+
+def _to_condition(rest: list[str]) -> list[str]:
+    """The words from the condition on, past the little words before it ("one of those" said alone is what
+    was just named)."""
+    while rest and (rest[0] in _BEFORE_CONDITION or (" ".join(rest[:3]) in _ONE_OF and len(rest) > 3)):
+        rest = rest[1:] if rest[0] in _BEFORE_CONDITION else rest[3:]
+    return rest
 
 
 _FINE = frozenset("fine normally ok okay well easily".split())
