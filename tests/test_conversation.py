@@ -813,3 +813,13 @@ def test_signs_said_to_be_theirs_or_a_look_asked_for_in_other_words_is_see_a_doc
     """"Should i get someone to look at it" asks for a doctor without naming one; "my calf is just like that",
     just after the signs, says they have them."""
     assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns
+
+
+def test_how_that_works_just_after_an_answer_is_a_question_not_the_help_command(content):
+    """"How does this work" asks for help; "how does that work", just after the stockings, asks how they
+    work: a word that points back is no near-miss of one that points at VoiceGuide."""
+    assert Conversation(content).handle("how does this work").command is Command.HELP
+    reply = reply_after(content, "can wearing compression socks help a clot", "how does that work")
+    assert reply.command is None and "applying pressure" in reply.answer, reply.answer
+    reply = reply_after(content, "can wearing compression socks help a clot", "and how do they do that")
+    assert "applying pressure" in reply.answer, reply.answer

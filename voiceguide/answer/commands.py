@@ -37,6 +37,7 @@ _LOOKUP = {normalize(p): cmd for cmd, sayings in _SAYINGS.items() for p in sayin
 _FILLERS = frozenset(_DATA["fillers"])
 _COURTESIES = sorted((normalize(c).split() for c in _DATA.get("courtesies", [])), key=len, reverse=True)
 _FUZZY_CUTOFF = 88
+_POINTING = frozenset("this that it they them these those".split())
 _LEADING = {word: Command(name) for word, name in _DATA["leading"].items()}
 
 LEADING_WORDS: tuple[str, ...] = tuple(_LEADING)  # the one-word commands, for biasing a recognizer
@@ -54,7 +55,7 @@ def parse_command(text: str) -> Command | None:
     if len(words) > 5:
         return None
     match = process.extractOne(core, list(_LOOKUP), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-    if match:
+    if match and not _points_elsewhere(core, match[0]):
         return _LOOKUP[match[0]]
     # A short utterance that starts with a command word is that command, whatever a recognizer made of the
     # rest: "repeat off" is "repeat that" misheard, and nobody asks a question in two words starting "repeat".
@@ -64,6 +65,15 @@ def parse_command(text: str) -> Command | None:
     if len(words) <= 3 and words[-1] == "more" and words[0] not in ("no", "not", "any"):
         return Command.MORE
     return None
+
+
+def _points_elsewhere(core: str, saying: str) -> bool:
+    """"How does that work" is no near-miss of "how does this work" (help): a recognizer mishears sounds,
+    and "that" for "this" is another question, about what was just said."""
+    said, meant = core.split(), saying.split()
+    return len(said) == len(meant) and any(
+        a != b and a in _POINTING and b in _POINTING for a, b in zip(said, meant, strict=True)
+    )
 
 
 def _without_courtesies(words: list[str]) -> list[str]:
