@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from voiceguide.answer.text import normalize
+from voiceguide.answer.text import POINTING_WORDS, normalize
 
 
 class Command(str, Enum):
@@ -37,7 +37,8 @@ _LOOKUP = {normalize(p): cmd for cmd, sayings in _SAYINGS.items() for p in sayin
 _FILLERS = frozenset(_DATA["fillers"])
 _COURTESIES = sorted((normalize(c).split() for c in _DATA.get("courtesies", [])), key=len, reverse=True)
 _FUZZY_CUTOFF = 88
-_POINTING = frozenset("this that it they them these those".split())
+# Possessives are left out: "say its again" is "say it again" misheard, not another word pointing elsewhere.
+_POINTING = POINTING_WORDS - {"its", "their"}
 _LEADING = {word: Command(name) for word, name in _DATA["leading"].items()}
 
 LEADING_WORDS: tuple[str, ...] = tuple(_LEADING)  # the one-word commands, for biasing a recognizer

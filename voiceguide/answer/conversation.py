@@ -180,8 +180,9 @@ class Conversation(AnswerAssembly, AdviceChoice):
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query), asks_if_one):
             urgency = last_urgency
         happening = bool(any_of(said.text, triage["emergency"].get("happening", [])))
-        owned = happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", []))) or (
-            self._signs_there(said.text)
+        owned = (
+            happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", [])))
+            or self._signs_there(said.text)
         )
         if happening and urgency is not Urgency.EMERGENCY and self._lungs_just_heard():
             # "I think that's happening to me right now", just after how a clot reaches the lungs.

@@ -13,10 +13,8 @@ from typing import Any
 
 from voiceguide.answer.phrases import any_of_each, find_all, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
-from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS
+from voiceguide.answer.text import POINTING_WORDS, STOPWORDS, YES_NO_OPENERS
 
-# Words that stand for what was just talked about: "how do they work" after compression stockings.
-_REFERRING = frozenset("it its they them their that this those these".split())
 _OPENERS = frozenset("how why what when where which and".split())
 # How a question that goes on from the last one begins: "and the deep ones", "what about the pill".
 _CONTINUERS = ("and what about", "and how about", "what about", "how about", "and if", "and", "so", "but",
@@ -106,7 +104,7 @@ class FollowUps:
         the leg."""
         if query.intent or query.location or query.anchored or not context.terms:
             return None
-        if not _pointing(query.heard) & (_REFERRING | {"one"}):
+        if not _pointing(query.heard) & (POINTING_WORDS | {"one"}):
             return None
         for name, spec in self._intents.items():
             if query.kind == spec.get("of_terms_kind") and set(context.terms) & set(spec.get("of_terms", [])):
@@ -244,7 +242,7 @@ class FollowUps:
     def _refers(self, q: Query) -> bool:
         words = q.heard.split()
         opens = bool(words) and words[0] in _OPENERS
-        return bool(_REFERRING & _pointing(q.heard)) and (bool(q.content_words) or opens)
+        return bool(POINTING_WORDS & _pointing(q.heard)) and (bool(q.content_words) or opens)
 
 
 def _pointing(heard: str) -> set[str]:

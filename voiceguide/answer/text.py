@@ -31,6 +31,8 @@ YES_NO_OPENERS = frozenset(
     "can could is are was were does do did will would should may might has have".split()
 )
 QUESTION_OPENERS = YES_NO_OPENERS | frozenset("what how why when where which who".split())
+# Words that stand for what was just talked about: "how do they work" after compression stockings.
+POINTING_WORDS = frozenset("it its they them their that this those these".split())
 
 
 def normalize(text: str) -> str:

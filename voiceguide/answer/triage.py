@@ -207,8 +207,13 @@ _ONE_OF = frozenset({"one of them", "one of those", "one of these"})
 def _to_condition(rest: list[str]) -> list[str]:
     """The words from the condition on, past the little words before it ("one of those" said alone is what
     was just named)."""
-    while rest and (rest[0] in _BEFORE_CONDITION or (" ".join(rest[:3]) in _ONE_OF and len(rest) > 3)):
-        rest = rest[1:] if rest[0] in _BEFORE_CONDITION else rest[3:]
+    while rest:
+        if rest[0] in _BEFORE_CONDITION:
+            rest = rest[1:]
+        elif len(rest) > 3 and " ".join(rest[:3]) in _ONE_OF:
+            rest = rest[3:]
+        else:
+            break
     return rest
 
 
