@@ -23,7 +23,7 @@ from itertools import dropwhile
 
 import snowballstemmer
 
-from voiceguide.answer.phrases import Rewriter, any_of, any_of_each, find_all, without
+from voiceguide.answer.phrases import SETTING_ASIDE, Rewriter, any_of, any_of_each, find_all, without
 from voiceguide.answer.scope import everyday as common_word
 from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, causal_verbs, normalize
 from voiceguide.content.content_model import Content, Section, built_once
@@ -44,9 +44,7 @@ _VERBS_AFTER_PRONOUN = frozenset(
 # "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
 _DUMMY_IT = re.compile(r"^it (is|can be|may be) \w+ (to|that|if)\b")
 # "What else do they use besides thinners": what comes after "besides" is what is not asked.
-_PAST = re.compile(
-    r"\b(?:besides|apart from|other than|except|except for) (?:the |a |an |my |his |her )?((?:blood )?\w+)"
-)
+_PAST = re.compile(SETTING_ASIDE.pattern + r"((?:blood )?\w+)")
 # Two facts of the kind asked ("pain, swelling") show a sentence answers it; more do not make it a better
 # answer, and the document's own order then decides: articles name the main cause or sign first.
 _KIND_HIT = 0.6

@@ -12,6 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 MAX_PHRASE_WORDS = 12  # the longest phrase a look-up can find; the compiler rejects longer ones
+# "Where else, apart from behind the knee": what follows these is set aside, not asked about.
+SETTING_ASIDE = re.compile(
+    r"\b(?:besides|apart from|aside from|other than|except for|except) (?:the |a |an |my |your |his |her )?"
+)
 
 
 @lru_cache(maxsize=2048)
@@ -164,3 +168,11 @@ def without(text: str, phrases: Iterable[str]) -> str:
     for start, end in reversed(spans):
         text = text[:start] + text[end:]
     return " ".join(text.split())
+
+
+def not_aside(text: str, hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The hits but the one said just after "apart from", "other than" ..., and those inside it ("knee" in
+    "behind the knee")."""
+    starts = {m.end() for m in SETTING_ASIDE.finditer(text)}
+    aside = [(start, end) for start, end, _phrase in hits if start in starts]
+    return [hit for hit in hits if not any(start <= hit[0] < end for start, end in aside)]

@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, find_all, without
+from voiceguide.answer.phrases import PhraseIndex, Rewriter, any_of, any_of_each, find_all, not_aside, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.scope_checks import clot_in
@@ -356,7 +356,8 @@ class QuestionUnderstanding:
         weak = {}
         for loc, spec in self._locations.items():
             # "Can the swelling spread down the leg": how far a sign reaches, not where the clot is.
-            hits = find_all(without(text, spec.get("passing", ())), spec["terms"])
+            passing = without(text, spec.get("passing", ()))
+            hits = not_aside(passing, find_all(passing, spec["terms"]))
             # Overlapping terms ("behind the knee" and "knee") count once.
             counts[loc] = len({start for start, _end, _term in hits})
             weak[loc] = len({start for start, _end, term in hits if term in spec.get("weak", ())})
