@@ -156,7 +156,7 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
         ):
             continue
         # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
-        head = " ".join(_to_condition(text[end:].split()))
+        head = " ".join(_to_condition(text[end:].split(), conditions))
         found += [f"{frame} {c}" for c in conditions if head == c or head.startswith(c + " ")]
     return found
 
@@ -167,7 +167,7 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     doctor = triage["see-doctor"]
     frames, conditions = doctor["suspect"], doctor["conditions"]
     for _start, end, _frame in find_all(text, frames):
-        rest = _to_condition(text[end:].split())
+        rest = _to_condition(text[end:].split(), conditions)
         if any(" ".join(rest[: len(c.split())]) == c for c in conditions):
             return True
     return False
@@ -204,10 +204,10 @@ _BEFORE_CONDITION = frozenset(
 _ONE_OF = frozenset({"one of them", "one of those", "one of these"})
 
 
-def _to_condition(rest: list[str]) -> list[str]:
+def _to_condition(rest: list[str], conditions: list[str]) -> list[str]:
     """The words from the condition on, past the little words before it ("one of those" said alone is what
-    was just named)."""
-    while rest:
+    was just named). A condition that opens with one of them ("superficial kind") is not walked past."""
+    while rest and not any(rest[: len(c.split())] == c.split() for c in conditions):
         if rest[0] in _BEFORE_CONDITION:
             rest = rest[1:]
         elif len(rest) > 3 and " ".join(rest[:3]) in _ONE_OF:
