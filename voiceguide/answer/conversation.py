@@ -42,6 +42,8 @@ _SEE_DOCTOR_MAX_WORDS = 60
 # Asked as a question ("will my leg always be swollen after a dvt"), the answer is what was asked for: the
 # advice comes first, and the answering sentence is said even when it is long.
 _SEE_DOCTOR_QUESTION_MAX_WORDS = 70
+# Signs said to have lasted are had: "it's been sore for days", "i've had it since monday".
+_LASTED = frozenset({"been", "had", "having"})
 
 DISCLAIMER = messages.text("disclaimer")
 MORE_HINT = messages.text("more_hint")
@@ -182,7 +184,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
         happening = bool(any_of(said.text, triage["emergency"].get("happening", [])))
         owned = (
             happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", [])))
-            or self._signs_there(said.text)
+            or self._signs_told(said.text)
         )
         if happening and urgency is not Urgency.EMERGENCY and self._lungs_just_heard():
             # "I think that's happening to me right now", just after how a clot reaches the lungs.
@@ -370,14 +372,15 @@ class Conversation(AnswerAssembly, AdviceChoice):
             if s in last.answer and terms & set(messages_norm(s).split())
         )
 
-    def _signs_there(self, text: str) -> bool:
-        """"Well i've got a hard lump there now", just after the signs: their own signs, told (not asked),
-        where "there" is the place just talked about."""
+    def _signs_told(self, text: str) -> bool:
+        """"Well i've got a hard lump there now", "it's been aching for a week", just after the signs: signs
+        told (not asked), of the place just talked about ("there") by the person, or said to have lasted, as
+        only someone's own have ("the redness can last for weeks" says what signs do)."""
         triage, words = self.content.lexicon["triage"], text.split()
-        return (
-            "there" in words and words[0] not in QUESTION_OPENERS and reports_signs(text, triage)
-            and bool(any_of(text, triage["see-doctor"]["personal"]))
-        )
+        doctor = triage["see-doctor"]
+        there = "there" in words and bool(any_of(text, doctor["personal"]))
+        lasted = bool(_LASTED & set(words)) and bool(any_of(text, doctor["lasting"]))
+        return words[0] not in QUESTION_OPENERS and reports_signs(text, triage) and (there or lasted)
 
     def _lungs_just_heard(self) -> bool:
         last = self._state.last

@@ -27,7 +27,7 @@ _TEMPLATE_KEYS = frozenset(
 )
 # Per triage level: signs, the frames of a suspicion ("(my|his) calf has"), and what was just heard said to be
 # the person's own or happening now, and whether what was described is one.
-_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "happening", "suspect", "is_it_one")
+_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "lasting", "happening", "suspect", "is_it_one")
 
 
 class TemplateError(ValueError):
