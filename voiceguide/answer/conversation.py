@@ -166,7 +166,10 @@ class Conversation(AnswerAssembly, AdviceChoice):
     def _question(self, text: str) -> Reply:
         # "And behind the knee?" is the last question again, about the knee.
         said = self.router.understand(text)
-        query = self.router.resolve(said, self._state.context)
+        # "Anyway, enough about that, what's a good film": a new subject, whatever "that" was.
+        fresh = bool(any_of(said.heard, self.content.lexicon.get("new_subject", [])))
+        known = Context() if fresh else self._state.context
+        query = self.router.resolve(said, known)
         triage = self.content.lexicon["triage"]
         last_urgency = self._state.last.urgency if self._state.last else Urgency.NONE
         urgency, _signs = assess_heard(
@@ -177,7 +180,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
         intents = self.content.lexicon.get("intents", {})
         if last_urgency is Urgency.NONE and intents.get(query.intent or "", {}).get("answer") == "advice":
             last_urgency = self._state.reported
-        context = replace(self._state.context, urgent=last_urgency is not Urgency.NONE)
+        context = replace(known, urgent=last_urgency is not Urgency.NONE)
         asks_if_one = bool(any_of(query.text, triage["see-doctor"].get("is_it_one", [])))
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query), asks_if_one):
             urgency = last_urgency
