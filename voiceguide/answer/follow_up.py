@@ -26,7 +26,7 @@ _MORE_OF = ("what other", "which other", "any other", "are there any other", "ar
 # "can surgery cause a clot".
 _WHICH_OF = frozenset({
     "which kinds", "what kinds", "which ones", "what ones", "what sorts", "which sorts", "which types",
-    "what types", "like what", "such as",
+    "what types", "like what", "such as", "which operations", "what operations", "which ops", "what ops",
 })
 # Said around "which kinds" without changing what it asks: "and which ones specifically".
 _WHICH_OF_AROUND = ("and", "so", "then", "specifically", "exactly", "in particular", "though")
