@@ -383,7 +383,8 @@ class Conversation(AnswerAssembly, AdviceChoice):
         doctor = triage["see-doctor"]
         there = "there" in words and bool(any_of(text, doctor["personal"]))
         lasted = bool(_LASTED & set(words)) and bool(any_of(text, doctor["lasting"]))
-        return words[0] not in QUESTION_OPENERS and reports_signs(text, triage) and (there or lasted)
+        told = bool(words) and words[0] not in QUESTION_OPENERS
+        return told and reports_signs(text, triage) and (there or lasted)
 
     def _lungs_just_heard(self) -> bool:
         last = self._state.last

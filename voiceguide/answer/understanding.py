@@ -37,7 +37,7 @@ JOINED_MIN = 7
 _WEAK_KIND_WORD = 0.5
 # Said between an intent's phrase and the word after it: "what can i do myself to", "what can i do day to
 # day to" are "what can i do to".
-_SELF = frozenset("myself yourself himself herself ourselves themselves day daily every".split())
+_SAID_BETWEEN = frozenset("myself yourself himself herself ourselves themselves day daily every".split())
 _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 # A question put after a story ("she's been in bed all week and her thigh aches, does hrt make clots more
 # likely"): an auxiliary then its subject opens it, and the story before it is this many words at least.
@@ -443,7 +443,7 @@ class QuestionUnderstanding:
 
 
 def _blocked_after(rest: str, blocked: frozenset[str], to_blocks: bool) -> bool:
-    """Whether the word after a worried question's phrase (its own "myself" set aside) says it is another
+    """Whether the word after a worried question's phrase (past "myself" or "day to day") says it is another
     question: a `not_before` word, or "to" or "so" after "what can i do"."""
-    following = next((w for w in rest.split() if w not in _SELF), "")
+    following = next((w for w in rest.split() if w not in _SAID_BETWEEN), "")
     return following in blocked or (to_blocks and following in ("to", "so"))
