@@ -156,8 +156,8 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
         ):
             continue
         # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
-        head = " ".join(_to_condition(text[end:].split(), conditions))
-        found += [f"{frame} {c}" for c in conditions if head == c or head.startswith(c + " ")]
+        condition = _condition_at(_to_condition(text[end:].split(), conditions), conditions)
+        found += [f"{frame} {condition}"] if condition else []
     return found
 
 
@@ -167,8 +167,7 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     doctor = triage["see-doctor"]
     frames, conditions = doctor["suspect"], doctor["conditions"]
     for _start, end, _frame in find_all(text, frames):
-        rest = _to_condition(text[end:].split(), conditions)
-        if any(" ".join(rest[: len(c.split())]) == c for c in conditions):
+        if _condition_at(_to_condition(text[end:].split(), conditions), conditions):
             return True
     return False
 
@@ -204,10 +203,15 @@ _BEFORE_CONDITION = frozenset(
 _ONE_OF = frozenset({"one of them", "one of those", "one of these"})
 
 
+def _condition_at(words: list[str], conditions: list[str]) -> str | None:
+    """The condition the words open with, if any."""
+    return next((c for c in conditions if words[: len(c.split())] == c.split()), None)
+
+
 def _to_condition(rest: list[str], conditions: list[str]) -> list[str]:
     """The words from the condition on, past the little words before it ("one of those" said alone is what
     was just named). A condition that opens with one of them ("superficial kind") is not walked past."""
-    while rest and not any(rest[: len(c.split())] == c.split() for c in conditions):
+    while rest and not _condition_at(rest, conditions):
         if rest[0] in _BEFORE_CONDITION:
             rest = rest[1:]
         elif len(rest) > 3 and " ".join(rest[:3]) in _ONE_OF:
