@@ -189,6 +189,13 @@ def describes_signs(text: str, triage: dict[str, Any]) -> bool:
     return bool(any_of(text, doctor["body"])) and bool(_affirmed(text, doctor["signs"], triage))
 
 
+def describes_several_signs(text: str, triage: dict[str, Any]) -> bool:
+    """"A swollen sore calf", not "my knee hurts going down stairs": two signs of a clot together are what a
+    clot, not a strain, is known by."""
+    doctor = triage["see-doctor"]
+    return bool(any_of(text, doctor["body"])) and len(set(_affirmed(text, doctor["signs"], triage))) > 1
+
+
 def reports_signs(text: str, triage: dict[str, Any]) -> bool:
     """"Mine's been red and sore for days": signs of a clot said of the person's own, named or not."""
     return bool(_affirmed(text, triage["see-doctor"]["signs"], triage, reported=True))
