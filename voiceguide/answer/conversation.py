@@ -25,8 +25,8 @@ from voiceguide.answer.router import Router
 from voiceguide.answer.text import QUESTION_OPENERS
 from voiceguide.answer.triage import (
     Urgency,
+    asks_for_advice,
     assess_heard,
-    describes_several_signs,
     describes_signs,
     keeps_urgency,
     reports_signs,
@@ -202,14 +202,9 @@ class Conversation(AnswerAssembly, AdviceChoice):
         heard = route.query.heard
         # Asked for advice, whether or not the router then answered from a section ("should i see a doctor
         # if my calf is red and sore", just after the causes, is routed to what can be done about them).
-        # So is "can it wait till my oncology appointment", whose unknown word sent it off the subject, just
-        # after the advice or of signs it tells ("can i wait and see if my swollen calf settles").
         off = route.status not in (RouteStatus.ANSWER, RouteStatus.COMBINED, RouteStatus.ADVICE)
-        asks_advice = route.status == RouteStatus.ADVICE or (
-            intents.get(route.query.intent or "", {}).get("answer") == "advice" and (
-                not off or last_urgency is not Urgency.NONE
-                or (not route.query.foreign and describes_several_signs(route.query.text, triage))
-            )
+        asks_advice = route.status == RouteStatus.ADVICE or asks_for_advice(
+            route.query, intents, triage, off_subject=off, after_advice=last_urgency is not Urgency.NONE
         )
         if asks_advice and urgency is Urgency.NONE and (
             self._about_themselves(route) or describes_signs(route.query.text, triage)

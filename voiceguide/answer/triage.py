@@ -361,6 +361,20 @@ def assess_heard(
     return urgency, signs
 
 
+def asks_for_advice(
+    query: Query, intents: dict[str, Any], triage: dict[str, Any], *, off_subject: bool, after_advice: bool
+) -> bool:
+    """Whether a question asks what to do. One whose unknown word sent it off the subject still does just
+    after the advice ("can it wait till my oncology appointment") or when it tells signs of a clot ("can i
+    wait and see if my swollen sore calf settles"); so does one asking leave to carry on with such signs
+    ("is it ok to keep running on a calf that's hot and swollen"), whatever the articles say of the rest."""
+    spec = intents.get(query.intent or "", {})
+    signs = not query.foreign and describes_several_signs(query.text, triage)
+    if spec.get("with_signs") == "advice" and signs:
+        return True
+    return spec.get("answer") == "advice" and (not off_subject or after_advice or signs)
+
+
 def keeps_urgency(
     now: Urgency, last: Urgency, query: Query, intents: dict[str, Any], refers: bool,
     asks_if_one: bool = False,
