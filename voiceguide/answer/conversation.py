@@ -202,7 +202,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
         heard = route.query.heard
         # Asked for advice, whether or not the router then answered from a section ("should i see a doctor
         # if my calf is red and sore", just after the causes, is routed to what can be done about them).
-        off = route.status not in (RouteStatus.ANSWER, RouteStatus.COMBINED, RouteStatus.ADVICE)
+        off = route.status not in (RouteStatus.ANSWER, RouteStatus.COMBINED)
         asks_advice = route.status == RouteStatus.ADVICE or asks_for_advice(
             route.query, intents, triage, off_subject=off, after_advice=last_urgency is not Urgency.NONE
         )

@@ -183,17 +183,11 @@ def suspects_what_was_said(text: str, triage: dict[str, Any], named: Sequence[st
     return any(said.find(suspicion) < first_named for suspicion in found)
 
 
-def describes_signs(text: str, triage: dict[str, Any]) -> bool:
-    """"A sore swollen calf": a body part and a sign of a clot in it, reported or asked about."""
+def describes_signs(text: str, triage: dict[str, Any], least: int = 1) -> bool:
+    """"A sore swollen calf": a body part and at least `least` signs of a clot in it, reported or asked about.
+    Two are what a clot, not a strain, is known by: "a swollen sore calf", not "my knee hurts on stairs"."""
     doctor = triage["see-doctor"]
-    return bool(any_of(text, doctor["body"])) and bool(_affirmed(text, doctor["signs"], triage))
-
-
-def describes_several_signs(text: str, triage: dict[str, Any]) -> bool:
-    """"A swollen sore calf", not "my knee hurts going down stairs": two signs of a clot together are what a
-    clot, not a strain, is known by."""
-    doctor = triage["see-doctor"]
-    return bool(any_of(text, doctor["body"])) and len(set(_affirmed(text, doctor["signs"], triage))) > 1
+    return bool(any_of(text, doctor["body"])) and len(set(_affirmed(text, doctor["signs"], triage))) >= least
 
 
 def reports_signs(text: str, triage: dict[str, Any]) -> bool:
@@ -369,10 +363,12 @@ def asks_for_advice(
     wait and see if my swollen sore calf settles"); so does one asking leave to carry on with such signs
     ("is it ok to keep running on a calf that's hot and swollen"), whatever the articles say of the rest."""
     spec = intents.get(query.intent or "", {})
-    signs = not query.foreign and describes_several_signs(query.text, triage)
-    if spec.get("with_signs") == "advice" and signs:
+    asks = spec.get("answer") == "advice"
+    if not asks and spec.get("with_signs") != "advice":
+        return False
+    if asks and (not off_subject or after_advice):
         return True
-    return spec.get("answer") == "advice" and (not off_subject or after_advice or signs)
+    return not query.foreign and describes_signs(query.text, triage, least=2)
 
 
 def keeps_urgency(
