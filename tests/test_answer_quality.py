@@ -39,8 +39,8 @@ SETS = yaml.safe_load((HERE / "held_out_floors.yaml").read_text(encoding="utf-8"
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
-# Held-out questions worded as no tuning set words them: the share answering, measured (4,278 of 4,466,
-# 95.8%; sets 1-61 alone 4,121 of 4,300; the two newest sets, never read, 157 of 166).
+# Held-out questions worded as no tuning set words them: the share answering, measured (4,425 of 4,622,
+# 95.7%, when sets 64 and 65 were added; those two, read only for one safety miss, 147 of 156).
 UNSEEN_FLOOR = 0.957
 # Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
 TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
@@ -77,7 +77,7 @@ def test_held_out_questions_no_tuning_set_words_alike(content):
 # no tuning set words alike leaves those out.
 ROUNDS = [
     (139, 37), (145, 39), (157, 41), (163, 43), (169, 45), (175, 47), (181, 49), (187, 51), (193, 53),
-    (199, 55), (205, 57), (211, 59), (217, 61), (223, 63),
+    (199, 55), (205, 57), (211, 59), (217, 61), (223, 63), (229, 65),
 ]
 
 
