@@ -44,12 +44,13 @@ def normalize(text: str) -> str:
 
 
 def join_spelled(tokens: list[str]) -> list[str]:
-    """Letters said one by one ("d v t", "h r t", "m r i") as the one word a recognizer spelled out. "a" and
-    "i" are words of their own, so a run does not start with them: "a d v t" is "a dvt"."""
+    """Letters said one by one ("d v t", "h r t", "m r i") as the one word a recognizer spelled out. "a", "i"
+    and a texted "u" are words of their own, so a run does not start with them: "a d v t" is "a dvt", and "can
+    it give u a fever" has no "ua"."""
     out: list[str] = []
     run: list[str] = []
     for token in [*tokens, ""]:
-        if len(token) == 1 and token.isalpha() and (run or token not in ("a", "i")):
+        if len(token) == 1 and token.isalpha() and (run or token not in ("a", "i", "u")):
             run.append(token)
             continue
         out.extend(["".join(run)] if len(run) > 1 else run)

@@ -115,8 +115,10 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             expanded[part] = {
                 said: meant for key, meant in lexicon[part].items() for said in expand(str(key))
             }
-    if isinstance(lexicon.get("visits"), list):
-        expanded["visits"] = expand_all(lexicon["visits"])
+    # "(treat|sort out) (the|my) bruise": another subject said many ways.
+    for part in ("visits", "foreign"):
+        if isinstance(lexicon.get(part), list):
+            expanded[part] = expand_all(lexicon[part])
     # A warning sign said many ways ("bigger than (the|my) (other|right|left) [one]") is one template too.
     triage = lexicon.get("triage")
     if triage:
