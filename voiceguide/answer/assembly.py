@@ -40,10 +40,11 @@ class AnswerAssembly:
     focuser: Focuser
 
     def _answer(
-        self, route: Route, budget: int = FIRST_ANSWER_WORDS, said: frozenset[str] = frozenset()
+        self, route: Route, budget: int = FIRST_ANSWER_WORDS, said: frozenset[str] = frozenset(),
+        last: Context | None = None,
     ) -> _Answer:
         """`said`: document sentences this reply has already spoken (the urgent advice), not to be led
-        with."""
+        with; `last`: what the answer before was about."""
         q = route.query
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
@@ -52,6 +53,9 @@ class AnswerAssembly:
         )
         focus = replace(focus, said=said)
         sections = self._sections_for(route, intent_focus, focus)
+        carried_place = last is not None and last.active and q.location is None and last.location is not None
+        if len(sections) == 1 and carried_place and route.location == last.location:
+            sections = [self._said_better_elsewhere(sections[0], focus)]
         # Chosen for what a worried question asks ("are clots only in your legs"): not moved back to a place
         # only a wide word named ("legs").
         moved = sections != list(route.sections) and not self._place_said_outright(route)
@@ -197,6 +201,29 @@ class AnswerAssembly:
         return (
             best if self.focuser.asked_fit(best, focus) > self.focuser.asked_fit(section, focus) else section
         )
+
+    def _said_better_elsewhere(self, section: Section, focus: Focus) -> Section:
+        """A follow-up whose place was only carried from the question before ("what if they've got dark skin",
+        after the colour of the skin behind the knee) is answered by the other article's section of the same
+        kind when that one says clearly more of what was asked (the buttocks article names darker skin)."""
+        place = self.content.location_of(section)
+        # Only a lay phrase or an uncommon word ("dark skin", "tummy"), not an everyday one ("get").
+        unsaid = tuple(
+            t for t in focus.terms
+            if (len(t[0]) > 1 or not common_word(" ".join(t[0])))
+            and not self._says(section, replace(focus, terms=(t,)))
+        )
+        others = [
+            s for s in self.content.sections
+            if s.about == section.about and self.content.location_of(s) != place
+            and self._says(s, replace(focus, terms=unsaid))
+        ]
+        best = max(others, key=lambda s: self.focuser.asked_fit(s, focus), default=None)
+        here = self.focuser.asked_fit(section, focus)
+        return best if best and self.focuser.asked_fit(best, focus) > here + _COMBINED_MARGIN else section
+
+    def _says(self, section: Section, focus: Focus) -> bool:
+        return bool(focus.terms) and self.focuser.asked_fit(section, focus) > 0
 
     def _answer_from(self, section: Section, focus: Focus, budget: int, keep_kind: bool) -> _Answer:
         """The chosen section's answering sentences, unless another section about the same place has a

@@ -250,7 +250,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
             )
             message = messages.text("not_covered_there", **self._place_words(route.location or ""))
             return Reply(text, heard, None, urgency, message, (), route.score, ReplyStatus.NOT_COVERED)
-        answer = self._answer(route, said=self._said_before(route))
+        answer = self._answer(route, said=self._said_before(route), last=self._state.context)
         self._remember(route, answer.more, answer.titles, topic=answer.topic)
         parts = [*answer.first, messages.source_line(answer.titles), *self._closing(bool(answer.more))]
         return Reply(text, heard, answer.topic, urgency, _join(parts), tuple(answer.titles), route.score,
@@ -317,7 +317,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
             FIRST_ANSWER_WORDS if urgency is Urgency.EMERGENCY else _SEE_DOCTOR_MAX_WORDS - words_in(advice)
         )
         said = frozenset(a.text for a in self.content.urgent[urgency.value])
-        answer = self._answer(route, room, said) if answered else None
+        answer = self._answer(route, room, said, self._state.context) if answered else None
         if route.status == RouteStatus.ADVICE:
             # "What should I do, my calf is swollen": the advice is the answer, and then the next step.
             answer = None

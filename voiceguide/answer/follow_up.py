@@ -36,6 +36,13 @@ _ASKING_WORDS = frozenset("how why what when where which who can could do does i
 _WHAT_NEXT = (" then", " next", " after that")
 # Said alone, the same: "and then what".
 _THEN_WHAT = frozenset({"then what", "and then what", "what then", "and what then", "so then what"})
+# Just after a step of care ("what will they do to check it"), the next one if it is found: "and if it's one".
+_IF_FOUND = frozenset(
+    f"{start} {it} {found}"
+    for start in ("and if", "and then if", "what if", "and what if", "so if")
+    for it in ("it is", "its", "it's", "they find")
+    for found in ("one", "a clot")
+)
 # Who does what in a question of its own ("can you get them there"); not "it", what was asked before.
 _DOERS = frozenset("i you we they he she".split())
 
@@ -175,6 +182,8 @@ class FollowUps:
             (kind == q.kind and q.heard.endswith(_WHAT_NEXT) and self._only_asks(q)) or q.heard in _THEN_WHAT
         ):
             return self._kinds[context.kind].get("next", context.kind)
+        if context.kind and q.heard in _IF_FOUND and "next" in self._kinds[context.kind]:
+            return self._kinds[context.kind]["next"]
         return kind
 
     def in_context(self, q: Query, context: Context) -> Query:
