@@ -242,7 +242,10 @@ class FollowUps:
         # "What about a hot water bottle then", after putting ice on a clot: another thing the articles leave
         # out, said as a continuation with no clot word of its own.
         same_matter = goes_on_uncovered and q.intent is not None and not q.foreign
-        return last if (refers and not own_kind) or other_place or same_matter else None
+        # "And another one", after a joke: more of what was asked for, which was not ours.
+        said = set(q.heard.split())
+        more = last == RouteStatus.OUT_OF_SCOPE and "another" in said and said <= _MORE
+        return last if (refers and not own_kind) or other_place or same_matter or more else None
 
     def refers(self, q: Query) -> bool:
         """Whether `q` points back at what was just said ("which one is it", "how do they work")."""
@@ -252,6 +255,10 @@ class FollowUps:
         words = q.heard.split()
         opens = bool(words) and words[0] in _OPENERS
         return bool(POINTING_WORDS & _pointing(q.heard)) and (bool(q.content_words) or opens)
+
+
+# Words that ask for more of the same and nothing else: "go on, another one please".
+_MORE = frozenset("and another one go on please then ok okay tell me give us do".split())
 
 
 def _pointing(heard: str) -> set[str]:

@@ -89,11 +89,15 @@ def _exclaimed(upto: list[str], clause: list[str], i: int, triage: dict[str, Any
     return (len(upto) > 1 and upto[-2] in shape.get("after", [])) or clause[i + 1] in shape.get("before", [])
 
 
-def _supposing(words: list[str], triage: dict[str, Any], last: int | None = None) -> bool:
+def _supposing(
+    words: list[str], triage: dict[str, Any], last: int | None = None, asking: list[str] | None = None
+) -> bool:
     """An "if" or "whether" among `words` that supposes a case ("would my leg feel heavy if i had a clot"),
     not one that asks to be told or seen about the person's own ("can you tell me if i've got a clot", "do i
-    need to see a doctor if my thigh hurts"). `last`: only among that many last words."""
-    asking = triage.get("asking_whether", [])
+    need to see a doctor if my thigh hurts"). `last`: only among that many last words; `asking`: only these
+    phrases before it ask (by default any that asks to be told or seen)."""
+    if asking is None:
+        asking = [*triage.get("asking_whether", []), *triage.get("asking_to_be_seen", [])]
     first = 0 if last is None else max(0, len(words) - last)
     return any(
         words[i] in triage["hypothetical"] and not any_of(" ".join(words[max(0, i - 2):i]), asking)
@@ -151,8 +155,9 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
     """"i think i have a dvt", "could this be a clot": a suspicion frame followed closely by a condition."""
     found = []
     for start, end, frame in find_all(text, frames):
-        if _negated(text, start, triage) or any(
-            w in triage["hypothetical"] for w in text[:start].split()[-2:]
+        # "What if i have a clot" supposes one; "should i see a doctor if i think i have one" asks about it.
+        if _negated(text, start, triage) or _supposing(
+            text[:start].split(), triage, 2, triage.get("asking_to_be_seen", [])
         ):
             continue
         # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
@@ -302,7 +307,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # "Can you tell me if I've got a clot, my leg is swollen" asks to be told, not what would happen if.
     supposing = bool(words) and words[0] in QUESTION_OPENERS and _supposing(words, triage)
     reporting = not supposing and (
-        any_of(text, doctor["personal"])
+        any_of(without(text, triage.get("requests", [])), doctor["personal"])
         or (words and words[0] not in QUESTION_OPENERS and words[0] not in triage.get("question_openers", ()))
     )
     # "My cat's got a lump on her back leg": an animal's signs are for a vet, not this advice.

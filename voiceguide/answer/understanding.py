@@ -93,12 +93,13 @@ class QuestionUnderstanding:
         return self._repair(self._rewrite(ages_told(self._heard(text))))
 
     def _heard(self, text: str) -> str:
-        """The words said, without hesitations ("um", "a er blood clot"), which would break phrases, with
-        letters spelled out as one word ("h r t"), and with a place taken back: "a clot behind the knee, no
-        wait, I mean in the buttock"."""
+        """The words said, without hesitations ("um", "a er blood clot") or a word said twice in a stumble
+        ("the the calf"), which would break phrases, with letters spelled out as one word ("h r t"), and with
+        a place taken back: "a clot behind the knee, no wait, I mean in the buttock"."""
         words: list[str] = []
         for word in join_spelled(normalize(text).split()):
-            if word in self._fillers and not (words and words[-1] in self._not_after_fillers):
+            last = words[-1] if words else ""
+            if word == last or (word in self._fillers and last not in self._not_after_fillers):
                 continue
             words.append(word)
         heard = " ".join(words)
