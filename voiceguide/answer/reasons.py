@@ -15,7 +15,8 @@ from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.content.content_model import Content, Section
 
 _BARE_WHY = re.compile(
-    r"^(?:and |so |but |ok |okay |right )?(?:why|how come)s?"
+    r"^(?:and |so |but |ok |okay |right )?(?:(?:can you |could you |please )?explain (?:to me )?)?"
+    r"(?:why|how come)s?"
     r"(?: is| was| does| would| do)?(?: that| it| this| they)?(?: so| then| happen)?(?: then| though)?$"
     # "How", "how so", "how exactly", "how though" after a yes: how it comes about, which is its reason.
     r"|^(?:and |so |but |ok |okay |right )?how"
@@ -24,7 +25,8 @@ _BARE_WHY = re.compile(
 
 
 def asks_why_of_the_last(heard: str) -> bool:
-    """"Why is that", "and why's that then", "how come": the question is only the asking of a reason."""
+    """"Why is that", "and why's that then", "how come", "explain why": the question is only the asking of a
+    reason."""
     return bool(_BARE_WHY.match(normalize(heard).replace("'s", " is")))
 
 
