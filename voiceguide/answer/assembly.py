@@ -218,9 +218,10 @@ class AnswerAssembly:
             if s.about == section.about and self.content.location_of(s) != place
             and self._says(s, replace(focus, terms=unsaid))
         ]
-        best = max(others, key=lambda s: self.focuser.asked_fit(s, focus), default=None)
+        fits = ((self.focuser.asked_fit(s, focus), s) for s in others)
+        best_fit, best = max(fits, key=lambda scored: scored[0], default=(0.0, None))
         here = self.focuser.asked_fit(section, focus)
-        return best if best and self.focuser.asked_fit(best, focus) > here + _COMBINED_MARGIN else section
+        return best if best is not None and best_fit > here + _COMBINED_MARGIN else section
 
     def _says(self, section: Section, focus: Focus) -> bool:
         return bool(focus.terms) and self.focuser.asked_fit(section, focus) > 0
