@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import first_answer, reply_after
-from voiceguide.answer.text import ages_told, join_spelled
+from voiceguide.answer.text import ages_told, join_spelled, without_stumbles
 from voiceguide.content.content_model import load_content
 
 NOT_COVERED = "don't cover"
@@ -673,6 +673,17 @@ def test_a_clot_question_after_another_subject_is_answered(content):
 ])
 def test_letters_spelled_out_by_a_recognizer_are_one_word(said, joined):
     assert " ".join(join_spelled(said.split())) == joined
+
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("the the calf um hurts", "the calf hurts"), ("side eff effects of thinners", "side effects of thinners"),
+    ("a tempera temperature", "a temperature"), ("an anticoagulant in injury", "an anticoagulant in injury"),
+    ("go to the er", "go to the er"),
+])
+def test_a_stumble_is_said_once_and_a_short_word_before_a_longer_one_stays(said, kept):
+    whole = {"the", "a", "an", "in", "of", "to", "go", "calf", "hurts", "thinners"}.__contains__
+    fillers, not_after = frozenset({"um", "er"}), frozenset({"the"})
+    assert " ".join(without_stumbles(said.split(), fillers, not_after, whole)) == kept
 
 
 @pytest.mark.parametrize(("said", "read"), [

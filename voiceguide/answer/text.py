@@ -6,6 +6,7 @@ Recognizers produce lower case words without punctuation; typed questions are br
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
@@ -58,6 +59,24 @@ def join_spelled(tokens: list[str]) -> list[str]:
         if token:
             out.append(token)
     return out
+
+
+def without_stumbles(
+    tokens: list[str], fillers: frozenset[str], not_after_fillers: frozenset[str],
+    whole: Callable[[str], bool],
+) -> list[str]:
+    """The words said, without hesitations ("um", "a er blood clot"), a word said twice in a stumble ("the the
+    calf") or one cut off and said again in full ("a temper temperature", "side eff effects"), all of which
+    break phrases. `whole` tells a word in its own right, which stays: "an anticoagulant", "in injury"."""
+    kept: list[str] = []
+    for token in tokens:
+        last = kept[-1] if kept else ""
+        if token == last or (token in fillers and last not in not_after_fillers):
+            continue
+        if len(last) > 1 and len(token) > len(last) + 1 and token.startswith(last) and not whole(last):
+            kept.pop()
+        kept.append(token)
+    return kept
 
 
 def words(text: str) -> list[str]:

@@ -99,8 +99,11 @@ def _supposing(
     if asking is None:
         asking = [*triage.get("asking_whether", []), *triage.get("asking_to_be_seen", [])]
     first = 0 if last is None else max(0, len(words) - last)
+    # "What happens if i ignore this pain in my calf": supposing what they do about it, not what they have.
+    acting = triage.get("if_acting", [])
     return any(
         words[i] in triage["hypothetical"] and not any_of(" ".join(words[max(0, i - 2):i]), asking)
+        and not any_of(" ".join(words[i + 1:i + 4]), acting)
         for i in range(first, len(words))
     )
 

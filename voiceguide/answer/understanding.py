@@ -29,6 +29,7 @@ from voiceguide.answer.text import (
     asks_why,
     join_spelled,
     normalize,
+    without_stumbles,
 )
 
 _FUZZY_CUTOFF = 84
@@ -93,16 +94,12 @@ class QuestionUnderstanding:
         return self._repair(self._rewrite(ages_told(self._heard(text))))
 
     def _heard(self, text: str) -> str:
-        """The words said, without hesitations ("um", "a er blood clot") or a word said twice in a stumble
-        ("the the calf"), which would break phrases, with letters spelled out as one word ("h r t"), and with
-        a place taken back: "a clot behind the knee, no wait, I mean in the buttock"."""
-        words: list[str] = []
-        for word in join_spelled(normalize(text).split()):
-            last = words[-1] if words else ""
-            if word == last or (word in self._fillers and last not in self._not_after_fillers):
-                continue
-            words.append(word)
-        heard = " ".join(words)
+        """The words said, without stumbles (text.without_stumbles), with letters spelled out as one word
+        ("h r t"), and with a place taken back: "a clot behind the knee, no wait, I mean in the buttock"."""
+        heard = " ".join(without_stumbles(
+            join_spelled(normalize(text).split()), self._fillers, self._not_after_fillers,
+            lambda word: word in self._known or word in self._neutral or word in STOPWORDS,
+        ))
         taken_back = find_all(heard, self._corrections)
         if taken_back:
             start, end, _said = taken_back[-1]
