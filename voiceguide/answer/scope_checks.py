@@ -137,12 +137,14 @@ class ScopeChecks:
         """"I have crohn's, does that affect my risk", "which operations carry the biggest risk": a risk
         factor the documents name, asked whether it raises a risk, with nothing else the risk is of ("the
         risk of lung cancer"), asks about this assistant's subject: its causes. "Does keeping active help":
-        a measure the documents advise, asked whether it helps and nothing more, asks about its prevention."""
-        if q.anchored or q.foreign or q.uncovered or q.intent:
+        a measure the documents advise, asked whether it helps and nothing more, asks about its prevention, as
+        "how can i lower my risk" does."""
+        if q.anchored or q.foreign or q.uncovered:
             return q
         causes, prevention = self._kinds["causes"], self._kinds["prevention"]
         risk, helps = bool(any_of(q.text, causes.get("raises_risk", []))), bool(_HELPS.search(q.text))
-        if not (risk or helps):
+        lowers = bool(any_of(q.text, prevention.get("lowers_risk", [])))
+        if not (risk or helps or lowers) or (q.intent and not lowers):
             return q
         known = self._known
         if not all(w in known or self._stem(w) in self._known_stems or everyday(w) for w in q.content_words):
@@ -151,9 +153,9 @@ class ScopeChecks:
         of_ours = of is None or of.group(1) in self._subjects or of.group(1) in self._stand_ins
         # A kind named outright stays ("does quitting smoking matter" asks about prevention).
         other_kind = q.explicit_kind and q.kind not in (None, "causes")
-        if risk and of_ours and not other_kind and any_of(q.text, causes.get("factors", [])):
+        if risk and of_ours and not other_kind and not lowers and any_of(q.text, causes.get("factors", [])):
             return replace(q, kind="causes", explicit_kind=True, anchored=True)
-        if helps and any_of(q.text, prevention.get("measures", [])):
+        if (helps and any_of(q.text, prevention.get("measures", []))) or (lowers and of_ours):
             return replace(q, kind="prevention", explicit_kind=True, anchored=True)
         return q
 
