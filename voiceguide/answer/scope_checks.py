@@ -36,7 +36,10 @@ _HELPS = re.compile(r"\b(?:help|helps)(?: at all| much| any| anyway| really| as 
 _KIND_OF = re.compile(
     r"\b(?:signs?|symptoms?|treatments?|complications?) (?:of|for) (?:an? |the |being |having )?(\w+)"
 )
-_RISK_OF = re.compile(r"\brisks? (?:of|for) (?:getting |developing |having )?(?:a |an |the )?(\w+)")
+# What a risk or a chance is of: "my chances of getting pregnant" are not a clot's.
+_RISK_OF = re.compile(
+    r"\b(?:risks?|chances?) (?:of|for) (?:getting |developing |having )?(?:a |an |the )?(\w+)"
+)
 
 # "Is a clot in the arm worse than one in the leg": a clot said to be in a place the documents do not cover.
 _CLOT_IN = r"\b(?:clot|clots|one|ones|dvt|thrombosis) in (?:the |your |my |his |her |an |a )?(?:{})\b"
