@@ -16,6 +16,11 @@ MAX_PHRASE_WORDS = 12  # the longest phrase a look-up can find; the compiler rej
 SETTING_ASIDE = re.compile(
     r"\b(?:besides|apart from|aside from|other than|except for|except) (?:the |a |an |my |your |his |her )?"
 )
+# A place set aside, or taken back: "i meant in my bum, not my knee", "rather than behind the knee".
+_PLACE_ASIDE = re.compile(
+    r"\b(?:besides|apart from|aside from|other than|except for|except|not|rather than|instead of)"
+    r" ((?:in |behind |at )?(?:the |a |an |my |your |his |her )?)"
+)
 
 
 @lru_cache(maxsize=2048)
@@ -171,8 +176,12 @@ def without(text: str, phrases: Iterable[str]) -> str:
 
 
 def not_aside(text: str, hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The hits but the one said just after "apart from", "other than" ..., and those inside it ("knee" in
+    """The places hit but the one said just after "apart from", "not" ..., and those inside it ("knee" in
     "behind the knee")."""
-    starts = {m.end() for m in SETTING_ASIDE.finditer(text)}
+    # A place may be set aside with the words before it ("not behind the knee") or without them ("knee").
+    starts = {
+        m.start(1) + i for m in _PLACE_ASIDE.finditer(text) for i in range(len(m.group(1)) + 1)
+        if i == 0 or m.group(1)[i - 1] == " "
+    }
     aside = [(start, end) for start, end, _phrase in hits if start in starts]
     return [hit for hit in hits if not any(start <= hit[0] < end for start, end in aside)]
