@@ -264,7 +264,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             subject_words = self._points_at_subject(q) or self._named_with_its_words(q)
             phrased_kind = self._said_in_kind_phrase(q) | self._said_in_intent_phrase(q)
             told = told_numbers(q.text)
-            if (q.kind is not None or q.intent is not None) and not q.location and not lay_only and (
+            # "Is it only in the legs": a place an intent's own phrase asks about does not make it a sign's.
+            place_ok = not q.location or self._intents.get(q.intent or "", {}).get("names_place", False)
+            if (q.kind is not None or q.intent is not None) and place_ok and not lay_only and (
                 subject_words or not self._about_a_cue_of_another_kind(q, stands_in)
             ) and all(
                 w in plain or self._stem(w) in plain_stems or (q.intent and w in self._intent_words)
@@ -299,6 +301,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         # "So what can I do", just after the causes: what can be done about them.
         after_answer = context.active and not context.urgent
         next_kind = intent.get("asks_after", {}).get(context.kind) if after_answer else None
+        if not next_kind and q.anchored and not any_of(q.text, intent.get("asks_with_unless", [])):
+            next_kind = intent.get("asks_with", {}).get(q.kind)
         if intent.get("answer") == "advice" and not kind_said and not next_kind:
             return Route(RouteStatus.ADVICE, q, location=location, kind=q.kind)
         # A worried person's question says what it is about more surely than a stray kind word ("will the

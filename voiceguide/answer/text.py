@@ -161,3 +161,11 @@ def ages_told(text: str) -> str:
         ):
             out += ["years", "old"]
     return " ".join(out)
+
+
+def joinings(run: list[str]) -> tuple[str, ...]:
+    """Pieces a recognizer heard as one word, joined; and, a vowel between two of them being heard as a word
+    of its own ("venn a gram"), joined without the one-letter pieces inside."""
+    joined = "".join(run)
+    inside = "".join(w for w in run if len(w) > 1) if min(len(run[0]), len(run[-1])) > 1 else joined
+    return tuple(dict.fromkeys((joined, inside)))

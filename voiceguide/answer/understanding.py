@@ -28,6 +28,7 @@ from voiceguide.answer.text import (
     ages_told,
     asks_why,
     join_spelled,
+    joinings,
     normalize,
     without_stumbles,
 )
@@ -159,9 +160,10 @@ class QuestionUnderstanding:
                 joined = "".join(run)
                 if len(run) < n or len(joined) < JOINED_MIN or all(self._plain(w) for w in run):
                     continue
-                match = process.extractOne(
-                    joined, self._long_words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-                )
+                match = next(filter(None, (
+                    process.extractOne(one, self._long_words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+                    for one in joinings(run)
+                )), None)
                 word = match[0] if match else ""
                 # A piece that is already the word ("compression sock") swallows its neighbour: not joined.
                 if word[:1] == joined[0] and word not in run:
