@@ -39,9 +39,9 @@ SETS = yaml.safe_load((HERE / "held_out_floors.yaml").read_text(encoding="utf-8"
 MEDIAN_WORDS_MAX = 45  # first-answer content words; target <= 45
 P90_WORDS_MAX = 70  # target <= 70
 EMERGENCY_WORDS_MAX = 45
-# Held-out questions worded as no tuning set words them: the share answering, measured (4,709 of 4,914,
-# 95.8%; sets 68 and 69, read only for one safety miss, 140 of 150).
-UNSEEN_FLOOR = 0.958
+# Held-out questions worded as no tuning set words them: the share answering, measured (4,867 of 5,073,
+# 95.9%; sets 70 and 71, read only for one safety miss, 155 of 159).
+UNSEEN_FLOOR = 0.959
 # Topic accuracy of the older, topic-labelled sets, measured: 87/87 and 146/150.
 TOPIC_FLOORS = {"questions.yaml": 87, "questions_blind.yaml": 146}
 
