@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import first_answer, reply_after
-from voiceguide.answer.text import ages_told, join_spelled, without_stumbles
+from voiceguide.answer.text import ages_told, join_spelled, joinings, without_stumbles
 from voiceguide.content.content_model import load_content
 
 NOT_COVERED = "don't cover"
@@ -673,6 +673,15 @@ def test_a_clot_question_after_another_subject_is_answered(content):
 ])
 def test_letters_spelled_out_by_a_recognizer_are_one_word(said, joined):
     assert " ".join(join_spelled(said.split())) == joined
+
+
+@pytest.mark.parametrize(("pieces", "tried"), [
+    ("venn a gram", ("vennagram", "venngram")), ("throm bo sis", ("thrombosis",)),
+    # A one-letter word at either end is a word of its own: "war for in a" must not swallow its "a".
+    ("war for in a", ("warforina",)), ("a venn gram", ("avenngram",)),
+])
+def test_pieces_heard_as_one_word_are_tried_with_and_without_a_vowel_heard_as_a_word(pieces, tried):
+    assert joinings(pieces.split()) == tried
 
 
 @pytest.mark.parametrize(("said", "kept"), [

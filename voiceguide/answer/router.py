@@ -301,6 +301,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         # "So what can I do", just after the causes: what can be done about them.
         after_answer = context.active and not context.urgent
         next_kind = intent.get("asks_after", {}).get(context.kind) if after_answer else None
+        # ... or in the same breath: "does my age make clots more likely, and what can i do".
         if not next_kind and q.anchored and not any_of(q.text, intent.get("asks_with_unless", [])):
             next_kind = intent.get("asks_with", {}).get(q.kind)
         if intent.get("answer") == "advice" and not kind_said and not next_kind:
