@@ -12,15 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 MAX_PHRASE_WORDS = 12  # the longest phrase a look-up can find; the compiler rejects longer ones
+_ASIDE = r"besides|apart from|aside from|other than|except for|except"
+_DETERMINER = r"(?:the |a |an |my |your |his |her )?"
 # "Where else, apart from behind the knee": what follows these is set aside, not asked about.
-SETTING_ASIDE = re.compile(
-    r"\b(?:besides|apart from|aside from|other than|except for|except) (?:the |a |an |my |your |his |her )?"
-)
+SETTING_ASIDE = re.compile(rf"\b(?:{_ASIDE}) {_DETERMINER}")
 # A place set aside, or taken back: "i meant in my bum, not my knee", "rather than behind the knee".
-_PLACE_ASIDE = re.compile(
-    r"\b(?:besides|apart from|aside from|other than|except for|except|not|rather than|instead of)"
-    r" ((?:in |behind |at )?(?:the |a |an |my |your |his |her )?)"
-)
+_PLACE_ASIDE = re.compile(rf"\b(?:{_ASIDE}|not|rather than|instead of) ((?:in |behind |at )?{_DETERMINER})")
 
 
 @lru_cache(maxsize=2048)

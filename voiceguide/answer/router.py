@@ -302,8 +302,9 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         after_answer = context.active and not context.urgent
         next_kind = intent.get("asks_after", {}).get(context.kind) if after_answer else None
         # ... or in the same breath: "does my age make clots more likely, and what can i do".
-        if not next_kind and q.anchored and not any_of(q.text, intent.get("asks_with_unless", [])):
-            next_kind = intent.get("asks_with", {}).get(q.kind)
+        same_breath = intent.get("asks_with", {}).get(q.kind)
+        if not next_kind and same_breath and q.anchored:
+            next_kind = None if any_of(q.text, intent.get("asks_with_unless", [])) else same_breath
         if intent.get("answer") == "advice" and not kind_said and not next_kind:
             return Route(RouteStatus.ADVICE, q, location=location, kind=q.kind)
         # A worried person's question says what it is about more surely than a stray kind word ("will the

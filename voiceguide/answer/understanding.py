@@ -157,12 +157,13 @@ class QuestionUnderstanding:
         while i < len(words):
             for n in (4, 3, 2):
                 run = words[i:i + n]
-                joined = "".join(run)
+                ways = joinings(run)
+                joined = ways[0]
                 if len(run) < n or len(joined) < JOINED_MIN or all(self._plain(w) for w in run):
                     continue
                 match = next(filter(None, (
                     process.extractOne(one, self._long_words, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-                    for one in joinings(run)
+                    for one in ways
                 )), None)
                 word = match[0] if match else ""
                 # A piece that is already the word ("compression sock") swallows its neighbour: not joined.
