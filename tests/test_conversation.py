@@ -719,6 +719,7 @@ def test_heavy_said_of_a_person_is_their_weight(content):
     "she seems better now is she alright", "could it be the clot", "he takes warfarin so is he ok",
     "they diagnosed a dvt in her leg on monday, could that be why",
     "can it hang on until monday or should i go to hospital",
+    "should we just let her rest and see if it passes",
 ])
 def test_right_after_an_emergency_a_follow_up_hears_the_emergency_advice_again(content, follow_up):
     reply = reply_after(content, "my mum's calf is swollen and she is suddenly short of breath", follow_up)

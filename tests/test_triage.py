@@ -402,6 +402,14 @@ def test_wanting_to_be_checked_for_a_clot_or_hedging_one_is_see_a_doctor(judge, 
     ("hemoptysis since this morning and a swollen leg", Urgency.EMERGENCY),
     # A condition the person names does not explain signs beyond what it usually does.
     ("my arthritic ankle is more swollen than normal and warm", Urgency.SEE_DOCTOR),
+    # Breath as some say it ("breff"), "breathe" heard as "breed", "calf" heard as "cafe"; the words alone
+    # report nothing.
+    ("i'm short of breff and my calf is swollen", Urgency.EMERGENCY),
+    ("all of a sudden no air and my leg's swollen", Urgency.EMERGENCY),
+    ("he can't breed properly", Urgency.EMERGENCY),
+    ("my cafe is swollen and warm", Urgency.SEE_DOCTOR),
+    ("the cafe on the corner does great breakfasts", Urgency.NONE),
+    ("which dogs are best to breed", Urgency.NONE),
 ])
 def test_how_a_report_is_said_does_not_hide_or_invent_a_sign(judge, said, urgency):
     assert judge(said) is urgency, said
