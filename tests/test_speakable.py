@@ -88,26 +88,33 @@ def _joined_numbers(text: str) -> str:
     return " ".join(joined)
 
 
-def _says_number(hearings: list[str], number: str) -> bool:
-    """Most listeners hear the number as its digits, and none hears a quantity ("nine hundred eleven"): a
-    quantity is sometimes written as digits too ("911"), so one listener hearing them proves nothing. A
-    digit written twice ("1112" for "one. one. two") is Whisper stumbling over digits said one at a time,
+def _hears_digits(hearing: str, number: str) -> bool:
+    """A digit written twice ("1112" for "one. one. two") is Whisper stumbling over digits said one at a time,
     which a quantity never gives, so it counts as the digits heard."""
     stumbles = {number[:i] + number[i] + number[i:] for i in range(len(number))}
-    heard = sum(bool({number, *stumbles} & set(hearing.split())) for hearing in hearings)
+    return bool({number, *stumbles} & set(hearing.split()))
+
+
+def _says_number(hearings: list[str], number: str) -> bool:
+    """Most listeners hear the number as its digits, and none hears a quantity ("nine hundred eleven"): a
+    quantity is sometimes written as digits too ("911"), so one listener hearing them proves nothing."""
+    heard = sum(_hears_digits(hearing, number) for hearing in hearings)
     return 2 * heard > len(hearings) and not any("hundred" in h for h in hearings)
 
 
 @pytest.mark.parametrize("number", ["911", "112"])
 def test_the_ear_test_tells_a_number_said_wrong(number: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The check below can fail: the same sentence rendered without this step is heard as a quantity."""
+    """The ear can tell: the same sentence rendered without this step is heard, by some listener, as a
+    quantity ("nine hundred eleven", "9.00 to 11", "one hundred and twelve"), where the step's digits are
+    heard as digits by all four. Whisper often writes the quantity 911 as "911" too, and under load which
+    listener says "hundred" varies, so the mark of a quantity is a listener who does not hear the digits."""
     import voiceguide.speech.tts as tts
     import voiceguide.speech.tts_base as tts_base
 
     monkeypatch.setattr(tts_base, "speakable", lambda text: text)  # where every renderer applies it
     audio = tts.Renderer().render(f"This could be an emergency. Call {number} now. A blood clot can travel.")
     hearings = _hearings(audio.samples, audio.sample_rate)
-    assert not _says_number(hearings, number), hearings
+    assert not all(_hears_digits(hearing, number) for hearing in hearings), hearings
 
 
 @pytest.mark.parametrize(("extra", "number"), [([], "911"), (["--emergency-number", "112"], "112")])
