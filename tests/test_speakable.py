@@ -57,14 +57,15 @@ def test_the_written_answer_keeps_its_form() -> None:
 # ---------------------------------------------------------------------------------------------- by ear
 
 _DIGITS = "zero one two three four five six seven eight nine".split()
-_PROMPT = "Numbers are written in words: one, two, nine, hundred."
+# Both readings, so a listener asked for words chooses the one it hears.
+_PROMPT = "Say it in words: nine one one, or nine hundred and eleven."
 
 
 def _hearings(samples: np.ndarray, rate: int) -> list[str]:
     """What a listener hears, as four Whisper decodings (greedy and beam search, with and without a prompt
-    asking for numbers in words) write it, lower case. Whisper tiny is an uncertain ear for digits spoken one
-    by one ("1-1-2" and "1112" for the same audio), so four listen; digits it writes apart ("1-1-2") or as
-    digit words ("nine one one") are joined into one number."""
+    offering a number's two readings in words) write it, lower case. Whisper tiny is an uncertain ear for
+    digits spoken one by one ("1-1-2" and "1112" for the same audio), so four listen; digits it writes apart
+    ("1-1-2") or as digit words ("nine one one") are joined into one number."""
     import soxr
 
     from voiceguide.speech.asr.whisper_engine import embedded_model_dir, load_model
@@ -96,25 +97,25 @@ def _hears_digits(hearing: str, number: str) -> bool:
 
 
 def _says_number(hearings: list[str], number: str) -> bool:
-    """Most listeners hear the number as its digits, and none hears a quantity ("nine hundred eleven"): a
-    quantity is sometimes written as digits too ("911"), so one listener hearing them proves nothing."""
-    heard = sum(_hears_digits(hearing, number) for hearing in hearings)
-    return 2 * heard > len(hearings) and not any("hundred" in h for h in hearings)
+    """Every listener hears the number as its digits, and none hears a quantity ("nine hundred eleven").
+    Without the prompt Whisper writes the quantity 911 as "911" too, so the listeners offered both readings
+    are the ones that tell them apart."""
+    return all(_hears_digits(hearing, number) for hearing in hearings) and not any(
+        "hundred" in hearing for hearing in hearings)
 
 
 @pytest.mark.parametrize("number", ["911", "112"])
 def test_the_ear_test_tells_a_number_said_wrong(number: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The ear can tell: the same sentence rendered without this step is heard, by some listener, as a
-    quantity ("nine hundred eleven", "9.00 to 11", "one hundred and twelve"), where the step's digits are
-    heard as digits by all four. Whisper often writes the quantity 911 as "911" too, and under load which
-    listener says "hundred" varies, so the mark of a quantity is a listener who does not hear the digits."""
+    """The ear can tell: the same sentence rendered without this step is heard as a quantity ("nine hundred
+    and eleven", "one hundred and twelve") by a listener offered both readings, so the judge fails it."""
     import voiceguide.speech.tts as tts
     import voiceguide.speech.tts_base as tts_base
 
     monkeypatch.setattr(tts_base, "speakable", lambda text: text)  # where every renderer applies it
     audio = tts.Renderer().render(f"This could be an emergency. Call {number} now. A blood clot can travel.")
     hearings = _hearings(audio.samples, audio.sample_rate)
-    assert not all(_hears_digits(hearing, number) for hearing in hearings), hearings
+    assert any("hundred" in hearing for hearing in hearings), hearings
+    assert not _says_number(hearings, number), hearings
 
 
 @pytest.mark.parametrize(("extra", "number"), [([], "911"), (["--emergency-number", "112"], "112")])
