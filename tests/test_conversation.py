@@ -824,3 +824,13 @@ def test_how_that_works_just_after_an_answer_is_a_question_not_the_help_command(
     assert reply.command is None and "applying pressure" in reply.answer, reply.answer
     reply = reply_after(content, "can wearing compression socks help a clot", "and how do they do that")
     assert "applying pressure" in reply.answer, reply.answer
+
+
+@pytest.mark.parametrize("turns", [
+    ("what are the signs of a clot in your leg", "ive got one of those in the back of my knee"),
+    ("what does a superficial clot look like", "well i've got one of them on my thigh now"),
+])
+def test_suspecting_what_was_just_described_while_naming_a_place_is_see_a_doctor(content, turns):
+    """To the router a place named just after an answer asks the last question of that place; "i've got one
+    of those on my thigh" is a suspicion all the same."""
+    assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns

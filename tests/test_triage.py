@@ -312,6 +312,18 @@ def test_a_glute_is_the_buttock_for_its_signs(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
 
 
+@pytest.mark.parametrize("said", ["both my hamstrings are swollen and warm to touch"])
+def test_a_hamstring_is_the_back_of_the_thigh_for_its_signs(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize("said", ["what's this deep vein thrombosis my gp keeps mentioning",
+                                  "so what is this dvt then"])
+def test_asking_what_this_clot_is_asks_what_the_word_means(judge, said):
+    """"Is this a dvt" suspects one; "what is this dvt" asks what one is."""
+    assert judge(said) is Urgency.NONE, said
+
+
 @pytest.mark.parametrize("said", [
     "he cant get his breeth", "her heart is raising again", "i keep feeling feint",
     "really short of bread since this morning", "she says she can hardly breeve",

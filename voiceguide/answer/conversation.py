@@ -176,7 +176,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
         urgency, _signs = assess_heard(
             query.heard, query.text, triage, after_answer=self._state.context.active,
             after_advice=Urgency.NONE not in (last_urgency, self._state.reported),
-            named=self.content.lexicon["kinds"]["causes"].get("factors", []),
+            named=self.content.lexicon["kinds"]["causes"].get("factors", []), unresolved=said.text,
         )
         intents = self.content.lexicon.get("intents", {})
         if last_urgency is Urgency.NONE and intents.get(query.intent or "", {}).get("answer") == "advice":

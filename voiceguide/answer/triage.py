@@ -155,12 +155,15 @@ def _near(text: str, pairs: list[list[list[str]]], triage: dict[str, Any]) -> li
 
 
 def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict[str, Any]) -> list[str]:
-    """"i think i have a dvt", "could this be a clot": a suspicion frame followed closely by a condition."""
+    """"i think i have a dvt", "could this be a clot": a suspicion frame followed closely by a condition.
+    "What is this dvt" asks what the word means."""
     found = []
     for start, end, frame in find_all(text, frames):
         # "What if i have a clot" supposes one; "should i see a doctor if i think i have one" asks about it.
-        if _negated(text, start, triage) or _supposing(
-            text[:start].split(), triage, 2, triage.get("asking_to_be_seen", [])
+        before = text[:start].split()
+        defining = bool(before) and before[-1] in triage.get("asks_what_it_is", ())
+        if defining or _negated(text, start, triage) or _supposing(
+            before, triage, 2, triage.get("asking_to_be_seen", [])
         ):
             continue
         # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
@@ -340,21 +343,25 @@ _MINE = re.compile(r"\bmine\b")
 
 def assess_heard(
     heard: str, repaired: str, triage: dict[str, Any], *, after_answer: bool = False,
-    after_advice: bool = False, named: Sequence[str] = (),
+    after_advice: bool = False, named: Sequence[str] = (), unresolved: str = "",
 ) -> tuple[Urgency, list[str]]:
     """The more urgent reading of what was said as heard and as repaired: a repair toward the documents'
     words can turn a warning sign into something else ("blacked out" -> "blocked out"). `after_answer`: an
     answer about clots was just given, so "i think i've got one of those" suspects one. `after_advice`: the
     person has already described signs and been told to get help, so a clot is suspected: "and now she's
     gone clammy" may be it reaching the lungs, as it would be said beside a swollen leg. `named`: things
-    "that" may stand for when said before it (risk factors), rather than a clot."""
+    "that" may stand for when said before it (risk factors), rather than a clot. `unresolved`: the words as
+    understood before a follow-up was read into the last question: "i've got one of those on my bum" names
+    a place, which makes it the last question again to the router, and a suspicion here."""
     readings = (assess(text, triage) for text in dict.fromkeys((repaired, heard)))
     urgency, signs = min(readings, key=lambda reading: _ORDER.index(reading[0]))
     if urgency is not Urgency.EMERGENCY and after_advice:
         with_clot = _affirmed(repaired, triage["emergency"].get("with_clot", []), triage)
         if with_clot:
             return Urgency.EMERGENCY, with_clot
-    if urgency is Urgency.NONE and after_answer and suspects_what_was_said(repaired, triage, named):
+    if urgency is Urgency.NONE and after_answer and any(
+        suspects_what_was_said(text, triage, named) for text in {repaired, unresolved or repaired}
+    ):
         return Urgency.SEE_DOCTOR, ["suspected after an answer"]
     if urgency is Urgency.NONE and after_answer and _MINE.search(repaired):
         # "Mine's been sore for a week", just after an answer about a clot in a place: their own, a report.
