@@ -14,7 +14,7 @@ Policy, erring toward safety:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -154,33 +154,39 @@ def _near(text: str, pairs: list[list[list[str]]], triage: dict[str, Any]) -> li
     return found
 
 
-def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict[str, Any]) -> list[str]:
-    """"i think i have a dvt", "could this be a clot": a suspicion frame followed closely by a condition.
-    "What is this dvt" asks what the word means."""
-    found = []
+def _suspicions(
+    text: str, frames: list[str], conditions: list[str], skipped: Callable[[int], bool] = lambda start: False
+) -> Iterator[str]:
+    """Each suspicion frame followed closely by a condition, as "frame condition". Only little words may stand
+    between: "i have a blood clot", not "i have a question about clots"."""
     for start, end, frame in find_all(text, frames):
+        if not skipped(start):
+            condition = _condition_at(_to_condition(text[end:].split(), conditions), conditions)
+            yield from [f"{frame} {condition}"] if condition else []
+
+
+def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict[str, Any]) -> list[str]:
+    """"i think i have a dvt", "could this be a clot": a suspicion not denied, not supposed, and not the
+    meaning of a word asked ("what is this dvt")."""
+
+    def skipped(start: int) -> bool:
         # "What if i have a clot" supposes one; "should i see a doctor if i think i have one" asks about it.
         before = text[:start].split()
         defining = bool(before) and before[-1] in triage.get("asks_what_it_is", ())
-        if defining or _negated(text, start, triage) or _supposing(
-            before, triage, 2, triage.get("asking_to_be_seen", [])
-        ):
-            continue
-        # Only little words may stand between: "i have a blood clot", not "i have a question about clots".
-        condition = _condition_at(_to_condition(text[end:].split(), conditions), conditions)
-        found += [f"{frame} {condition}"] if condition else []
-    return found
+        return (
+            defining
+            or _negated(text, start, triage)
+            or _supposing(before, triage, 2, triage.get("asking_to_be_seen", []))
+        )
+
+    return list(_suspicions(text, frames, conditions, skipped))
 
 
 def suspects(text: str, triage: dict[str, Any]) -> bool:
     """"if i have a clot", "i might have a dvt": a clot the person says they have or may have, even asked as
     a condition (what to do if so)."""
     doctor = triage["see-doctor"]
-    frames, conditions = doctor["suspect"], doctor["conditions"]
-    for _start, end, _frame in find_all(text, frames):
-        if _condition_at(_to_condition(text[end:].split(), conditions), conditions):
-            return True
-    return False
+    return any(_suspicions(text, doctor["suspect"], doctor["conditions"]))
 
 
 def suspects_what_was_said(text: str, triage: dict[str, Any], named: Sequence[str] = ()) -> bool:
