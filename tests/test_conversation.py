@@ -809,6 +809,9 @@ def test_asking_what_else_one_can_do_goes_on_with_what_was_just_answered(content
     ("what would i notice with a clot in my bum", "yeah my right buttock's exactly like that"),
     ("what would i notice with a clot in my bum", "right well my left leg has got most of those"),
     ("what are the signs of a clot in the leg", "i've got a warm red patch there now"),
+    # Signs told of the place just asked about, whatever was asked of it.
+    ("i knocked my calf hard on a step, can that start a clot", "it's gone red and warm there now"),
+    ("could a bad bruise on my bottom bring on a clot", "well it's swollen and tender there now"),
 ])
 def test_signs_said_to_be_theirs_or_a_look_asked_for_in_other_words_is_see_a_doctor(content, turns):
     """"Should i get someone to look at it" asks for a doctor without naming one; "my calf is just like that",

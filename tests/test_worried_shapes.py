@@ -65,6 +65,7 @@ def test_a_clot_making_it_hard_to_walk_or_bend_is_its_symptom(content, question)
     "does it come in blue", "is it bad to use my tablet before bed", "can i play a dvd in the car",
     "my cough is getting worse", "my car is hot after a day in the sun", "can i watch tv behind the sofa",
     "what can i take for car sickness on a long drive", "is there anything for jet lag",
+    "where do i sign in for my appointment", "how does my dad check in for his appointment",
 ])
 def test_look_alikes_get_no_clot_content(content, question):
     assert _no_document_sentence(content, reply_after(content, question)), question

@@ -186,15 +186,17 @@ class Conversation(AnswerAssembly, AdviceChoice):
         if keeps_urgency(urgency, last_urgency, query, intents, self.router.refers(query), asks_if_one):
             urgency = last_urgency
         happening = bool(any_of(said.text, triage["emergency"].get("happening", [])))
-        owned = (
-            happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", [])))
-            or self._signs_told(said.text)
-        )
+        told = self._signs_told(said.text)
+        owned = happening or bool(any_of(said.text, triage["see-doctor"].get("has_them", []))) or told
         if happening and urgency is not Urgency.EMERGENCY and self._lungs_just_heard():
             # "I think that's happening to me right now", just after how a clot reaches the lungs.
             urgency = Urgency.EMERGENCY
-        elif owned and urgency is Urgency.NONE and self._state.context.kind == "symptoms":
-            # "I've got all of those", just after hearing the signs: a report of them.
+        elif urgency is Urgency.NONE and (
+            (owned and self._state.context.kind == "symptoms")
+            or (told and self._state.context.location is not None)
+        ):
+            # "I've got all of those", just after hearing the signs: a report of them. Signs told of the place
+            # just asked about ("it's gone red there now", after whether a knock there starts a clot) are too.
             urgency = Urgency.SEE_DOCTOR
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
@@ -377,12 +379,12 @@ class Conversation(AnswerAssembly, AdviceChoice):
         )
 
     def _signs_told(self, text: str) -> bool:
-        """"Well i've got a hard lump there now", "it's been aching for a week", just after the signs: signs
-        told (not asked), of the place just talked about ("there") by the person, or said to have lasted, as
-        only someone's own have ("the redness can last for weeks" says what signs do)."""
+        """"Well i've got a hard lump there", "it's gone red there now", "it's been aching for a week": signs
+        told (not asked), of the place just talked about ("there") by the person or as happening now, or said
+        to have lasted, as only someone's own have ("the redness can last for weeks" says what signs do)."""
         triage, words = self.content.lexicon["triage"], text.split()
         doctor = triage["see-doctor"]
-        there = "there" in words and bool(any_of(text, doctor["personal"]))
+        there = "there" in words and ("now" in words or bool(any_of(text, doctor["personal"])))
         lasted = bool(_LASTED & set(words)) and bool(any_of(text, doctor["lasting"]))
         told = bool(words) and words[0] not in QUESTION_OPENERS
         return told and reports_signs(text, triage) and (there or lasted)

@@ -168,6 +168,7 @@ def _suspicions(
 def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict[str, Any]) -> list[str]:
     """"i think i have a dvt", "could this be a clot": a suspicion not denied, not supposed, and not the
     meaning of a word asked ("what is this dvt")."""
+    text = without(text, triage["see-doctor"].get("family_history", []))
 
     def skipped(start: int) -> bool:
         # "What if i have a clot" supposes one; "should i see a doctor if i think i have one" asks about it.
@@ -186,6 +187,7 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     """"if i have a clot", "i might have a dvt": a clot the person says they have or may have, even asked as
     a condition (what to do if so)."""
     doctor = triage["see-doctor"]
+    text = without(text, doctor.get("family_history", []))
     return any(_suspicions(text, doctor["suspect"], doctor["conditions"]))
 
 

@@ -26,8 +26,10 @@ _TEMPLATE_KEYS = frozenset(
     {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in", "lowers_risk"}
 )
 # Per triage level: signs, the frames of a suspicion ("(my|his) calf has"), and what was just heard said to be
-# the person's own or happening now, and whether what was described is one.
-_TRIAGE_LEVEL_TEMPLATES = ("signs", "has_them", "lasting", "happening", "suspect", "is_it_one")
+# the person's own or happening now, whether what was described is one, and clots told of in the family.
+_TRIAGE_LEVEL_TEMPLATES = (
+    "signs", "has_them", "lasting", "happening", "suspect", "is_it_one", "family_history"
+)
 
 
 class TemplateError(ValueError):
