@@ -837,3 +837,16 @@ def test_suspecting_what_was_just_described_while_naming_a_place_is_see_a_doctor
     """To the router a place named just after an answer asks the last question of that place; "i've got one
     of those on my thigh" is a suspicion all the same."""
     assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR, turns
+
+
+@pytest.mark.parametrize("turns", [
+    ("how long does a clot take to dissolve", "never mind the clots, what's a good remedy for hay fever"),
+    ("what causes a dvt", "enough about clots, how do i get rid of a headache"),
+])
+def test_the_subject_left_behind_is_not_what_is_asked(content, turns):
+    """"Enough about clots, what's good for a headache" names clots only to leave them."""
+    reply = reply_after(content, *turns)
+    sentences = [s for sec in content.sections for s in sec.sentences]
+    assert reply.topic is None and not any(s in reply.answer for s in sentences), reply.answer
+    reply = reply_after(content, turns[0], "enough about that, what are the signs of one in the bum")
+    assert reply.topic.endswith("buttocks.symptoms"), reply.answer

@@ -117,8 +117,9 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             expanded[part] = {
                 said: meant for key, meant in lexicon[part].items() for said in expand(str(key))
             }
-    # "(treat|sort out) (the|my) bruise": another subject said many ways.
-    for part in ("visits", "foreign"):
+    # "(treat|sort out) (the|my) bruise": another subject said many ways; "(forget|never mind) [the] clots":
+    # this one left.
+    for part in ("visits", "foreign", "new_subject"):
         if isinstance(lexicon.get(part), list):
             expanded[part] = expand_all(lexicon[part])
     # A warning sign said many ways ("bigger than (the|my) (other|right|left) [one]") is one template too.
