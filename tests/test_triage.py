@@ -344,30 +344,19 @@ def test_a_word_made_from_a_warning_word_is_not_a_slip_for_it(judge):
 @pytest.mark.parametrize("said", [
     "i reckon she might have a clot in her calf", "could he have a dvt, his leg is huge",
     "my wife thinks she's got a blood clot",
+    # Only thought to have one: "my dad has a clot" is often one diagnosed.
+    "i reckon our grandad has a clot behind his knee", "i think our nan has a dvt in her leg",
 ])
 def test_someone_they_look_after_suspected_of_a_clot_is_see_a_doctor(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
 
 
 @pytest.mark.parametrize("said", [
-    "i reckon our grandad has a clot behind his knee", "i think our nan has a dvt in her leg",
-])
-def test_a_clot_only_thought_of_in_a_relative_is_see_a_doctor(judge, said):
-    """"My dad has a clot" is often one diagnosed; "i think my dad has a clot" is a suspicion."""
-    assert judge(said) is Urgency.SEE_DOCTOR, said
-
-
-@pytest.mark.parametrize("said", [
-    "i have blood clots in my family, am i more likely to get one",
-    "she has clots in her family, is she at risk",
-])
-def test_clots_in_the_family_are_a_risk_told_not_a_suspicion(judge, said):
-    assert judge(said) is Urgency.NONE, said
-
-
-@pytest.mark.parametrize("said", [
     "my son has been told he's got a dvt, what happens now", "now she has a clot what can she eat",
     "the doctor says he has a clot behind his knee", "my dad has a clot in his calf, is that serious",
+    # Clots in the family are a risk told, not a clot had.
+    "i have blood clots in my family, am i more likely to get one",
+    "she has clots in her family, is she at risk",
 ])
 def test_a_clot_found_in_someone_they_look_after_is_not_a_suspicion(judge, said):
     assert judge(said) is Urgency.NONE, said
