@@ -167,12 +167,10 @@ class Conversation(AnswerAssembly, AdviceChoice):
     def _question(self, text: str) -> Reply:
         # "And behind the knee?" is the last question again, about the knee.
         said = self.router.understand(text)
-        # "Anyway, enough about that, what's a good film": a new subject, whatever "that" was. What is left
-        # behind is not what is asked: "enough about clots, what's good for a cold" asks of a cold.
+        # "Enough about clots, what's good for a cold": a new subject, and what is left is not what is asked.
         leaving = self.content.lexicon.get("new_subject", [])
         fresh = bool(any_of(said.heard, leaving))
-        if fresh:
-            said = self.router.understand(without(said.heard, leaving))
+        said = self.router.understand(without(said.heard, leaving)) if fresh else said
         known = Context() if fresh else self._state.context
         query = self.router.resolve(said, known)
         triage = self.content.lexicon["triage"]
@@ -199,8 +197,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
             (owned and self._state.context.kind == "symptoms")
             or (told and self._state.context.location is not None)
         ):
-            # "I've got all of those", just after hearing the signs: a report of them. Signs told of the place
-            # just asked about ("it's gone red there now", after whether a knock there starts a clot) are too.
+            # A report: "i have all of those" after the signs; "it is red there now" of the place asked of.
             urgency = Urgency.SEE_DOCTOR
         # Someone who suspects a clot but asks nothing in particular is best served by its warning signs.
         default_kind = "symptoms" if urgency is not Urgency.NONE else None
@@ -383,9 +380,8 @@ class Conversation(AnswerAssembly, AdviceChoice):
         )
 
     def _signs_told(self, text: str) -> bool:
-        """"Well i've got a hard lump there", "it's gone red there now", "it's been aching for a week": signs
-        told (not asked), of the place just talked about ("there") by the person or as happening now, or said
-        to have lasted, as only someone's own have ("the redness can last for weeks" says what signs do)."""
+        """Signs told, not asked: of the place just talked about ("a lump there", "gone red there now"), or
+        said to have lasted ("aching for a week"; "the redness can last weeks" says what signs do)."""
         triage, words = self.content.lexicon["triage"], text.split()
         doctor = triage["see-doctor"]
         there = "there" in words and ("now" in words or bool(any_of(text, doctor["personal"])))
