@@ -245,6 +245,18 @@ def test_a_word_as_wide_as_the_leg_gives_way_to_a_place_named():
     assert router.understand("is a clot in the calf worse than in the buttock").location is None
 
 
+def test_a_subject_left_behind_is_cut_from_what_was_heard():
+    """"Forget the clots, ...": the clots are named only to be left, so what is understood is the rest, and
+    the Query says a new subject began (the conversation forgets the place and kind asked before)."""
+    from voiceguide.answer.router import Router
+    from voiceguide.content.content_model import load_content
+
+    router = Router.for_content(load_content())
+    left = router.understand("forget about the clots, will it rain at the weekend")
+    assert left.new_subject and "clot" not in left.heard and left.heard.endswith("weekend")
+    assert not router.understand("can i forget my tablets for a day with a clot").new_subject
+
+
 def test_getting_rid_of_them_is_treatment_and_giving_you_one_is_a_cause():
     """"How do you get rid of them" asks for treatment, though "how do you get" opens a cause question;
     "can X give you one" asks whether X causes one."""

@@ -17,7 +17,7 @@ from voiceguide.answer.advice_choice import AdviceChoice, messages_norm
 from voiceguide.answer.assembly import AnswerAssembly
 from voiceguide.answer.commands import Command, parse_command
 from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
-from voiceguide.answer.phrases import any_of, without
+from voiceguide.answer.phrases import any_of
 from voiceguide.answer.reasons import asks_why_of_the_last, reason_for
 from voiceguide.answer.reply import Reply, ReplyStatus
 from voiceguide.answer.route_model import Context, Route, RouteStatus
@@ -167,11 +167,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
     def _question(self, text: str) -> Reply:
         # "And behind the knee?" is the last question again, about the knee.
         said = self.router.understand(text)
-        # "Enough about clots, what's good for a cold": a new subject, and what is left is not what is asked.
-        leaving = self.content.lexicon.get("new_subject", [])
-        fresh = bool(any_of(said.heard, leaving))
-        said = self.router.understand(without(said.heard, leaving)) if fresh else said
-        known = Context() if fresh else self._state.context
+        known = Context() if said.new_subject else self._state.context
         query = self.router.resolve(said, known)
         triage = self.content.lexicon["triage"]
         last_urgency = self._state.last.urgency if self._state.last else Urgency.NONE

@@ -46,6 +46,8 @@ class Query:
     # the story told before a closing question ("i sit at a desk all day and i'm on the pill" before "does
     # the pill raise my risk"): its words say the person's situation, not what is asked
     story: str = ""
+    # a subject left behind ("enough about clots, what's good for a cold"), cut from what was heard
+    new_subject: bool = False
 
 
 class RouteStatus(enum.StrEnum):

@@ -155,12 +155,18 @@ def _near(text: str, pairs: list[list[list[str]]], triage: dict[str, Any]) -> li
 
 
 def _suspicions(
-    text: str, frames: list[str], conditions: list[str], skipped: Callable[[int], bool] = lambda start: False
+    text: str,
+    triage: dict[str, Any],
+    frames: list[str],
+    conditions: list[str],
+    skipped: Callable[[str, int], bool] = lambda text, start: False,
 ) -> Iterator[str]:
     """Each suspicion frame followed closely by a condition, as "frame condition". Only little words may stand
-    between: "i have a blood clot", not "i have a question about clots"."""
+    between: "i have a blood clot", not "i have a question about clots". Clots in the family are a risk told,
+    not a suspicion, so they are cut first; `skipped` sees the text so cut."""
+    text = without(text, triage["see-doctor"].get("family_history", []))
     for start, end, frame in find_all(text, frames):
-        if not skipped(start):
+        if not skipped(text, start):
             condition = _condition_at(_to_condition(text[end:].split(), conditions), conditions)
             yield from [f"{frame} {condition}"] if condition else []
 
@@ -168,27 +174,25 @@ def _suspicions(
 def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict[str, Any]) -> list[str]:
     """"i think i have a dvt", "could this be a clot": a suspicion not denied, not supposed, and not the
     meaning of a word asked ("what is this dvt")."""
-    text = without(text, triage["see-doctor"].get("family_history", []))
 
-    def skipped(start: int) -> bool:
+    def skipped(said: str, start: int) -> bool:
         # "What if i have a clot" supposes one; "should i see a doctor if i think i have one" asks about it.
-        before = text[:start].split()
+        before = said[:start].split()
         defining = bool(before) and before[-1] in triage.get("asks_what_it_is", ())
         return (
             defining
-            or _negated(text, start, triage)
+            or _negated(said, start, triage)
             or _supposing(before, triage, 2, triage.get("asking_to_be_seen", []))
         )
 
-    return list(_suspicions(text, frames, conditions, skipped))
+    return list(_suspicions(text, triage, frames, conditions, skipped))
 
 
 def suspects(text: str, triage: dict[str, Any]) -> bool:
     """"if i have a clot", "i might have a dvt": a clot the person says they have or may have, even asked as
     a condition (what to do if so)."""
     doctor = triage["see-doctor"]
-    text = without(text, doctor.get("family_history", []))
-    return any(_suspicions(text, doctor["suspect"], doctor["conditions"]))
+    return any(_suspicions(text, triage, doctor["suspect"], doctor["conditions"]))
 
 
 def suspects_what_was_said(text: str, triage: dict[str, Any], named: Sequence[str] = ()) -> bool:

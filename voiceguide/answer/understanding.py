@@ -88,6 +88,7 @@ class QuestionUnderstanding:
     _intent_index: PhraseIndex
     _fillers: frozenset[str]
     _corrections: list[str]
+    _new_subject: list[str]
     _not_after_fillers: frozenset[str]
 
     def rewrite(self, text: str) -> str:
@@ -133,10 +134,8 @@ class QuestionUnderstanding:
                 match = None
             # A real word was said as heard ("raining" is not "raising"), unless the match is only its
             # other form ("aches", "ache") or its contraction written out ("doesnt", "doesn't").
-            if (
-                match and english_word(word) and "'" not in match[0]
-                and self._stem(match[0]) != self._stem(word)
-            ):
+            other_stem = match is not None and self._stem(match[0]) != self._stem(word)
+            if match and other_stem and english_word(word) and "'" not in match[0]:
                 match = None
             repaired.extend((match[0],) if match else unglued(word, self._plain) or (word,))
         return self._rewrite(" ".join(repaired))
@@ -178,6 +177,8 @@ class QuestionUnderstanding:
 
     def understand(self, text: str) -> Query:
         heard = self._heard(text)
+        fresh = bool(any_of(heard, self._new_subject))
+        heard = self._heard(without(heard, self._new_subject)) if fresh else heard
         first = self._rewrite(ages_told(heard))
         rewritten = self._repair(first)
         # Before repair, which may bend a foreign word toward the documents'; after it too ("my cat's").
@@ -223,11 +224,9 @@ class QuestionUnderstanding:
                 and all(everyday(w) or w in said_as_intent for w in unknown)
             )
         )
-        named = (
-            any_of_each(rewritten, self._kinds[kind]["heading"], self._kinds[kind].get("phrases", []))
-            if kind
-            else []
-        )
+        named = any_of_each(
+            rewritten, self._kinds[kind]["heading"], self._kinds[kind].get("phrases", [])
+        ) if kind else []
         if intent and self._intents[intent].get("kind") and all(asks_why(n) for n in named):
             # "Why do some legs stay swollen after a clot": why asks the reason of what the worried question
             # names (the long-term effects), not a cause.
@@ -242,7 +241,7 @@ class QuestionUnderstanding:
         )
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
-            explicit, kind is not None and said_kind is None, story=story,
+            explicit, kind is not None and said_kind is None, story=story, new_subject=fresh,
         )
 
     def _stands_in(self, q: Query, stand_ins: frozenset[str] | None = None) -> bool:
