@@ -850,3 +850,16 @@ def test_the_subject_left_behind_is_not_what_is_asked(content, turns):
     assert reply.topic is None and not any(s in reply.answer for s in sentences), reply.answer
     reply = reply_after(content, turns[0], "enough about that, what are the signs of one in the bum")
     assert reply.topic.endswith("buttocks.symptoms"), reply.answer
+
+
+@pytest.mark.parametrize("turns", [
+    ("what raises the risk of a dvt", "should i see my gp then"),
+    ("can a clot in the bum be dangerous", "does she need to go to a and e"),
+    ("how is a clot treated", "do we have to take him to hospital"),
+])
+def test_asking_whether_to_be_seen_after_any_answer_gets_the_advice(content, turns):
+    """Whether the person, or one they look after, should be seen is asked of their own worry, whatever was
+    answered before; a kind of clot asked about is not a person ("does that type still need a doctor")."""
+    assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR
+    kind = reply_after(content, "are there different types of clot", "does the surface type still need a doctor")
+    assert kind.urgency is Urgency.NONE, kind.answer

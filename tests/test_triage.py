@@ -430,3 +430,18 @@ def test_wanting_to_be_checked_for_a_clot_or_hedging_one_is_see_a_doctor(judge, 
 ])
 def test_how_a_report_is_said_does_not_hide_or_invent_a_sign(judge, said, urgency):
     assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    # "One" said after a clot was named is that clot, suspected ...
+    ("a friend swears vinegar dissolves clots and i reckon i have one", Urgency.SEE_DOCTOR),
+    ("my sister had a dvt last spring and i think i've got one now", Urgency.SEE_DOCTOR),
+    # ... not one of something else.
+    ("i have a question about dvt, just one thing really", Urgency.NONE),
+    ("could a clot be one of those things that clear up by themselves", Urgency.NONE),
+    # A recognizer's "its" for "it's", and a suspicion someone passed on.
+    ("i reckon its a clot in my thigh", Urgency.SEE_DOCTOR),
+    ("the nurse said this might be a dvt", Urgency.SEE_DOCTOR),
+])
+def test_a_clot_suspected_as_one_just_named_or_as_told(judge, said, urgency):
+    assert judge(said) is urgency, said

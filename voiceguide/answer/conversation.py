@@ -207,12 +207,13 @@ class Conversation(AnswerAssembly, AdviceChoice):
         )
         if asks_advice and urgency is Urgency.NONE and (
             self._about_themselves(route) or describes_signs(route.query.text, triage)
+            or self.router.asks_to_be_seen(route.query)
             or (route.status == RouteStatus.ADVICE and self.router.only_asks_what_to_do(route.query)
                 and (not self._state.context.active or self._state.context.kind == "symptoms"))
         ):
             # "Should I go to the ER if I've got a clot in my bum", "is it worth seeing the gp for a sore
             # swollen calf": a person asking what to do about a (possible) clot gets the see-a-doctor advice,
-            # as one describing it would; so does "should i go to a and e then", just after the signs.
+            # as one describing it would; so does "what should i do", just after the signs.
             urgency = Urgency.SEE_DOCTOR
 
         if urgency is not Urgency.NONE:

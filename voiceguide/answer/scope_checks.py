@@ -202,3 +202,13 @@ class ScopeChecks:
         own = {w for phrase in any_of(q.text, spec["phrases"]) for w in phrase.split()}
         own |= set(unconfirmed)  # "for a suspected clot": still their worry
         return all(w in own or w in self._subjects or w in self._neutral for w in q.content_words)
+
+    def asks_to_be_seen(self, q: Query) -> bool:
+        """"Should he go to a and e then", "should i see my gp": whether the person, or one they look after,
+        should be seen, whatever was answered before. Not a bare "what should i do" (after the causes, how to
+        prevent them), nor "does that kind still need a doctor", asked of a kind of clot."""
+        triage = self.content.lexicon["triage"]
+        who = [*triage["see-doctor"]["personal"], "he", "she"]
+        return self.only_asks_what_to_do(q) and bool(
+            any_of(q.text, triage.get("asking_to_be_seen", [])) and any_of(q.text, who)
+        )

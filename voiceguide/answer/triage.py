@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from voiceguide.answer.phrases import any_of, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word
-from voiceguide.answer.text import QUESTION_OPENERS
+from voiceguide.answer.text import QUESTION_OPENERS, STOPWORDS
 
 _WINDOW = 4
 _CLAUSE_BREAKS = frozenset(
@@ -195,6 +195,24 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     return any(_suspicions(text, triage, doctor["suspect"], doctor["conditions"]))
 
 
+_AFTER_ONE = (STOPWORDS | frozenset("now again right maybe".split()))
+
+
+def _one_suspected(text: str, triage: dict[str, Any]) -> list[str]:
+    """"I heard garlic clears clots, i think i've got one": "one" said after a clot was named is that clot,
+    suspected as "i think i have a clot" is; not "one" of something else ("i have one question", "is it one of
+    those things that clear up")."""
+    doctor = triage["see-doctor"]
+    named = find_all(text, [*doctor["conditions"], "clots", "dvts"])
+    words = text[named[0][1]:].split() if named else []
+    def alone(i: int) -> bool:
+        after = words[i + 1] if i + 1 < len(words) else ""
+        return not after or (after in _AFTER_ONE and after != "of")
+
+    said = " ".join("1" if w == "one" and not alone(i) else w for i, w in enumerate(words))
+    return _suspected(said, doctor["suspect"], ["one"], triage)
+
+
 def suspects_what_was_said(text: str, triage: dict[str, Any], named: Sequence[str] = ()) -> bool:
     """"I think I've got one of those", just after an answer about clots: the person suspects one, as "i think
     i have a clot" says outright (not denied, not supposed). Not where the same words first name what "that"
@@ -316,6 +334,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # "I've been told I have a dvt, how do they treat it": already being seen, not suspecting one.
     if not any_of(text, triage.get("under_care", [])):
         phrases += _suspected(text, doctor["suspect"], doctor["conditions"], triage)
+        phrases += _one_suspected(text, triage)
     body = any_of(text, doctor["body"])
     body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
     # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
