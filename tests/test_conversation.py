@@ -861,5 +861,7 @@ def test_asking_whether_to_be_seen_after_any_answer_gets_the_advice(content, tur
     """Whether the person, or one they look after, should be seen is asked of their own worry, whatever was
     answered before; a kind of clot asked about is not a person ("does that type still need a doctor")."""
     assert reply_after(content, *turns).urgency is Urgency.SEE_DOCTOR
-    kind = reply_after(content, "are there different types of clot", "does the surface type still need a doctor")
+    kind = reply_after(
+        content, "are there different types of clot", "does the surface type still need a doctor"
+    )
     assert kind.urgency is Urgency.NONE, kind.answer

@@ -238,7 +238,7 @@ class QuestionUnderstanding:
         explicit = (
             bool(named) and max(len(n.split()) for n in named) >= intent_words
             and kind not in spec.get("over_kinds", ())
-        )
+        ) or (kind in spec.get("gives_way_to", ()) and intent_words <= spec.get("gives_way_within", 0))
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
             explicit, kind is not None and said_kind is None, story=story, new_subject=fresh,
