@@ -208,7 +208,7 @@ class ScopeChecks:
         should be seen, whatever was answered before. Not a bare "what should i do" (after the causes, how to
         prevent them), nor "does that kind still need a doctor", asked of a kind of clot."""
         triage = self.content.lexicon["triage"]
-        who = [*triage["see-doctor"]["personal"], "he", "she"]
+        who = [*triage["see-doctor"]["personal"], *triage.get("seen_of", [])]
         return self.only_asks_what_to_do(q) and bool(
             any_of(q.text, triage.get("asking_to_be_seen", [])) and any_of(q.text, who)
         )

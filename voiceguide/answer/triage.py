@@ -195,7 +195,8 @@ def suspects(text: str, triage: dict[str, Any]) -> bool:
     return any(_suspicions(text, triage, doctor["suspect"], doctor["conditions"]))
 
 
-_AFTER_ONE = (STOPWORDS | frozenset("now again right maybe".split()))
+# What may follow "one" said for a clot: little words or nothing ("i think i've got one now"), never "of".
+_AFTER_ONE = (STOPWORDS | frozenset("now again right maybe".split())) - {"of"}
 
 
 def _one_suspected(text: str, triage: dict[str, Any]) -> list[str]:
@@ -205,11 +206,9 @@ def _one_suspected(text: str, triage: dict[str, Any]) -> list[str]:
     doctor = triage["see-doctor"]
     named = find_all(text, [*doctor["conditions"], "clots", "dvts"])
     words = text[named[0][1]:].split() if named else []
-    def alone(i: int) -> bool:
-        after = words[i + 1] if i + 1 < len(words) else ""
-        return not after or (after in _AFTER_ONE and after != "of")
-
-    said = " ".join("1" if w == "one" and not alone(i) else w for i, w in enumerate(words))
+    # Any other "one" is hidden from the walker, which takes "one" as the condition.
+    alone = [w != "one" or i + 1 == len(words) or words[i + 1] in _AFTER_ONE for i, w in enumerate(words)]
+    said = " ".join(w if keep else "1" for w, keep in zip(words, alone, strict=True))
     return _suspected(said, doctor["suspect"], ["one"], triage)
 
 
