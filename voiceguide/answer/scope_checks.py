@@ -172,9 +172,12 @@ class ScopeChecks:
         """With a kind asked ("do the symptoms vary between people"), the words of the worried question's
         phrase frame it as the subject's, as a kind's phrase does; without one, an intent that needs an anchor
         ("does it vary") lends them nothing."""
-        if q.kind is None or q.intent is None:
-            return set()
-        return {w for p in any_of(q.text, self._intents[q.intent]["phrases"]) for w in p.split()}
+        return self._intent_phrase_words(q) if q.kind is not None else set()
+
+    def _intent_phrase_words(self, q: Query) -> set[str]:
+        """The words of the worried question's phrases heard in it ("should i see" in "should i see a gp")."""
+        phrases = self._intents.get(q.intent or "", {}).get("phrases", [])
+        return {w for phrase in any_of(q.text, phrases) for w in phrase.split()}
 
     def _bare_subject(self, q: Query) -> str | None:
         """"Blood clots", "what about dvt" with nothing before it: the subject named and nothing asked of it
@@ -199,8 +202,7 @@ class ScopeChecks:
             return True
         if q.location is not None:
             return False
-        own = {w for phrase in any_of(q.text, spec["phrases"]) for w in phrase.split()}
-        own |= set(unconfirmed)  # "for a suspected clot": still their worry
+        own = self._intent_phrase_words(q) | set(unconfirmed)  # "for a suspected clot": still their worry
         return all(w in own or w in self._subjects or w in self._neutral for w in q.content_words)
 
     def asks_to_be_seen(self, q: Query) -> bool:

@@ -204,7 +204,7 @@ def _one_suspected(text: str, triage: dict[str, Any]) -> list[str]:
     suspected as "i think i have a clot" is; not "one" of something else ("i have one question", "is it one of
     those things that clear up")."""
     doctor = triage["see-doctor"]
-    named = find_all(text, [*doctor["conditions"], "clots", "dvts"])
+    named = find_all(text, [*doctor["conditions"], *doctor.get("one_stands_for", [])])
     words = text[named[0][1]:].split() if named else []
     # Any other "one" is hidden from the walker, which takes "one" as the condition.
     alone = [w != "one" or i + 1 == len(words) or words[i + 1] in _AFTER_ONE for i, w in enumerate(words)]

@@ -235,10 +235,11 @@ class QuestionUnderstanding:
         # "what if i don't get my knee clot treated", "what if i do not get" beats "do not get".
         # A kind the worried question speaks over is said, not asked: in "my tablets put me at risk, should i
         # change them" the risk is said and the change asked.
+        gives_way = spec.get("gives_way", {"to": ()})
         explicit = (
             bool(named) and max(len(n.split()) for n in named) >= intent_words
             and kind not in spec.get("over_kinds", ())
-        ) or (kind in spec.get("gives_way_to", ()) and intent_words <= spec.get("gives_way_within", 0))
+        ) or (kind in gives_way["to"] and intent_words <= gives_way["within_words"])
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
             explicit, kind is not None and said_kind is None, story=story, new_subject=fresh,
