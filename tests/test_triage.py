@@ -445,3 +445,22 @@ def test_how_a_report_is_said_does_not_hide_or_invent_a_sign(judge, said, urgenc
 ])
 def test_a_clot_suspected_as_one_just_named_or_as_told(judge, said, urgency):
     assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    # A question asked indirectly is asked, not reported: its "i" is the one asking ...
+    ("i was wondering if the scan on your leg hurts", Urgency.NONE),
+    ("i was just wondering whether a dye test in the leg is painful", Urgency.NONE),
+    # ... unless it is of their own body, which they wonder about.
+    ("i was wondering whether the swelling in my calf is a clot", Urgency.SEE_DOCTOR),
+    ("i wonder if my sore red calf is something to worry about", Urgency.SEE_DOCTOR),
+])
+def test_a_question_asked_indirectly_reports_only_the_askers_own_signs(judge, said, urgency):
+    assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize("said", [
+    "my flatmate thinks they have a dvt", "someone at work reckons they might have a clot in the calf",
+])
+def test_someone_said_as_they_who_thinks_they_have_one_is_see_a_doctor(judge, said):
+    assert judge(said) is Urgency.SEE_DOCTOR, said

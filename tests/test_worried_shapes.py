@@ -1506,7 +1506,7 @@ def test_slips_and_a_learners_wording_reach_the_documents_words(content, questio
     ("how does squeezing your calves stop a clot", "applying pressure"),
     ("why did i get a clot behind my knee in the first place", "immobility"),
     ("does a clot make the leg heavy or am i just tired", "heaviness"),
-    ("where do the clots in your legs come from", "deep veins"),
+    ("where do the clots in your legs come from", "a deep vein in the leg becomes blocked"),
     ("are there any bad things that could happen with a dvt", "pulmonary embolism"),
     ("does my clot just vanish in time", "dissolve"),
     ("i'm on the pill, should i do anything about my pills", "talk to your doctor"),

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from voiceguide.answer.phrases import any_of, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word
-from voiceguide.answer.text import QUESTION_OPENERS, STOPWORDS
+from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS
 
 _WINDOW = 4
 _CLAUSE_BREAKS = frozenset(
@@ -218,7 +218,9 @@ def suspects_what_was_said(text: str, triage: dict[str, Any], named: Sequence[st
     is (`named`: "what about crohn's, i've got that" has Crohn's, not a clot)."""
     doctor = triage["see-doctor"]
     said = text.replace(" have got ", " have ")
-    found = _suspected(said, doctor["suspect"], doctor.get("referred", []), triage)
+    # "That's dangerous is it, it's not ...": a tag question's "is it" before "it" points at nothing twice.
+    found = [s for s in _suspected(said, doctor["suspect"], doctor.get("referred", []), triage)
+             if not set(s.split()[-2:]) <= POINTING_WORDS]
     first_named = min((start for start, _end, _term in find_all(said, list(named))), default=len(said))
     return any(said.find(suspicion) < first_named for suspicion in found)
 
@@ -342,9 +344,13 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     # "Would my leg feel heavy if i had a clot": a question about a case, not a report of one.
     # "Can you tell me if I've got a clot, my leg is swollen" asks to be told, not what would happen if.
     supposing = bool(words) and words[0] in QUESTION_OPENERS and _supposing(words, triage)
+    # "I was wondering if the dye test hurts": asked, and its "i" is the one asking, not whose body.
+    indirectly = triage.get("asked_indirectly", [])
+    asked = any(start == 0 for start, _end, _said in find_all(text, indirectly))
     reporting = not supposing and (
-        any_of(without(text, triage.get("requests", [])), doctor["personal"])
-        or (words and words[0] not in QUESTION_OPENERS and words[0] not in triage.get("question_openers", ()))
+        any_of(without(text, [*triage.get("requests", []), *indirectly]), doctor["personal"])
+        or (words and words[0] not in QUESTION_OPENERS and words[0] not in triage.get("question_openers", ())
+            and not asked)
     )
     # "My cat's got a lump on her back leg": an animal's signs are for a vet, not this advice.
     animal = any_of(text.replace("'s ", " "), triage.get("animals", []))  # heard as said: "my cat's leg"
