@@ -361,10 +361,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         )
         # "What does that mean", "what does pts stand for": a meaning asked outright, not a bare "what is".
         # So does a worried question the overview answers ("can you get one out of the blue").
-        meaning = kind == "overview" and (
-            bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
-            or intent.get("kind") == "overview"
-        )
+        asks_meaning = kind == "overview" and bool(any_of(q.text, self._kinds["overview"].get("meaning", [])))
+        meaning = asks_meaning or (kind == "overview" and intent.get("kind") == "overview")
         # The documents' words for the lay words said, except everyday ones ("get" is not "occur" here).
         # Each lay word counts once, by the best of its document words a section has.
         lay_stems = tuple(
@@ -389,7 +387,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             (
                 (
                     self._score(s, asked_stems, kind, location, echoed, carried, lay_stems, meaning,
-                                q.explicit_kind and kind == q.kind)
+                                q.explicit_kind and kind == q.kind, of_a_word=asks_meaning)
                     + (_CONTEXT_BONUS if s.id == here else 0.0)
                     + (self._kept_place(s, location) if q.location is None else 0.0)
                     + (KIND_WEIGHT if s.about == kept_kind else 0.0)

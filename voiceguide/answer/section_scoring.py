@@ -60,13 +60,18 @@ class SectionScoring:
         lay: tuple[frozenset[str], ...] = (),
         meaning: bool = False,
         named: bool = False,
+        of_a_word: bool = False,
     ) -> float:
         """`named`: the kind was named outright, so another kind's cue ("sore" in "my bum is sore, what would
-        the doctor do") does not pull toward that kind's section."""
+        the doctor do") does not pull toward that kind's section. `of_a_word`: a meaning asked in so many
+        words ("what does that mean"), of whatever the question names."""
         score = 0.0
         if kind and section.about == kind:
-            # "what is ..." says little about which section; the words after it say more.
-            score += _WEAK_KIND_WEIGHT if kind == "overview" and not meaning else KIND_WEIGHT
+            # "what is ..." says little about which section; the words after it say more. So does a meaning
+            # asked of a word this section does not say ("gluteal vein, what does that mean"): it is told
+            # where the word is said.
+            unsaid = of_a_word and bool(asked_stems - self._section_stems[section.id])
+            score += _WEAK_KIND_WEIGHT if kind == "overview" and (not meaning or unsaid) else KIND_WEIGHT
         where = self.content.location_of(section)
         if location:
             score += _LOCATION_WEIGHT if where == location else -LOCATION_PENALTY
