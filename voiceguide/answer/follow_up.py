@@ -11,7 +11,7 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
-from voiceguide.answer.phrases import any_of_each, find_all, without
+from voiceguide.answer.phrases import any_of, any_of_each, find_all, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import POINTING_WORDS, STOPWORDS, YES_NO_OPENERS
 
@@ -139,8 +139,15 @@ class FollowUps:
     def context_after(self, route: Route, previous: Context) -> Context:
         """What the next question may refer back to, once `route` has been answered."""
         q = route.query
-        terms = self._topic_terms(q) or (previous.terms if self._refers(q) else ())
-        location = route.location or q.location or (previous.location if self._refers(q) else None)
+        own, refers = self._topic_terms(q), self._refers(q)
+        # "And is that one serious" after superficial clots: a worried question's own words ("serious"), asked
+        # of what was just talked about, which it is still about.
+        asked_of_it = refers and bool(own) and q.intent is not None and set(own) <= {
+            w for phrase in any_of(q.text, self._intents[q.intent].get("phrases", [])) for w in phrase.split()
+        }
+        terms = (*own, *(t for t in previous.terms if t not in own)) if asked_of_it else own
+        terms = terms or (previous.terms if refers else ())
+        location = route.location or q.location or (previous.location if refers else None)
         section = route.topic if route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED) else None
         return Context(location, route.kind or q.kind, section, q.text, terms)
 
