@@ -11,7 +11,7 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
-from voiceguide.answer.phrases import any_of, any_of_each, find_all, without
+from voiceguide.answer.phrases import any_of_each, find_all, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import POINTING_WORDS, STOPWORDS, YES_NO_OPENERS
 
@@ -62,6 +62,7 @@ class FollowUps:
     understand: Callable[[str], Query]
     _stem: Callable[[str], str]
     _without_places: Callable[[str], str]
+    _intent_phrase_words: Callable[[Query], set[str]]
 
     def resolve(self, query: Query, context: Context) -> Query:
         """A question that only names another place ("and behind the knee?", "what about in the bum") is
@@ -142,9 +143,7 @@ class FollowUps:
         own, refers = self._topic_terms(q), self._refers(q)
         # "And is that one serious" after superficial clots: a worried question's own words ("serious"), asked
         # of what was just talked about, which it is still about.
-        asked_of_it = refers and bool(own) and q.intent is not None and set(own) <= {
-            w for phrase in any_of(q.text, self._intents[q.intent].get("phrases", [])) for w in phrase.split()
-        }
+        asked_of_it = refers and bool(own) and set(own) <= self._intent_phrase_words(q)
         terms = (*own, *(t for t in previous.terms if t not in own)) if asked_of_it else own
         terms = terms or (previous.terms if refers else ())
         location = route.location or q.location or (previous.location if refers else None)
