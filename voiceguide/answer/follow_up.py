@@ -143,9 +143,10 @@ class FollowUps:
         own, refers = self._topic_terms(q), self._refers(q)
         # "And is that one serious" after superficial clots: a worried question's own words ("serious"), asked
         # of what was just talked about, which it is still about.
-        asked_of_it = refers and bool(own) and set(own) <= self._intent_phrase_words(q)
-        terms = (*own, *(t for t in previous.terms if t not in own)) if asked_of_it else own
-        terms = terms or (previous.terms if refers else ())
+        if refers and own and set(own) <= self._intent_phrase_words(q):
+            terms = (*own, *(t for t in previous.terms if t not in own))
+        else:
+            terms = own or (previous.terms if refers else ())
         location = route.location or q.location or (previous.location if refers else None)
         section = route.topic if route.status in (RouteStatus.ANSWER, RouteStatus.COMBINED) else None
         return Context(location, route.kind or q.kind, section, q.text, terms)

@@ -346,7 +346,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     supposing = bool(words) and words[0] in QUESTION_OPENERS and _supposing(words, triage)
     # "I was wondering if the dye test hurts": asked, and its "i" is the one asking, not whose body.
     indirectly = triage.get("asked_indirectly", [])
-    asked = any(start == 0 for start, _end, _said in find_all(text, indirectly))
+    asked = _after_preface(text, indirectly) != text
     reporting = not supposing and (
         any_of(without(text, [*triage.get("requests", []), *indirectly]), doctor["personal"])
         or (words and words[0] not in QUESTION_OPENERS and words[0] not in triage.get("question_openers", ())
