@@ -12,7 +12,14 @@ import pytest
 import yaml
 
 from tests.conftest import first_answer, reply_after
-from voiceguide.answer.text import ages_told, join_spelled, joinings, without_stumbles
+from voiceguide.answer.text import (
+    POINTING_WORDS,
+    ages_told,
+    asked_again,
+    join_spelled,
+    joinings,
+    without_stumbles,
+)
 from voiceguide.content.content_model import load_content
 
 NOT_COVERED = "don't cover"
@@ -1564,3 +1571,29 @@ def test_whether_signs_can_wait_hears_the_see_a_doctor_advice_again(content, tur
 ])
 def test_compression_kit_for_sport_is_another_subject_but_stockings_are_ours(content, question, says):
     assert says in first_answer(content, question), question
+
+
+_RESTARTS = ["sorry", "hang on", "i mean", "scratch that"]
+
+
+@pytest.mark.parametrize(("said", "asked"), [
+    ("how long do they, scratch that, what stops a clot growing", "what stops a clot growing"),
+    ("where does the, hang on, sorry, which vein gets blocked", "which vein gets blocked"),
+    ("do stockings, i mean how do stockings help", "how do stockings help"),
+    # Pointing back, the question begun again is asked of what came before.
+    ("how are clots treated, sorry, how long does that last",
+     "how are clots treated, sorry, how long does that last"),
+    # Nothing before the restart, or no question after it: nothing was taken back.
+    ("sorry, what does dvt mean", "sorry, what does dvt mean"),
+    ("sorry to bother you but my calf aches", "sorry to bother you but my calf aches"),
+])
+def test_a_question_begun_again_is_the_one_asked(said, asked):
+    assert asked_again(said.replace(",", ""), _RESTARTS, POINTING_WORDS) == asked.replace(",", "")
+
+
+@pytest.mark.parametrize("question", [
+    "my chest hurts and i can't get my breath, sorry, what do i do",
+    "i have coughed up blood, hang on, what should i do now",
+])
+def test_warning_signs_told_before_a_question_begun_again_are_still_heard(content, question):
+    assert "emergency number" in first_answer(content, question)

@@ -62,6 +62,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
         self._fillers = frozenset(lex.get("fillers", []))
         self._not_after_fillers = frozenset(lex.get("not_after_fillers", []))
         self._corrections = lex.get("corrections", [])
+        self._restarts = lex.get("restarts", [])
         self._new_subject = lex.get("new_subject", [])
         self._stand_ins = frozenset(lex.get("stand_ins", []))
         self._weak_stand_ins = frozenset(lex.get("weak_stand_ins", []))

@@ -6,7 +6,7 @@ Recognizers produce lower case words without punctuation; typed questions are br
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
@@ -169,3 +169,20 @@ def joinings(run: list[str]) -> tuple[str, ...]:
     joined = "".join(run)
     inside = "".join(w for w in run if len(w) > 1) if min(len(run[0]), len(run[-1])) > 1 else joined
     return tuple(dict.fromkeys((joined, inside)))
+
+
+def asked_again(text: str, restarts: Sequence[str], pointing: frozenset[str]) -> str:
+    """What follows the last restart ("hang on", "sorry, i mean") that opens a question standing on its own:
+    the question begun again is the one asked ("what are the risk factors, sorry, i mean what increases your
+    risk"). One that points back ("how do stockings work, sorry, what do they do") is asked of what came
+    before, so the whole text is; so is one after a restart with nothing before it ("sorry, what is dvt")."""
+    words = text.split()
+    for end in range(len(words) - 1, 0, -1):
+        after = words[end:]
+        if after[0] not in QUESTION_OPENERS or pointing & set(after):
+            continue
+        for restart in restarts:
+            said = restart.split()
+            if len(said) < end and words[end - len(said):end] == said:
+                return " ".join(after)
+    return text

@@ -22,10 +22,12 @@ from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.scope_checks import clot_in
 from voiceguide.answer.slips import g_restored, one_slip_from, unglued
 from voiceguide.answer.text import (
+    POINTING_WORDS,
     QUESTION_OPENERS,
     STOPWORDS,
     YES_NO_OPENERS,
     ages_told,
+    asked_again,
     asks_why,
     join_spelled,
     joinings,
@@ -88,6 +90,7 @@ class QuestionUnderstanding:
     _intent_index: PhraseIndex
     _fillers: frozenset[str]
     _corrections: list[str]
+    _restarts: list[str]
     _new_subject: list[str]
     _not_after_fillers: frozenset[str]
 
@@ -179,7 +182,9 @@ class QuestionUnderstanding:
         heard = self._heard(text)
         fresh = bool(any_of(heard, self._new_subject))
         heard = self._heard(without(heard, self._new_subject)) if fresh else heard
-        first = self._rewrite(ages_told(heard))
+        # Warning signs told before a question begun again are still heard (triage reads `heard`).
+        asked = asked_again(heard, self._restarts, POINTING_WORDS | {"there"})
+        first = self._rewrite(ages_told(asked))
         rewritten = self._repair(first)
         # Before repair, which may bend a foreign word toward the documents'; after it too ("my cat's").
         foreign = tuple(dict.fromkeys([*any_of(first, self._foreign), *any_of(rewritten, self._foreign)]))
@@ -197,7 +202,7 @@ class QuestionUnderstanding:
         uncovered = tuple(
             u for u in any_of(rewritten, self._uncovered) if not self._in_documents(rewritten, u)
         )
-        intent, intent_words = self._intent(heard, rewritten)
+        intent, intent_words = self._intent(asked, rewritten)
         if closing:
             # "We took the kids camping and I sat in the car for hours, does sitting that long raise the
             # risk": what the articles lack was said in the story; the question after it asks what they cover.
@@ -277,7 +282,7 @@ class QuestionUnderstanding:
             if word != term:
                 continue
             pairs = [(words[j], words[j + 1]) for j in (i - 1, i) if j >= 0 and j + 1 < len(words)]
-            if any(self._documents_say(a, b) for a, b in pairs if not {a, b} <= STOPWORDS):
+            if any(f" {a} {b} " in self._document_text for a, b in pairs if not {a, b} <= STOPWORDS):
                 return True
         return False
 
@@ -285,10 +290,7 @@ class QuestionUnderstanding:
         """Two words of the question, its little words set aside, said together as a document says them
         ("bed rest", "desk work")."""
         words = [w for w in q.text.split() if w not in STOPWORDS]
-        return any(self._documents_say(a, b) for a, b in pairwise(words))
-
-    def _documents_say(self, first: str, second: str) -> bool:
-        return f" {first} {second} " in self._document_text
+        return any(f" {a} {b} " in self._document_text for a, b in pairwise(words))
 
     def _unknown_by_stem(self, q: Query) -> tuple[str, ...]:
         """Unknown words whose stem no content word shares either, and that are not everyday English: in a
@@ -307,9 +309,7 @@ class QuestionUnderstanding:
     @cached_property
     def _not_after(self) -> dict[str, tuple[str, ...]]:
         """Each intent's `not_after` words, as the endings of the text before a phrase that rule it out."""
-        return {
-            name: tuple(f" {p}" for p in spec.get("not_after", [])) for name, spec in self._intents.items()
-        }
+        return {name: tuple(f" {p}" for p in s.get("not_after", [])) for name, s in self._intents.items()}
 
     def _intent(self, heard: str, rewritten: str) -> tuple[str | None, int]:
         """The worried person's question this is, and how many words its phrase has: the longest phrase wins

@@ -16,7 +16,7 @@ from voiceguide.content.templates import TemplateError, expand_lexicon
 # Lists of words the lexicon may have beside its required parts; the compiler copies them as they are.
 OPTIONAL_WORD_LISTS = (
     "vague_phrases", "other_words", "reason_markers", "stand_ins", "weak_stand_ins", "fillers",
-    "not_after_fillers", "corrections", "subject_names", "visits", "unconfirmed", "new_subject",
+    "not_after_fillers", "corrections", "restarts", "subject_names", "visits", "unconfirmed", "new_subject",
 )
 _REQUIRED_WORD_LISTS = ("anchors", "subjects", "uncovered", "neutral", "foreign")
 
