@@ -181,7 +181,10 @@ class Focuser:
             # The kind's heading words and the words that only ask for it ("what does it feel like"); another
             # kind's asking verbs too ("what complications can it cause": "cause" asks nothing here).
             spec = self._kinds[kind]
-            kind_words = {w for h in spec["heading"] + spec.get("asking", []) for w in h.split()}
+            # So do the words asking whether something raises the risk: "does being overweight raise my
+            # chances" asks about the weight, not about the sentence saying "increased risk".
+            asking = spec["heading"] + spec.get("asking", []) + spec.get("raises_risk", [])
+            kind_words = {w for h in asking for w in h.split()}
             kind_words |= self._asking_verbs
         terms: list[tuple[tuple[str, ...], ...]] = []
         covered: set[str] = set()
