@@ -101,6 +101,8 @@ def test_a_recognizers_slip_is_understood_and_its_words_stay_unknown(content, sl
     "is taking aspirin on a coach trip a good idea for clots", "heparin injection doses",
     "any side affects from the anticoagulant", "my clot was after my knee op, when could i drive again",
     "when will my wife get back to swimming after her dvt", "is booze ok on blood thinners",
+    # The blood thinners by name: the articles name none.
+    "could you tell me the names of the blood thinning tablets",
     # Two of the family who had one: a family history, which the articles do not speak of.
     "my dad and my brother have both had a clot, am i likely to get one",
 ])
