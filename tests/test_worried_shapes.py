@@ -1601,3 +1601,18 @@ def test_a_question_begun_again_is_the_one_asked(said, asked):
 ])
 def test_warning_signs_told_before_a_question_begun_again_are_still_heard(content, question):
     assert "emergency number" in first_answer(content, question)
+
+
+@pytest.mark.parametrize("turns", [
+    ("what are varicose veins", "how are they treated"),
+    ("is a bakers cyst dangerous", "what causes one"),
+    ("what brings on a migraine", "how can i stop one"),
+])
+def test_a_follow_up_about_another_condition_still_gets_no_clot_content(content, turns):
+    """"It" and "one" stand for the condition just asked about, which the articles do not explain."""
+    assert _no_document_sentence(content, reply_after(content, *turns)), turns
+
+
+def test_a_look_alike_asked_beside_a_clot_is_still_only_not_covered(content):
+    reply = reply_after(content, "is it a bakers cyst or a clot", "how can you tell them apart")
+    assert NOT_COVERED in reply.answer

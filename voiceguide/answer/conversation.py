@@ -230,7 +230,10 @@ class Conversation(AnswerAssembly, AdviceChoice):
             # "how do i stop them" after a question about leg cramps: still about the cramps.
             route = replace(route, status=still)
         other = route.status == RouteStatus.OUT_OF_SCOPE and bool(route.query.foreign or route.query.unknown)
-        self._state.off_subject = route.status if other or route.status == RouteStatus.NOT_COVERED else None
+        # "What is a baker's cyst", then "how is it treated": still the cyst, another condition, not a clot.
+        condition = intents.get(route.query.intent or "", {}).get("another_condition")
+        kept = RouteStatus.OUT_OF_SCOPE if condition and not route.query.anchored else route.status
+        self._state.off_subject = kept if other or route.status == RouteStatus.NOT_COVERED else None
         if route.status in (RouteStatus.OUT_OF_SCOPE, RouteStatus.NOT_UNDERSTOOD, RouteStatus.NOT_COVERED):
             if not heard:
                 return Reply(

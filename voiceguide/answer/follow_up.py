@@ -238,7 +238,9 @@ class FollowUps:
         """`last`: the last question was not covered (NOT_COVERED) or about another subject (OUT_OF_SCOPE);
         this one, only referring back to it, is still that ("how do i stop them" after leg cramps). One that
         asks a kind of its own after a question the articles do not cover is a clot question again."""
-        refers = self._refers(q) and q.location is None and not q.anchored and not q.foreign
+        # "How do you get rid of one", after a baker's cyst: "one" stands for the thing just asked about too.
+        pointing = self._refers(q) or bool({"one", "ones"} & set(q.heard.split()))
+        refers = pointing and q.location is None and not q.anchored and not q.foreign
         own_kind = q.kind not in (None, "overview") and last == RouteStatus.NOT_COVERED
         # "And for the knee one", after how long blood thinners are taken for the other: the same question,
         # which the articles do not answer for either place.
