@@ -1616,3 +1616,16 @@ def test_a_follow_up_about_another_condition_still_gets_no_clot_content(content,
 def test_a_look_alike_asked_beside_a_clot_is_still_only_not_covered(content):
     reply = reply_after(content, "is it a bakers cyst or a clot", "how can you tell them apart")
     assert NOT_COVERED in reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "should i go to my gp about a superficial clot", "does she need to go to the doctor for a shallow clot",
+])
+def test_asking_to_be_seen_for_ones_own_kind_of_clot_gets_the_see_a_doctor_advice(content, question):
+    reply = reply_after(content, question)
+    assert reply.urgency.value == "see-doctor" and reply.answer.startswith("Please see a doctor soon")
+
+
+def test_whether_a_kind_still_needs_a_doctor_is_answered_from_the_types(content):
+    reply = reply_after(content, "does the superficial kind still need a doctor")
+    assert reply.urgency.value == "none" and "still require medical attention" in reply.answer

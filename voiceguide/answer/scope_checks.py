@@ -189,10 +189,11 @@ class ScopeChecks:
         asks = bool(YES_NO_OPENERS & set(q.heard.split()))
         return "overview" if named and bare and not asks and q.intent is None and q.location is None else None
 
-    def only_asks_what_to_do(self, q: Query) -> bool:
+    def only_asks_what_to_do(self, q: Query, also: frozenset[str] = frozenset()) -> bool:
         """"Should i see a doctor", "need a gp for a clot": nothing but what to do about a clot, asked with
         nothing before it; the person asking is taken to be the one worried (not "do surface clots need a
-        doctor", which names what it asks about, nor "why get it seen quickly", which asks a reason)."""
+        doctor", which names what it asks about, nor "why get it seen quickly", which asks a reason). `also`:
+        words that may be said besides (the kind of clot one has)."""
         spec = self._intents.get(q.intent or "", {})
         if spec.get("answer") != "advice" or asks_why(q.heard):
             return False
@@ -202,7 +203,7 @@ class ScopeChecks:
             return True
         if q.location is not None:
             return False
-        own = self._intent_phrase_words(q) | set(unconfirmed)  # "for a suspected clot": still their worry
+        own = self._intent_phrase_words(q) | set(unconfirmed) | also  # "for a suspected clot": their worry
         return all(w in own or w in self._subjects or w in self._neutral for w in q.content_words)
 
     def asks_to_be_seen(self, q: Query) -> bool:
@@ -211,6 +212,10 @@ class ScopeChecks:
         prevent them), nor "does that kind still need a doctor", asked of a kind of clot."""
         triage = self.content.lexicon["triage"]
         who = [*triage["see-doctor"]["personal"], *triage.get("seen_of", [])]
-        return self.only_asks_what_to_do(q) and bool(
+        # "Do i need to see a doctor for a superficial clot": one's own clot, of a kind named, is a worry; "do
+        # i still need a doctor for the surface kind" asks of the kind.
+        of_kind = any_of(q.text, triage.get("asked_of_the_kind", []))
+        kinds = frozenset(w for k in triage.get("kinds_seen_for", []) for w in k.split() if not of_kind)
+        return self.only_asks_what_to_do(q, kinds) and bool(
             any_of(q.text, triage.get("asking_to_be_seen", [])) and any_of(q.text, who)
         )
