@@ -1620,8 +1620,10 @@ def test_a_look_alike_asked_beside_a_clot_is_still_only_not_covered(content):
 
 @pytest.mark.parametrize("question", [
     "should i go to my gp about a superficial clot", "does she need to go to the doctor for a shallow clot",
+    # Said as tersely as a search.
+    "urgent care for a blood clot?", "gp for my clot?",
 ])
-def test_asking_to_be_seen_for_ones_own_kind_of_clot_gets_the_see_a_doctor_advice(content, question):
+def test_asking_to_be_seen_for_ones_own_clot_gets_the_see_a_doctor_advice(content, question):
     reply = reply_after(content, question)
     assert reply.urgency.value == "see-doctor" and reply.answer.startswith("Please see a doctor soon")
 
