@@ -211,7 +211,9 @@ class Focuser:
             terms.append(tuple(self._stems(w) for w in self._spread.get("focus", [])))
         everyday: list[tuple[tuple[str, ...], ...]] = []
         for word in rewritten.split():
-            if word in covered or word in kind_words or len(word) < 3 or (
+            # A two-letter word counts only if the documents say it ("ct").
+            short = len(word) < 3 and self._stem(word) not in self._idf
+            if word in covered or word in kind_words or short or (
                 word in self._ignored and word not in self._rare_places
             ):
                 continue
