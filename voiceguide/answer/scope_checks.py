@@ -215,7 +215,8 @@ class ScopeChecks:
         # "Do i need to see a doctor for a superficial clot": one's own clot, of a kind named, is a worry; "do
         # i still need a doctor for the surface kind" asks of the kind.
         of_kind = any_of(q.text, triage.get("asked_of_the_kind", []))
-        kinds = frozenset(w for k in triage.get("kinds_seen_for", []) for w in k.split() if not of_kind)
+        named = () if of_kind else triage.get("kinds_seen_for", ())
+        kinds = frozenset(w for kind in named for w in kind.split())
         return self.only_asks_what_to_do(q, kinds) and bool(
             any_of(q.text, triage.get("asking_to_be_seen", [])) and any_of(q.text, who)
         )

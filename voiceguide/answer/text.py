@@ -34,6 +34,8 @@ YES_NO_OPENERS = frozenset(
 QUESTION_OPENERS = YES_NO_OPENERS | frozenset("what how why when where which who".split())
 # Words that stand for what was just talked about: "how do they work" after compression stockings.
 POINTING_WORDS = frozenset("it its they them their that this those these".split())
+# A question begun again that says one of these is asked of what came before it ("what do they do there").
+_POINTING_BACK = POINTING_WORDS | {"there"}
 
 
 def normalize(text: str) -> str:
@@ -171,7 +173,7 @@ def joinings(run: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((joined, inside)))
 
 
-def asked_again(text: str, restarts: Sequence[str], pointing: frozenset[str]) -> str:
+def asked_again(text: str, restarts: Sequence[str]) -> str:
     """What follows the last restart ("hang on", "sorry, i mean") that opens a question standing on its own:
     the question begun again is the one asked ("what are the risk factors, sorry, i mean what increases your
     risk"). One that points back ("how do stockings work, sorry, what do they do") is asked of what came
@@ -179,7 +181,7 @@ def asked_again(text: str, restarts: Sequence[str], pointing: frozenset[str]) ->
     words = text.split()
     for end in range(len(words) - 1, 0, -1):
         after = words[end:]
-        if after[0] not in QUESTION_OPENERS or pointing & set(after):
+        if after[0] not in QUESTION_OPENERS or _POINTING_BACK & set(after):
             continue
         for restart in restarts:
             said = restart.split()

@@ -22,7 +22,6 @@ from voiceguide.answer.scope import english_word, everyday
 from voiceguide.answer.scope_checks import clot_in
 from voiceguide.answer.slips import g_restored, one_slip_from, unglued
 from voiceguide.answer.text import (
-    POINTING_WORDS,
     QUESTION_OPENERS,
     STOPWORDS,
     YES_NO_OPENERS,
@@ -183,7 +182,7 @@ class QuestionUnderstanding:
         fresh = bool(any_of(heard, self._new_subject))
         heard = self._heard(without(heard, self._new_subject)) if fresh else heard
         # Warning signs told before a question begun again are still heard (triage reads `heard`).
-        asked = asked_again(heard, self._restarts, POINTING_WORDS | {"there"})
+        asked = asked_again(heard, self._restarts)
         first = self._rewrite(ages_told(asked))
         rewritten = self._repair(first)
         # Before repair, which may bend a foreign word toward the documents'; after it too ("my cat's").
