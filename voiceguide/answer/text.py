@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from voiceguide.answer.phrases import find_all
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _NOT_WORD = re.compile(r"[^a-z0-9' ]+")
 # A sentence ends at . ! or ? (with any closing quote or bracket) before white space and a capital or digit.
@@ -178,13 +180,9 @@ def asked_again(text: str, restarts: Sequence[str]) -> str:
     the question begun again is the one asked ("what are the risk factors, sorry, i mean what increases your
     risk"). One that points back ("how do stockings work, sorry, what do they do") is asked of what came
     before, so the whole text is; so is one after a restart with nothing before it ("sorry, what is dvt")."""
-    words = text.split()
-    for end in range(len(words) - 1, 0, -1):
-        after = words[end:]
-        if after[0] not in QUESTION_OPENERS or _POINTING_BACK & set(after):
-            continue
-        for restart in restarts:
-            said = restart.split()
-            if len(said) < end and words[end - len(said):end] == said:
-                return " ".join(after)
+    for start, end, _said in sorted(find_all(text, restarts), reverse=True):
+        after = text[end:].split()
+        stands_alone = bool(after) and after[0] in QUESTION_OPENERS and not _POINTING_BACK & set(after)
+        if stands_alone and text[:start].strip():
+            return " ".join(after)
     return text
