@@ -464,3 +464,12 @@ def test_a_question_asked_indirectly_reports_only_the_askers_own_signs(judge, sa
 ])
 def test_someone_said_as_they_who_thinks_they_have_one_is_see_a_doctor(judge, said):
     assert judge(said) is Urgency.SEE_DOCTOR, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("the nurse said clots in passing on her way out, which illnesses make them likelier", Urgency.NONE),
+    ("she passed on the message on her way out, can a long flight cause a clot", Urgency.NONE),
+    ("she passed out on her way out of the shop", Urgency.EMERGENCY),
+])
+def test_an_idiom_holding_a_warning_signs_words_is_no_sign(judge, said, urgency):
+    assert judge(said) is urgency, said

@@ -49,7 +49,7 @@ class AnswerAssembly:
         intent = self.content.lexicon.get("intents", {}).get(q.intent or "", {})
         intent_focus = tuple(intent.get("focus", []))
         focus = self.focuser.focus(
-            q.heard, q.text, route.kind, intent_focus, route.carried, route.location, q.story
+            q.asked or q.heard, q.text, route.kind, intent_focus, route.carried, route.location, q.story
         )
         focus = replace(focus, said=said)
         sections = self._sections_for(route, intent_focus, focus)

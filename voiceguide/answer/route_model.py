@@ -48,6 +48,9 @@ class Query:
     story: str = ""
     # a subject left behind ("enough about clots, what's good for a cold"), cut from what was heard
     new_subject: bool = False
+    # the question as heard when it was begun again after other words ("..., and now i want to know, is it
+    # dangerous"): what the answer's sentences are chosen for; empty when it is all of `heard`
+    asked: str = ""
 
 
 class RouteStatus(enum.StrEnum):

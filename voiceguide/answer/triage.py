@@ -327,7 +327,9 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
         )
         signs += [cue for cue in _affirmed(cued, triage["emergency"].get("cue_words", []), triage)
                   if not _reassuring(cued, cue)]
-        signs += _near(text, triage["emergency"].get("near", []), triage)
+        # "The specialist mentioned it in passing on his way out": idioms that hold a pair's words.
+        unpaired = without(text, triage["emergency"].get("not_near", []))
+        signs += _near(unpaired, triage["emergency"].get("near", []), triage)
     signs += _suspected(text, doctor["suspect"], triage["emergency"]["conditions"], triage)
     if signs:
         return Urgency.EMERGENCY, signs

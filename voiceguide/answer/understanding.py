@@ -247,6 +247,7 @@ class QuestionUnderstanding:
         return Query(
             heard, rewritten, location, kind, anchored, foreign, content_words, unknown, uncovered, intent,
             explicit, kind is not None and said_kind is None, story=story, new_subject=fresh,
+            asked="" if asked == heard else asked,
         )
 
     def _stands_in(self, q: Query, stand_ins: frozenset[str] | None = None) -> bool:
