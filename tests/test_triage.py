@@ -473,3 +473,21 @@ def test_someone_said_as_they_who_thinks_they_have_one_is_see_a_doctor(judge, sa
 ])
 def test_an_idiom_holding_a_warning_signs_words_is_no_sign(judge, said, urgency):
     assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("which scan would i get if they suspect i have a dvt", Urgency.NONE),
+    ("how do they treat you if they think i have a clot", Urgency.NONE),
+    ("they think i have a clot in my calf", Urgency.SEE_DOCTOR),
+    ("what do i do if i think i have a clot", Urgency.SEE_DOCTOR),
+])
+def test_someone_elses_suspicion_supposed_after_if_is_no_report(judge, said, urgency):
+    assert judge(said) is urgency, said
+
+
+@pytest.mark.parametrize(("said", "urgency"), [
+    ("can you teach me a breathing exercise for anxiety", Urgency.NONE),
+    ("my chest is tight, are breathing exercises any good", Urgency.EMERGENCY),
+])
+def test_a_breathing_exercise_is_no_warning_sign_but_a_sign_said_with_it_is(judge, said, urgency):
+    assert judge(said) is urgency, said

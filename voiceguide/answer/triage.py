@@ -179,6 +179,10 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
         # "What if i have a clot" supposes one; "should i see a doctor if i think i have one" asks about it.
         before = said[:start].split()
         defining = bool(before) and before[-1] in triage.get("asks_what_it_is", ())
+        # "What tests will they do if they think i've got one": someone else's suspicion, supposed.
+        upto = f" {said[:start]}"
+        thinker = next((t for t in triage.get("others_think", []) if upto.endswith(f" {t} ")), "")
+        before = before[:len(before) - len(thinker.split())]
         return (
             defining
             or _negated(said, start, triage)
