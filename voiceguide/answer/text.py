@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
 YES_NO_OPENERS = frozenset(
     "can could is are was were does do did will would should may might has have".split()
 )
-QUESTION_OPENERS = YES_NO_OPENERS | frozenset("what how why when where which who".split())
+QUESTION_OPENERS = YES_NO_OPENERS | frozenset("what how why when where whereabouts which who".split())
 # Words that stand for what was just talked about: "how do they work" after compression stockings.
 POINTING_WORDS = frozenset("it its they them their that this those these".split())
 # A question begun again that says one of these is asked of what came before it ("what do they do there").
