@@ -1624,3 +1624,16 @@ def test_asking_to_be_seen_for_ones_own_clot_gets_the_see_a_doctor_advice(conten
 def test_whether_a_kind_still_needs_a_doctor_is_answered_from_the_types(content):
     reply = reply_after(content, "does the superficial kind still need a doctor")
     assert reply.urgency.value == "none" and "still require medical attention" in reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "we got dad back from hospital yesterday, what signs should we keep an eye out for",
+    "now she is home what should we be looking out for",
+])
+def test_what_to_watch_for_once_home_is_the_signs_of_a_clot(content, question):
+    assert "pain" in first_answer(content, question), question
+
+
+def test_what_to_watch_for_said_of_nothing_else_stays_out_of_scope(content):
+    said = "what should i watch out for when i buy a used van"
+    assert _no_document_sentence(content, reply_after(content, said))

@@ -267,7 +267,10 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             phrased_kind = self._said_in_kind_phrase(q) | self._said_in_intent_phrase(q)
             told = told_numbers(q.text)
             # "Is it only in the legs": a place an intent's own phrase asks about does not make it a sign's.
-            place_ok = not q.location or self._intents.get(q.intent or "", {}).get("names_place", False)
+            # A worried question said of anything ("what should i look out for") needs the subject said.
+            spec = self._intents.get(q.intent or "", {})
+            place_ok = (not q.location or spec.get("names_place", False)) and (
+                q.anchored or stands_in or not spec.get("said_of_anything"))
             if (q.kind is not None or q.intent is not None) and place_ok and not lay_only and (
                 subject_words or not self._about_a_cue_of_another_kind(q, stands_in)
             ) and all(
@@ -284,7 +287,6 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
                 status = RouteStatus.OUT_OF_SCOPE if q.content_words else RouteStatus.NOT_UNDERSTOOD
                 # A clot-care question the articles do not answer, said with the subject's words ("is aspirin
                 # enough to thin my blood"): honest, not "I can't help".
-                spec = self._intents.get(q.intent or "", {})
                 if spec.get("covered") is False and (
                     (not spec.get("needs_anchor") and any(w in self._subjects for w in q.content_words))
                     or self._care_of_a_place(q, spec, unknown)
