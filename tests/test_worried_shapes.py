@@ -1637,3 +1637,10 @@ def test_what_to_watch_for_once_home_is_the_signs_of_a_clot(content, question):
 def test_what_to_watch_for_said_of_nothing_else_stays_out_of_scope(content):
     said = "what should i watch out for when i buy a used van"
     assert _no_document_sentence(content, reply_after(content, said))
+
+
+@pytest.mark.parametrize("question", [
+    "is bed rest bad for your back", "is sitting at a desk all day bad for my neck",
+])
+def test_a_named_risk_asked_of_another_harm_stays_out_of_scope(content, question):
+    assert _no_document_sentence(content, reply_after(content, question)), question

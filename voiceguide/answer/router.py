@@ -233,7 +233,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             # make a clot question: "how is it treated behind the knee", "is bed rest a risk". A place and a
             # bare "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
             (q.location is not None or any(w in self._subjects for w in q.content_words)
-             or self._names_domain_word(q) or (q.kind == "causes" and self._says_a_document_pair(q)))
+             or self._names_domain_word(q) or self._asks_of_a_named_risk(q))
             and q.kind not in (None, "overview")
         ) or (
             # "What is the gluteal vein": a word only the documents use, asked what it is; "is the iliac
