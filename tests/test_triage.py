@@ -467,27 +467,18 @@ def test_someone_said_as_they_who_thinks_they_have_one_is_see_a_doctor(judge, sa
 
 
 @pytest.mark.parametrize(("said", "urgency"), [
+    # An idiom holding a warning sign's words is no sign; the sign said outright still is.
     ("the nurse said clots in passing on her way out, which illnesses make them likelier", Urgency.NONE),
     ("she passed on the message on her way out, can a long flight cause a clot", Urgency.NONE),
     ("she passed out on her way out of the shop", Urgency.EMERGENCY),
-])
-def test_an_idiom_holding_a_warning_signs_words_is_no_sign(judge, said, urgency):
-    assert judge(said) is urgency, said
-
-
-@pytest.mark.parametrize(("said", "urgency"), [
+    # Someone else's suspicion supposed after "if" is no report; one's own, or theirs said outright, is.
     ("which scan would i get if they suspect i have a dvt", Urgency.NONE),
     ("how do they treat you if they think i have a clot", Urgency.NONE),
     ("they think i have a clot in my calf", Urgency.SEE_DOCTOR),
     ("what do i do if i think i have a clot", Urgency.SEE_DOCTOR),
-])
-def test_someone_elses_suspicion_supposed_after_if_is_no_report(judge, said, urgency):
-    assert judge(said) is urgency, said
-
-
-@pytest.mark.parametrize(("said", "urgency"), [
+    # A breathing exercise is no warning sign; a sign said beside it is.
     ("can you teach me a breathing exercise for anxiety", Urgency.NONE),
     ("my chest is tight, are breathing exercises any good", Urgency.EMERGENCY),
 ])
-def test_a_breathing_exercise_is_no_warning_sign_but_a_sign_said_with_it_is(judge, said, urgency):
+def test_words_that_only_look_like_a_sign_or_a_suspicion_are_neither(judge, said, urgency):
     assert judge(said) is urgency, said

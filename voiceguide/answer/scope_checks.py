@@ -67,7 +67,7 @@ class ScopeChecks:
     _says_a_document_pair: Callable[[Query], bool]
 
     def _asks_of_a_named_risk(self, q: Query) -> bool:
-        """"Is bed rest a risk", "does sitting on a coach for hours count": a risk the documents name in two
+        """"Is bed rest a risk", "does all that desk work count": a risk the documents name in two
         of their words, asked whether it counts; not "is bed rest bad for your back", of another harm."""
         return (
             q.kind == "causes" and self._says_a_document_pair(q)
