@@ -228,12 +228,13 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             if not q.uncovered and self._care_of_a_place(q, spec, unknown):
                 return Route(RouteStatus.NOT_COVERED, q)
             return Route(RouteStatus.OUT_OF_SCOPE, q)
+        named_risk = q.kind == "causes" and self._says_a_document_pair(q)
         in_domain = q.anchored or (
             # A place or the subject's own words ("deep veins", "blood", "bed rest" as a risk) with a kind
             # make a clot question: "how is it treated behind the knee", "is bed rest a risk". A place and a
             # bare "what is" do not ("what is the knee" is what a recognizer made of "what's the weather").
             (q.location is not None or any(w in self._subjects for w in q.content_words)
-             or self._names_domain_word(q) or self._asks_of_a_named_risk(q))
+             or self._names_domain_word(q) or (named_risk and self._asks_if_it_counts(q)))
             and q.kind not in (None, "overview")
         ) or (
             # "What is the gluteal vein": a word only the documents use, asked what it is; "is the iliac
@@ -258,9 +259,8 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             plain_stems = {self._stem(w) for w in plain}
             # A kind heard only through a lay word ("blue" for discoloration), with nothing standing for the
             # subject, is not ours: "does it come in blue" is about something for sale.
-            # A risk the documents name in two words is their cause, though: "lying in bed ('bed rest') for a
-            # week, does that matter" (not "bed" alone: "is it bad to use my phone before bed").
-            named_risk = q.kind == "causes" and self._says_a_document_pair(q)
+            # A risk the documents name in two words (named_risk) is their cause, though: "lying in bed ('bed
+            # rest') for a week, does that matter" (not "bed" alone: "is it bad to use my phone before bed").
             lay_only = q.lay_kind and q.intent is None and not stands_in and not named_risk
             # Whether the documents' words may stand for the subject: once per question, not per word.
             subject_words = self._points_at_subject(q) or self._named_with_its_words(q)

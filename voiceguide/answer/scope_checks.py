@@ -64,15 +64,12 @@ class ScopeChecks:
     _subjects: frozenset[str]
     _stand_ins: frozenset[str]
     _stem: Callable[[str], str]
-    _says_a_document_pair: Callable[[Query], bool]
 
-    def _asks_of_a_named_risk(self, q: Query) -> bool:
-        """"Is bed rest a risk", "does all that desk work count": a risk the documents name in two
-        of their words, asked whether it counts; not "is bed rest bad for your back", of another harm."""
-        return (
-            q.kind == "causes" and self._says_a_document_pair(q)
-            and bool(any_of(q.text, self._kinds["causes"].get("asks_if_risk", [])))
-        )
+    def _asks_if_it_counts(self, q: Query) -> bool:
+        """"Is bed rest a risk", "does all that desk work count": of a risk the documents name in two of
+        their words, whether it counts; not "is bed rest bad for your back", of another harm."""
+        causes = self._kinds["causes"]
+        return bool(any_of(q.text, [*causes.get("asks_if_risk", []), *causes.get("raises_risk", [])]))
 
     def _named_with_its_words(self, q: Query) -> bool:
         """"Do the symptoms vary from person to person": a kind named by its heading word, and every other

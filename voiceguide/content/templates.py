@@ -23,7 +23,8 @@ MAX_EXPANSIONS = 2000
 
 # The lists of a kind or an intent that may hold templates.
 _TEMPLATE_KEYS = frozenset(
-    {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in", "lowers_risk"}
+    {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in", "lowers_risk",
+     "anchored_by"}
 )
 # Per triage level: signs, the frames of a suspicion ("(my|his) calf has"), and what was just heard said to be
 # the person's own or happening now, whether what was described is one, and clots told of in the family.
