@@ -371,14 +371,21 @@ class Focuser:
         here = max(self.score(chosen, i, focus) for i in range(len(chosen.sentences)))
         # What was asked in the question's own words: a worried question's usual words chose the section.
         asked = replace(focus, intent=())
-        here_terms = self.asked_fit(chosen, focus)
+        # "How would they check for a clot in my groin": a place word only says where, and another kind's
+        # sentence naming it ("extending into the groin") says nothing of what was asked there.
+        rare = {self._stem(w) for w in self._rare_places}
+        of_kind = replace(asked, terms=tuple(t for t in asked.terms if not all(set(a) <= rare for a in t)))
+        here_terms, here_of_kind = self.asked_fit(chosen, focus), self.asked_fit(chosen, of_kind)
         best: tuple[float, Section, int] | None = None
         for section in others:
             other_kind = section.about != (focus.kind or chosen.about)
             if section.id == chosen.id or (keep_kind and other_kind):
                 continue
             for i, sentence in enumerate(section.sentences):
-                if self.term_score(sentence, asked) <= here_terms:
+                place_only = other_kind and focus.kind not in (None, "overview", "causes")
+                if self.term_score(sentence, of_kind if place_only else asked) <= (
+                    here_of_kind if place_only else here_terms
+                ):
                     continue  # it must say more of what was asked, not only more of the kind
                 score = self.score(section, i, focus) - _OTHER_SECTION - (_OTHER_KIND if other_kind else 0.0)
                 if score > here and (best is None or score > best[0]):
