@@ -11,7 +11,7 @@ from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
-from voiceguide.answer.phrases import any_of_each, find_all, without
+from voiceguide.answer.phrases import any_of, any_of_each, find_all, without
 from voiceguide.answer.route_model import Context, Query, Route, RouteStatus
 from voiceguide.answer.text import POINTING_WORDS, STOPWORDS, YES_NO_OPENERS
 
@@ -238,6 +238,9 @@ class FollowUps:
         """`last`: the last question was not covered (NOT_COVERED) or about another subject (OUT_OF_SCOPE);
         this one, only referring back to it, is still that ("how do i stop them" after leg cramps). One that
         asks a kind of its own after a question the articles do not cover is a clot question again."""
+        # "The blood test you mentioned", after an aside: what this assistant said, which was about clots.
+        if any_of(q.heard, self.content.lexicon.get("said_before", [])):
+            return None
         # "How do you get rid of one", after a baker's cyst: "one" stands for the thing just asked about too.
         pointing = self._refers(q) or bool({"one", "ones"} & set(q.heard.split()))
         refers = pointing and q.location is None and not q.anchored and not q.foreign

@@ -17,6 +17,7 @@ from voiceguide.content.templates import TemplateError, expand_lexicon
 OPTIONAL_WORD_LISTS = (
     "vague_phrases", "other_words", "reason_markers", "stand_ins", "weak_stand_ins", "fillers",
     "not_after_fillers", "corrections", "restarts", "subject_names", "visits", "unconfirmed", "new_subject",
+    "said_before",
 )
 _REQUIRED_WORD_LISTS = ("anchors", "subjects", "uncovered", "neutral", "foreign")
 

@@ -120,7 +120,7 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
             }
     # "(treat|sort out) (the|my) bruise": another subject said many ways; "(forget|never mind) [the] clots":
     # this one left.
-    for part in ("visits", "foreign", "new_subject"):
+    for part in ("visits", "foreign", "new_subject", "said_before"):
         if isinstance(lexicon.get(part), list):
             expanded[part] = expand_all(lexicon[part])
     # A warning sign said many ways ("bigger than (the|my) (other|right|left) [one]") is one template too.
