@@ -151,6 +151,7 @@ class Focuser:
             w for w in places - set(lex["subjects"]) - STOPWORDS
             if 0 < df.get(self._stem(w), 0) <= _RARE_PLACE and not common_word(w)
         )
+        self._rare_stems = frozenset(self._stem(w) for w in self._rare_places)
         # "These medications do not break up existing clots": a sentence that refers back is also about what
         # it refers to, so it is matched with its predecessor's words too.
         self._about: dict[str, set[str]] = {}
@@ -373,19 +374,19 @@ class Focuser:
         asked = replace(focus, intent=())
         # "How would they check for a clot in my groin": a place word only says where, and another kind's
         # sentence naming it ("extending into the groin") says nothing of what was asked there.
-        rare = {self._stem(w) for w in self._rare_places}
-        of_kind = replace(asked, terms=tuple(t for t in asked.terms if not all(set(a) <= rare for a in t)))
+        of_kind = replace(
+            asked, terms=tuple(t for t in asked.terms if not all(set(a) <= self._rare_stems for a in t))
+        )
         here_terms, here_of_kind = self.asked_fit(chosen, focus), self.asked_fit(chosen, of_kind)
         best: tuple[float, Section, int] | None = None
         for section in others:
             other_kind = section.about != (focus.kind or chosen.about)
             if section.id == chosen.id or (keep_kind and other_kind):
                 continue
+            place_only = other_kind and focus.kind not in (None, "overview", "causes")
+            wanted, bar = (of_kind, here_of_kind) if place_only else (asked, here_terms)
             for i, sentence in enumerate(section.sentences):
-                place_only = other_kind and focus.kind not in (None, "overview", "causes")
-                if self.term_score(sentence, of_kind if place_only else asked) <= (
-                    here_of_kind if place_only else here_terms
-                ):
+                if self.term_score(sentence, wanted) <= bar:
                     continue  # it must say more of what was asked, not only more of the kind
                 score = self.score(section, i, focus) - _OTHER_SECTION - (_OTHER_KIND if other_kind else 0.0)
                 if score > here and (best is None or score > best[0]):
