@@ -1644,3 +1644,15 @@ def test_what_to_watch_for_said_of_nothing_else_stays_out_of_scope(content):
 ])
 def test_a_named_risk_asked_of_another_harm_stays_out_of_scope(content, question):
     assert _no_document_sentence(content, reply_after(content, question)), question
+
+
+def test_going_back_to_a_place_after_another_subject_is_not_going_back_to_what_was_said(content):
+    """"Back to the lump thing" returns to the last answer after an aside; "can i go back to the gym with
+    them", after leg cramps, is still about the cramps."""
+    reply = reply_after(content, "leg cramps at night", "can i go back to the gym with them")
+    assert _no_document_sentence(content, reply) and reply.status.value == "out-of-scope", reply.answer
+    back = reply_after(
+        content, "would a clot give me a hard lump", "what's on telly tonight",
+        "ok back to the lump, is that a deep one",
+    )
+    assert back.topic is not None and "lump" in back.answer, back.answer
