@@ -374,17 +374,20 @@ class Focuser:
         asked = replace(focus, intent=())
         # "How would they check for a clot in my groin": a place word only says where, and another kind's
         # sentence naming it ("extending into the groin") says nothing of what was asked there.
-        of_kind = replace(
-            asked, terms=tuple(t for t in asked.terms if not all(set(a) <= self._rare_stems for a in t))
-        )
-        here_terms, here_of_kind = self.asked_fit(chosen, focus), self.asked_fit(chosen, of_kind)
+        here_terms = self.asked_fit(chosen, focus)
+        of_kind, here_of_kind = asked, here_terms
+        place_aside = focus.kind not in (None, "overview", "causes")
+        if place_aside:
+            of_kind = replace(
+                asked, terms=tuple(t for t in asked.terms if not all(set(a) <= self._rare_stems for a in t))
+            )
+            here_of_kind = self.asked_fit(chosen, of_kind)
         best: tuple[float, Section, int] | None = None
         for section in others:
             other_kind = section.about != (focus.kind or chosen.about)
             if section.id == chosen.id or (keep_kind and other_kind):
                 continue
-            place_only = other_kind and focus.kind not in (None, "overview", "causes")
-            wanted, bar = (of_kind, here_of_kind) if place_only else (asked, here_terms)
+            wanted, bar = (of_kind, here_of_kind) if place_aside and other_kind else (asked, here_terms)
             for i, sentence in enumerate(section.sentences):
                 if self.term_score(sentence, wanted) <= bar:
                     continue  # it must say more of what was asked, not only more of the kind

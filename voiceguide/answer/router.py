@@ -228,7 +228,7 @@ class Router(SectionScoring, FollowUps, QuestionUnderstanding, ScopeChecks):
             if not q.uncovered and self._care_of_a_place(q, spec, unknown):
                 return Route(RouteStatus.NOT_COVERED, q)
             return Route(RouteStatus.OUT_OF_SCOPE, q)
-        named_risk = q.kind == "causes" and self._says_a_document_pair(q)
+        named_risk = not q.anchored and q.kind == "causes" and self._says_a_document_pair(q)
         in_domain = q.anchored or (
             # A place or the subject's own words ("deep veins", "blood", "bed rest" as a risk) with a kind
             # make a clot question: "how is it treated behind the knee", "is bed rest a risk". A place and a
