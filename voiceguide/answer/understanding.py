@@ -328,7 +328,7 @@ class QuestionUnderstanding:
             blocked = frozenset(spec.get("not_before", ()))
             # "Since his stroke, is he at risk of clots": a condition said as what happened is the situation.
             # "When it reaches the lungs, is it a vein or an artery that is blocked": another subject said.
-            if spec.get("not_with") and any_of(rewritten, spec["not_with"]):
+            if spec.get("not_with") and any(any_of(text, spec["not_with"]) for text in texts):
                 continue
             after = self._not_after.get(name, ())
             hits = [
