@@ -30,7 +30,8 @@ _TEMPLATE_KEYS = frozenset(
 # case ("(clot|dvt) what (do|now)"), what was just heard said to be the person's own or happening now, whether
 # what was described is one, and clots told of in the family.
 _TRIAGE_LEVEL_TEMPLATES = (
-    "signs", "has_them", "lasting", "happening", "suspect", "is_it_one", "family_history", "personal"
+    "signs", "has_them", "lasting", "happening", "suspect", "is_it_one", "family_history", "personal",
+    "phrases",
 )
 
 
