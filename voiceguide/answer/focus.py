@@ -236,7 +236,7 @@ class Focuser:
         if not terms:
             terms, everyday = [t for t in everyday if yes_no or not set(t[0]) & self._stand_in_stems], []
         intent = tuple((self._stems(normalize(phrase)),) for phrase in extra)
-        why = first == "why" or heard.startswith("how come")
+        why = "why" in opening or heard.startswith("how come")
         said = {s for t in terms for alt in t for s in alt}
         before = tuple(
             t for t in (self._term(w) for w in carried if w not in self._ignored and w not in kind_words)
