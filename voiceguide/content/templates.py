@@ -26,9 +26,10 @@ _TEMPLATE_KEYS = frozenset(
     {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in", "lowers_risk",
      "anchored_by"}
 )
-# Per triage level: signs, the frames of a suspicion ("(my|his) calf has"), words making it the person's own
-# case ("(clot|dvt) what (do|now)"), what was just heard said to be the person's own or happening now, whether
-# what was described is one, and clots told of in the family.
+# Per triage level: signs and phrases ("(think|worried) (the|my) clot is back"), the frames of a suspicion
+# ("(my|his) calf has"), words making it the person's own case ("(clot|dvt) what (do|now)"), what was just
+# heard said to be the person's own or happening now, whether what was described is one, and clots told of
+# in the family.
 _TRIAGE_LEVEL_TEMPLATES = (
     "signs", "has_them", "lasting", "happening", "suspect", "is_it_one", "family_history", "personal",
     "phrases",
