@@ -189,13 +189,19 @@ def test_listen_with_piper_answers(tmp_path: Path) -> None:
 
 
 def test_say_and_voices_take_tts_piper(tmp_path: Path) -> None:
+    """Piper's voice varies from render to render and tiny.en once heard one `say` as "all your doctor
+    today" (1 run in the CI's record, none in 50 here): most of three must be heard with every word."""
     env = private_env(tmp_path)
     out = tmp_path / "said.wav"
-    proc = subprocess.run([VOICEGUIDE, "say", "--tts", "piper", "--output", str(out),
-                           "Call your doctor today."], env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    samples, rate = sf.read(str(out), dtype="float32")
-    assert {"call", "doctor", "today"} <= set(heard(samples, rate).split())
+    hearings = []
+    for _ in range(3):
+        proc = subprocess.run([VOICEGUIDE, "say", "--tts", "piper", "--output", str(out),
+                               "Call your doctor today."],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        samples, rate = sf.read(str(out), dtype="float32")
+        hearings.append(set(heard(samples, rate).split()))
+    assert sum({"call", "doctor", "today"} <= words for words in hearings) >= 2, hearings
     proc = subprocess.run([VOICEGUIDE, "say", "--tts", "piper", "--voice", "nosuchvoice", "--output",
                            str(tmp_path / "x.wav"), "hello"],
                           env=env, capture_output=True, text=True, timeout=120)
