@@ -21,7 +21,7 @@ from voiceguide.content.compiler import (
 )
 from voiceguide.content.content_model import content_from_dict, load_content
 from voiceguide.content.documents import DocumentError, read_document
-from voiceguide.content.templates import expand
+from voiceguide.content.templates import expand, expand_all
 
 SHARED_DOCS = Path(__file__).resolve().parents[2] / "shared" / "documents"
 
@@ -237,6 +237,24 @@ def test_lexicon_templates_are_written_out_when_compiled():
     # A synonym's key may be a template too: each wording is rewritten to the documents' words.
     synonyms = load_content().lexicon["synonyms"]
     assert synonyms["an operation on his tummy"] == synonyms["surgery on the stomach"] == "abdomen surgery"
+
+
+def test_a_list_named_once_is_shared_written_out(tmp_path: Path):
+    """A YAML alias puts a named list inside another list: it is written out in place, templates and all, so
+    two intents share one list of phrases and a phrase added to it reaches both."""
+    assert expand_all([["raise (my|the) risk"], "smoke"]) == ["raise my risk", "raise the risk", "smoke"]
+    lexicon = tmp_path / "lexicon.yaml"
+    text = DEFAULT_LEXICON.read_text(encoding="utf-8")
+    shared = text.replace("not_with: &raises_risk [", "not_with: &raises_risk ['(bring|brings) on a clot', ")
+    assert shared != text
+    lexicon.write_text(shared, encoding="utf-8")
+    intents = compile_content(DEFAULT_DOCUMENTS, lexicon)["lexicon"]["intents"]
+    for name in ("side-effects", "permission"):
+        assert {"bring on a clot", "brings on a clot", "raise my risk"} <= set(intents[name]["not_with"])
+    question = "is it safe to sit at my desk all day, or does that bring on a clot"
+    assert Conversation(content_from_dict(compile_content(DEFAULT_DOCUMENTS, lexicon))).router.understand(
+        question).intent != "permission"
+    assert Conversation(load_content()).router.understand(question).intent == "permission"
 
 
 @pytest.mark.parametrize("template", ["(a|b", "a)b", "[a", "(a|b|c|d|e|f|g|h) " * 4])

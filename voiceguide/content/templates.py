@@ -24,7 +24,7 @@ MAX_EXPANSIONS = 2000
 # The lists of a kind or an intent that may hold templates.
 _TEMPLATE_KEYS = frozenset(
     {"words", "phrases", "meaning", "advice_phrases", "focus", "not_after", "occurs_in", "lowers_risk",
-     "anchored_by"}
+     "anchored_by", "not_with"}
 )
 # Per triage level: signs and phrases ("(think|worried) (the|my) clot is back"), the frames of a suspicion
 # ("(my|his) calf has"), words making it the person's own case ("(clot|dvt) what (do|now)"), what was just
@@ -48,11 +48,14 @@ def expand(template: str) -> list[str]:
     return list(dict.fromkeys(" ".join(a.split()) for a in alternatives if a.strip()))
 
 
-def expand_all(templates: Iterable[str]) -> list[str]:
-    """A list of templates as one flat list of phrases, in order, without repeats."""
+def expand_all(templates: Iterable[Any]) -> list[str]:
+    """A list of templates as one flat list of phrases, in order, without repeats. A list inside it is
+    written out in place: that is how YAML gives a list named once (`&raises_risk [...]`) and shared by
+    another (`[*raises_risk, smoke]`), so two intents' phrases cannot drift apart."""
     out: dict[str, None] = {}
     for template in templates:
-        out.update(dict.fromkeys(expand(str(template))))
+        phrases = expand_all(template) if isinstance(template, list) else expand(str(template))
+        out.update(dict.fromkeys(phrases))
     return list(out)
 
 
