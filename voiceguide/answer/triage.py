@@ -274,12 +274,10 @@ _FINE = frozenset("fine normally ok okay well easily".split())
 def _reassuring(text: str, cue: str) -> bool:
     """"i can breathe fine": the cue word said to report that all is well."""
     words = text.split()
-    for i, word in enumerate(words):
-        if word == cue and (
-            (i > 0 and words[i - 1] == "can") or (i + 1 < len(words) and words[i + 1] in _FINE)
-        ):
-            return True
-    return False
+    return any(
+        w == cue and ((i > 0 and words[i - 1] == "can") or (i + 1 < len(words) and words[i + 1] in _FINE))
+        for i, w in enumerate(words)
+    )
 
 
 _CUE_LIKENESS = 80  # "breeth" is 83 like "breath": a spelling no word has, one letter from a warning sign
@@ -319,20 +317,22 @@ def _after_preface(text: str, prefaces: list[str]) -> str:
 def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
     """`text` is normalised and synonym-rewritten; returns the level and the signs that raised it."""
     doctor = triage["see-doctor"]
-    signs = _affirmed(text, triage["emergency"]["signs"], triage)
+    # "Since i lost my sight i sit all day", "the ambulance is here": not what is happening now.
+    now = without(text, triage["emergency"].get("not_now", []))
+    signs = _affirmed(now, triage["emergency"]["signs"], triage)
     signs += _reached_lungs(text, triage)
     # "It came back after a few minutes", "it's settled now": a loose match (a cue word, two words near each
     # other) said to have passed is not taken for a sign; a sign said outright still is.
     passed = bool(any_of(text, triage.get("passed", [])))
     if not passed:
         cued = _near_misses_as_cues(
-            without(text, triage["emergency"].get("not_cues", [])), triage["emergency"].get("cue_words", []),
+            without(now, triage["emergency"].get("not_cues", [])), triage["emergency"].get("cue_words", []),
             _body_words(tuple(doctor["body"])),
         )
         signs += [cue for cue in _affirmed(cued, triage["emergency"].get("cue_words", []), triage)
                   if not _reassuring(cued, cue)]
         # "The specialist mentioned it in passing on his way out": idioms that hold a pair's words.
-        unpaired = without(text, triage["emergency"].get("not_near", []))
+        unpaired = without(now, triage["emergency"].get("not_near", []))
         signs += _near(unpaired, triage["emergency"].get("near", []), triage)
     signs += _suspected(text, doctor["suspect"], triage["emergency"]["conditions"], triage)
     if signs:

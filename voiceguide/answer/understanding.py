@@ -38,9 +38,10 @@ _FUZZY_CUTOFF = 84
 # Pieces joined into a word must make one this long: "ultra sound", not "a pill".
 JOINED_MIN = 7
 _WEAK_KIND_WORD = 0.5
-# Said between an intent's phrase and the word after it: "what can i do myself to", "what can i do day to
-# day to" are "what can i do to".
-_SAID_BETWEEN = frozenset("myself yourself himself herself ourselves themselves day daily every".split())
+# Said between an intent's phrase and the word after it: "what can i do (myself|day to day|at home) to".
+_SAID_BETWEEN = frozenset(
+    "myself yourself himself herself ourselves themselves day daily every at home here".split()
+)
 _HEADING_BONUS = 0.5  # "why" asks for a reason, but "why is it dangerous" is about the danger
 # A question put after a story ("she's been in bed all week and her thigh aches, does hrt make clots more
 # likely"): an auxiliary then its subject opens it, and the story before it is this many words at least.
@@ -438,9 +439,8 @@ class QuestionUnderstanding:
         return chosen
 
     def _asks_where_they_occur(self, text: str) -> bool:
-        return "why" not in text.split() and bool(
-            any_of(text, self._kinds.get("overview", {}).get("occurs_in", []))
-        )
+        occurs_in = self._kinds.get("overview", {}).get("occurs_in", [])
+        return "why" not in text.split() and bool(any_of(text, occurs_in))
 
 
 def _blocked_after(rest: str, blocked: frozenset[str], to_blocks: bool) -> bool:

@@ -32,7 +32,7 @@ _TEMPLATE_KEYS = frozenset(
 # in the family.
 _TRIAGE_LEVEL_TEMPLATES = (
     "signs", "has_them", "lasting", "happening", "suspect", "is_it_one", "family_history", "personal",
-    "phrases",
+    "phrases", "not_now",
 )
 
 
