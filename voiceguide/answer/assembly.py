@@ -224,7 +224,9 @@ class AnswerAssembly:
         return best if best is not None and best_fit > here + _COMBINED_MARGIN else section
 
     def _says(self, section: Section, focus: Focus) -> bool:
-        return bool(focus.terms) and self.focuser.asked_fit(section, focus) > 0
+        """Whether a sentence of the section says one of the asked terms, the place and the question before
+        set aside: a knee sentence does not say "dissolve" for naming the knee."""
+        return bool(focus.terms) and self.focuser.asked_fit(section, Focus(focus.terms)) > 0
 
     def _answer_from(self, section: Section, focus: Focus, budget: int, keep_kind: bool) -> _Answer:
         """The chosen section's answering sentences, unless another section about the same place has a
