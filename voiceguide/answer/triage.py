@@ -7,6 +7,7 @@ Policy, erring toward safety:
 - A sign counts as negated only when a negation word stands in the same clause within four words before it
   ("i do not have chest pain", "no chest pain", "without shortness of breath"). Uncertainty between them
   ("i do not know if i have chest pain", "not sure whether it is chest pain") keeps the emergency.
+- A sign lived with for years ("since i lost my sight"), or help already come ("ambulance is here"), is none.
 - `see-doctor` when the person describes a suspected clot in themselves: a body part and a sign (swollen,
   painful, warm, red, ...) with a first-person word, or a phrase like "i think i have a clot".
 """

@@ -28,8 +28,8 @@ _TEMPLATE_KEYS = frozenset(
 )
 # Per triage level: signs and phrases ("(think|worried) (the|my) clot is back"), the frames of a suspicion
 # ("(my|his) calf has"), words making it the person's own case ("(clot|dvt) what (do|now)"), what was just
-# heard said to be the person's own or happening now, whether what was described is one, and clots told of
-# in the family.
+# heard said to be the person's own or happening now, whether what was described is one, clots told of in
+# the family, and what is not happening now ("since i lost my sight").
 _TRIAGE_LEVEL_TEMPLATES = (
     "signs", "has_them", "lasting", "happening", "suspect", "is_it_one", "family_history", "personal",
     "phrases", "not_now",
