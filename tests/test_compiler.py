@@ -248,12 +248,12 @@ def test_a_list_named_once_is_shared_written_out(tmp_path: Path):
     shared = text.replace("not_with: &raises_risk [", "not_with: &raises_risk ['(bring|brings) on a clot', ")
     assert shared != text
     lexicon.write_text(shared, encoding="utf-8")
-    intents = compile_content(DEFAULT_DOCUMENTS, lexicon)["lexicon"]["intents"]
+    compiled = compile_content(DEFAULT_DOCUMENTS, lexicon)
+    intents = compiled["lexicon"]["intents"]
     for name in ("side-effects", "permission"):
         assert {"bring on a clot", "brings on a clot", "raise my risk"} <= set(intents[name]["not_with"])
     question = "is it safe to sit at my desk all day, or does that bring on a clot"
-    assert Conversation(content_from_dict(compile_content(DEFAULT_DOCUMENTS, lexicon))).router.understand(
-        question).intent != "permission"
+    assert Conversation(content_from_dict(compiled)).router.understand(question).intent != "permission"
     assert Conversation(load_content()).router.understand(question).intent == "permission"
 
 
