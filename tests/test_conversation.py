@@ -197,6 +197,37 @@ def test_repeat_says_the_last_answer_again(conversation):
     assert conversation.handle("why was that").command is None
 
 
+def test_shorter_says_the_first_sentence_of_the_last_answer_as_written(conversation, content):
+    said = conversation.handle("how do they find out if you have a clot behind your knee")
+    reply = conversation.handle("could you make that shorter please")
+    assert reply.command is Command.SHORTER
+    assert said.answer.startswith(reply.answer) and len(reply.answer) < len(said.answer)
+    sentences = {s for section in content.sections for s in section.sentences}
+    assert any(reply.answer.endswith(s) for s in sentences), reply.answer
+    assert reply.sources == said.sources
+    # A sentence that leans on the first ("This can include ...") comes with it, or it would name nothing.
+    conversation.handle("what stops you getting one")
+    simpler = conversation.handle("simpler").answer
+    assert simpler.count(". ") == 1 and simpler.split(". ")[1].startswith("This can include"), simpler
+
+
+def test_shorter_after_urgent_advice_says_what_to_do(content):
+    conversation = Conversation(content, emergency_number="112")
+    conversation.handle("my chest went tight and i can hardly breathe, and my calf is swollen")
+    assert conversation.handle("in a nutshell").answer == emergency_instruction("112")
+    conversation = Conversation(content)
+    conversation.handle("the back of my knee has been swollen and sore for three days")
+    assert conversation.handle("too long").answer == messages.text("see_doctor")
+
+
+def test_shorter_before_anything_was_said_and_inside_a_question(conversation):
+    assert conversation.handle("shorter").answer == conversation.handle("repeat").answer
+    # Inside a question, the words are the question's.
+    reply = conversation.handle("what do they do to treat it, in a nutshell, for a clot in the buttocks")
+    assert reply.command is None and reply.topic == "blood-clot-buttocks.treatment"
+    assert conversation.handle("thrombosis in plain words").command is None
+
+
 def test_an_apology_for_not_hearing_before_a_question_leaves_the_question(conversation):
     conversation.handle("how is a blood clot behind the knee diagnosed")
     assert "Doppler ultrasound" in conversation.handle("sorry which tests were they").answer

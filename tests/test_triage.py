@@ -27,6 +27,7 @@ def judge(content):
         "i'm coughing up blood",
         "he's coffin up blood",  # a recognizer's "coughing"
         "i have chess pains and my leg is swollen",  # a recognizer's "chest"
+        "her chess has gone tight and her calf is puffy",
         "i do not know if i have chest pain",  # uncertainty keeps the emergency
         "not sure whether this is chest pain",
         "my leg is swollen but now i have chest pain",  # the negation is in another clause

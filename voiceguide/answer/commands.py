@@ -18,6 +18,7 @@ from voiceguide.answer.text import POINTING_WORDS, normalize
 class Command(str, Enum):
     REPEAT = "repeat"
     MORE = "more"
+    SHORTER = "shorter"
     HELP = "help"
     STOP = "stop"
     SLOWER = "slower"

@@ -10,12 +10,13 @@ number, whose number is configurable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from voiceguide.answer import messages
 from voiceguide.answer.advice_choice import AdviceChoice, messages_norm
 from voiceguide.answer.assembly import AnswerAssembly
 from voiceguide.answer.commands import Command, parse_command
+from voiceguide.answer.conversation_state import DISCLAIMER, MORE_HINT, ConversationState
 from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
 from voiceguide.answer.phrases import any_of
 from voiceguide.answer.reasons import asks_why_of_the_last, reason_for
@@ -36,7 +37,6 @@ from voiceguide.content.content_model import Content
 from voiceguide.speech.settings import adjustment_reply
 
 DEFAULT_EMERGENCY_NUMBER = os.environ.get("VOICEGUIDE_EMERGENCY_NUMBER", "")
-_MORE_MAX_WORDS = 70
 # A see-a-doctor answer is the advice (about 35 words) and, if it fits here, the sentence that answers (one
 # sentence of up to about 25 words: the advice alone would leave the question unanswered).
 _SEE_DOCTOR_MAX_WORDS = 60
@@ -46,8 +46,6 @@ _SEE_DOCTOR_QUESTION_MAX_WORDS = 70
 # Signs said to have lasted are had: "it's been sore for days", "i've had it since monday".
 _LASTED = frozenset({"been", "had", "having"})
 
-DISCLAIMER = messages.text("disclaimer")
-MORE_HINT = messages.text("more_hint")
 emergency_instruction = messages.emergency_instruction
 
 
@@ -63,33 +61,17 @@ def __getattr__(name: str) -> str:
     raise AttributeError(name)
 
 
-@dataclass
-class _State:
-    context: Context = field(default_factory=Context)
-    last: Reply | None = None
-    more: list[str] = field(default_factory=list)
-    more_sources: tuple[str, ...] = ()
-    more_source_line: str = ""  # said with the first "more" when the answer itself could not name it
-    disclaimer_given: bool = False
-    hint_given: int = 0
-    # The last question was one the articles do not cover, or about another subject ("leg cramps").
-    off_subject: RouteStatus | None = None
-    # The most urgent advice given so far: "so what should i do", asked after another question or two about
-    # the signs reported, is still about them.
-    reported: Urgency = Urgency.NONE
-
-
 class Conversation(AnswerAssembly, AdviceChoice):
     def __init__(self, content: Content, *, emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> None:
         self.content = content
         self.router = Router.for_content(content)
         self.focuser = Focuser.for_content(content)
         self.emergency_number = emergency_number
-        self._state = _State()
+        self._state = ConversationState()
 
     def reset(self) -> None:
         """Forget everything about the last person (start over, or a kiosk idle timeout)."""
-        self._state = _State()
+        self._state = ConversationState()
 
     def urgency(self, text: str) -> Urgency:
         """How urgent `text` is, triaged as a question would be, without answering it or changing the
@@ -116,13 +98,18 @@ class Conversation(AnswerAssembly, AdviceChoice):
         state = self._state
         heard = self.router.understand(text).heard
         last = state.last
-        topic = last.topic if last and command in (Command.REPEAT, Command.MORE) else None
+        topic = last.topic if last and command in (Command.REPEAT, Command.MORE, Command.SHORTER) else None
         sources: tuple[str, ...] = ()
-        if command is Command.REPEAT:
-            answer = last.answer if last else messages.about(self.content, "nothing_said_yet")
-            sources = last.sources if last else ()
+        if command in (Command.REPEAT, Command.SHORTER) and last is None:
+            answer = messages.about(self.content, "nothing_said_yet")
+        elif command is Command.REPEAT and last:
+            answer, sources = last.answer, last.sources
+        elif command is Command.SHORTER and last and last.urgency is not Urgency.NONE:
+            answer = self._instruction(last.urgency)  # what to do, when that was the advice
+        elif command is Command.SHORTER and last:
+            answer, sources = state.shorter(last)
         elif command is Command.MORE:
-            answer, sources = self._more()
+            answer, sources = state.next_part()
         elif command is Command.HELP:
             answer = self.help_text()
         elif command is Command.START_OVER:
@@ -137,28 +124,6 @@ class Conversation(AnswerAssembly, AdviceChoice):
         else:  # slower, faster, louder, quieter: the live loop applies them and says whether a limit was hit
             answer = adjustment_reply(command.value)
         return Reply(text, heard, topic, Urgency.NONE, answer, sources, 1.0, ReplyStatus.COMMAND, command)
-
-    def _more(self) -> tuple[str, tuple[str, ...]]:
-        state = self._state
-        if not state.more:
-            if state.last is None:
-                return messages.text("more_before_question"), ()
-            return messages.text("more_at_end"), ()
-        taken: list[str] = []
-        words = 0
-        while state.more and (not taken or words + words_in(state.more[0]) <= _MORE_MAX_WORDS):
-            sentence = state.more.pop(0)
-            taken.append(sentence)
-            words += words_in(sentence)
-        if state.more_source_line:
-            taken.append(state.more_source_line)
-            state.more_source_line = ""
-            if not state.disclaimer_given:
-                taken.append(DISCLAIMER)
-                state.disclaimer_given = True
-        if state.more:
-            taken.append(MORE_HINT)
-        return " ".join(taken), state.more_sources
 
     def help_text(self) -> str:
         return messages.help_text(self.content)
@@ -430,9 +395,12 @@ class Conversation(AnswerAssembly, AdviceChoice):
         if urgency is Urgency.NONE:
             return ""
         advice = " ".join(a.text for a in self.content.urgent[urgency.value])
+        return f"{self._instruction(urgency)} {advice}"
+
+    def _instruction(self, urgency: Urgency) -> str:
         if urgency is Urgency.EMERGENCY:
-            return f"{emergency_instruction(self.emergency_number)} {advice}"
-        return f"{messages.text('see_doctor')} {advice}"
+            return emergency_instruction(self.emergency_number)
+        return messages.text("see_doctor")
 
     def _urgent_sources(self, urgency: Urgency) -> tuple[str, ...]:
         if urgency is Urgency.NONE:

@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     done have has had it its it's this that these those there their they them you your yours i me my mine we
     our us he she his her can could would should will shall may might must what which who whom whose how why
     when where as so than then too very just also about into over under up down out off not no such any some
-    all each other more most own same only both few many much though although rather while whilst whether
+    all each other more most own same only both few many much though although rather while whilst whether well
     s t""".split()
 )
 
