@@ -16,7 +16,7 @@ from voiceguide.answer import messages
 from voiceguide.answer.advice_choice import AdviceChoice, messages_norm
 from voiceguide.answer.assembly import AnswerAssembly
 from voiceguide.answer.commands import Command, parse_command
-from voiceguide.answer.conversation_state import DISCLAIMER, MORE_HINT, ConversationState
+from voiceguide.answer.conversation_state import DISCLAIMER, MORE_HINT, ConversationState, shortened
 from voiceguide.answer.focus import FIRST_ANSWER_WORDS, Choice, Focuser, words_in
 from voiceguide.answer.phrases import any_of
 from voiceguide.answer.reasons import asks_why_of_the_last, reason_for
@@ -107,7 +107,7 @@ class Conversation(AnswerAssembly, AdviceChoice):
         elif command is Command.SHORTER and last and last.urgency is not Urgency.NONE:
             answer = self._instruction(last.urgency)  # what to do, when that was the advice
         elif command is Command.SHORTER and last:
-            answer, sources = state.shorter(last)
+            answer, sources = shortened(last)
         elif command is Command.MORE:
             answer, sources = state.next_part()
         elif command is Command.HELP:

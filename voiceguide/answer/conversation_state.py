@@ -54,11 +54,12 @@ class ConversationState:
             taken.append(MORE_HINT)
         return " ".join(taken), self.more_sources
 
-    def shorter(self, last: Reply) -> tuple[str, tuple[str, ...]]:
-        """What "shorter" or "say it simpler" says: the last answer's first sentence, which answers the
-        question, and the next only when it leans on it ("This can include staying active"). Nothing is
-        reworded: every medical sentence stays the documents' own."""
-        first, *rest = split_sentences(last.answer)
-        if rest and opens_with_reference(rest[0]):
-            return f"{first} {rest[0]}", last.sources
-        return first, last.sources
+
+def shortened(last: Reply) -> tuple[str, tuple[str, ...]]:
+    """What "shorter" or "say it simpler" says: the last answer's first sentence, which answers the question,
+    and the next only when it leans on it ("This can include staying active"). Nothing is reworded: every
+    medical sentence stays the documents' own."""
+    first, *rest = split_sentences(last.answer)
+    if rest and opens_with_reference(rest[0]):
+        return f"{first} {rest[0]}", last.sources
+    return first, last.sources
