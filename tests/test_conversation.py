@@ -56,7 +56,7 @@ def test_the_sentence_that_answers_leads(content):
 
 
 def test_no_answer_opens_with_a_dangling_reference(content):
-    from voiceguide.answer.focus import opens_with_reference
+    from voiceguide.answer.reference import opens_with_reference
 
     for question in [
         "is it dangerous", "what are the risks of a clot behind the knee", "how do i prevent a clot",

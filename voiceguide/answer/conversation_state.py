@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voiceguide.answer import messages
-from voiceguide.answer.focus import opens_with_reference, words_in
+from voiceguide.answer.focus import words_in
+from voiceguide.answer.reference import opens_with_reference
 from voiceguide.answer.reply import Reply
 from voiceguide.answer.route_model import Context, RouteStatus
 from voiceguide.answer.text import split_sentences

@@ -24,25 +24,12 @@ from itertools import dropwhile
 import snowballstemmer
 
 from voiceguide.answer.phrases import SETTING_ASIDE, Rewriter, any_of, any_of_each, find_all, without
+from voiceguide.answer.reference import opens_with_reference
 from voiceguide.answer.scope import everyday as common_word
 from voiceguide.answer.text import STOPWORDS, YES_NO_OPENERS, causal_verbs, normalize
 from voiceguide.content.content_model import Content, Section, built_once
 
 FIRST_ANSWER_WORDS = 40  # about 15 s of listening: what a first answer may say before "more"
-_ANAPHORA = frozenset({"this", "these", "it", "they", "those", "such", "however"})
-_DETERMINERS = frozenset({"this", "these", "those"})
-# After "this" or "these", a noun that only points back ("these medications": which?) or a verb ("these
-# include"): the sentence still needs the one before it.
-_POINTING_NOUNS = frozenset(
-    "medications medicines symptoms signs factors conditions problems things steps measures "
-    "treatments tests options changes ones discomfort lack".split()
-)
-_VERBS_AFTER_PRONOUN = frozenset(
-    "include includes occur occurs happen happens work works help helps mean means "
-    "cause causes lead leads require requires increase increases".split()
-)
-# "It is important to ...", "It can be ...": "it" that stands for what follows, not for an earlier sentence.
-_DUMMY_IT = re.compile(r"^it (is|can be|may be) \w+ (to|that|if)\b")
 # "What else do they use besides thinners": what comes after "besides" is what is not asked.
 _PAST = re.compile(SETTING_ASIDE.pattern + r"((?:blood )?\w+)")
 # Two facts of the kind asked ("pain, swelling") show a sentence answers it; more do not make it a better
@@ -205,6 +192,10 @@ class Focuser:
                 # "Over weight" heard, "overweight" after the rewrite: one thing asked, counted once.
                 if as_heard and any(alternatives[1:] == term[1:] for term in (*terms, *told)):
                     continue
+                # "Being a bit heavy" is "being a bit overweight" after the rewrite: a heard word the rewrite
+                # turned into another asked word ("heavy", the leg's heaviness) is not what is asked.
+                if as_heard and self._rewritten_away(key, heard):
+                    continue
                 in_story = asked is not None and not set(text[start:end].split()) & asked
                 (told if in_story else terms).append(alternatives)
         if any_of(rewritten, self._spread.get("from", [])) and any_of(rewritten, self._spread.get("to", [])):
@@ -253,6 +244,17 @@ class Focuser:
         own = tuple(t for t in terms if any(t))
         return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
                      tuple(t for t in everyday if any(t)), why=why, told=tuple(t for t in told if any(t)))
+
+    def _rewritten_away(self, key: str, heard: str) -> bool:
+        """Whether the rewrite turned the heard `key` into a word asked for something else ("a bit heavy"
+        into "a bit overweight"), not into another word for the same thing ("illnesses", "conditions")."""
+        rewritten = self._rewrite(heard)
+        if set(key.split()) <= set(rewritten.split()):
+            return False
+        before = {k for _s, _e, k in find_all(heard, self._synonyms)}
+        became = [k for _s, _e, k in find_all(rewritten, self._synonyms) if k not in before]
+        meant = set(self._term(key))
+        return bool(became) and not any(meant & set(self._term(k)) for k in became)
 
     def _term(self, word: str) -> tuple[tuple[str, ...], ...]:
         alternatives = [word, *self._synonyms.get(word, [])]
@@ -430,19 +432,6 @@ def _outermost(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         (start, end, key) for start, end, key in hits
         if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _k in hits)
     ]
-
-
-def opens_with_reference(sentence: str) -> bool:
-    """True for "This can be caused by ..." or "These can include ...": a sentence a listener cannot follow
-    without the one before it. "These deep clots are ..." names what it speaks of and stands alone; "These
-    medications ..." does not say which."""
-    words = normalize(sentence).split()
-    if not words or words[0] not in _ANAPHORA or _DUMMY_IT.match(" ".join(words)):
-        return False
-    if words[0] in _DETERMINERS and len(words) > 1:
-        following = words[1]
-        return following in STOPWORDS or following in _POINTING_NOUNS or following in _VERBS_AFTER_PRONOUN
-    return True
 
 
 def words_in(text: str) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from voiceguide.answer.focus import opens_with_reference
 from voiceguide.answer.phrases import any_of
+from voiceguide.answer.reference import opens_with_reference
 from voiceguide.answer.text import STOPWORDS, normalize
 from voiceguide.content.content_model import Content, Section
 
