@@ -182,6 +182,7 @@ class Focuser:
         for text in (rewritten, heard):
             for m in _PAST.finditer(text):
                 covered.update([m.group(1), *m.group(1).split()])
+        brought: tuple[frozenset[str], tuple[str, ...]] | None = None  # what rewriting `heard` gives, once
         for as_heard, text in enumerate((rewritten, heard)):
             for start, end, key in _outermost(find_all(text, self._synonyms)):
                 if key in covered or key in kind_words:
@@ -194,8 +195,10 @@ class Focuser:
                     continue
                 # "Being a bit heavy" is "being a bit overweight" after the rewrite: a heard word the rewrite
                 # turned into another asked word ("heavy", the leg's heaviness) is not what is asked.
-                if as_heard and self._rewritten_away(key, heard):
-                    continue
+                if as_heard:
+                    brought = brought or self._brought(heard)
+                    if self._rewritten_away(key, *brought):
+                        continue
                 in_story = asked is not None and not set(text[start:end].split()) & asked
                 (told if in_story else terms).append(alternatives)
         if any_of(rewritten, self._spread.get("from", [])) and any_of(rewritten, self._spread.get("to", [])):
@@ -245,14 +248,18 @@ class Focuser:
         return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
                      tuple(t for t in everyday if any(t)), why=why, told=tuple(t for t in told if any(t)))
 
-    def _rewritten_away(self, key: str, heard: str) -> bool:
+    def _brought(self, heard: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The heard text's words once rewritten, and the asked words the rewrite brought (not heard)."""
+        rewritten = self._rewrite(heard)
+        before = {k for _s, _e, k in find_all(heard, self._synonyms)}
+        became = tuple(k for _s, _e, k in find_all(rewritten, self._synonyms) if k not in before)
+        return frozenset(rewritten.split()), became
+
+    def _rewritten_away(self, key: str, words: frozenset[str], became: tuple[str, ...]) -> bool:
         """Whether the rewrite turned the heard `key` into a word asked for something else ("a bit heavy"
         into "a bit overweight"), not into another word for the same thing ("illnesses", "conditions")."""
-        rewritten = self._rewrite(heard)
-        if set(key.split()) <= set(rewritten.split()):
+        if set(key.split()) <= words:
             return False
-        before = {k for _s, _e, k in find_all(heard, self._synonyms)}
-        became = [k for _s, _e, k in find_all(rewritten, self._synonyms) if k not in before]
         meant = set(self._term(key))
         return bool(became) and not any(meant & set(self._term(k)) for k in became)
 
