@@ -182,9 +182,10 @@ class Focuser:
         for text in (rewritten, heard):
             for m in _PAST.finditer(text):
                 covered.update([m.group(1), *m.group(1).split()])
+        found = {text: find_all(text, self._synonyms) for text in (rewritten, heard)}
         brought: tuple[frozenset[str], tuple[str, ...]] | None = None  # what rewriting `heard` gives, once
         for as_heard, text in enumerate((rewritten, heard)):
-            for start, end, key in _outermost(find_all(text, self._synonyms)):
+            for start, end, key in _outermost(found[text]):
                 if key in covered or key in kind_words:
                     continue
                 covered.add(key)
@@ -196,7 +197,7 @@ class Focuser:
                 # "Being a bit heavy" is "being a bit overweight" after the rewrite: a heard word the rewrite
                 # turned into another asked word ("heavy", the leg's heaviness) is not what is asked.
                 if as_heard:
-                    brought = brought or self._brought(heard)
+                    brought = brought or self._brought(heard, found[heard])
                     if self._rewritten_away(key, *brought):
                         continue
                 in_story = asked is not None and not set(text[start:end].split()) & asked
@@ -248,10 +249,12 @@ class Focuser:
         return Focus(own, kind, yes_no, before, place, tuple(t for t in intent if any(t)),
                      tuple(t for t in everyday if any(t)), why=why, told=tuple(t for t in told if any(t)))
 
-    def _brought(self, heard: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    def _brought(
+        self, heard: str, heard_hits: list[tuple[int, int, str]]
+    ) -> tuple[frozenset[str], tuple[str, ...]]:
         """The heard text's words once rewritten, and the asked words the rewrite brought (not heard)."""
         rewritten = self._rewrite(heard)
-        before = {k for _s, _e, k in find_all(heard, self._synonyms)}
+        before = {k for _s, _e, k in heard_hits}
         became = tuple(k for _s, _e, k in find_all(rewritten, self._synonyms) if k not in before)
         return frozenset(rewritten.split()), became
 
