@@ -28,9 +28,7 @@ from voiceguide.answer.scope import english_word
 from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS
 
 _WINDOW = 4
-_CLAUSE_BREAKS = frozenset(
-    {"but", "however", "though", "although", "yet", "except", "now", "then", "because"}
-)
+_CLAUSE_BREAKS = frozenset("but however though although yet except now then because".split())
 
 
 class Urgency(str, Enum):
@@ -345,6 +343,7 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
         phrases += _one_suspected(text, triage)
     body = any_of(text, doctor["body"])
     body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
+    body_signs = [s for s in body_signs if not any_of(text, doctor.get("signs_unless", {}).get(s, []))]
     # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
     # calf"); a general question ("what causes swelling behind the knee") is not a report.
     words = _after_preface(text, triage.get("prefaces", [])).split()
