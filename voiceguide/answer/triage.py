@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from voiceguide.answer.phrases import any_of, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word
-from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS
+from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS, YES_NO_OPENERS
 
 _WINDOW = 4
 _CLAUSE_BREAKS = frozenset("but however though although yet except now then because".split())
@@ -182,9 +182,10 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
         upto = f" {said[:start]}"
         thinker = next((t for t in triage.get("others_think", []) if upto.endswith(f" {t} ")), "")
         before = before[:len(before) - len(thinker.split())]
+        # A question begun anew ("there's no bruise, could it be a clot") is not denied by what came before.
         return (
             defining
-            or _negated(said, start, triage)
+            or (_negated(said, start, triage) and said[start:].split(maxsplit=1)[0] not in YES_NO_OPENERS)
             or _supposing(before, triage, 2, triage.get("asking_to_be_seen", []))
         )
 
