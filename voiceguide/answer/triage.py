@@ -25,10 +25,12 @@ from rapidfuzz import fuzz, process
 from voiceguide.answer.phrases import any_of, find_all, without
 from voiceguide.answer.route_model import Query
 from voiceguide.answer.scope import english_word
-from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS, YES_NO_OPENERS
+from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS
 
 _WINDOW = 4
-_CLAUSE_BREAKS = frozenset("but however though although yet except now then because".split())
+_CLAUSE_BREAKS = frozenset(
+    {"but", "however", "though", "although", "yet", "except", "now", "then", "because"}
+)
 
 
 class Urgency(str, Enum):
@@ -182,10 +184,9 @@ def _suspected(text: str, frames: list[str], conditions: list[str], triage: dict
         upto = f" {said[:start]}"
         thinker = next((t for t in triage.get("others_think", []) if upto.endswith(f" {t} ")), "")
         before = before[:len(before) - len(thinker.split())]
-        # A question begun anew ("there's no bruise, could it be a clot") is not denied by what came before.
         return (
             defining
-            or (_negated(said, start, triage) and said[start:].split(maxsplit=1)[0] not in YES_NO_OPENERS)
+            or _negated(said, start, triage)
             or _supposing(before, triage, 2, triage.get("asking_to_be_seen", []))
         )
 
@@ -344,7 +345,6 @@ def assess(text: str, triage: dict[str, Any]) -> tuple[Urgency, list[str]]:
         phrases += _one_suspected(text, triage)
     body = any_of(text, doctor["body"])
     body_signs = _affirmed(text, doctor["signs"], triage, reported=True)
-    body_signs = [s for s in body_signs if not any_of(text, doctor.get("signs_unless", {}).get(s, []))]
     # Someone describing their own body ("my calf is swollen"), or stating rather than asking ("painful red
     # calf"); a general question ("what causes swelling behind the knee") is not a report.
     words = _after_preface(text, triage.get("prefaces", [])).split()
