@@ -21,7 +21,7 @@ from voiceguide.content.compiler import (
 )
 from voiceguide.content.content_model import content_from_dict, load_content
 from voiceguide.content.documents import DocumentError, read_document
-from voiceguide.content.templates import expand, expand_all
+from voiceguide.content.templates import TemplateError, expand, expand_all, rewrite_forms
 
 SHARED_DOCS = Path(__file__).resolve().parents[2] / "shared" / "documents"
 
@@ -237,6 +237,14 @@ def test_lexicon_templates_are_written_out_when_compiled():
     # A synonym's key may be a template too: each wording is rewritten to the documents' words.
     synonyms = load_content().lexicon["synonyms"]
     assert synonyms["an operation on his tummy"] == synonyms["surgery on the stomach"] == "abdomen surgery"
+    # Its value may keep the noun said: one template, each noun its own meaning.
+    assert synonyms["milk has clots"] == "milk gone off"
+    assert synonyms["paint is lumpy with clotted"] == "paint gone off"
+    forms = rewrite_forms("(milk|cream) [has] clots", "{said} gone off")
+    assert forms == {"milk has clots": "milk gone off", "milk clots": "milk gone off",
+                     "cream has clots": "cream gone off", "cream clots": "cream gone off"}
+    with pytest.raises(TemplateError, match="does not begin with a group"):
+        rewrite_forms("the (milk|cream) has clots", "{said} gone off")
 
 
 def test_a_list_named_once_is_shared_written_out(tmp_path: Path):

@@ -59,6 +59,24 @@ def expand_all(templates: Iterable[Any]) -> list[str]:
     return list(out)
 
 
+def rewrite_forms(key: str, meant: str) -> dict[str, str]:
+    """Every wording of a rewrite's key, each with what it means. `{said}` in the meaning stands for the
+    alternative of the key's leading group that was said, so one template keeps the noun each way:
+    "(milk|cream) has (clots|clotted)": "{said} gone off" rewrites "cream has clots" to "cream gone off"."""
+    if "{said}" not in meant:
+        return {said: meant for said in expand(key)}
+    if not key.startswith("("):
+        raise TemplateError(f"{meant!r} says {{said}} but {key!r} does not begin with a group")
+    heads, end = _sequence(key, 1, closer=")")
+    if end >= len(key):
+        raise TemplateError(f"unbalanced '(' in {key!r}")
+    return {
+        said: meant.replace("{said}", " ".join(head.split()))
+        for head in heads
+        for said in expand(head + key[end + 1:])
+    }
+
+
 def _sequence(text: str, pos: int, closer: str | None) -> tuple[list[str], int]:
     """Alternatives ("a|b") of concatenated parts, up to `closer` (not consumed) or the end."""
     options: list[str] = []
@@ -122,7 +140,9 @@ def _expanded(lexicon: dict[str, Any]) -> dict[str, Any]:
     for part in ("synonyms", "misheard"):
         if isinstance(lexicon.get(part), dict):
             expanded[part] = {
-                said: meant for key, meant in lexicon[part].items() for said in expand(str(key))
+                said: meant
+                for key, value in lexicon[part].items()
+                for said, meant in rewrite_forms(str(key), str(value)).items()
             }
     # "(treat|sort out) (the|my) bruise": another subject said many ways; "(forget|never mind) [the] clots":
     # this one left.
