@@ -244,8 +244,8 @@ def reports_signs(text: str, triage: dict[str, Any]) -> bool:
 
 # Little words between a suspicion and the condition: "i think i've got a clot", "a possible deep vein clot".
 _BEFORE_CONDITION = frozenset(
-    "got a an the blood some another small big possible deep vein superficial exactly only just probably"
-    .split()
+    "got a an the that this blood some another small big possible deep vein superficial exactly only just"
+    " probably".split()
 )
 # ... and "one of" them: "i reckon i've got one of them clots" (where "one" alone is what was just named).
 _ONE_OF = frozenset({"one of them", "one of those", "one of these"})
