@@ -28,9 +28,8 @@ from voiceguide.answer.scope import english_word
 from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS
 
 _WINDOW = 4
-_CLAUSE_BREAKS = frozenset(
-    {"but", "however", "though", "although", "yet", "except", "now", "then", "because"}
-)
+_DENIED = re.compile(r"\b(do|does|did|have|has|had)n't\b")  # not "couldn't get my breath", a sign
+_CLAUSE_BREAKS = frozenset("but however though although yet except now then because".split())
 
 
 class Urgency(str, Enum):
@@ -56,7 +55,7 @@ def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = Fals
     warning sign. A sign that starts with a verb ("coughed up blood") is denied by "not" after a helping verb
     too: "i have not coughed up blood".
     """
-    words = text[:start].split()
+    words = _DENIED.sub(r"\1 not", text[:start]).split()  # as heard: "don't have" is "do not have"
     before = words[-_WINDOW:]
     clause: list[str] = []
     for word in reversed(before):
@@ -244,8 +243,8 @@ def reports_signs(text: str, triage: dict[str, Any]) -> bool:
 
 # Little words between a suspicion and the condition: "i think i've got a clot", "a possible deep vein clot".
 _BEFORE_CONDITION = frozenset(
-    "got a an the that this blood some another small big possible deep vein superficial exactly only just"
-    " probably".split()
+    "got a an the blood some another small big possible deep vein superficial exactly only just probably"
+    .split()
 )
 # ... and "one of" them: "i reckon i've got one of them clots" (where "one" alone is what was just named).
 _ONE_OF = frozenset({"one of them", "one of those", "one of these"})
