@@ -28,7 +28,6 @@ from voiceguide.answer.scope import english_word
 from voiceguide.answer.text import POINTING_WORDS, QUESTION_OPENERS, STOPWORDS
 
 _WINDOW = 4
-_DENIED = re.compile(r"\b(do|does|did|have|has|had)n't\b")  # not "couldn't get my breath", a sign
 _CLAUSE_BREAKS = frozenset("but however though although yet except now then because".split())
 
 
@@ -55,7 +54,7 @@ def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = Fals
     warning sign. A sign that starts with a verb ("coughed up blood") is denied by "not" after a helping verb
     too: "i have not coughed up blood".
     """
-    words = _DENIED.sub(r"\1 not", text[:start]).split()  # as heard: "don't have" is "do not have"
+    words = text[:start].split()
     before = words[-_WINDOW:]
     clause: list[str] = []
     for word in reversed(before):
