@@ -54,6 +54,10 @@ def judge(content):
         "my mum is struggling to find her words",
         "i just feel something is seriously wrong and my calf is swollen",
         "since this morning he gets no air when he climbs the stairs",  # said as in many other languages
+        # A "not" that denies how they feel, not the sign said after it.
+        "i do not feel well, chest pain",
+        "i have not felt right since yesterday, breathless",
+        "i do not have much breath left after the stairs",
     ],
 )
 def test_emergency(judge, text):

@@ -42,6 +42,7 @@ _NEGATED_VERBS = frozenset(
     "experience experiencing notice noticed any see".split()
 )
 _COPULAS = frozenset("am is are was were be been".split())
+_OTHER_THAN_SIGN = frozenset("well right good great better ok okay fine the much enough".split())
 # "i have not coughed", "she did not pass out": a denial when the sign follows at once.
 _AUXILIARIES = _COPULAS | frozenset("have has had do does did".split())
 
@@ -67,9 +68,10 @@ def _negated(text: str, start: int, triage: dict[str, Any], *, verb: bool = Fals
         if word == "not":
             after = clause[i + 1] if i + 1 < len(clause) else ""
             before_not = clause[i - 1] if i > 0 else ""
-            if after in _NEGATED_VERBS or before_not in _COPULAS or (
+            # ... and only of the sign itself: "i do not feel well, chest pain" denies nothing of the pain.
+            if (after in _NEGATED_VERBS or before_not in _COPULAS or (
                 not after and before_not in (_AUXILIARIES if verb else _COPULAS)
-            ):
+            )) and not _OTHER_THAN_SIGN.intersection(clause[i + 1:]):
                 return True
         elif word in triage["negations"]:
             upto = words[: len(words) - len(clause) + i + 1]
